@@ -1,0 +1,55 @@
+import { busyPolicySchema, type BusyPolicy } from "@oa/protocol";
+
+/** Every setting the agent worker reads, with its default. Documented in the README's table. */
+export type AgentWorkerEnv = Env & {
+  OA_INTERNAL_KEY?: string;
+  OPENAI_API_KEY?: string;
+  OPENAI_BASE_URL?: string;
+  MAX_STEPS?: string;
+};
+
+export type ProviderKind = "offline" | "openai" | "openai-compatible";
+
+export type AgentConfig = {
+  provider: ProviderKind;
+  model: string;
+  openaiApiKey: string | undefined;
+  openaiBaseUrl: string | undefined;
+  offlineDelayMs: number;
+  contextWindow: number;
+  /** Messages folded into the summary at once: the summary is updated every `summaryBatch` turns, not every turn. */
+  summaryBatch: number;
+  busyPolicy: BusyPolicy;
+  maxSteps: number;
+};
+
+function intSetting(value: string | undefined, fallback: number, min: number, max: number): number {
+  const parsed = Number.parseInt(value ?? "", 10);
+  if (!Number.isFinite(parsed)) return fallback;
+  return Math.min(max, Math.max(min, parsed));
+}
+
+export function readConfig(env: AgentWorkerEnv): AgentConfig {
+  const explicit = (env.MODEL_PROVIDER ?? "").trim();
+  const provider: ProviderKind =
+    explicit === "offline" || explicit === "openai" || explicit === "openai-compatible"
+      ? explicit
+      : env.OPENAI_BASE_URL
+        ? "openai-compatible"
+        : env.OPENAI_API_KEY
+          ? "openai"
+          : "offline";
+  const contextWindow = intSetting(env.CONTEXT_WINDOW_MESSAGES, 40, 2, 1000);
+  const busy = busyPolicySchema.safeParse(env.BUSY_POLICY);
+  return {
+    provider,
+    model: env.MODEL?.trim() || "gpt-4o-mini",
+    openaiApiKey: env.OPENAI_API_KEY || undefined,
+    openaiBaseUrl: env.OPENAI_BASE_URL || undefined,
+    offlineDelayMs: intSetting(env.OFFLINE_MODEL_DELAY_MS, 25, 0, 5000),
+    contextWindow,
+    summaryBatch: Math.max(2, Math.ceil(contextWindow / 2)),
+    busyPolicy: busy.success ? busy.data : "queue",
+    maxSteps: intSetting(env.MAX_STEPS, 8, 1, 50),
+  };
+}

@@ -1,0 +1,52 @@
+import { MAX_BODY_BYTES } from "@oa/protocol";
+import type { z } from "zod";
+import { ApiError } from "./errors.ts";
+
+/** Reads at most `limit` bytes; a longer body is refused without reading the rest. */
+export async function readBodyText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > limit) {
+    throw new ApiError("body_too_large", `Request body is over ${limit} bytes.`, { limit });
+  }
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new ApiError("body_too_large", `Request body is over ${limit} bytes.`, { limit });
+    }
+    chunks.push(value);
+  }
+  const joined = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(joined);
+}
+
+export async function readJsonBody(request: Request): Promise<unknown> {
+  const text = await readBodyText(request);
+  if (text.trim() === "") throw new ApiError("invalid_json", "Request body must be a JSON object.");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError("invalid_json", "Request body is not valid JSON.");
+  }
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what = "request body"): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new ApiError("invalid_request", `Invalid ${what}.`, {
+      issues: parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
+    });
+  }
+  return parsed.data;
+}

@@ -1,0 +1,96 @@
+import {
+  MAX_MESSAGE_CHARS,
+  simpleChatRequestSchema,
+  threadIdSchema,
+  transportChatRequestSchema,
+  userMessageTextLength,
+  type BusyPolicy,
+} from "@oa/protocol";
+import { generateId, type UIMessage } from "ai";
+import { ApiError } from "./errors.ts";
+import { parseWith } from "./body.ts";
+
+export type ParsedChatRequest = {
+  threadId: string;
+  message: UIMessage;
+  trigger: "submit-message" | "regenerate-message";
+  onBusy: BusyPolicy | undefined;
+};
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Header first, then `threadId`, then the AI SDK transport's `id`. */
+export function resolveThreadId(header: string | null, body: Record<string, unknown>): string {
+  const candidate = header ?? body.threadId ?? body.id;
+  if (candidate === undefined || candidate === null) {
+    throw new ApiError("invalid_thread_id", "A thread id is required: X-OA-Thread-Id header, threadId or id in the body.");
+  }
+  const parsed = threadIdSchema.safeParse(candidate);
+  if (!parsed.success) {
+    throw new ApiError("invalid_thread_id", "Thread ids are 1–128 characters of A-Z a-z 0-9 _ . : -", {
+      issues: parsed.error.issues.map((issue) => issue.message),
+    });
+  }
+  return parsed.data;
+}
+
+function tooLong(length: number): never {
+  throw new ApiError("message_too_long", `Message text is over ${MAX_MESSAGE_CHARS} characters.`, {
+    limit: MAX_MESSAGE_CHARS,
+    length,
+  });
+}
+
+/** Only what a person can send: text (and files by URL). Everything else is refused. */
+function sanitizeUserParts(parts: Array<Record<string, unknown>>): UIMessage["parts"] {
+  return parts.map((part, index) => {
+    if (part.type === "text" && typeof part.text === "string") return { type: "text", text: part.text };
+    if (part.type === "file" && typeof part.url === "string" && typeof part.mediaType === "string") {
+      return {
+        type: "file",
+        url: part.url,
+        mediaType: part.mediaType,
+        ...(typeof part.filename === "string" ? { filename: part.filename } : {}),
+      };
+    }
+    throw new ApiError("invalid_request", `Message part ${index} of type "${String(part.type)}" cannot be sent by a user.`);
+  });
+}
+
+/**
+ * Accepts the AI SDK transport body `{id, messages, trigger, messageId}` (only the last,
+ * new message is used: history is the server's) and the simple `{threadId, input}`.
+ */
+export function parseChatRequest(body: unknown, threadHeader: string | null): ParsedChatRequest {
+  if (!isObject(body)) throw new ApiError("invalid_request", "Request body must be a JSON object.");
+  if ("messages" in body) {
+    const request = parseWith(transportChatRequestSchema, body);
+    const last = request.messages[request.messages.length - 1]!;
+    if (last.role !== "user") {
+      throw new ApiError("invalid_request", "The last message must be the user's new message.", { role: last.role });
+    }
+    const length = userMessageTextLength(last);
+    if (length > MAX_MESSAGE_CHARS) tooLong(length);
+    const parts = sanitizeUserParts(last.parts as Array<Record<string, unknown>>);
+    if (parts.length === 0) throw new ApiError("invalid_request", "The message has no parts.");
+    return {
+      threadId: resolveThreadId(threadHeader, body),
+      message: { id: last.id, role: "user", parts },
+      trigger: request.trigger,
+      onBusy: request.onBusy,
+    };
+  }
+  if ("input" in body) {
+    if (typeof body.input === "string" && body.input.length > MAX_MESSAGE_CHARS) tooLong(body.input.length);
+    const request = parseWith(simpleChatRequestSchema, body);
+    return {
+      threadId: resolveThreadId(threadHeader, body),
+      message: { id: request.messageId ?? `msg_${generateId()}`, role: "user", parts: [{ type: "text", text: request.input }] },
+      trigger: "submit-message",
+      onBusy: request.onBusy,
+    };
+  }
+  throw new ApiError("invalid_request", "Send either {id, messages, trigger} (AI SDK transport) or {threadId, input}.");
+}

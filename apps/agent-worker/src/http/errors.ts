@@ -1,0 +1,61 @@
+import type { ErrorBody, ErrorCode } from "@oa/protocol";
+
+const statusByCode: Record<ErrorCode, number> = {
+  config_missing_internal_key: 500,
+  unauthorized: 401,
+  missing_user_id: 400,
+  invalid_user_id: 400,
+  invalid_json: 400,
+  invalid_request: 400,
+  invalid_thread_id: 400,
+  body_too_large: 400,
+  message_too_long: 400,
+  thread_not_found: 404,
+  message_not_found: 404,
+  not_found: 404,
+  method_not_allowed: 405,
+  run_active: 409,
+  conflict: 409,
+  model_error: 502,
+  internal_error: 500,
+};
+
+/** A failure that maps to one HTTP answer. Thrown inside handlers, rendered in one place. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): number {
+    return statusByCode[this.code];
+  }
+}
+
+/** Domain results crossing the Durable Object boundary carry errors as plain values. */
+export type Failure = { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };
+
+export function failure(code: ErrorCode, message: string, details?: unknown): Failure {
+  return { ok: false, error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+export function errorResponse(code: ErrorCode, message: string, details?: unknown, headers?: HeadersInit): Response {
+  const body: ErrorBody = { ok: false, error: { code, message, details: details ?? null } };
+  const response = Response.json(body, { status: statusByCode[code], headers });
+  return response;
+}
+
+export function failureResponse(result: Failure): Response {
+  return errorResponse(result.error.code, result.error.message, result.error.details);
+}
+
+export function toErrorResponse(error: unknown): Response {
+  if (error instanceof ApiError) return errorResponse(error.code, error.message, error.details);
+  console.error("unhandled error", error);
+  return errorResponse("internal_error", "The agent worker failed to handle this request.");
+}

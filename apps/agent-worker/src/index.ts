@@ -1,0 +1,77 @@
+import { messagesQuerySchema, threadIdSchema } from "@oa/protocol";
+import { getAgentByName } from "agents";
+import { Hono, type Context } from "hono";
+import type { AgentWorkerEnv } from "./config.ts";
+import { requirePrincipal, type Principal } from "./http/auth.ts";
+import { readJsonBody, parseWith } from "./http/body.ts";
+import { parseChatRequest } from "./http/chat-request.ts";
+import { ApiError, errorResponse, toErrorResponse } from "./http/errors.ts";
+import type { ThreadAgent } from "./thread/thread-agent.ts";
+
+export { ThreadAgent } from "./thread/thread-agent.ts";
+
+type App = { Bindings: AgentWorkerEnv; Variables: { principal: Principal } };
+
+const app = new Hono<App>();
+
+app.onError((error) => toErrorResponse(error));
+app.notFound(() => errorResponse("not_found", "No such endpoint."));
+
+// Every request is authenticated, including unknown paths: the worker is never open.
+app.use("*", async (c, next) => {
+  c.set("principal", await requirePrincipal(c.req.raw, c.env.OA_INTERNAL_KEY));
+  await next();
+});
+
+function threadParam(c: Context<App>): string {
+  const parsed = threadIdSchema.safeParse(c.req.param("threadId"));
+  if (!parsed.success) throw new ApiError("invalid_thread_id", "Thread ids are 1–128 characters of A-Z a-z 0-9 _ . : -");
+  return parsed.data;
+}
+
+async function thread(c: Context<App>, threadId: string): Promise<DurableObjectStub<ThreadAgent>> {
+  return getAgentByName<AgentWorkerEnv, ThreadAgent>(c.env.THREAD_AGENT, threadId);
+}
+
+app.post("/internal/chat", async (c) => {
+  const request = parseChatRequest(await readJsonBody(c.req.raw), c.req.header("x-oa-thread-id") ?? null);
+  const stub = await thread(c, request.threadId);
+  return stub.chat({ userId: c.get("principal").userId, ...request });
+});
+
+app.get("/internal/chat/:threadId/stream", async (c) => {
+  const stub = await thread(c, threadParam(c));
+  return stub.resumeStream(c.get("principal").userId);
+});
+
+app.post("/internal/chat/:threadId/stop", async (c) => {
+  const stub = await thread(c, threadParam(c));
+  return stub.stop(c.get("principal").userId);
+});
+
+app.get("/internal/thread/:threadId/summary", async (c) => {
+  const stub = await thread(c, threadParam(c));
+  return stub.summary(c.get("principal").userId);
+});
+
+app.get("/internal/thread/:threadId/messages", async (c) => {
+  const threadId = threadParam(c);
+  const query = parseWith(messagesQuerySchema, c.req.query(), "query");
+  const stub = await thread(c, threadId);
+  return stub.messages(c.get("principal").userId, query.before, query.limit);
+});
+
+// Known paths answer 405 to other methods rather than 404.
+for (const path of [
+  "/internal/chat",
+  "/internal/chat/:threadId/stream",
+  "/internal/chat/:threadId/stop",
+  "/internal/thread/:threadId/summary",
+  "/internal/thread/:threadId/messages",
+]) {
+  app.all(path, () => errorResponse("method_not_allowed", "Method not allowed on this endpoint."));
+}
+
+export default {
+  fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+} satisfies ExportedHandler<AgentWorkerEnv>;

@@ -1,0 +1,67 @@
+/**
+ * What the offline model understands. Mapping a plain request to a tool call is one entry:
+ * `{ name, match, tool: { name, input } }`. When the named tool is not offered in the call
+ * (tools arrive with later capabilities), the entry's `reply` answers instead.
+ */
+export type OfflineIntent = {
+  name: string;
+  match: RegExp;
+  tool?: { name: string; input: (text: string) => Record<string, unknown> };
+  reply: (text: string, context: OfflineReplyContext) => string;
+};
+
+export type OfflineReplyContext = {
+  /** The running summary of earlier messages, when the thread has one. */
+  summary: string | null;
+  /** How many user turns are in the model's context window. */
+  userTurns: number;
+  /** The previous user message in context, if any. */
+  previousUserText: string | null;
+};
+
+export const OFFLINE_NOTICE =
+  "I am the offline model: a deterministic, rule-based stand-in that runs without any network or API key.";
+
+export const offlineIntents: OfflineIntent[] = [
+  {
+    name: "greeting",
+    match: /^\s*(hi|hello|hey|good (morning|afternoon|evening))\b/i,
+    reply: () =>
+      `Hello! ${OFFLINE_NOTICE} I keep this thread's whole history, so you can leave and come back on any device. Set OPENAI_API_KEY to talk to a real model.`,
+  },
+  {
+    name: "help",
+    match: /\b(help|what can you do|who are you|which model)\b/i,
+    reply: () =>
+      `${OFFLINE_NOTICE} I can manage your hosted OpenClaw runtime once its tools are connected: status, provisioning, devices, pairing, backups, restarts, billing and sessions. Sensitive actions always wait for your approval.`,
+  },
+  {
+    name: "recap",
+    match: /\b(recap|summari[sz]e|what did (i|we) (say|talk about|discuss))\b/i,
+    reply: (_text, context) => {
+      const earlier = context.summary ? ` Earlier in this thread: ${context.summary}` : " There is no earlier summary yet.";
+      const previous = context.previousUserText ? ` Your previous message was: "${truncate(context.previousUserText, 160)}".` : "";
+      return `Here is what I remember (offline model).${earlier}${previous} I currently keep ${context.userTurns} of your messages in my working context.`;
+    },
+  },
+  {
+    name: "long-answer",
+    match: /\b(long|detailed) (answer|story|explanation)\b/i,
+    reply: () => {
+      const sentences = Array.from(
+        { length: 40 },
+        (_, index) => `Sentence ${index + 1} of a deliberately long answer that streams word by word.`,
+      );
+      return `Offline model, long answer: ${sentences.join(" ")}`;
+    },
+  },
+];
+
+export function fallbackReply(text: string): string {
+  return `Offline model here. You said: "${truncate(text, 500)}". ${OFFLINE_NOTICE} Ask for "help" to see what I can do, or configure OPENAI_API_KEY for a real model.`;
+}
+
+export function truncate(text: string, max: number): string {
+  const clean = text.replace(/\s+/g, " ").trim();
+  return clean.length <= max ? clean : `${clean.slice(0, max - 1)}…`;
+}

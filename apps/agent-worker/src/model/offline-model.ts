@@ -1,0 +1,173 @@
+import type {
+  LanguageModelV4,
+  LanguageModelV4CallOptions,
+  LanguageModelV4Content,
+  LanguageModelV4Prompt,
+  LanguageModelV4StreamPart,
+  LanguageModelV4Usage,
+} from "@ai-sdk/provider";
+import { fallbackReply, offlineIntents, truncate, type OfflineIntent, type OfflineReplyContext } from "./offline-intents.ts";
+
+export type OfflineModelOptions = {
+  /** Pause between streamed words, in milliseconds; 0 streams as fast as possible. */
+  delayMs: number;
+  intents?: OfflineIntent[];
+};
+
+type Plan =
+  | { kind: "text"; text: string }
+  | { kind: "tool-call"; toolName: string; input: Record<string, unknown> };
+
+function userText(message: LanguageModelV4Prompt[number]): string {
+  if (message.role !== "user") return "";
+  return message.content
+    .map((part) => (part.type === "text" ? part.text : ""))
+    .join(" ")
+    .trim();
+}
+
+function summaryFrom(prompt: LanguageModelV4Prompt): string | null {
+  for (const message of prompt) {
+    if (message.role !== "system") continue;
+    const match = /Summary of the earlier conversation:\n([\s\S]*)$/.exec(message.content);
+    if (match?.[1]) return match[1].trim();
+  }
+  return null;
+}
+
+function describeToolResult(prompt: LanguageModelV4Prompt): string {
+  const last = prompt[prompt.length - 1];
+  if (!last || last.role !== "tool") return "";
+  const lines = last.content.map((part) => {
+    if (part.type !== "tool-result") return "";
+    const output = part.output;
+    const value =
+      output.type === "json" || output.type === "text"
+        ? output.value
+        : output.type === "error-text" || output.type === "error-json"
+          ? { error: output.value }
+          : output.type === "execution-denied"
+            ? { denied: output.reason ?? "no reason given" }
+            : output;
+    return `${part.toolName}: ${truncate(typeof value === "string" ? value : JSON.stringify(value), 600)}`;
+  });
+  return `Offline model, reporting the result. ${lines.filter(Boolean).join(" · ")}`;
+}
+
+/** Decides the whole answer up front: the offline model is a pure function of its prompt. */
+export function planOfflineAnswer(options: LanguageModelV4CallOptions, intents: OfflineIntent[]): Plan {
+  const prompt = options.prompt;
+  const last = prompt[prompt.length - 1];
+  if (last?.role === "tool") return { kind: "text", text: describeToolResult(prompt) };
+
+  const users = prompt.filter((message) => message.role === "user");
+  const text = users.length > 0 ? userText(users[users.length - 1]!) : "";
+  const context: OfflineReplyContext = {
+    summary: summaryFrom(prompt),
+    userTurns: users.length,
+    previousUserText: users.length > 1 ? userText(users[users.length - 2]!) : null,
+  };
+  const offered = new Set((options.tools ?? []).map((tool) => tool.name));
+  for (const intent of intents) {
+    if (!intent.match.test(text)) continue;
+    if (intent.tool && offered.has(intent.tool.name)) {
+      return { kind: "tool-call", toolName: intent.tool.name, input: intent.tool.input(text) };
+    }
+    return { kind: "text", text: intent.reply(text, context) };
+  }
+  return { kind: "text", text: fallbackReply(text) };
+}
+
+function usageFor(options: LanguageModelV4CallOptions, output: string): LanguageModelV4Usage {
+  const input = Math.ceil(JSON.stringify(options.prompt).length / 4);
+  const out = Math.ceil(output.length / 4);
+  return {
+    inputTokens: { total: input, noCache: input, cacheRead: 0, cacheWrite: 0 },
+    outputTokens: { total: out, text: out, reasoning: 0 },
+  };
+}
+
+/** Words with their trailing whitespace, so the deltas join back to the exact text. */
+function words(text: string): string[] {
+  return text.match(/\S+\s*|\s+/g) ?? [];
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason ?? new DOMException("aborted", "AbortError"));
+      },
+      { once: true },
+    );
+  });
+}
+
+let callCounter = 0;
+
+export function createOfflineModel(options: OfflineModelOptions): LanguageModelV4 {
+  const intents = options.intents ?? offlineIntents;
+  return {
+    specificationVersion: "v4",
+    provider: "offline",
+    modelId: "offline-rules-1",
+    supportedUrls: {},
+
+    async doGenerate(call) {
+      const plan = planOfflineAnswer(call, intents);
+      const content: LanguageModelV4Content[] =
+        plan.kind === "text"
+          ? [{ type: "text", text: plan.text }]
+          : [{ type: "tool-call", toolCallId: `offline-call-${++callCounter}`, toolName: plan.toolName, input: JSON.stringify(plan.input) }];
+      return {
+        content,
+        finishReason: { unified: plan.kind === "text" ? "stop" : "tool-calls", raw: undefined },
+        usage: usageFor(call, plan.kind === "text" ? plan.text : JSON.stringify(plan.input)),
+        warnings: [],
+      };
+    },
+
+    async doStream(call) {
+      const plan = planOfflineAnswer(call, intents);
+      const signal = call.abortSignal;
+      const delayMs = options.delayMs;
+      const stream = new ReadableStream<LanguageModelV4StreamPart>({
+        async start(controller) {
+          try {
+            controller.enqueue({ type: "stream-start", warnings: [] });
+            controller.enqueue({ type: "response-metadata", id: `offline-${++callCounter}`, modelId: "offline-rules-1", timestamp: new Date() });
+            if (plan.kind === "text") {
+              controller.enqueue({ type: "text-start", id: "t0" });
+              for (const word of words(plan.text)) {
+                await sleep(delayMs, signal);
+                controller.enqueue({ type: "text-delta", id: "t0", delta: word });
+              }
+              controller.enqueue({ type: "text-end", id: "t0" });
+            } else {
+              const toolCallId = `offline-call-${++callCounter}`;
+              const input = JSON.stringify(plan.input);
+              await sleep(delayMs, signal);
+              controller.enqueue({ type: "tool-input-start", id: toolCallId, toolName: plan.toolName });
+              controller.enqueue({ type: "tool-input-delta", id: toolCallId, delta: input });
+              controller.enqueue({ type: "tool-input-end", id: toolCallId });
+              controller.enqueue({ type: "tool-call", toolCallId, toolName: plan.toolName, input });
+            }
+            controller.enqueue({
+              type: "finish",
+              finishReason: { unified: plan.kind === "text" ? "stop" : "tool-calls", raw: undefined },
+              usage: usageFor(call, plan.kind === "text" ? plan.text : JSON.stringify(plan.input)),
+            });
+            controller.close();
+          } catch (error) {
+            controller.error(error);
+          }
+        },
+      });
+      return { stream };
+    },
+  };
+}

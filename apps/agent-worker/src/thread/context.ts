@@ -1,0 +1,28 @@
+import type { AgentConfig } from "../config.ts";
+import type { StoredMessage, ThreadMeta, ThreadStore } from "./store.ts";
+
+export const SYSTEM_PROMPT = [
+  "You are the OpenAgents assistant inside a durable chat thread on openagents.com.",
+  "You help the person manage their hosted OpenClaw runtime and answer their questions.",
+  "Be concise and concrete. Sensitive actions always wait for the person's approval.",
+].join(" ");
+
+export type ModelContext = { system: string; messages: StoredMessage[] };
+
+/**
+ * Bounded model context: the running summary plus the messages it does not cover yet, at most
+ * `contextWindow + summaryBatch` of them — independent of the thread's length.
+ */
+export function buildModelContext(store: ThreadStore, meta: ThreadMeta, config: AgentConfig, through: number): ModelContext {
+  const cap = config.contextWindow + config.summaryBatch;
+  const messages = store.lastMessages(cap, through).filter((message) => message.position > meta.summaryThrough);
+  const system = meta.summary ? `${SYSTEM_PROMPT}\n\nSummary of the earlier conversation:\n${meta.summary}` : SYSTEM_PROMPT;
+  return { system, messages };
+}
+
+/** Which messages the next summary update folds in, or null when the summary is current enough. */
+export function pendingSummaryRange(meta: ThreadMeta, lastPosition: number, config: AgentConfig): { after: number; through: number } | null {
+  const unsummarized = lastPosition - meta.summaryThrough;
+  if (unsummarized <= config.contextWindow + config.summaryBatch) return null;
+  return { after: meta.summaryThrough, through: lastPosition - config.contextWindow };
+}

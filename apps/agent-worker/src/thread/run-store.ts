@@ -1,0 +1,107 @@
+import type { RunStatus } from "@oa/protocol";
+
+export type RunRecord = {
+  id: string;
+  status: RunStatus;
+  userMessageId: string;
+  assistantMessageId: string;
+  attempts: number;
+  error: string | null;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt: number | null;
+};
+
+type RunRow = {
+  id: string;
+  status: string;
+  user_message_id: string;
+  assistant_message_id: string;
+  attempts: number;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+};
+
+const ACTIVE = "('queued', 'running', 'awaiting_approval')";
+
+function toRun(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    status: row.status as RunStatus,
+    userMessageId: row.user_message_id,
+    assistantMessageId: row.assistant_message_id,
+    attempts: row.attempts,
+    error: row.error,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+export class RunStore {
+  constructor(private readonly sql: SqlStorage) {}
+
+  create(run: { id: string; userMessageId: string; assistantMessageId: string }, now: number): RunRecord {
+    this.sql.exec(
+      `INSERT INTO runs (id, status, user_message_id, assistant_message_id, created_at, updated_at)
+       VALUES (?, 'queued', ?, ?, ?, ?)`,
+      run.id,
+      run.userMessageId,
+      run.assistantMessageId,
+      now,
+      now,
+    );
+    return this.get(run.id)!;
+  }
+
+  get(id: string): RunRecord | null {
+    const row = this.sql.exec<RunRow>("SELECT * FROM runs WHERE id = ?", id).toArray()[0];
+    return row ? toRun(row) : null;
+  }
+
+  byUserMessage(userMessageId: string): RunRecord | null {
+    const row = this.sql
+      .exec<RunRow>("SELECT * FROM runs WHERE user_message_id = ? ORDER BY created_at DESC LIMIT 1", userMessageId)
+      .toArray()[0];
+    return row ? toRun(row) : null;
+  }
+
+  /** The run that holds the thread: running or waiting, else null. */
+  current(): RunRecord | null {
+    const row = this.sql
+      .exec<RunRow>("SELECT * FROM runs WHERE status IN ('running', 'awaiting_approval') ORDER BY created_at LIMIT 1")
+      .toArray()[0];
+    return row ? toRun(row) : null;
+  }
+
+  nextQueued(): RunRecord | null {
+    const row = this.sql
+      .exec<RunRow>("SELECT * FROM runs WHERE status = 'queued' ORDER BY created_at, rowid LIMIT 1")
+      .toArray()[0];
+    return row ? toRun(row) : null;
+  }
+
+  active(): RunRecord[] {
+    return this.sql.exec<RunRow>(`SELECT * FROM runs WHERE status IN ${ACTIVE} ORDER BY created_at, rowid`).toArray().map(toRun);
+  }
+
+  setStatus(id: string, status: RunStatus, now: number, error: string | null = null): void {
+    const finished = status === "completed" || status === "failed" || status === "cancelled";
+    this.sql.exec(
+      "UPDATE runs SET status = ?, error = COALESCE(?, error), updated_at = ?, finished_at = ? WHERE id = ?",
+      status,
+      error,
+      now,
+      finished ? now : null,
+      id,
+    );
+  }
+
+  countAttempt(id: string, now: number): number {
+    return this.sql
+      .exec<{ attempts: number }>("UPDATE runs SET attempts = attempts + 1, updated_at = ? WHERE id = ? RETURNING attempts", now, id)
+      .one().attempts;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Numbered schema migrations for a ThreadAgent's SQLite storage. Each entry runs once, in
+ * order, inside one transaction with the version bump. Never edit a shipped entry: add one.
+ */
+const migrations: ReadonlyArray<string> = [
+  // 1: thread meta, transcript, append-only event log, runs.
+  `
+  CREATE TABLE thread_meta (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    thread_id TEXT NOT NULL,
+    owner_id TEXT NOT NULL,
+    title TEXT,
+    message_count INTEGER NOT NULL DEFAULT 0,
+    summary TEXT NOT NULL DEFAULT '',
+    summary_through INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    last_message_at INTEGER
+  );
+  CREATE TABLE messages (
+    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL,
+    parts TEXT NOT NULL,
+    metadata TEXT,
+    run_id TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    type TEXT NOT NULL,
+    run_id TEXT,
+    data TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX events_by_run ON events (run_id, seq);
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    user_message_id TEXT NOT NULL,
+    assistant_message_id TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    finished_at INTEGER
+  );
+  CREATE INDEX runs_by_status ON runs (status, created_at);
+  CREATE INDEX runs_by_user_message ON runs (user_message_id);
+  `,
+];
+
+export const SCHEMA_VERSION = migrations.length;
+
+export function migrateThreadSchema(storage: DurableObjectStorage): void {
+  const sql = storage.sql;
+  sql.exec("CREATE TABLE IF NOT EXISTS thread_schema (version INTEGER NOT NULL)");
+  const row = sql.exec<{ version: number }>("SELECT version FROM thread_schema").toArray()[0];
+  let version = row?.version ?? 0;
+  if (!row) sql.exec("INSERT INTO thread_schema (version) VALUES (0)");
+  while (version < migrations.length) {
+    const next = version + 1;
+    storage.transactionSync(() => {
+      sql.exec(migrations[next - 1]!);
+      sql.exec("UPDATE thread_schema SET version = ?", next);
+    });
+    version = next;
+  }
+}

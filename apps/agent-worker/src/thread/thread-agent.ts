@@ -1,0 +1,139 @@
+import type { BusyPolicy, MessagesPage, ThreadSummary } from "@oa/protocol";
+import { Agent } from "agents";
+import { generateId, type UIMessage } from "ai";
+import { readConfig, type AgentConfig, type AgentWorkerEnv } from "../config.ts";
+import { failure, failureResponse, type Failure } from "../http/errors.ts";
+import { jsonResponse, resultResponse } from "../http/json.ts";
+import { selectModel } from "../model/provider.ts";
+import { EventLog } from "./event-log.ts";
+import { RunEngine } from "./run-engine.ts";
+import { RunHub } from "./run-hub.ts";
+import { RunStore } from "./run-store.ts";
+import { migrateThreadSchema } from "./schema.ts";
+import { ThreadStore, type ThreadMeta } from "./store.ts";
+import { replayResponse, tailRunResponse } from "./tail-stream.ts";
+
+export type ChatCall = {
+  userId: string;
+  threadId: string;
+  message: UIMessage;
+  trigger: "submit-message" | "regenerate-message";
+  onBusy?: BusyPolicy;
+};
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * One durable agent per chat thread. The class owns lifecycle and the RPC surface the router
+ * calls; each concern lives in its own module.
+ */
+export class ThreadAgent extends Agent<AgentWorkerEnv> {
+  private readonly config: AgentConfig;
+  private readonly store: ThreadStore;
+  private readonly runStore: RunStore;
+  private readonly log: EventLog;
+  private readonly hub = new RunHub();
+  private engine: RunEngine | null = null;
+
+  constructor(ctx: DurableObjectState, env: AgentWorkerEnv) {
+    super(ctx, env);
+    migrateThreadSchema(ctx.storage);
+    this.config = readConfig(env);
+    this.store = new ThreadStore(ctx.storage.sql);
+    this.runStore = new RunStore(ctx.storage.sql);
+    this.log = new EventLog(ctx.storage.sql);
+  }
+
+  override onStart(): void {
+    const meta = this.store.meta();
+    if (meta) this.runs(meta.threadId).recoverInterruptedRuns();
+  }
+
+  private runs(threadId: string): RunEngine {
+    this.engine ??= new RunEngine({
+      threadId,
+      storage: this.ctx.storage,
+      store: this.store,
+      runs: this.runStore,
+      log: this.log,
+      hub: this.hub,
+      config: this.config,
+      model: () => selectModel(this.config),
+      keepAliveWhile: (fn) => this.keepAliveWhile(fn),
+      newId: (prefix) => `${prefix}_${generateId()}`,
+    });
+    return this.engine;
+  }
+
+  /** The thread's meta when `userId` owns it; another user's thread does not exist for them. */
+  private ownedMeta(userId: string): ThreadMeta | Failure {
+    const meta = this.store.meta();
+    if (!meta || meta.ownerId !== userId) return failure("thread_not_found", "No such thread.");
+    return meta;
+  }
+
+  async chat(call: ChatCall): Promise<Response> {
+    const meta = this.store.meta();
+    if (meta && meta.ownerId !== call.userId) return failureResponse(failure("thread_not_found", "No such thread."));
+    const outcome = this.runs(call.threadId).submitTurn({
+      userId: call.userId,
+      message: call.message,
+      trigger: call.trigger,
+      onBusy: call.onBusy,
+    });
+    if (!outcome.ok) return failureResponse(outcome);
+    return outcome.kind === "tail" ? tailRunResponse(this.hub, outcome.runId) : replayResponse(outcome.chunks);
+  }
+
+  async summary(userId: string): Promise<Response> {
+    const meta = this.ownedMeta(userId);
+    if ("ok" in meta) return failureResponse(meta);
+    const active = this.runStore.active()[0];
+    const body: ThreadSummary = {
+      ok: true,
+      threadId: meta.threadId,
+      title: meta.title,
+      messageCount: meta.messageCount,
+      createdAt: iso(meta.createdAt),
+      updatedAt: iso(meta.updatedAt),
+      lastMessageAt: meta.lastMessageAt === null ? null : iso(meta.lastMessageAt),
+      activeRun: active ? { id: active.id, status: active.status } : null,
+    };
+    return jsonResponse(body);
+  }
+
+  async messages(userId: string, before: number | undefined, limit: number): Promise<Response> {
+    const meta = this.ownedMeta(userId);
+    if ("ok" in meta) return failureResponse(meta);
+    const page = this.store.pageMessages(before, limit);
+    const first = page[0];
+    const body: MessagesPage = {
+      ok: true,
+      threadId: meta.threadId,
+      messages: page.map(({ position, createdAt, runId: _runId, ...message }) => ({
+        ...message,
+        position,
+        createdAt: iso(createdAt),
+      })),
+      nextBefore: first && first.position > 1 ? first.position : null,
+    };
+    return jsonResponse(body);
+  }
+
+  async stop(userId: string): Promise<Response> {
+    const meta = this.ownedMeta(userId);
+    if ("ok" in meta) return failureResponse(meta);
+    const engine = this.runs(meta.threadId);
+    const runId = engine.activeRunId();
+    const stopped = runId !== null && engine.cancelRun(runId);
+    return resultResponse({ ok: true as const, stopped, runId });
+  }
+
+  async resumeStream(userId: string): Promise<Response> {
+    const meta = this.ownedMeta(userId);
+    if ("ok" in meta) return failureResponse(meta);
+    const runId = this.runs(meta.threadId).activeRunId();
+    if (!runId || !this.hub.isLive(runId)) return new Response(null, { status: 204 });
+    return tailRunResponse(this.hub, runId);
+  }
+}

@@ -1,0 +1,64 @@
+import { exports } from "cloudflare:workers";
+import { readUIMessageStream, type UIMessage, type UIMessageChunk } from "ai";
+
+export const KEY = "test-internal-key";
+
+export function headers(userId: string | null, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    "content-type": "application/json",
+    "x-oa-internal-key": KEY,
+    ...(userId === null ? {} : { "x-oa-user-id": userId }),
+    ...extra,
+  };
+}
+
+export function call(path: string, init: RequestInit = {}): Promise<Response> {
+  return exports.default.fetch(new Request(`http://agent.test${path}`, init));
+}
+
+export function postChat(userId: string, body: unknown, extra: Record<string, string> = {}): Promise<Response> {
+  return call("/internal/chat", { method: "POST", headers: headers(userId, extra), body: JSON.stringify(body) });
+}
+
+/** Parses an SSE body into its data payloads (without the closing [DONE]). */
+export async function sseData(response: Response): Promise<string[]> {
+  const text = await response.text();
+  return text
+    .split("\n\n")
+    .map((frame) => frame.split("\n").filter((line) => line.startsWith("data: ")).map((line) => line.slice(6)).join("\n"))
+    .filter((data) => data !== "");
+}
+
+export async function chunksOf(response: Response): Promise<{ chunks: UIMessageChunk[]; done: boolean }> {
+  const data = await sseData(response);
+  const done = data[data.length - 1] === "[DONE]";
+  return { chunks: data.filter((d) => d !== "[DONE]").map((d) => JSON.parse(d) as UIMessageChunk), done };
+}
+
+/** Reads a UI message stream response with the AI SDK's own reader; returns the final message. */
+export async function readAnswer(response: Response): Promise<UIMessage> {
+  const data = await sseData(response);
+  const stream = new ReadableStream<UIMessageChunk>({
+    start(controller) {
+      for (const d of data) if (d !== "[DONE]") controller.enqueue(JSON.parse(d) as UIMessageChunk);
+      controller.close();
+    },
+  });
+  let last: UIMessage | undefined;
+  for await (const message of readUIMessageStream({ stream, terminateOnError: true })) last = message;
+  if (!last) throw new Error("stream produced no message");
+  return last;
+}
+
+export function textOf(message: { parts: Array<{ type: string; text?: string }> }): string {
+  return message.parts.filter((part) => part.type === "text").map((part) => part.text).join("");
+}
+
+let counter = 0;
+export function uniqueThread(prefix = "t"): string {
+  return `${prefix}-${Date.now().toString(36)}-${++counter}`;
+}
+
+export function userMessage(id: string, text: string) {
+  return { id, role: "user", parts: [{ type: "text", text }] };
+}

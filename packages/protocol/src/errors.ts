@@ -1,0 +1,34 @@
+import { z } from "zod";
+
+export const errorCodes = [
+  "config_missing_internal_key",
+  "unauthorized",
+  "missing_user_id",
+  "invalid_user_id",
+  "invalid_json",
+  "invalid_request",
+  "invalid_thread_id",
+  "body_too_large",
+  "message_too_long",
+  "thread_not_found",
+  "message_not_found",
+  "not_found",
+  "method_not_allowed",
+  "run_active",
+  "conflict",
+  "model_error",
+  "internal_error",
+] as const;
+
+export const errorCodeSchema = z.enum(errorCodes);
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
+
+export const errorBodySchema = z.object({
+  ok: z.literal(false),
+  error: z.object({
+    code: errorCodeSchema,
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;

@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { runStatusSchema } from "./thread.ts";
+
+const base = {
+  seq: z.number().int().positive(),
+  at: z.string(),
+};
+
+/** Every fact a thread records, in order. The union grows with later capabilities. */
+export const threadEventSchema = z.discriminatedUnion("type", [
+  z.object({
+    ...base,
+    type: z.literal("message.stored"),
+    messageId: z.string(),
+    role: z.enum(["system", "user", "assistant"]),
+    runId: z.string().nullable(),
+  }),
+  z.object({ ...base, type: z.literal("run.started"), runId: z.string(), messageId: z.string() }),
+  z.object({ ...base, type: z.literal("run.finished"), runId: z.string(), messageId: z.string() }),
+  z.object({
+    ...base,
+    type: z.literal("run.failed"),
+    runId: z.string(),
+    messageId: z.string(),
+    error: z.object({ code: z.string(), message: z.string() }),
+  }),
+  z.object({ ...base, type: z.literal("run.cancelled"), runId: z.string(), messageId: z.string() }),
+  z.object({
+    ...base,
+    type: z.literal("run.recovered"),
+    runId: z.string(),
+    messageId: z.string(),
+    attempt: z.number().int().positive(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal("run.status"),
+    runId: z.string(),
+    status: runStatusSchema,
+  }),
+  z.object({
+    ...base,
+    type: z.literal("ui.chunks"),
+    runId: z.string(),
+    messageId: z.string(),
+    /** AI SDK UI message chunks, coalesced for storage. */
+    chunks: z.array(z.record(z.string(), z.unknown())),
+  }),
+]);
+export type ThreadEvent = z.infer<typeof threadEventSchema>;
+export type ThreadEventType = ThreadEvent["type"];
+/** What a caller appends: the log assigns `seq` and `at`. */
+export type NewThreadEvent = ThreadEvent extends infer E
+  ? E extends ThreadEvent
+    ? Omit<E, "seq" | "at">
+    : never
+  : never;
