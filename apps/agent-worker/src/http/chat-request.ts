@@ -66,6 +66,7 @@ function sanitizeUserParts(parts: Array<Record<string, unknown>>): UIMessage["pa
 export function parseChatRequest(body: unknown, threadHeader: string | null): ParsedChatRequest {
   if (!isObject(body)) throw new ApiError("invalid_request", "Request body must be a JSON object.");
   if ("messages" in body) {
+    const threadId = resolveThreadId(threadHeader, body);
     const request = parseWith(transportChatRequestSchema, body);
     const last = request.messages[request.messages.length - 1]!;
     if (last.role !== "user") {
@@ -76,17 +77,18 @@ export function parseChatRequest(body: unknown, threadHeader: string | null): Pa
     const parts = sanitizeUserParts(last.parts as Array<Record<string, unknown>>);
     if (parts.length === 0) throw new ApiError("invalid_request", "The message has no parts.");
     return {
-      threadId: resolveThreadId(threadHeader, body),
+      threadId,
       message: { id: last.id, role: "user", parts },
       trigger: request.trigger,
       onBusy: request.onBusy,
     };
   }
   if ("input" in body) {
+    const threadId = resolveThreadId(threadHeader, body);
     if (typeof body.input === "string" && body.input.length > MAX_MESSAGE_CHARS) tooLong(body.input.length);
     const request = parseWith(simpleChatRequestSchema, body);
     return {
-      threadId: resolveThreadId(threadHeader, body),
+      threadId,
       message: { id: request.messageId ?? `msg_${generateId()}`, role: "user", parts: [{ type: "text", text: request.input }] },
       trigger: "submit-message",
       onBusy: request.onBusy,

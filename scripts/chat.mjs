@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// A tiny terminal client: npm run chat -- --thread t1 [--user me] [--url http://127.0.0.1:8788] "hello"
+import { parseArgs } from "node:util";
+import { resolveInternalKey } from "./lib/dev-key.mjs";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    thread: { type: "string", default: "t1" },
+    user: { type: "string", default: process.env.OA_USER_ID ?? "local-user" },
+    url: { type: "string", default: process.env.AGENT_URL ?? `http://127.0.0.1:${process.env.AGENT_PORT ?? 8788}` },
+    history: { type: "boolean", default: false },
+  },
+});
+const { key } = resolveInternalKey();
+const headers = { "x-oa-internal-key": key, "x-oa-user-id": values.user, "content-type": "application/json" };
+
+if (values.history) {
+  const response = await fetch(`${values.url}/internal/thread/${encodeURIComponent(values.thread)}/messages?limit=200`, { headers });
+  const body = await response.json();
+  if (!body.ok) {
+    console.error(`error ${response.status}: ${body.error.code}: ${body.error.message}`);
+    process.exit(1);
+  }
+  for (const message of body.messages) {
+    const text = message.parts.filter((part) => part.type === "text").map((part) => part.text).join("");
+    console.log(`${message.role.padEnd(9)} ${text}`);
+  }
+  process.exit(0);
+}
+
+const input = positionals.join(" ").trim();
+if (!input) {
+  console.error('usage: npm run chat -- --thread t1 "your message"   (or --history to print the thread)');
+  process.exit(2);
+}
+const response = await fetch(`${values.url}/internal/chat`, {
+  method: "POST",
+  headers,
+  body: JSON.stringify({ threadId: values.thread, input }),
+});
+if (!response.ok || !response.body) {
+  const body = await response.text();
+  console.error(`error ${response.status}: ${body}`);
+  process.exit(1);
+}
+const decoder = new TextDecoder();
+let buffer = "";
+for await (const bytes of response.body) {
+  buffer += decoder.decode(bytes, { stream: true });
+  let boundary;
+  while ((boundary = buffer.indexOf("\n\n")) >= 0) {
+    const frame = buffer.slice(0, boundary);
+    buffer = buffer.slice(boundary + 2);
+    const data = frame.split("\n").filter((line) => line.startsWith("data: ")).map((line) => line.slice(6)).join("");
+    if (!data || data === "[DONE]") continue;
+    const chunk = JSON.parse(data);
+    if (chunk.type === "text-delta") process.stdout.write(chunk.delta);
+    else if (chunk.type === "error") process.stderr.write(`\n[error] ${chunk.errorText}\n`);
+    else if (chunk.type === "tool-input-available") process.stdout.write(`\n[tool ${chunk.toolName}] ${JSON.stringify(chunk.input)}\n`);
+    else if (chunk.type === "tool-approval-request") process.stdout.write(`\n[approval needed: ${chunk.approvalId}]\n`);
+  }
+}
+process.stdout.write("\n");
