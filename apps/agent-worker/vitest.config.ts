@@ -8,7 +8,7 @@ export default defineConfig({
       miniflare: {
         bindings: {
           OA_INTERNAL_KEY: "test-internal-key",
-          OFFLINE_MODEL_DELAY_MS: "0",
+          OFFLINE_MODEL_DELAY_MS: "2",
           MODEL_PROVIDER: "offline",
         },
       },

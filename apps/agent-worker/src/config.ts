@@ -6,6 +6,7 @@ export type AgentWorkerEnv = Env & {
   OPENAI_API_KEY?: string;
   OPENAI_BASE_URL?: string;
   MAX_STEPS?: string;
+  RETENTION_GRACE_SECONDS?: string;
 };
 
 export type ProviderKind = "offline" | "openai" | "openai-compatible";
@@ -21,6 +22,8 @@ export type AgentConfig = {
   summaryBatch: number;
   busyPolicy: BusyPolicy;
   maxSteps: number;
+  /** How long a finished run's chunk events stay before compaction. */
+  retentionGraceSeconds: number;
 };
 
 function intSetting(value: string | undefined, fallback: number, min: number, max: number): number {
@@ -51,5 +54,6 @@ export function readConfig(env: AgentWorkerEnv): AgentConfig {
     summaryBatch: Math.max(2, Math.ceil(contextWindow / 2)),
     busyPolicy: busy.success ? busy.data : "queue",
     maxSteps: intSetting(env.MAX_STEPS, 8, 1, 50),
+    retentionGraceSeconds: intSetting(env.RETENTION_GRACE_SECONDS, 600, 0, 30 * 24 * 3600),
   };
 }

@@ -1,4 +1,4 @@
-import { messagesQuerySchema, threadIdSchema } from "@oa/protocol";
+import { eventCursorSchema, messagesQuerySchema, threadIdSchema } from "@oa/protocol";
 import { getAgentByName } from "agents";
 import { Hono, type Context } from "hono";
 import type { AgentWorkerEnv } from "./config.ts";
@@ -61,6 +61,16 @@ app.get("/internal/thread/:threadId/messages", async (c) => {
   return stub.messages(c.get("principal").userId, query.before, query.limit);
 });
 
+app.get("/internal/thread/:threadId/events", async (c) => {
+  const threadId = threadParam(c);
+  // Last-Event-ID (an EventSource reconnecting) is newer than the URL's `after`.
+  const raw = c.req.header("last-event-id") ?? c.req.query("after") ?? "0";
+  const cursor = eventCursorSchema.safeParse(raw.trim() === "" ? "0" : raw);
+  if (!cursor.success) throw new ApiError("invalid_request", "after / Last-Event-ID must be a non-negative integer event seq.");
+  const stub = await thread(c, threadId);
+  return stub.events(c.get("principal").userId, cursor.data);
+});
+
 // Known paths answer 405 to other methods rather than 404.
 for (const path of [
   "/internal/chat",
@@ -68,6 +78,7 @@ for (const path of [
   "/internal/chat/:threadId/stop",
   "/internal/thread/:threadId/summary",
   "/internal/thread/:threadId/messages",
+  "/internal/thread/:threadId/events",
 ]) {
   app.all(path, () => errorResponse("method_not_allowed", "Method not allowed on this endpoint."));
 }

@@ -46,12 +46,27 @@ export const threadEventSchema = z.discriminatedUnion("type", [
     /** AI SDK UI message chunks, coalesced for storage. */
     chunks: z.array(z.record(z.string(), z.unknown())),
   }),
+  z.object({
+    ...base,
+    /**
+     * Synthetic, never stored: sent instead of events a subscriber asked for that retention
+     * compacted away. It states the thread as of `seq`; refetch messages, then follow live.
+     */
+    type: z.literal("snapshot"),
+    reason: z.literal("compacted"),
+    messageCount: z.number().int().nonnegative(),
+    activeRun: z.object({ id: z.string(), status: runStatusSchema }).nullable(),
+  }),
 ]);
 export type ThreadEvent = z.infer<typeof threadEventSchema>;
 export type ThreadEventType = ThreadEvent["type"];
 /** What a caller appends: the log assigns `seq` and `at`. */
-export type NewThreadEvent = ThreadEvent extends infer E
-  ? E extends ThreadEvent
+export type StoredThreadEvent = Exclude<ThreadEvent, { type: "snapshot" }>;
+export type NewThreadEvent = StoredThreadEvent extends infer E
+  ? E extends StoredThreadEvent
     ? Omit<E, "seq" | "at">
     : never
   : never;
+
+/** `after` for the events feed: a query parameter or the SSE `Last-Event-ID` header. */
+export const eventCursorSchema = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);

@@ -93,6 +93,8 @@ function words(text: string): string[] {
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  // An already-aborted signal never fires "abort" again, so check it before waiting.
+  if (signal?.aborted) return Promise.reject(signal.reason ?? new DOMException("aborted", "AbortError"));
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);

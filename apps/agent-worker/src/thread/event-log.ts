@@ -1,9 +1,9 @@
-import type { NewThreadEvent, ThreadEvent } from "@oa/protocol";
+import type { NewThreadEvent, StoredThreadEvent, ThreadEvent } from "@oa/protocol";
 
 type EventRow = { seq: number; type: string; data: string; created_at: number };
 
-function toEvent(row: EventRow): ThreadEvent {
-  return { ...(JSON.parse(row.data) as object), type: row.type, seq: row.seq, at: new Date(row.created_at).toISOString() } as ThreadEvent;
+function toEvent(row: EventRow): StoredThreadEvent {
+  return { ...(JSON.parse(row.data) as object), type: row.type, seq: row.seq, at: new Date(row.created_at).toISOString() } as StoredThreadEvent;
 }
 
 export type EventListener = (event: ThreadEvent) => void;
@@ -19,7 +19,7 @@ export class EventLog {
 
   constructor(private readonly sql: SqlStorage) {}
 
-  append(event: NewThreadEvent, now: number): ThreadEvent {
+  append(event: NewThreadEvent, now: number): StoredThreadEvent {
     const { type, ...data } = event;
     const runId = "runId" in event ? event.runId : null;
     const { seq } = this.sql
@@ -31,7 +31,7 @@ export class EventLog {
         now,
       )
       .one();
-    const stored = { ...event, seq, at: new Date(now).toISOString() } as ThreadEvent;
+    const stored = { ...event, seq, at: new Date(now).toISOString() } as StoredThreadEvent;
     this.pending.push(stored);
     return stored;
   }
@@ -46,7 +46,7 @@ export class EventLog {
     this.pending = [];
   }
 
-  after(seq: number, limit: number): ThreadEvent[] {
+  after(seq: number, limit: number): StoredThreadEvent[] {
     return this.sql
       .exec<EventRow>("SELECT seq, type, data, created_at FROM events WHERE seq > ? ORDER BY seq LIMIT ?", seq, limit)
       .toArray()
@@ -55,6 +55,28 @@ export class EventLog {
 
   lastSeq(): number {
     return this.sql.exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM events").one().seq ?? 0;
+  }
+
+  /** The highest seq retention ever removed; a reader positioned before it may have missed events. */
+  compactedThrough(): number {
+    return this.sql.exec<{ c: number }>("SELECT compacted_through AS c FROM thread_meta WHERE singleton = 1").toArray()[0]?.c ?? 0;
+  }
+
+  /**
+   * Retention: a finished run's chunk events go (its stored message is the durable record);
+   * its boundaries stay. Returns how many events were removed.
+   */
+  compactRunChunks(runId: string): number {
+    const { top, count } = this.sql
+      .exec<{ top: number | null; count: number }>(
+        "SELECT MAX(seq) AS top, COUNT(*) AS count FROM events WHERE run_id = ? AND type = 'ui.chunks'",
+        runId,
+      )
+      .one();
+    if (top === null) return 0;
+    this.sql.exec("DELETE FROM events WHERE run_id = ? AND type = 'ui.chunks'", runId);
+    this.sql.exec("UPDATE thread_meta SET compacted_through = MAX(compacted_through, ?) WHERE singleton = 1", top);
+    return count;
   }
 
   subscribe(listener: EventListener): () => void {

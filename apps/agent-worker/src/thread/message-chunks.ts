@@ -20,10 +20,12 @@ export function messageToChunks(message: UIMessage): UIMessageChunk[] {
     } else if (part.type === "text") {
       chunks.push({ type: "text-start", id }, { type: "text-delta", id, delta: String(part.text) }, { type: "text-end", id });
     } else if (part.type === "reasoning") {
+      // The reader stores the chunk id on the reasoning part, so reuse the part's own.
+      const reasoningId = typeof part.id === "string" ? part.id : id;
       chunks.push(
-        { type: "reasoning-start", id },
-        { type: "reasoning-delta", id, delta: String(part.text) },
-        { type: "reasoning-end", id },
+        { type: "reasoning-start", id: reasoningId },
+        { type: "reasoning-delta", id: reasoningId, delta: String(part.text) },
+        { type: "reasoning-end", id: reasoningId },
       );
     } else if (part.type.startsWith("data-")) {
       chunks.push({ type: part.type, id: part.id, data: part.data } as UIMessageChunk);

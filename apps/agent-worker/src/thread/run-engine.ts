@@ -25,6 +25,8 @@ export type RunEngineDeps = {
   model: () => LanguageModel;
   keepAliveWhile: <T>(fn: () => Promise<T>) => Promise<T>;
   newId: (prefix: string) => string;
+  /** Called once a run reached a final status (retention schedules its compaction). */
+  afterRun: (runId: string) => void;
 };
 
 export type TurnInput = {
@@ -66,7 +68,8 @@ export class RunEngine {
     const { store, runs, log, hub } = this.deps;
     const now = Date.now();
     const existing = store.getMessage(input.message.id);
-    if (existing && input.trigger === "submit-message") return this.retryOutcome(input.message.id);
+    const alreadySubmitted = existing !== null || runs.byUserMessage(input.message.id) !== null;
+    if (alreadySubmitted && (input.trigger === "submit-message" || !existing)) return this.retryOutcome(input.message.id);
     if (existing && existing.role !== "user") {
       return failure("invalid_request", "Only a user message can be regenerated.", { messageId: existing.id });
     }
@@ -84,11 +87,7 @@ export class RunEngine {
     const assistantMessageId = this.deps.newId("msg");
     this.transact(() => {
       if (!store.meta()) store.createMeta(this.deps.threadId, input.userId, now);
-      if (!existing) {
-        store.appendMessage(input.message, null, now);
-        log.append({ type: "message.stored", messageId: input.message.id, role: "user", runId }, now);
-      }
-      runs.create({ id: runId, userMessageId: input.message.id, assistantMessageId }, now);
+      runs.create({ id: runId, userMessageId: input.message.id, assistantMessageId, pendingMessage: existing ? null : input.message }, now);
       log.append({ type: "run.status", runId, status: "queued" }, now);
     });
     hub.open(runId);
@@ -119,11 +118,18 @@ export class RunEngine {
     }
     const now = Date.now();
     this.transact(() => {
+      // The person's words are kept even when their queued turn is cancelled before it ran.
+      if (run.pendingMessage && !this.deps.store.hasMessage(run.pendingMessage.id)) {
+        this.deps.store.appendMessage(run.pendingMessage, null, now);
+        this.deps.log.append({ type: "message.stored", messageId: run.pendingMessage.id, role: "user", runId }, now);
+      }
+      this.deps.runs.clearPendingMessage(runId);
       this.deps.runs.setStatus(runId, "cancelled", now);
       this.deps.log.append({ type: "run.cancelled", runId, messageId: run.assistantMessageId }, now);
     });
     this.deps.hub.push(runId, { type: "abort", reason: "stopped by the user" });
     this.deps.hub.end(runId);
+    this.deps.afterRun(runId);
     return true;
   }
 
@@ -173,6 +179,11 @@ export class RunEngine {
     const { store, runs, log, hub, config } = this.deps;
     const startedAt = Date.now();
     this.transact(() => {
+      if (run.pendingMessage && !store.hasMessage(run.pendingMessage.id)) {
+        store.appendMessage(run.pendingMessage, null, startedAt);
+        log.append({ type: "message.stored", messageId: run.pendingMessage.id, role: "user", runId: run.id }, startedAt);
+      }
+      runs.clearPendingMessage(run.id);
       runs.setStatus(run.id, "running", startedAt);
       runs.countAttempt(run.id, startedAt);
       log.append({ type: "run.started", runId: run.id, messageId: run.assistantMessageId }, startedAt);
@@ -255,6 +266,7 @@ export class RunEngine {
       else log.append({ type: "run.failed", runId: run.id, messageId: finalMessage.id, error: { code: "model_error", message: errorText ?? "" } }, finishedAt);
     });
     hub.end(run.id);
+    this.deps.afterRun(run.id);
     await this.updateSummary().catch((error) => console.warn("summary update failed; will retry next turn", error));
   }
 

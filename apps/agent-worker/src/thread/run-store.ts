@@ -1,4 +1,5 @@
 import type { RunStatus } from "@oa/protocol";
+import type { UIMessage } from "ai";
 
 export type RunRecord = {
   id: string;
@@ -10,6 +11,8 @@ export type RunRecord = {
   createdAt: number;
   updatedAt: number;
   finishedAt: number | null;
+  /** The user message of a queued run, appended to the transcript when the run starts. */
+  pendingMessage: UIMessage | null;
 };
 
 type RunRow = {
@@ -22,6 +25,7 @@ type RunRow = {
   created_at: number;
   updated_at: number;
   finished_at: number | null;
+  pending_message: string | null;
 };
 
 const ACTIVE = "('queued', 'running', 'awaiting_approval')";
@@ -37,19 +41,24 @@ function toRun(row: RunRow): RunRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     finishedAt: row.finished_at,
+    pendingMessage: row.pending_message === null ? null : (JSON.parse(row.pending_message) as UIMessage),
   };
 }
 
 export class RunStore {
   constructor(private readonly sql: SqlStorage) {}
 
-  create(run: { id: string; userMessageId: string; assistantMessageId: string }, now: number): RunRecord {
+  create(
+    run: { id: string; userMessageId: string; assistantMessageId: string; pendingMessage: UIMessage | null },
+    now: number,
+  ): RunRecord {
     this.sql.exec(
-      `INSERT INTO runs (id, status, user_message_id, assistant_message_id, created_at, updated_at)
-       VALUES (?, 'queued', ?, ?, ?, ?)`,
+      `INSERT INTO runs (id, status, user_message_id, assistant_message_id, pending_message, created_at, updated_at)
+       VALUES (?, 'queued', ?, ?, ?, ?, ?)`,
       run.id,
       run.userMessageId,
       run.assistantMessageId,
+      run.pendingMessage === null ? null : JSON.stringify(run.pendingMessage),
       now,
       now,
     );
@@ -97,6 +106,10 @@ export class RunStore {
       finished ? now : null,
       id,
     );
+  }
+
+  clearPendingMessage(id: string): void {
+    this.sql.exec("UPDATE runs SET pending_message = NULL WHERE id = ?", id);
   }
 
   countAttempt(id: string, now: number): number {

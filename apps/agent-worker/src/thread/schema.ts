@@ -49,6 +49,10 @@ const migrations: ReadonlyArray<string> = [
   CREATE INDEX runs_by_status ON runs (status, created_at);
   CREATE INDEX runs_by_user_message ON runs (user_message_id);
   `,
+  // 2: retention watermark: the highest seq ever removed by compaction.
+  `ALTER TABLE thread_meta ADD COLUMN compacted_through INTEGER NOT NULL DEFAULT 0;`,
+  // 3: a queued run holds its user message until it starts, so the transcript stays in turn order.
+  `ALTER TABLE runs ADD COLUMN pending_message TEXT;`,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

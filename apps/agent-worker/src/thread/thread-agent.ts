@@ -1,10 +1,11 @@
-import type { BusyPolicy, MessagesPage, ThreadSummary } from "@oa/protocol";
+import type { BusyPolicy, MessagesPage, ThreadEvent, ThreadSummary } from "@oa/protocol";
 import { Agent } from "agents";
 import { generateId, type UIMessage } from "ai";
 import { readConfig, type AgentConfig, type AgentWorkerEnv } from "../config.ts";
 import { failure, failureResponse, type Failure } from "../http/errors.ts";
 import { jsonResponse, resultResponse } from "../http/json.ts";
 import { selectModel } from "../model/provider.ts";
+import { eventFeedResponse } from "./event-feed.ts";
 import { EventLog } from "./event-log.ts";
 import { RunEngine } from "./run-engine.ts";
 import { RunHub } from "./run-hub.ts";
@@ -61,6 +62,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       model: () => selectModel(this.config),
       keepAliveWhile: (fn) => this.keepAliveWhile(fn),
       newId: (prefix) => `${prefix}_${generateId()}`,
+      afterRun: (runId) => this.scheduleCompaction(runId),
     });
     return this.engine;
   }
@@ -83,6 +85,43 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     });
     if (!outcome.ok) return failureResponse(outcome);
     return outcome.kind === "tail" ? tailRunResponse(this.hub, outcome.runId) : replayResponse(outcome.chunks);
+  }
+
+  private scheduleCompaction(runId: string): void {
+    const grace = this.config.retentionGraceSeconds;
+    if (grace === 0) {
+      this.compactRun({ runId });
+      return;
+    }
+    this.ctx.waitUntil(this.schedule(grace, "compactRun", { runId }).then(() => undefined));
+  }
+
+  /** Scheduled callback: retention for one finished run. */
+  compactRun(payload: { runId: string }): number {
+    const run = this.runStore.get(payload.runId);
+    if (!run || run.status === "queued" || run.status === "running" || run.status === "awaiting_approval") return 0;
+    return this.ctx.storage.transactionSync(() => this.log.compactRunChunks(payload.runId));
+  }
+
+  async events(userId: string, after: number): Promise<Response> {
+    const meta = this.ownedMeta(userId);
+    if ("ok" in meta) return failureResponse(meta);
+    return eventFeedResponse({
+      log: this.log,
+      after,
+      snapshot: (seq): ThreadEvent => {
+        const current = this.store.meta()!;
+        const active = this.runStore.active()[0];
+        return {
+          type: "snapshot",
+          reason: "compacted",
+          seq,
+          at: new Date().toISOString(),
+          messageCount: current.messageCount,
+          activeRun: active ? { id: active.id, status: active.status } : null,
+        };
+      },
+    });
   }
 
   async summary(userId: string): Promise<Response> {

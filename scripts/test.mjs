@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// Runs every test suite: typecheck, the agent worker inside workerd, whole-system tests against
+// `wrangler dev`. Ends with one plain line `N passed, N failed`.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { root } from "./lib/dev-key.mjs";
+
+const reports = join(root, ".dev", "test-reports");
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+const npx = join(root, "node_modules", ".bin");
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: process.env.NO_COLOR ?? "" };
+
+const suites = [
+  { name: "agent worker (workerd)", cwd: join(root, "apps/agent-worker"), args: ["run"] },
+  { name: "whole system (wrangler dev)", cwd: root, args: ["run", "-c", "vitest.system.config.ts"] },
+];
+
+let passed = 0;
+let failed = 0;
+const only = process.argv.slice(2);
+
+const typecheck = spawnSync("npm", ["run", "typecheck", "--silent"], { cwd: root, stdio: "inherit", env });
+if (typecheck.status !== 0) {
+  console.error("typecheck failed");
+  failed += 1;
+}
+
+for (const suite of suites) {
+  if (only.length > 0 && !only.some((name) => suite.name.includes(name))) continue;
+  const output = join(reports, `${suite.name.replace(/\W+/g, "-")}.json`);
+  console.log(`\n── ${suite.name} ──`);
+  const result = spawnSync(join(npx, "vitest"), [...suite.args, "--reporter=default", "--reporter=json", `--outputFile=${output}`], {
+    cwd: suite.cwd,
+    stdio: "inherit",
+    env,
+  });
+  if (!existsSync(output)) {
+    console.error(`${suite.name}: no report (exit ${result.status})`);
+    failed += 1;
+    continue;
+  }
+  const report = JSON.parse(readFileSync(output, "utf8"));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  if (result.status !== 0 && report.numFailedTests === 0) failed += 1; // a suite-level failure
+  if (report.numTotalTests === 0) {
+    console.error(`${suite.name}: ran no test`);
+    failed += 1;
+  }
+}
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
