@@ -1,5 +1,5 @@
 import type { BusyPolicy } from "@oa/protocol";
-import { convertToModelMessages, isStepCount, streamText, type LanguageModel, type UIMessage, type UIMessageChunk } from "ai";
+import { convertToModelMessages, isStepCount, RetryError, streamText, type LanguageModel, type UIMessage, type UIMessageChunk } from "ai";
 import type { AgentConfig } from "../config.ts";
 import { failure, type Failure } from "../http/errors.ts";
 import { foldIntoSummary } from "../model/summarize.ts";
@@ -287,9 +287,12 @@ export class RunEngine {
 }
 
 export function describeModelError(error: unknown): string {
-  if (error instanceof Error) {
-    const status = (error as { statusCode?: number }).statusCode;
-    return status ? `The model provider failed (HTTP ${status}): ${error.message}` : `The model failed: ${error.message}`;
+  // Retryable provider errors (429, 5xx) arrive wrapped once retries ran out; report the provider's own.
+  const cause = RetryError.isInstance(error) ? error.lastError : error;
+  if (cause instanceof Error) {
+    const status = (cause as { statusCode?: number }).statusCode;
+    // A 2xx status means the answer started and then broke off: the provider did not refuse it.
+    return status && status >= 400 ? `The model provider failed (HTTP ${status}): ${cause.message}` : `The model failed: ${cause.message}`;
   }
   return "The model failed with an unknown error.";
 }

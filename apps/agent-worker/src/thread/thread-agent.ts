@@ -29,6 +29,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * calls; each concern lives in its own module.
  */
 export class ThreadAgent extends Agent<AgentWorkerEnv> {
+  /** While a run is active the alarm beats this often; after a crash it is what wakes the thread to recover. */
+  static override options = { keepAliveIntervalMs: 5_000 };
+
   private readonly config: AgentConfig;
   private readonly store: ThreadStore;
   private readonly runStore: RunStore;
