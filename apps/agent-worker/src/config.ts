@@ -7,6 +7,7 @@ export type AgentWorkerEnv = Env & {
   OPENAI_BASE_URL?: string;
   MAX_STEPS?: string;
   RETENTION_GRACE_SECONDS?: string;
+  ALLOW_DEV_SEED?: string;
 };
 
 export type ProviderKind = "offline" | "openai" | "openai-compatible";

@@ -1,4 +1,5 @@
 import { eventCursorSchema, messagesQuerySchema, threadIdSchema } from "@oa/protocol";
+import { z } from "zod";
 import { getAgentByName } from "agents";
 import { Hono, type Context } from "hono";
 import type { AgentWorkerEnv } from "./config.ts";
@@ -9,6 +10,8 @@ import { ApiError, errorResponse, toErrorResponse } from "./http/errors.ts";
 import type { ThreadAgent } from "./thread/thread-agent.ts";
 
 export { ThreadAgent } from "./thread/thread-agent.ts";
+
+const seedRequestSchema = z.object({ count: z.number().int().min(1).max(20_000) });
 
 type App = { Bindings: AgentWorkerEnv; Variables: { principal: Principal } };
 
@@ -69,6 +72,15 @@ app.get("/internal/thread/:threadId/events", async (c) => {
   if (!cursor.success) throw new ApiError("invalid_request", "after / Last-Event-ID must be a non-negative integer event seq.");
   const stub = await thread(c, threadId);
   return stub.events(c.get("principal").userId, cursor.data);
+});
+
+// Benchmarks and tests only: off unless ALLOW_DEV_SEED=true; still authenticated and owner-checked.
+app.post("/internal/thread/:threadId/dev/seed", async (c) => {
+  if (c.env.ALLOW_DEV_SEED !== "true") throw new ApiError("not_found", "No such endpoint.");
+  const threadId = threadParam(c);
+  const { count } = parseWith(seedRequestSchema, await readJsonBody(c.req.raw));
+  const stub = await thread(c, threadId);
+  return stub.seedHistory(c.get("principal").userId, threadId, count);
 });
 
 // Known paths answer 405 to other methods rather than 404.

@@ -77,3 +77,36 @@ describe("thread ownership", () => {
     expect(response.status).toBe(404);
   });
 });
+
+describe("benchmark seeding", () => {
+  it("is not reachable unless ALLOW_DEV_SEED is set", async () => {
+    const threadId = uniqueThread("seed");
+    const response = await call(`/internal/thread/${threadId}/dev/seed`, {
+      method: "POST",
+      headers: headers("alice"),
+      body: JSON.stringify({ count: 10 }),
+    });
+    expect(response.status).toBe(404);
+    expect((await call(`/internal/thread/${threadId}/summary`, { headers: headers("alice") })).status).toBe(404);
+  });
+
+  it("seeds history for its owner only when enabled", async () => {
+    const threadId = uniqueThread("seed-on");
+    const seed = (userId: string, count: unknown) =>
+      worker.fetch(
+        new Request(`http://agent.test/internal/thread/${threadId}/dev/seed`, {
+          method: "POST",
+          headers: headers(userId),
+          body: JSON.stringify({ count }),
+        }),
+        { ...env, ALLOW_DEV_SEED: "true" },
+        ctx,
+      );
+    expect((await seed("alice", 0)).status).toBe(400);
+    expect(await (await seed("alice", 20)).json()).toMatchObject({ ok: true, messageCount: 20 });
+    expect((await seed("mallory", 5)).status).toBe(404);
+    const summary = await (await call(`/internal/thread/${threadId}/summary`, { headers: headers("alice") })).json<any>();
+    expect(summary.messageCount).toBe(20);
+  });
+});
+

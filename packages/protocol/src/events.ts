@@ -16,7 +16,15 @@ export const threadEventSchema = z.discriminatedUnion("type", [
     runId: z.string().nullable(),
   }),
   z.object({ ...base, type: z.literal("run.started"), runId: z.string(), messageId: z.string() }),
-  z.object({ ...base, type: z.literal("run.finished"), runId: z.string(), messageId: z.string() }),
+  z.object({
+    ...base,
+    type: z.literal("run.finished"),
+    runId: z.string(),
+    messageId: z.string(),
+    /** Wall time of the run's last attempt and the storage rows it wrote: the cost of a turn. */
+    durationMs: z.number().int().nonnegative().optional(),
+    rowsWritten: z.number().int().nonnegative().optional(),
+  }),
   z.object({
     ...base,
     type: z.literal("run.failed"),

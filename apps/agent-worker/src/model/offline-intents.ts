@@ -8,7 +8,11 @@ export type OfflineIntent = {
   match: RegExp;
   tool?: { name: string; input: (text: string) => Record<string, unknown> };
   reply: (text: string, context: OfflineReplyContext) => string;
+  /** Overrides the model's pace for this answer (used by the benchmark's counting intent). */
+  pace?: (text: string) => OfflinePace;
 };
+
+export type OfflinePace = { delayMs?: number; holdBeforeLastMs?: number };
 
 export type OfflineReplyContext = {
   /** The running summary of earlier messages, when the thread has one. */
@@ -42,6 +46,19 @@ export const offlineIntents: OfflineIntent[] = [
       const earlier = context.summary ? ` Earlier in this thread: ${context.summary}` : " There is no earlier summary yet.";
       const previous = context.previousUserText ? ` Your previous message was: "${truncate(context.previousUserText, 160)}".` : "";
       return `Here is what I remember (offline model).${earlier}${previous} I currently keep ${context.userTurns} of your messages in my working context.`;
+    },
+  },
+  {
+    // Benchmarks: "count to 5000 and hold 10s" streams 5,000 chunks at once, then waits before the last.
+    name: "count",
+    match: /\bcount to (\d{1,5})\b/i,
+    reply: (text) => {
+      const n = Math.min(20_000, Number(/\bcount to (\d{1,5})\b/i.exec(text)?.[1] ?? "10"));
+      return `${Array.from({ length: n }, (_, index) => String(index + 1)).join(" ")} (offline model, done counting)`;
+    },
+    pace: (text) => {
+      const hold = /\band hold (\d{1,3}) ?s\b/i.exec(text)?.[1];
+      return { delayMs: 0, ...(hold ? { holdBeforeLastMs: Number(hold) * 1000 } : {}) };
     },
   },
   {

@@ -6,7 +6,14 @@ import type {
   LanguageModelV4StreamPart,
   LanguageModelV4Usage,
 } from "@ai-sdk/provider";
-import { fallbackReply, offlineIntents, truncate, type OfflineIntent, type OfflineReplyContext } from "./offline-intents.ts";
+import {
+  fallbackReply,
+  offlineIntents,
+  truncate,
+  type OfflineIntent,
+  type OfflinePace,
+  type OfflineReplyContext,
+} from "./offline-intents.ts";
 
 export type OfflineModelOptions = {
   /** Pause between streamed words, in milliseconds; 0 streams as fast as possible. */
@@ -15,7 +22,7 @@ export type OfflineModelOptions = {
 };
 
 type Plan =
-  | { kind: "text"; text: string }
+  | { kind: "text"; text: string; pace?: OfflinePace }
   | { kind: "tool-call"; toolName: string; input: Record<string, unknown> };
 
 function userText(message: LanguageModelV4Prompt[number]): string {
@@ -73,7 +80,8 @@ export function planOfflineAnswer(options: LanguageModelV4CallOptions, intents: 
     if (intent.tool && offered.has(intent.tool.name)) {
       return { kind: "tool-call", toolName: intent.tool.name, input: intent.tool.input(text) };
     }
-    return { kind: "text", text: intent.reply(text, context) };
+    const pace = intent.pace?.(text);
+    return { kind: "text", text: intent.reply(text, context), ...(pace ? { pace } : {}) };
   }
   return { kind: "text", text: fallbackReply(text) };
 }
@@ -144,8 +152,11 @@ export function createOfflineModel(options: OfflineModelOptions): LanguageModelV
             controller.enqueue({ type: "response-metadata", id: `offline-${++callCounter}`, modelId: "offline-rules-1", timestamp: new Date() });
             if (plan.kind === "text") {
               controller.enqueue({ type: "text-start", id: "t0" });
-              for (const word of words(plan.text)) {
-                await sleep(delayMs, signal);
+              const parts = words(plan.text);
+              const pace = plan.pace ?? {};
+              for (const [index, word] of parts.entries()) {
+                const hold = index === parts.length - 1 ? (pace.holdBeforeLastMs ?? 0) : 0;
+                await sleep(hold || (pace.delayMs ?? delayMs), signal);
                 controller.enqueue({ type: "text-delta", id: "t0", delta: word });
               }
               controller.enqueue({ type: "text-end", id: "t0" });

@@ -27,6 +27,8 @@ export type RunEngineDeps = {
   newId: (prefix: string) => string;
   /** Called once a run reached a final status (retention schedules its compaction). */
   afterRun: (runId: string) => void;
+  /** Rows written through this thread's storage; a run reports its own share. */
+  meter: { rowsWritten: number };
 };
 
 export type TurnInput = {
@@ -144,10 +146,19 @@ export class RunEngine {
     if (!next) return;
     const controller = new AbortController();
     this.executing = { runId: next.id, controller };
-    void this.deps.keepAliveWhile(() => this.execute(next, controller)).finally(() => {
-      this.executing = null;
-      this.pump();
-    });
+    void this.deps
+      .keepAliveWhile(async () => {
+        try {
+          await this.execute(next, controller);
+        } finally {
+          // The next turn starts now; housekeeping for this one runs beside it.
+          this.executing = null;
+          this.pump();
+        }
+        this.deps.afterRun(next.id);
+        await this.updateSummary().catch((error) => console.warn("summary update failed; will retry next turn", error));
+      })
+      .catch((error) => console.error("run execution failed unexpectedly", error));
   }
 
   /**
@@ -178,6 +189,7 @@ export class RunEngine {
   private async execute(run: RunRecord, controller: AbortController): Promise<void> {
     const { store, runs, log, hub, config } = this.deps;
     const startedAt = Date.now();
+    const rowsBefore = this.deps.meter.rowsWritten;
     this.transact(() => {
       if (run.pendingMessage && !store.hasMessage(run.pendingMessage.id)) {
         store.appendMessage(run.pendingMessage, null, startedAt);
@@ -261,13 +273,13 @@ export class RunEngine {
       else store.appendMessage(finalMessage, run.id, finishedAt);
       log.append({ type: "message.stored", messageId: finalMessage.id, role: "assistant", runId: run.id }, finishedAt);
       runs.setStatus(run.id, outcome, finishedAt, errorText);
-      if (outcome === "completed") log.append({ type: "run.finished", runId: run.id, messageId: finalMessage.id }, finishedAt);
+      // Counted before the closing event's own row (one more, every run alike).
+      const stats = { durationMs: finishedAt - startedAt, rowsWritten: this.deps.meter.rowsWritten - rowsBefore + 1 };
+      if (outcome === "completed") log.append({ type: "run.finished", runId: run.id, messageId: finalMessage.id, ...stats }, finishedAt);
       else if (outcome === "cancelled") log.append({ type: "run.cancelled", runId: run.id, messageId: finalMessage.id }, finishedAt);
       else log.append({ type: "run.failed", runId: run.id, messageId: finalMessage.id, error: { code: "model_error", message: errorText ?? "" } }, finishedAt);
     });
     hub.end(run.id);
-    this.deps.afterRun(run.id);
-    await this.updateSummary().catch((error) => console.warn("summary update failed; will retry next turn", error));
   }
 
   /** Folds messages that left the context window into the running summary, a batch at a time. */

@@ -10,6 +10,7 @@ import { EventLog } from "./event-log.ts";
 import { RunEngine } from "./run-engine.ts";
 import { RunHub } from "./run-hub.ts";
 import { RunStore } from "./run-store.ts";
+import { meteredSql, type WriteMeter } from "./metered-sql.ts";
 import { migrateThreadSchema } from "./schema.ts";
 import { ThreadStore, type ThreadMeta } from "./store.ts";
 import { replayResponse, tailRunResponse } from "./tail-stream.ts";
@@ -37,15 +38,17 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   private readonly runStore: RunStore;
   private readonly log: EventLog;
   private readonly hub = new RunHub();
+  private readonly meter: WriteMeter = { rowsWritten: 0 };
   private engine: RunEngine | null = null;
 
   constructor(ctx: DurableObjectState, env: AgentWorkerEnv) {
     super(ctx, env);
     migrateThreadSchema(ctx.storage);
     this.config = readConfig(env);
-    this.store = new ThreadStore(ctx.storage.sql);
-    this.runStore = new RunStore(ctx.storage.sql);
-    this.log = new EventLog(ctx.storage.sql);
+    const sql = meteredSql(ctx.storage.sql, this.meter);
+    this.store = new ThreadStore(sql);
+    this.runStore = new RunStore(sql);
+    this.log = new EventLog(sql);
   }
 
   override onStart(): void {
@@ -63,11 +66,25 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       hub: this.hub,
       config: this.config,
       model: () => selectModel(this.config),
-      keepAliveWhile: (fn) => this.keepAliveWhile(fn),
+      keepAliveWhile: (fn) => this.keepAliveDuring(fn),
       newId: (prefix) => `${prefix}_${generateId()}`,
       afterRun: (runId) => this.scheduleCompaction(runId),
+      meter: this.meter,
     });
     return this.engine;
+  }
+
+  /**
+   * Like the SDK's keepAliveWhile, but the work starts at once: arming the heartbeat alarm
+   * (a storage write) runs alongside it instead of delaying the first token.
+   */
+  private async keepAliveDuring<T>(fn: () => Promise<T>): Promise<T> {
+    const disposer = this.keepAlive();
+    try {
+      return await fn();
+    } finally {
+      (await disposer)();
+    }
   }
 
   /** The thread's meta when `userId` owns it; another user's thread does not exist for them. */
@@ -125,6 +142,25 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
         };
       },
     });
+  }
+
+  /**
+   * Benchmark/test aid, reachable only when ALLOW_DEV_SEED is set: appends `count` plain
+   * messages in one transaction so long-history behaviour can be measured without 5,000 turns.
+   */
+  async seedHistory(userId: string, threadId: string, count: number): Promise<Response> {
+    const meta = this.store.meta();
+    if (meta && meta.ownerId !== userId) return failureResponse(failure("thread_not_found", "No such thread."));
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      if (!meta) this.store.createMeta(threadId, userId, now);
+      for (let i = 0; i < count; i++) {
+        const role = i % 2 === 0 ? "user" : "assistant";
+        const text = role === "user" ? `Seeded question ${i}: how is my OpenClaw doing?` : `Seeded answer ${i}: it is running fine.`;
+        this.store.appendMessage({ id: `seed_${generateId()}`, role, parts: [{ type: "text", text }] }, null, now);
+      }
+    });
+    return jsonResponse({ ok: true, threadId, seeded: count, messageCount: this.store.meta()!.messageCount });
   }
 
   async summary(userId: string): Promise<Response> {
