@@ -51,6 +51,8 @@ type ActiveExecution = { runId: string; controller: AbortController };
  */
 export class RunEngine {
   private executing: ActiveExecution | null = null;
+  /** One summary update at a time, so two turns never fold the same messages twice. */
+  private summarizing = false;
 
   constructor(private readonly deps: RunEngineDeps) {}
 
@@ -284,6 +286,16 @@ export class RunEngine {
 
   /** Folds messages that left the context window into the running summary, a batch at a time. */
   private async updateSummary(): Promise<void> {
+    if (this.summarizing) return;
+    this.summarizing = true;
+    try {
+      await this.foldPendingSummary();
+    } finally {
+      this.summarizing = false;
+    }
+  }
+
+  private async foldPendingSummary(): Promise<void> {
     const { store, config } = this.deps;
     const meta = store.meta();
     if (!meta) return;
