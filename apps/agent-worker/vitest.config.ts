@@ -16,5 +16,7 @@ export default defineConfig({
   ],
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    // workerd's timers are coarse: paced offline answers take seconds, not milliseconds.
+    testTimeout: 30_000,
   },
 });

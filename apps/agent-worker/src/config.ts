@@ -1,4 +1,5 @@
 import { busyPolicySchema, type BusyPolicy } from "@oa/protocol";
+import { parseApprovalPolicy } from "./tools/openclaw/catalog.ts";
 
 /** Every setting the agent worker reads, with its default. Documented in the README's table. */
 export type AgentWorkerEnv = Env & {
@@ -8,6 +9,10 @@ export type AgentWorkerEnv = Env & {
   MAX_STEPS?: string;
   RETENTION_GRACE_SECONDS?: string;
   ALLOW_DEV_SEED?: string;
+  OPENCLAW_API_BASE?: string;
+  OPENCLAW_TIMEOUT_MS?: string;
+  APPROVAL_POLICY?: string;
+  APPROVAL_TTL_SECONDS?: string;
 };
 
 export type ProviderKind = "offline" | "openai" | "openai-compatible";
@@ -25,6 +30,11 @@ export type AgentConfig = {
   maxSteps: number;
   /** How long a finished run's chunk events stay before compaction. */
   retentionGraceSeconds: number;
+  openclawApiBase: string | undefined;
+  openclawTimeoutMs: number;
+  /** Tools that wait for the person's approval. */
+  gatedTools: ReadonlySet<string>;
+  approvalTtlSeconds: number;
 };
 
 function intSetting(value: string | undefined, fallback: number, min: number, max: number): number {
@@ -56,5 +66,9 @@ export function readConfig(env: AgentWorkerEnv): AgentConfig {
     busyPolicy: busy.success ? busy.data : "queue",
     maxSteps: intSetting(env.MAX_STEPS, 8, 1, 50),
     retentionGraceSeconds: intSetting(env.RETENTION_GRACE_SECONDS, 600, 0, 30 * 24 * 3600),
+    openclawApiBase: env.OPENCLAW_API_BASE?.trim() || undefined,
+    openclawTimeoutMs: intSetting(env.OPENCLAW_TIMEOUT_MS, 15_000, 100, 120_000),
+    gatedTools: parseApprovalPolicy(env.APPROVAL_POLICY),
+    approvalTtlSeconds: intSetting(env.APPROVAL_TTL_SECONDS, 24 * 3600, 1, 30 * 24 * 3600),
   };
 }

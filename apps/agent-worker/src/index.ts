@@ -1,4 +1,4 @@
-import { eventCursorSchema, messagesQuerySchema, threadIdSchema } from "@oa/protocol";
+import { approvalRespondSchema, approvalsQuerySchema, eventCursorSchema, messagesQuerySchema, threadIdSchema } from "@oa/protocol";
 import { z } from "zod";
 import { getAgentByName } from "agents";
 import { Hono, type Context } from "hono";
@@ -39,7 +39,27 @@ async function thread(c: Context<App>, threadId: string): Promise<DurableObjectS
 app.post("/internal/chat", async (c) => {
   const request = parseChatRequest(await readJsonBody(c.req.raw), c.req.header("x-oa-thread-id") ?? null);
   const stub = await thread(c, request.threadId);
-  return stub.chat({ userId: c.get("principal").userId, ...request });
+  const userId = c.get("principal").userId;
+  if (request.kind === "approvals") return stub.chatApproval({ userId, threadId: request.threadId, decisions: request.decisions });
+  return stub.chat({ userId, threadId: request.threadId, message: request.message, trigger: request.trigger, onBusy: request.onBusy });
+});
+
+app.post("/internal/approval/respond", async (c) => {
+  const body = parseWith(approvalRespondSchema, await readJsonBody(c.req.raw));
+  const stub = await thread(c, body.threadId);
+  return stub.respondToApproval(c.get("principal").userId, body);
+});
+
+app.get("/internal/thread/:threadId/approvals", async (c) => {
+  const threadId = threadParam(c);
+  const query = parseWith(approvalsQuerySchema, c.req.query(), "query");
+  const stub = await thread(c, threadId);
+  return stub.approvals(c.get("principal").userId, query.status);
+});
+
+app.get("/internal/thread/:threadId/receipts", async (c) => {
+  const stub = await thread(c, threadParam(c));
+  return stub.receiptsList(c.get("principal").userId);
 });
 
 app.get("/internal/chat/:threadId/stream", async (c) => {
@@ -86,6 +106,9 @@ app.post("/internal/thread/:threadId/dev/seed", async (c) => {
 // Known paths answer 405 to other methods rather than 404.
 for (const path of [
   "/internal/chat",
+  "/internal/approval/respond",
+  "/internal/thread/:threadId/approvals",
+  "/internal/thread/:threadId/receipts",
   "/internal/chat/:threadId/stream",
   "/internal/chat/:threadId/stop",
   "/internal/thread/:threadId/summary",

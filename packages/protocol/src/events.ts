@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { approvalStatusSchema, receiptStatusSchema, riskSchema } from "./approvals.ts";
 import { runStatusSchema } from "./thread.ts";
 
 const base = {
@@ -53,6 +54,36 @@ export const threadEventSchema = z.discriminatedUnion("type", [
     messageId: z.string(),
     /** AI SDK UI message chunks, coalesced for storage. */
     chunks: z.array(z.record(z.string(), z.unknown())),
+  }),
+  z.object({
+    ...base,
+    type: z.literal("approval.requested"),
+    approvalId: z.string(),
+    runId: z.string(),
+    toolCallId: z.string(),
+    tool: z.string(),
+    summary: z.string(),
+    risk: riskSchema,
+    cost: z.string().nullable(),
+    expiresAt: z.string(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal("approval.resolved"),
+    approvalId: z.string(),
+    runId: z.string(),
+    status: approvalStatusSchema,
+    reason: z.string().nullable(),
+    decidedBy: z.string().nullable(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal("tool.receipt"),
+    runId: z.string(),
+    toolCallId: z.string(),
+    tool: z.string(),
+    status: receiptStatusSchema,
+    resultSummary: z.string().nullable(),
   }),
   z.object({
     ...base,

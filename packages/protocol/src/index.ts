@@ -5,3 +5,4 @@ export * from "./ui-message.ts";
 export * from "./chat.ts";
 export * from "./thread.ts";
 export * from "./events.ts";
+export * from "./approvals.ts";

@@ -10,12 +10,38 @@ import { generateId, type UIMessage } from "ai";
 import { ApiError } from "./errors.ts";
 import { parseWith } from "./body.ts";
 
-export type ParsedChatRequest = {
-  threadId: string;
-  message: UIMessage;
-  trigger: "submit-message" | "regenerate-message";
-  onBusy: BusyPolicy | undefined;
-};
+export type ParsedChatRequest =
+  | {
+      kind: "message";
+      threadId: string;
+      message: UIMessage;
+      trigger: "submit-message" | "regenerate-message";
+      onBusy: BusyPolicy | undefined;
+    }
+  | {
+      /** The AI SDK's approval continuation: only the decisions are taken from the client. */
+      kind: "approvals";
+      threadId: string;
+      decisions: Array<{ approvalId: string; approved: boolean; reason: string | null }>;
+    };
+
+const approvalIdPattern = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** Reads the decisions out of `approval-responded` tool parts; nothing else of the message is trusted. */
+function approvalDecisions(parts: Array<Record<string, unknown>>): Array<{ approvalId: string; approved: boolean; reason: string | null }> {
+  const decisions = [];
+  for (const part of parts) {
+    const isTool = typeof part.type === "string" && (part.type === "dynamic-tool" || part.type.startsWith("tool-"));
+    if (!isTool || part.state !== "approval-responded") continue;
+    const approval = part.approval as { id?: unknown; approved?: unknown; reason?: unknown } | undefined;
+    if (!approval || typeof approval.id !== "string" || !approvalIdPattern.test(approval.id) || typeof approval.approved !== "boolean") {
+      throw new ApiError("invalid_request", "An approval-responded tool part needs approval.id and approval.approved.");
+    }
+    const reason = typeof approval.reason === "string" ? approval.reason.slice(0, 2000) : null;
+    decisions.push({ approvalId: approval.id, approved: approval.approved, reason });
+  }
+  return decisions;
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -69,6 +95,13 @@ export function parseChatRequest(body: unknown, threadHeader: string | null): Pa
     const threadId = resolveThreadId(threadHeader, body);
     const request = parseWith(transportChatRequestSchema, body);
     const last = request.messages[request.messages.length - 1]!;
+    if (last.role === "assistant") {
+      const decisions = approvalDecisions(last.parts as Array<Record<string, unknown>>);
+      if (decisions.length === 0) {
+        throw new ApiError("invalid_request", "An assistant message is only accepted carrying approval responses.", { role: last.role });
+      }
+      return { kind: "approvals", threadId, decisions };
+    }
     if (last.role !== "user") {
       throw new ApiError("invalid_request", "The last message must be the user's new message.", { role: last.role });
     }
@@ -77,6 +110,7 @@ export function parseChatRequest(body: unknown, threadHeader: string | null): Pa
     const parts = sanitizeUserParts(last.parts as Array<Record<string, unknown>>);
     if (parts.length === 0) throw new ApiError("invalid_request", "The message has no parts.");
     return {
+      kind: "message",
       threadId,
       message: { id: last.id, role: "user", parts },
       trigger: request.trigger,
@@ -88,6 +122,7 @@ export function parseChatRequest(body: unknown, threadHeader: string | null): Pa
     if (typeof body.input === "string" && body.input.length > MAX_MESSAGE_CHARS) tooLong(body.input.length);
     const request = parseWith(simpleChatRequestSchema, body);
     return {
+      kind: "message",
       threadId,
       message: { id: request.messageId ?? `msg_${generateId()}`, role: "user", parts: [{ type: "text", text: request.input }] },
       trigger: "submit-message",

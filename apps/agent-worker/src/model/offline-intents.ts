@@ -7,6 +7,8 @@ export type OfflineIntent = {
   name: string;
   match: RegExp;
   tool?: { name: string; input: (text: string) => Record<string, unknown> };
+  /** After a tool result: the next call this intent makes (e.g. list, then approve), or null to answer. */
+  next?: (toolName: string, output: unknown, text: string) => { name: string; input: Record<string, unknown> } | null;
   reply: (text: string, context: OfflineReplyContext) => string;
   /** Overrides the model's pace for this answer (used by the benchmark's counting intent). */
   pace?: (text: string) => OfflinePace;
@@ -26,7 +28,98 @@ export type OfflineReplyContext = {
 export const OFFLINE_NOTICE =
   "I am the offline model: a deterministic, rule-based stand-in that runs without any network or API key.";
 
+const CHANNELS = ["telegram", "whatsapp", "signal", "imessage", "discord", "slack"] as const;
+
+function channelIn(text: string): string {
+  return CHANNELS.find((channel) => new RegExp(`\\b${channel}\\b`, "i").test(text)) ?? "telegram";
+}
+
+function toolUnavailable(what: string): () => string {
+  return () => `${OFFLINE_NOTICE} I would ${what}, but the OpenClaw tools are not connected to this agent.`;
+}
+
+/** OpenClaw intents: each maps a plain request to one tool call (or a short chain). */
+const openClawIntents: OfflineIntent[] = [
+  {
+    name: "approve-pairing",
+    match: /\bapprove\b.*\b(pairing|code)\b/i,
+    tool: {
+      name: "approve_pairing",
+      input: (text) => ({ channel: channelIn(text), code: /\b([A-Z0-9]{8})\b/.exec(text)?.[1] ?? "" }),
+    },
+    reply: toolUnavailable("approve that pairing request"),
+  },
+  {
+    name: "approve-device",
+    match: /\bapprove\b.*\bdevices?\b/i,
+    tool: { name: "list_devices", input: () => ({}) },
+    next: (toolName, output) => {
+      if (toolName !== "list_devices") return null;
+      const pending = (output as { pending?: Array<{ requestId?: string }> } | null)?.pending ?? [];
+      const requestId = pending[0]?.requestId;
+      return requestId ? { name: "approve_device", input: { requestId } } : null;
+    },
+    reply: toolUnavailable("approve the pending device"),
+  },
+  { name: "list-devices", match: /\bdevices?\b/i, tool: { name: "list_devices", input: () => ({}) }, reply: toolUnavailable("list your devices") },
+  {
+    name: "list-pairing",
+    match: /\bpairing\b/i,
+    tool: { name: "list_pairing_requests", input: (text) => ({ channel: channelIn(text) }) },
+    reply: toolUnavailable("list pairing requests"),
+  },
+  { name: "restart", match: /\brestart\b/i, tool: { name: "restart", input: () => ({}) }, reply: toolUnavailable("restart your OpenClaw") },
+  { name: "backup", match: /\bback ?up\b/i, tool: { name: "backup_now", input: () => ({}) }, reply: toolUnavailable("back up your OpenClaw") },
+  {
+    name: "delete-instance",
+    match: /\b(delete|remove|destroy)\b.*\b(openclaw|instance)\b/i,
+    tool: { name: "delete_instance", input: () => ({}) },
+    reply: toolUnavailable("delete your OpenClaw instance"),
+  },
+  {
+    name: "provision",
+    match: /\b(provision|create|set ?up|spin up)\b.*\b(openclaw|instance)\b/i,
+    tool: { name: "provision", input: () => ({}) },
+    reply: toolUnavailable("provision an OpenClaw instance"),
+  },
+  {
+    name: "billing",
+    match: /\b(balance|billing|credits?|how much money)\b/i,
+    tool: { name: "get_billing_summary", input: () => ({}) },
+    reply: toolUnavailable("read your balance"),
+  },
+  {
+    name: "session-history",
+    match: /\bhistory of (?:session )?([A-Za-z0-9:_.-]+)/i,
+    tool: { name: "get_session_history", input: (text) => ({ sessionKey: /\bhistory of (?:session )?([A-Za-z0-9:_.-]+)/i.exec(text)?.[1] ?? "main", limit: 20 }) },
+    reply: toolUnavailable("read that session's history"),
+  },
+  {
+    name: "send-session",
+    match: /\b(?:send|tell)\b.*\b(?:openclaw|session)\b[^:]*:\s*(.+)$/i,
+    tool: {
+      name: "send_session_message",
+      input: (text) => ({ sessionKey: "main", message: /:\s*(.+)$/.exec(text)?.[1]?.trim() ?? text, timeoutSeconds: 30 }),
+    },
+    reply: toolUnavailable("send that message"),
+  },
+  { name: "sessions", match: /\bsessions?\b/i, tool: { name: "list_sessions", input: () => ({ limit: 20 }) }, reply: toolUnavailable("list your sessions") },
+  {
+    name: "status",
+    match: /\b(status|is my openclaw|how is my openclaw|health)\b/i,
+    tool: { name: "get_status", input: () => ({}) },
+    reply: toolUnavailable("check your OpenClaw status"),
+  },
+  {
+    name: "instance",
+    match: /\b(instance|do i have (an )?openclaw|my openclaw)\b/i,
+    tool: { name: "get_instance", input: () => ({}) },
+    reply: toolUnavailable("look up your OpenClaw instance"),
+  },
+];
+
 export const offlineIntents: OfflineIntent[] = [
+  ...openClawIntents,
   {
     name: "greeting",
     match: /^\s*(hi|hello|hey|good (morning|afternoon|evening))\b/i,

@@ -61,20 +61,33 @@ function describeToolResult(prompt: LanguageModelV4Prompt): string {
   return `Offline model, reporting the result. ${lines.filter(Boolean).join(" · ")}`;
 }
 
+/** A chained intent's next call, from the last tool result (only when that result is a success). */
+function nextCall(message: LanguageModelV4Prompt[number], intent: OfflineIntent | undefined, text: string) {
+  if (!intent?.next || message.role !== "tool") return null;
+  const result = message.content.find((part) => part.type === "tool-result");
+  if (!result || result.type !== "tool-result") return null;
+  if (result.output.type !== "json" && result.output.type !== "text") return null;
+  return intent.next(result.toolName, result.output.value, text);
+}
+
 /** Decides the whole answer up front: the offline model is a pure function of its prompt. */
 export function planOfflineAnswer(options: LanguageModelV4CallOptions, intents: OfflineIntent[]): Plan {
   const prompt = options.prompt;
   const last = prompt[prompt.length - 1];
-  if (last?.role === "tool") return { kind: "text", text: describeToolResult(prompt) };
-
   const users = prompt.filter((message) => message.role === "user");
   const text = users.length > 0 ? userText(users[users.length - 1]!) : "";
+  const offered = new Set((options.tools ?? []).map((tool) => tool.name));
+  if (last?.role === "tool") {
+    const followUp = nextCall(last, intents.find((intent) => intent.match.test(text)), text);
+    if (followUp && offered.has(followUp.name)) return { kind: "tool-call", toolName: followUp.name, input: followUp.input };
+    return { kind: "text", text: describeToolResult(prompt) };
+  }
+
   const context: OfflineReplyContext = {
     summary: summaryFrom(prompt),
     userTurns: users.length,
     previousUserText: users.length > 1 ? userText(users[users.length - 2]!) : null,
   };
-  const offered = new Set((options.tools ?? []).map((tool) => tool.name));
   for (const intent of intents) {
     if (!intent.match.test(text)) continue;
     if (intent.tool && offered.has(intent.tool.name)) {

@@ -1,14 +1,16 @@
 import type { BusyPolicy } from "@oa/protocol";
-import { convertToModelMessages, isStepCount, RetryError, streamText, type LanguageModel, type UIMessage, type UIMessageChunk } from "ai";
+import type { LanguageModel, ToolSet, UIMessage, UIMessageChunk } from "ai";
 import type { AgentConfig } from "../config.ts";
 import { failure, type Failure } from "../http/errors.ts";
 import { foldIntoSummary } from "../model/summarize.ts";
-import { ChunkWriter } from "./chunk-writer.ts";
-import { buildModelContext, pendingSummaryRange } from "./context.ts";
+import { ApprovalFlow } from "./approval-flow.ts";
+import type { ApprovalRecord, ApprovalStore } from "./approval-store.ts";
+import { pendingSummaryRange } from "./context.ts";
 import type { EventLog } from "./event-log.ts";
 import { messageToChunks } from "./message-chunks.ts";
 import type { RunHub } from "./run-hub.ts";
-import type { RunRecord, RunStore } from "./run-store.ts";
+import { executeRun } from "./run-execution.ts";
+import type { RunStore } from "./run-store.ts";
 import type { ThreadStore } from "./store.ts";
 
 /** A run that keeps failing to recover is ended after this many attempts. */
@@ -29,6 +31,12 @@ export type RunEngineDeps = {
   afterRun: (runId: string) => void;
   /** Rows written through this thread's storage; a run reports its own share. */
   meter: { rowsWritten: number };
+  approvals: ApprovalStore;
+  /** The tools a run may call (built per run: receipts and approvals are per call). */
+  tools: (runId: string) => ToolSet;
+  approvalTtlSeconds: number;
+  /** A new approval was requested; expiry gets scheduled. */
+  onApprovalRequested: (approval: ApprovalRecord) => void;
 };
 
 export type TurnInput = {
@@ -54,7 +62,20 @@ export class RunEngine {
   /** One summary update at a time, so two turns never fold the same messages twice. */
   private summarizing = false;
 
-  constructor(private readonly deps: RunEngineDeps) {}
+  readonly approvals: ApprovalFlow;
+
+  constructor(private readonly deps: RunEngineDeps) {
+    this.approvals = new ApprovalFlow({
+      store: deps.store,
+      runs: deps.runs,
+      approvals: deps.approvals,
+      log: deps.log,
+      ttlSeconds: deps.approvalTtlSeconds,
+      transact: (fn) => this.transact(fn),
+      continueRun: (runId) => this.continueRun(runId),
+      onRequested: deps.onApprovalRequested,
+    });
+  }
 
   /** Runs `fn` as one transaction; events reach listeners only once it committed. */
   transact<T>(fn: () => T): T {
@@ -78,7 +99,9 @@ export class RunEngine {
       return failure("invalid_request", "Only a user message can be regenerated.", { messageId: existing.id });
     }
 
-    const active = runs.active();
+    // A run waiting for approval holds nothing; a new message closes it and goes ahead.
+    const waiting = runs.active().filter((run) => run.status === "awaiting_approval");
+    const active = runs.active().filter((run) => run.status !== "awaiting_approval");
     const policy = input.onBusy ?? this.deps.config.busyPolicy;
     if (active.length > 0 && policy === "reject") {
       return failure("run_active", "A run is active in this thread; retry later or send with onBusy=queue.", {
@@ -91,13 +114,36 @@ export class RunEngine {
     const assistantMessageId = this.deps.newId("msg");
     this.transact(() => {
       if (!store.meta()) store.createMeta(this.deps.threadId, input.userId, now);
+      for (const run of waiting) this.closeWaitingRun(run.id, run.assistantMessageId, "The person sent a new message instead of deciding.", now);
       runs.create({ id: runId, userMessageId: input.message.id, assistantMessageId, pendingMessage: existing ? null : input.message }, now);
       log.append({ type: "run.status", runId, status: "queued" }, now);
     });
-    hub.open(runId);
+    hub.open(runId, assistantMessageId);
     if (active.length > 0 && policy === "interrupt") for (const run of active) this.cancelRun(run.id);
     this.pump();
     return { ok: true, kind: "tail", runId, assistantMessageId };
+  }
+
+  /** Inside a transaction: withdraws a waiting run's approvals and closes its answer as it stands. */
+  private closeWaitingRun(runId: string, messageId: string, reason: string, now: number): void {
+    this.approvals.withdraw(runId, reason, now);
+    const message = this.deps.store.getMessage(messageId);
+    if (message) this.deps.store.updateMessage({ ...message, metadata: { runId, status: "completed" } }, now);
+    this.deps.runs.setStatus(runId, "completed", now);
+    this.deps.log.append({ type: "run.finished", runId, messageId }, now);
+  }
+
+  /** The last pending approval of a run was decided: the run goes on by itself. */
+  continueRun(runId: string): void {
+    const run = this.deps.runs.get(runId);
+    if (!run || run.status !== "awaiting_approval") return;
+    const now = Date.now();
+    this.transact(() => {
+      this.deps.runs.setStatus(runId, "queued", now);
+      this.deps.log.append({ type: "run.status", runId, status: "queued" }, now);
+    });
+    this.deps.hub.open(runId, run.assistantMessageId);
+    this.pump();
   }
 
   /** A retried request: never stores the message twice; follows or replays its answer. */
@@ -121,6 +167,15 @@ export class RunEngine {
       return true;
     }
     const now = Date.now();
+    if (run.status === "awaiting_approval") {
+      this.transact(() => {
+        this.approvals.withdraw(runId, "The run was stopped.", now);
+        this.deps.runs.setStatus(runId, "cancelled", now);
+        this.deps.log.append({ type: "run.cancelled", runId, messageId: run.assistantMessageId }, now);
+      });
+      this.deps.afterRun(runId);
+      return true;
+    }
     this.transact(() => {
       // The person's words are kept even when their queued turn is cancelled before it ran.
       if (run.pendingMessage && !this.deps.store.hasMessage(run.pendingMessage.id)) {
@@ -150,14 +205,16 @@ export class RunEngine {
     this.executing = { runId: next.id, controller };
     void this.deps
       .keepAliveWhile(async () => {
+        let outcome: Awaited<ReturnType<typeof executeRun>> | null = null;
         try {
-          await this.execute(next, controller);
+          outcome = await executeRun({ ...this.deps, flow: this.approvals, transact: (fn) => this.transact(fn) }, next, controller);
+          if (outcome === "continue") this.deps.hub.open(next.id, next.assistantMessageId);
         } finally {
           // The next turn starts now; housekeeping for this one runs beside it.
           this.executing = null;
           this.pump();
         }
-        this.deps.afterRun(next.id);
+        if (outcome === "completed" || outcome === "failed" || outcome === "cancelled") this.deps.afterRun(next.id);
         await this.updateSummary().catch((error) => console.warn("summary update failed; will retry next turn", error));
       })
       .catch((error) => console.error("run execution failed unexpectedly", error));
@@ -183,105 +240,10 @@ export class RunEngine {
         this.deps.runs.setStatus(run.id, "queued", now);
         this.deps.log.append({ type: "run.recovered", runId: run.id, messageId: run.assistantMessageId, attempt: run.attempts + 1 }, now);
       });
-      this.deps.hub.open(run.id);
+      this.deps.hub.open(run.id, run.assistantMessageId);
     }
+    this.approvals.expireDue();
     this.pump();
-  }
-
-  private async execute(run: RunRecord, controller: AbortController): Promise<void> {
-    const { store, runs, log, hub, config } = this.deps;
-    const startedAt = Date.now();
-    const rowsBefore = this.deps.meter.rowsWritten;
-    this.transact(() => {
-      if (run.pendingMessage && !store.hasMessage(run.pendingMessage.id)) {
-        store.appendMessage(run.pendingMessage, null, startedAt);
-        log.append({ type: "message.stored", messageId: run.pendingMessage.id, role: "user", runId: run.id }, startedAt);
-      }
-      runs.clearPendingMessage(run.id);
-      runs.setStatus(run.id, "running", startedAt);
-      runs.countAttempt(run.id, startedAt);
-      log.append({ type: "run.started", runId: run.id, messageId: run.assistantMessageId }, startedAt);
-    });
-
-    const writer = new ChunkWriter((chunks) =>
-      this.transact(() => log.append({ type: "ui.chunks", runId: run.id, messageId: run.assistantMessageId, chunks }, Date.now())),
-    );
-    const emit = (chunk: UIMessageChunk) => {
-      hub.push(run.id, chunk);
-      writer.add(chunk);
-    };
-
-    let errorText: string | null = null;
-    let latest: UIMessage | null = store.getMessage(run.assistantMessageId);
-    const checkpoint = (message: UIMessage) => {
-      latest = message;
-      const now = Date.now();
-      this.transact(() => {
-        if (store.hasMessage(message.id)) store.updateMessage(message, now);
-        else store.appendMessage(message, run.id, now);
-      });
-    };
-
-    try {
-      const meta = store.meta()!;
-      const anchor = store.getMessage(latest ? run.assistantMessageId : run.userMessageId);
-      const context = buildModelContext(store, meta, config, anchor?.position ?? Number.MAX_SAFE_INTEGER);
-      const resumed = latest !== null;
-      if (resumed) for (const chunk of messageToChunks(latest!)) emit(chunk);
-
-      const result = streamText({
-        model: this.deps.model(),
-        system: context.system,
-        messages: await convertToModelMessages(context.messages),
-        abortSignal: controller.signal,
-        stopWhen: isStepCount(config.maxSteps),
-        maxRetries: 2,
-      });
-      const stream = result.toUIMessageStream({
-        originalMessages: context.messages,
-        generateMessageId: () => run.assistantMessageId,
-        sendReasoning: true,
-        onError: (error) => {
-          errorText = describeModelError(error);
-          return errorText;
-        },
-        onStepEnd: ({ responseMessage }) => checkpoint(responseMessage),
-        onEnd: ({ responseMessage }) => {
-          latest = responseMessage;
-        },
-      });
-      for await (const chunk of stream) {
-        // A resumed run already replayed its start and earlier parts.
-        if (resumed && chunk.type === "start") continue;
-        emit(chunk);
-      }
-    } catch (error) {
-      if (!controller.signal.aborted) {
-        errorText = describeModelError(error);
-        emit({ type: "error", errorText });
-      }
-    } finally {
-      writer.flush();
-    }
-
-    const finishedAt = Date.now();
-    const outcome = controller.signal.aborted ? "cancelled" : errorText ? "failed" : "completed";
-    const finalMessage: UIMessage = {
-      ...(latest ?? { id: run.assistantMessageId, role: "assistant", parts: [] }),
-      metadata: { runId: run.id, status: outcome === "cancelled" ? "stopped" : outcome },
-    };
-    this.transact(() => {
-      if (store.hasMessage(finalMessage.id)) store.updateMessage(finalMessage, finishedAt);
-      else store.appendMessage(finalMessage, run.id, finishedAt);
-      log.append({ type: "message.stored", messageId: finalMessage.id, role: "assistant", runId: run.id }, finishedAt);
-      runs.setStatus(run.id, outcome, finishedAt, errorText);
-      // Counted before the closing event's own row (one more, every run alike).
-      const stats = { durationMs: finishedAt - startedAt, rowsWritten: this.deps.meter.rowsWritten - rowsBefore + 1 };
-      if (outcome === "completed") log.append({ type: "run.finished", runId: run.id, messageId: finalMessage.id, ...stats }, finishedAt);
-      else if (outcome === "cancelled") log.append({ type: "run.cancelled", runId: run.id, messageId: finalMessage.id }, finishedAt);
-      else log.append({ type: "run.failed", runId: run.id, messageId: finalMessage.id, error: { code: "model_error", message: errorText ?? "" } }, finishedAt);
-    });
-    hub.end(run.id);
   }
 
   /** Folds messages that left the context window into the running summary, a batch at a time. */
@@ -308,15 +270,4 @@ export class RunEngine {
     const summary = await foldIntoSummary(config.provider, this.deps.model(), meta.summary, batch);
     store.setSummary(summary, batch[batch.length - 1]!.position, Date.now());
   }
-}
-
-export function describeModelError(error: unknown): string {
-  // Retryable provider errors (429, 5xx) arrive wrapped once retries ran out; report the provider's own.
-  const cause = RetryError.isInstance(error) ? error.lastError : error;
-  if (cause instanceof Error) {
-    const status = (cause as { statusCode?: number }).statusCode;
-    // A 2xx status means the answer started and then broke off: the provider did not refuse it.
-    return status && status >= 400 ? `The model provider failed (HTTP ${status}): ${cause.message}` : `The model failed: ${cause.message}`;
-  }
-  return "The model failed with an unknown error.";
 }

@@ -3,10 +3,14 @@ import type { UIMessageChunk } from "ai";
 type Tail = {
   onChunk: (chunk: UIMessageChunk) => void;
   onEnd: () => void;
+  continuationOnly: boolean;
 };
 
 type LiveRun = {
+  messageId: string;
   chunks: UIMessageChunk[];
+  /** Where a resumed run's new chunks begin, after the replayed earlier parts. */
+  continuationFrom: number | null;
   tails: Set<Tail>;
   ended: boolean;
 };
@@ -19,8 +23,14 @@ type LiveRun = {
 export class RunHub {
   private readonly runs = new Map<string, LiveRun>();
 
-  open(runId: string): void {
-    if (!this.runs.has(runId)) this.runs.set(runId, { chunks: [], tails: new Set(), ended: false });
+  open(runId: string, messageId: string): void {
+    if (!this.runs.has(runId)) this.runs.set(runId, { messageId, chunks: [], continuationFrom: null, tails: new Set(), ended: false });
+  }
+
+  /** Marks the end of the replayed prefix: what a client that already holds the message still needs. */
+  markContinuation(runId: string): void {
+    const run = this.runs.get(runId);
+    if (run) run.continuationFrom = run.chunks.length;
   }
 
   isLive(runId: string): boolean {
@@ -32,7 +42,10 @@ export class RunHub {
     const run = this.runs.get(runId);
     if (!run || run.ended) return;
     run.chunks.push(chunk);
-    for (const tail of run.tails) tail.onChunk(chunk);
+    for (const tail of run.tails) {
+      if (tail.continuationOnly && run.continuationFrom === null) continue; // still the replayed prefix
+      tail.onChunk(chunk);
+    }
   }
 
   end(runId: string): void {
@@ -43,12 +56,20 @@ export class RunHub {
     this.runs.delete(runId);
   }
 
-  /** Replays what the run produced so far, then follows it. Returns an unsubscribe function. */
-  tail(runId: string, onChunk: Tail["onChunk"], onEnd: Tail["onEnd"]): (() => void) | null {
+  /**
+   * Replays what the run produced so far, then follows it. With `continuationOnly` a client that
+   * already holds the message (it just sent its approval) gets only what is new.
+   */
+  tail(runId: string, onChunk: Tail["onChunk"], onEnd: Tail["onEnd"], continuationOnly = false): (() => void) | null {
     const run = this.runs.get(runId);
     if (!run) return null;
-    for (const chunk of run.chunks) onChunk(chunk);
-    const tail: Tail = { onChunk, onEnd };
+    if (continuationOnly) {
+      onChunk({ type: "start", messageId: run.messageId });
+      if (run.continuationFrom !== null) for (const chunk of run.chunks.slice(run.continuationFrom)) onChunk(chunk);
+    } else {
+      for (const chunk of run.chunks) onChunk(chunk);
+    }
+    const tail: Tail = { onChunk, onEnd, continuationOnly };
     run.tails.add(tail);
     return () => run.tails.delete(tail);
   }

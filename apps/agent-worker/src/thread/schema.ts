@@ -53,6 +53,45 @@ const migrations: ReadonlyArray<string> = [
   `ALTER TABLE thread_meta ADD COLUMN compacted_through INTEGER NOT NULL DEFAULT 0;`,
   // 3: a queued run holds its user message until it starts, so the transcript stays in turn order.
   `ALTER TABLE runs ADD COLUMN pending_message TEXT;`,
+  // 4: server-side approvals and tool receipts (the audit trail of every side effect).
+  `
+  CREATE TABLE approvals (
+    id TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    tool_call_id TEXT NOT NULL UNIQUE,
+    tool TEXT NOT NULL,
+    args TEXT NOT NULL,
+    args_hash TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    risk TEXT NOT NULL,
+    cost TEXT,
+    status TEXT NOT NULL,
+    reason TEXT,
+    decided_by TEXT,
+    decided_via TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    decided_at INTEGER
+  );
+  CREATE INDEX approvals_by_status ON approvals (status, created_at);
+  CREATE INDEX approvals_by_run ON approvals (run_id);
+  CREATE TABLE receipts (
+    tool_call_id TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    tool TEXT NOT NULL,
+    args TEXT NOT NULL,
+    status TEXT NOT NULL,
+    result_summary TEXT,
+    result TEXT,
+    approval_id TEXT,
+    decided_by TEXT,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER
+  );
+  CREATE INDEX receipts_by_start ON receipts (started_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -3,7 +3,7 @@ import { sseDone, sseFrame, uiMessageStreamResponse } from "../http/sse.ts";
 import type { RunHub } from "./run-hub.ts";
 
 /** An SSE body that follows one run through the hub; closing it unsubscribes and cancels nothing. */
-export function tailRunResponse(hub: RunHub, runId: string): Response {
+export function tailRunResponse(hub: RunHub, runId: string, continuationOnly = false): Response {
   let unsubscribe: (() => void) | null = null;
   let closed = false;
   const body = new ReadableStream<Uint8Array>({
@@ -20,6 +20,7 @@ export function tailRunResponse(hub: RunHub, runId: string): Response {
           if (!closed) controller.enqueue(sseFrame(JSON.stringify(chunk)));
         },
         finish,
+        continuationOnly,
       );
       if (!unsubscribe) finish();
     },

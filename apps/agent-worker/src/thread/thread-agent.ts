@@ -1,16 +1,21 @@
-import type { BusyPolicy, MessagesPage, ThreadEvent, ThreadSummary } from "@oa/protocol";
+import type { ApprovalRespond, ApprovalStatus, BusyPolicy, MessagesPage, ThreadEvent, ThreadSummary } from "@oa/protocol";
 import { Agent } from "agents";
 import { generateId, type UIMessage } from "ai";
 import { readConfig, type AgentConfig, type AgentWorkerEnv } from "../config.ts";
 import { failure, failureResponse, type Failure } from "../http/errors.ts";
 import { jsonResponse, resultResponse } from "../http/json.ts";
 import { selectModel } from "../model/provider.ts";
+import { OpenClawClient } from "../tools/openclaw/client.ts";
+import { buildOpenClawToolset } from "../tools/openclaw/toolset.ts";
+import type { Decision } from "./approval-flow.ts";
+import { ApprovalStore, toApiApproval } from "./approval-store.ts";
 import { eventFeedResponse } from "./event-feed.ts";
 import { EventLog } from "./event-log.ts";
 import { RunEngine } from "./run-engine.ts";
 import { RunHub } from "./run-hub.ts";
 import { RunStore } from "./run-store.ts";
 import { meteredSql, type WriteMeter } from "./metered-sql.ts";
+import { ReceiptStore, toApiReceipt } from "./receipt-store.ts";
 import { migrateThreadSchema } from "./schema.ts";
 import { ThreadStore, type ThreadMeta } from "./store.ts";
 import { replayResponse, tailRunResponse } from "./tail-stream.ts";
@@ -22,6 +27,9 @@ export type ChatCall = {
   trigger: "submit-message" | "regenerate-message";
   onBusy?: BusyPolicy;
 };
+
+/** The AI SDK's approval continuation: decisions taken from the client's tool parts. */
+export type ApprovalChatCall = { userId: string; threadId: string; decisions: Decision[] };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -37,6 +45,8 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   private readonly store: ThreadStore;
   private readonly runStore: RunStore;
   private readonly log: EventLog;
+  private readonly approvalStore: ApprovalStore;
+  private readonly receipts: ReceiptStore;
   private readonly hub = new RunHub();
   private readonly meter: WriteMeter = { rowsWritten: 0 };
   private engine: RunEngine | null = null;
@@ -49,6 +59,8 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     this.store = new ThreadStore(sql);
     this.runStore = new RunStore(sql);
     this.log = new EventLog(sql);
+    this.approvalStore = new ApprovalStore(sql);
+    this.receipts = new ReceiptStore(sql);
   }
 
   override onStart(): void {
@@ -70,8 +82,76 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       newId: (prefix) => `${prefix}_${generateId()}`,
       afterRun: (runId) => this.scheduleCompaction(runId),
       meter: this.meter,
+      approvals: this.approvalStore,
+      tools: (runId) => this.toolsFor(runId),
+      approvalTtlSeconds: this.config.approvalTtlSeconds,
+      onApprovalRequested: (approval) => {
+        this.ctx.waitUntil(this.schedule(new Date(approval.expiresAt + 1000), "expireApprovals", {}).then(() => undefined));
+      },
     });
     return this.engine;
+  }
+
+  /** The OpenClaw tools for one run, acting for the thread's owner. */
+  private toolsFor(runId: string) {
+    const owner = this.store.meta()!.ownerId;
+    const client =
+      this.config.openclawApiBase && this.env.OA_INTERNAL_KEY
+        ? new OpenClawClient({ baseUrl: this.config.openclawApiBase, internalKey: this.env.OA_INTERNAL_KEY, userId: owner, timeoutMs: this.config.openclawTimeoutMs })
+        : null;
+    return buildOpenClawToolset({
+      client,
+      approvals: this.approvalStore,
+      receipts: this.receipts,
+      gated: this.config.gatedTools,
+      runId,
+      transact: (fn) => this.runs(this.store.meta()!.threadId).transact(fn),
+      onReceipt: (receipt) => this.log.append({ type: "tool.receipt", runId, ...receipt }, Date.now()),
+    });
+  }
+
+  /** Scheduled callback: approvals past their expiry resolve like rejections. */
+  expireApprovals(): void {
+    const meta = this.store.meta();
+    if (meta) this.runs(meta.threadId).approvals.expireDue();
+  }
+
+  async respondToApproval(userId: string, body: ApprovalRespond): Promise<Response> {
+    const meta = this.ownedMeta(userId);
+    if ("ok" in meta) return failureResponse(meta);
+    const result = await this.runs(meta.threadId).approvals.decide(userId, "api", [
+      { approvalId: body.approvalId, approved: body.decision === "approved", reason: body.reason ?? null },
+    ]);
+    if (!result.ok) return failureResponse(result);
+    return jsonResponse({
+      ok: true,
+      approval: toApiApproval(result.approvals[0]!, meta.threadId),
+      runId: result.runId,
+      continued: result.continued,
+    });
+  }
+
+  /** The AI SDK flow: the next chat request carries `approval-responded` tool parts. */
+  async chatApproval(call: ApprovalChatCall): Promise<Response> {
+    const meta = this.ownedMeta(call.userId);
+    if ("ok" in meta) return failureResponse(meta);
+    const result = await this.runs(meta.threadId).approvals.decide(call.userId, "chat", call.decisions);
+    if (!result.ok) return failureResponse(result);
+    const run = this.runStore.get(result.runId)!;
+    if (result.continued && this.hub.isLive(run.id)) return tailRunResponse(this.hub, run.id, true);
+    return replayResponse([{ type: "start", messageId: run.assistantMessageId }, { type: "finish" }]);
+  }
+
+  async approvals(userId: string, status: ApprovalStatus | undefined): Promise<Response> {
+    const meta = this.ownedMeta(userId);
+    if ("ok" in meta) return failureResponse(meta);
+    return jsonResponse({ ok: true, threadId: meta.threadId, approvals: this.approvalStore.list(status).map((record) => toApiApproval(record, meta.threadId)) });
+  }
+
+  async receiptsList(userId: string): Promise<Response> {
+    const meta = this.ownedMeta(userId);
+    if ("ok" in meta) return failureResponse(meta);
+    return jsonResponse({ ok: true, threadId: meta.threadId, receipts: this.receipts.list().map(toApiReceipt) });
   }
 
   /**

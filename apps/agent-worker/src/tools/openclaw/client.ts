@@ -1,0 +1,187 @@
+/**
+ * Typed client for the OpenClaw API (`/api/openclaw/*`, ../shared/openclaw-api.md). Every call
+ * resolves to a result value: the string-error envelope, non-JSON 500s, network failures and
+ * time-outs all become `OpenClawError`s, never exceptions that could crash a run.
+ */
+export type OpenClawError = {
+  kind: "http" | "timeout" | "network" | "invalid_response" | "aborted";
+  status: number | null;
+  message: string;
+};
+
+export type OpenClawResult<T> = { ok: true; data: T } | { ok: false; error: OpenClawError };
+
+export type InstanceSummary = {
+  status: "provisioning" | "ready" | "error" | "deleted";
+  runtime_name: string | null;
+  created_at: number;
+  updated_at: number;
+  last_ready_at: number | null;
+};
+
+export type RuntimeStatus = {
+  gateway: { status: "running" | "starting" | "stopped" | "error" };
+  lastBackup: string | null;
+  container: { instanceType: string };
+  version: { clawdbot: string };
+};
+
+export type DeviceList = {
+  pending: Array<{ requestId: string; client?: { platform?: string; mode?: string }; requestedAt?: string }>;
+  paired: Array<{ deviceId: string; client?: { platform?: string; mode?: string }; pairedAt?: string }>;
+};
+
+export type PairingRequests = {
+  channel: string;
+  requests: Array<{ id: string; code: string; createdAt: string; lastSeenAt: string; meta?: Record<string, string> }>;
+};
+
+export type ClientOptions = {
+  baseUrl: string;
+  internalKey: string;
+  userId: string;
+  timeoutMs?: number;
+  /** Retries for reads only; writes are never repeated by the client. */
+  readRetries?: number;
+  fetch?: typeof fetch;
+};
+
+export type CallOptions = { body?: unknown; idempotencyKey?: string; signal?: AbortSignal };
+
+/** `https://openagents.com/api/` → `https://openagents.com/api`; a bare host gets https:// and /api. */
+export function normalizeBaseUrl(raw: string): string {
+  let base = raw.trim().replace(/\/+$/, "");
+  if (!/^https?:\/\//i.test(base)) base = `https://${base}`;
+  const url = new URL(base);
+  if (url.pathname === "" || url.pathname === "/") base = `${base}/api`;
+  return base;
+}
+
+const RETRY_DELAYS_MS = [200, 600, 1500];
+
+export class OpenClawClient {
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly readRetries: number;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: ClientOptions) {
+    this.baseUrl = normalizeBaseUrl(options.baseUrl);
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.readRetries = options.readRetries ?? 2;
+    this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  async request<T>(method: "GET" | "POST" | "DELETE", path: string, call: CallOptions = {}): Promise<OpenClawResult<T>> {
+    const attempts = method === "GET" ? this.readRetries + 1 : 1;
+    let last: OpenClawResult<T> = { ok: false, error: { kind: "network", status: null, message: "not attempted" } };
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (attempt > 0) await sleep(RETRY_DELAYS_MS[attempt - 1] ?? 1500, call.signal);
+      last = await this.once<T>(method, path, call);
+      if (last.ok || !isRetryable(last.error)) return last;
+    }
+    return last;
+  }
+
+  private async once<T>(method: string, path: string, call: CallOptions): Promise<OpenClawResult<T>> {
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      "x-oa-internal-key": this.options.internalKey,
+      "x-oa-user-id": this.options.userId,
+    };
+    if (call.body !== undefined) headers["content-type"] = "application/json";
+    if (call.idempotencyKey) headers["idempotency-key"] = call.idempotencyKey;
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`${this.baseUrl}/openclaw${path}`, {
+        method,
+        headers,
+        signal,
+        ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+      });
+    } catch (error) {
+      if (call.signal?.aborted) return fail("aborted", null, "The call was cancelled.");
+      if (timeout.aborted) return fail("timeout", null, `The OpenClaw API did not answer within ${this.timeoutMs} ms.`);
+      return fail("network", null, `The OpenClaw API could not be reached: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch {
+      return fail(timeout.aborted ? "timeout" : "network", response.status, "The OpenClaw API's answer was cut off.");
+    }
+    let envelope: { ok?: unknown; data?: unknown; error?: unknown };
+    try {
+      envelope = JSON.parse(text) as typeof envelope;
+    } catch {
+      const snippet = text.trim().slice(0, 200) || "(empty body)";
+      return fail(response.ok ? "invalid_response" : "http", response.status, `OpenClaw API answered HTTP ${response.status} without JSON: ${snippet}`);
+    }
+    if (response.ok && envelope.ok === true) return { ok: true, data: envelope.data as T };
+    const message = typeof envelope.error === "string" ? envelope.error : `HTTP ${response.status}`;
+    return fail("http", response.status, message);
+  }
+
+  getInstance = (signal?: AbortSignal) => this.request<InstanceSummary | null>("GET", "/instance", { signal });
+  provision = (key: string, signal?: AbortSignal) => this.request<InstanceSummary>("POST", "/instance", { idempotencyKey: key, signal });
+  deleteInstance = (key: string, signal?: AbortSignal) => this.request<{ deleted: boolean }>("DELETE", "/instance", { idempotencyKey: key, signal });
+  getStatus = (signal?: AbortSignal) => this.request<RuntimeStatus>("GET", "/runtime/status", { signal });
+  listDevices = (signal?: AbortSignal) => this.request<DeviceList>("GET", "/runtime/devices", { signal });
+  approveDevice = (requestId: string, key: string, signal?: AbortSignal) =>
+    this.request<{ approved: boolean; requestId: string }>("POST", `/runtime/devices/${encodeURIComponent(requestId)}/approve`, { idempotencyKey: key, signal });
+  listPairingRequests = (channel: string, signal?: AbortSignal) =>
+    this.request<PairingRequests>("GET", `/runtime/pairing/${encodeURIComponent(channel)}`, { signal });
+  approvePairing = (channel: string, code: string, key: string, signal?: AbortSignal) =>
+    this.request<{ approved: true; channel: string; code: string }>("POST", `/runtime/pairing/${encodeURIComponent(channel)}/approve`, {
+      body: { code },
+      idempotencyKey: key,
+      signal,
+    });
+  backupNow = (key: string, signal?: AbortSignal) => this.request<{ lastBackup: string }>("POST", "/runtime/backup", { idempotencyKey: key, signal });
+  restart = (key: string, signal?: AbortSignal) => this.request<{ message: string }>("POST", "/runtime/restart", { idempotencyKey: key, signal });
+  billingSummary = (signal?: AbortSignal) => this.request<{ user_id: string; balance_usd: number }>("GET", "/billing/summary", { signal });
+  listSessions = (query: { limit?: number; activeMinutes?: number; messageLimit?: number; kinds?: string[] }, signal?: AbortSignal) => {
+    const params = new URLSearchParams();
+    if (query.limit !== undefined) params.set("limit", String(query.limit));
+    if (query.activeMinutes !== undefined) params.set("activeMinutes", String(query.activeMinutes));
+    if (query.messageLimit !== undefined) params.set("messageLimit", String(query.messageLimit));
+    for (const kind of query.kinds ?? []) params.append("kinds", kind);
+    const search = params.size > 0 ? `?${params}` : "";
+    return this.request<unknown>("GET", `/sessions${search}`, { signal });
+  };
+  sessionHistory = (key: string, query: { limit?: number; includeTools?: boolean }, signal?: AbortSignal) => {
+    const params = new URLSearchParams();
+    if (query.limit !== undefined) params.set("limit", String(query.limit));
+    if (query.includeTools !== undefined) params.set("includeTools", String(query.includeTools));
+    const search = params.size > 0 ? `?${params}` : "";
+    return this.request<{ messages: unknown[] }>("GET", `/sessions/${encodeURIComponent(key)}/history${search}`, { signal });
+  };
+  sendSessionMessage = (sessionKey: string, message: string, timeoutSeconds: number | undefined, key: string, signal?: AbortSignal) =>
+    this.request<{ runId: string; status: string; reply?: string; error?: string }>("POST", `/sessions/${encodeURIComponent(sessionKey)}/send`, {
+      body: timeoutSeconds === undefined ? { message } : { message, timeoutSeconds },
+      idempotencyKey: key,
+      signal,
+    });
+}
+
+function fail<T>(kind: OpenClawError["kind"], status: number | null, message: string): OpenClawResult<T> {
+  return { ok: false, error: { kind, status, message } };
+}
+
+function isRetryable(error: OpenClawError): boolean {
+  if (error.kind === "aborted") return false;
+  if (error.kind === "timeout" || error.kind === "network") return true;
+  return error.status !== null && (error.status >= 500 || error.status === 429);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}

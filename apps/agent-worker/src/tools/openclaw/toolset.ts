@@ -1,0 +1,107 @@
+import { tool, type ToolSet } from "ai";
+import type { ApprovalStore } from "../../thread/approval-store.ts";
+import type { ReceiptStore } from "../../thread/receipt-store.ts";
+import { hashArgs } from "./args-hash.ts";
+import { openClawTools, type OpenClawToolSpec } from "./catalog.ts";
+import type { OpenClawClient } from "./client.ts";
+
+export type ToolsetDeps = {
+  client: OpenClawClient | null;
+  approvals: ApprovalStore;
+  receipts: ReceiptStore;
+  gated: ReadonlySet<string>;
+  runId: string;
+  /** Commits a storage change and publishes its events. */
+  transact: <T>(fn: () => T) => T;
+  /** Runs inside the receipt's transaction: the log records the receipt change with it. */
+  onReceipt: (receipt: { toolCallId: string; tool: string; status: "started" | "succeeded" | "failed" | "unknown"; resultSummary: string | null }) => void;
+};
+
+/** A failure the model reads as the tool's error; the run goes on. */
+class ToolFailure extends Error {}
+
+function summarizeResult(data: unknown): string {
+  const text = JSON.stringify(data ?? null);
+  return text.length <= 300 ? text : `${text.slice(0, 299)}…`;
+}
+
+/**
+ * The OpenClaw tools as AI SDK tools. Gated tools stream a `tool-approval-request` and stop;
+ * when they run, the server checks its own approval record (approved, same arguments) before
+ * anything happens. Every call leaves a receipt before and after, keyed by its tool-call id,
+ * which is also the Idempotency-Key the OpenClaw API sees.
+ */
+export function buildOpenClawToolset(deps: ToolsetDeps): ToolSet {
+  const tools: ToolSet = {};
+  for (const spec of openClawTools) {
+    tools[spec.name] = tool({
+      description: spec.description,
+      inputSchema: spec.input,
+      needsApproval: deps.gated.has(spec.name),
+      execute: async (input: Record<string, unknown>, { toolCallId, abortSignal }) => executeWithReceipt(deps, spec, input, toolCallId, abortSignal),
+    });
+  }
+  return tools;
+}
+
+async function executeWithReceipt(
+  deps: ToolsetDeps,
+  spec: OpenClawToolSpec,
+  input: Record<string, unknown>,
+  toolCallId: string,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  let approvalId: string | null = null;
+  let decidedBy: string | null = null;
+  if (deps.gated.has(spec.name)) {
+    const approval = deps.approvals.byToolCall(toolCallId);
+    if (!approval || approval.status !== "approved" || approval.tool !== spec.name) {
+      throw new ToolFailure(`${spec.name} was not approved by the person, so it was not run.`);
+    }
+    if (approval.argsHash !== (await hashArgs(input))) {
+      throw new ToolFailure(`${spec.name} was approved with different arguments, so it was not run.`);
+    }
+    approvalId = approval.id;
+    decidedBy = approval.decidedBy;
+  }
+
+  const previous = deps.receipts.get(toolCallId);
+  if (previous?.status === "succeeded") return previous.result; // ran already: never twice
+  if (previous?.status === "failed") throw new ToolFailure(previous.resultSummary ?? `${spec.name} failed.`);
+  if (previous?.status === "unknown" || (previous?.status === "started" && !spec.idempotent)) {
+    const message = `The outcome of ${spec.name} is unknown: the agent was interrupted while the call was in flight. Check the current status (for example with get_status) before trying again.`;
+    if (previous.status === "started") {
+      deps.transact(() => {
+        deps.receipts.finish(toolCallId, "unknown", message, undefined, Date.now());
+        deps.onReceipt({ toolCallId, tool: spec.name, status: "unknown", resultSummary: message });
+      });
+    }
+    throw new ToolFailure(message);
+  }
+
+  if (!deps.client) throw new ToolFailure("The OpenClaw API is not configured for this agent (OPENCLAW_API_BASE is empty).");
+  deps.transact(() => {
+    deps.receipts.start({ toolCallId, runId: deps.runId, tool: spec.name, args: input, approvalId, decidedBy }, Date.now());
+    deps.onReceipt({ toolCallId, tool: spec.name, status: "started", resultSummary: null });
+  });
+
+  const result = await spec.call(deps.client, input, toolCallId, signal);
+  if (result.ok) {
+    const summary = summarizeResult(result.data);
+    deps.transact(() => {
+      deps.receipts.finish(toolCallId, "succeeded", summary, result.data, Date.now());
+      deps.onReceipt({ toolCallId, tool: spec.name, status: "succeeded", resultSummary: summary });
+    });
+    return result.data ?? null;
+  }
+  const failure = `${spec.name} failed: ${result.error.message}${result.error.status ? ` (HTTP ${result.error.status})` : ""}`;
+  // A time-out or dropped connection on a write leaves the outcome open; say so.
+  const outcome = !spec.idempotent && (result.error.kind === "timeout" || result.error.kind === "network") ? "unknown" : "failed";
+  deps.transact(() => {
+    deps.receipts.finish(toolCallId, outcome, failure, undefined, Date.now());
+    deps.onReceipt({ toolCallId, tool: spec.name, status: outcome, resultSummary: failure });
+  });
+  throw new ToolFailure(
+    outcome === "unknown" && !spec.idempotent ? `${failure}. The outcome is unknown; check the status before trying again.` : failure,
+  );
+}

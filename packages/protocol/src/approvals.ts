@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { threadIdSchema } from "./ids.ts";
+
+export const approvalStatusSchema = z.enum(["pending", "approved", "rejected", "expired", "superseded"]);
+export type ApprovalStatus = z.infer<typeof approvalStatusSchema>;
+export const riskSchema = z.enum(["low", "medium", "high"]);
+
+const approvalIdSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, "not an approval id");
+
+/** `POST /internal/approval/respond` */
+export const approvalRespondSchema = z.object({
+  threadId: threadIdSchema,
+  approvalId: approvalIdSchema,
+  decision: z.enum(["approved", "rejected"]),
+  reason: z.string().max(2000).optional(),
+});
+export type ApprovalRespond = z.infer<typeof approvalRespondSchema>;
+
+export const approvalSchema = z.object({
+  id: z.string(),
+  threadId: z.string(),
+  runId: z.string(),
+  messageId: z.string(),
+  toolCallId: z.string(),
+  tool: z.string(),
+  args: z.record(z.string(), z.unknown()),
+  argsHash: z.string(),
+  summary: z.string(),
+  risk: riskSchema,
+  cost: z.string().nullable(),
+  status: approvalStatusSchema,
+  reason: z.string().nullable(),
+  decidedBy: z.string().nullable(),
+  decidedVia: z.enum(["api", "chat", "expiry", "superseded"]).nullable(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  decidedAt: z.string().nullable(),
+});
+export type Approval = z.infer<typeof approvalSchema>;
+
+export const approvalsQuerySchema = z.object({ status: approvalStatusSchema.optional() });
+
+export const receiptStatusSchema = z.enum(["started", "succeeded", "failed", "unknown"]);
+export type ReceiptStatus = z.infer<typeof receiptStatusSchema>;
+
+export const receiptSchema = z.object({
+  toolCallId: z.string(),
+  runId: z.string(),
+  tool: z.string(),
+  args: z.record(z.string(), z.unknown()),
+  status: receiptStatusSchema,
+  resultSummary: z.string().nullable(),
+  approvalId: z.string().nullable(),
+  decidedBy: z.string().nullable(),
+  attempts: z.number().int(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type Receipt = z.infer<typeof receiptSchema>;
