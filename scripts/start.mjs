@@ -1,25 +1,36 @@
 #!/usr/bin/env node
-// Starts the whole product locally: every worker, state under .wrangler/state, offline model
-// unless a model key is configured.
+// Starts the whole product locally: the local OpenClaw API (openclaw-local) and the agent worker,
+// state under .wrangler/state, offline model unless a model key is configured.
 import { join } from "node:path";
 import { passthroughSettings, resolveInternalKey, root, writeEnvFile } from "./lib/dev-key.mjs";
+import { startOpenClawLocal } from "./lib/openclaw-local.mjs";
 import { startWrangler } from "./lib/wrangler.mjs";
 
 const port = Number(process.env.AGENT_PORT ?? 8788);
+const openclawPort = Number(process.env.OPENCLAW_PORT ?? 8789);
+const persistTo = join(root, ".wrangler/state");
 const { key, source } = resolveInternalKey();
 const settings = Object.fromEntries(passthroughSettings.map((name) => [name, process.env[name]]));
-const envFile = writeEnvFile("agent-worker", { OA_INTERNAL_KEY: key, ...settings });
 
-const agent = await startWrangler({
-  configs: [join(root, "apps/agent-worker/wrangler.jsonc")],
-  port,
-  persistTo: join(root, ".wrangler/state"),
-  envFile,
-});
+// OPENCLAW_API_BASE in the environment points the agent at another OpenClaw API (e.g. production)
+// and no local one is started; otherwise openclaw-local comes up first, with the same key.
+const externalOpenClaw = process.env.OPENCLAW_API_BASE?.trim();
+const openclaw = externalOpenClaw ? null : await startOpenClawLocal({ port: openclawPort, persistTo, key });
+const openclawApiBase = externalOpenClaw || openclaw.apiBase;
+
+const envFile = writeEnvFile("agent-worker", { OA_INTERNAL_KEY: key, ...settings, OPENCLAW_API_BASE: openclawApiBase });
+let agent;
+try {
+  agent = await startWrangler({ configs: [join(root, "apps/agent-worker/wrangler.jsonc")], port, persistTo, envFile });
+} catch (error) {
+  await openclaw?.stop();
+  throw error;
+}
 
 const provider = process.env.MODEL_PROVIDER || (process.env.OPENAI_BASE_URL ? "openai-compatible" : process.env.OPENAI_API_KEY ? "openai" : "offline");
 console.log(`
   Agent worker:  ${agent.url}   (model: ${provider})
+  OpenClaw API:  ${openclawApiBase}/openclaw   (${openclaw ? "openclaw-local" : "from OPENCLAW_API_BASE"})
   Internal key:  ${source}
   State:         .wrangler/state (kept across restarts)
 
@@ -29,7 +40,7 @@ console.log(`
 `);
 
 const shutdown = async () => {
-  await agent.stop();
+  await Promise.all([agent.stop(), openclaw?.stop()]);
   process.exit(0);
 };
 process.on("SIGINT", shutdown);

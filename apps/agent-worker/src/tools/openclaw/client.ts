@@ -69,7 +69,8 @@ export class OpenClawClient {
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.readRetries = options.readRetries ?? 2;
-    this.fetchImpl = options.fetch ?? fetch;
+    // workerd refuses `fetch` called with another `this`: wrap the global instead of storing it.
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
   }
 
   async request<T>(method: "GET" | "POST" | "DELETE", path: string, call: CallOptions = {}): Promise<OpenClawResult<T>> {

@@ -1,0 +1,31 @@
+import { failure, type Failure } from "./envelope.ts";
+
+const encoder = new TextEncoder();
+
+/**
+ * Compares two secrets without leaking where they differ or how long they are: both sides are
+ * hashed to a fixed length first, then compared with the runtime's constant-time check.
+ */
+export async function secretsEqual(presented: string, expected: string): Promise<boolean> {
+  const [a, b] = await Promise.all([
+    crypto.subtle.digest("SHA-256", encoder.encode(presented)),
+    crypto.subtle.digest("SHA-256", encoder.encode(expected)),
+  ]);
+  return crypto.subtle.timingSafeEqual(a, b);
+}
+
+/** The server refuses to serve without a configured key; the caller must present it. */
+export async function checkInternalKey(request: Request, configuredKey: string | undefined): Promise<Failure | null> {
+  const expected = configuredKey?.trim() ?? "";
+  if (expected === "") return failure(500, "OA_INTERNAL_KEY not configured");
+  const presented = (request.headers.get("x-oa-internal-key") ?? "").trim();
+  if (!(await secretsEqual(presented, expected))) return failure(401, "unauthorized");
+  return null;
+}
+
+/** `X-OA-User-Id` names the user the caller acts for; blank is refused. */
+export function userIdFrom(request: Request): string | Failure {
+  const userId = (request.headers.get("x-oa-user-id") ?? "").trim();
+  if (userId === "") return failure(400, "missing user id");
+  return userId;
+}

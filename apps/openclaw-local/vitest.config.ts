@@ -1,0 +1,22 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.jsonc" },
+      miniflare: {
+        bindings: {
+          OA_INTERNAL_KEY: "test-internal-key",
+          PROVISION_DELAY_MS: "200",
+          RESTART_DELAY_MS: "200",
+          BACKUP_DELAY_MS: "50",
+          OPENCLAW_CONTROL_ENABLED: "true",
+        },
+      },
+    }),
+  ],
+  test: {
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+  },
+});

@@ -1,0 +1,24 @@
+import { join } from "node:path";
+import { root, writeEnvFile } from "./dev-key.mjs";
+import { startWrangler } from "./wrangler.mjs";
+
+/** openclaw-local settings passed from the environment when present (see apps/openclaw-local/README.md). */
+export const openclawPassthroughSettings = ["PROVISION_DELAY_MS", "RESTART_DELAY_MS", "BACKUP_DELAY_MS", "OPENCLAW_CONTROL_ENABLED"];
+
+/**
+ * Starts apps/openclaw-local (the local OpenClaw API) under its own `wrangler dev`, with the
+ * same internal key as the agent worker. Resolves once it answers; `apiBase` is what the agent
+ * worker's OPENCLAW_API_BASE should be.
+ */
+export async function startOpenClawLocal({ port, persistTo, key, vars = {}, quiet = false, envName = "openclaw-local" }) {
+  const fromEnvironment = Object.fromEntries(openclawPassthroughSettings.map((name) => [name, process.env[name]]));
+  const envFile = writeEnvFile(envName, { ...fromEnvironment, ...vars, OA_INTERNAL_KEY: key });
+  const runtime = await startWrangler({
+    configs: [join(root, "apps/openclaw-local/wrangler.jsonc")],
+    port,
+    persistTo,
+    envFile,
+    quiet,
+  });
+  return { ...runtime, apiBase: `${runtime.url}/api` };
+}
