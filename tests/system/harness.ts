@@ -8,10 +8,18 @@ import { readUIMessageStream, type UIMessage, type UIMessageChunk } from "ai";
 import { startWrangler } from "../../scripts/lib/wrangler.mjs";
 // @ts-expect-error -- plain ESM helper shared with the start script
 import { root, writeEnvFile } from "../../scripts/lib/dev-key.mjs";
+// @ts-expect-error -- plain ESM helper shared with the start script
+import { startOpenClawLocal as startOpenClawLocalProcess } from "../../scripts/lib/openclaw-local.mjs";
+import type { FaultSpec, Fault } from "../../apps/openclaw-local/src/faults.ts";
+import type { LoggedRequest } from "../../apps/openclaw-local/src/request-log.ts";
+import type { Seed, SeedResult } from "../../apps/openclaw-local/src/seed.ts";
+import type { Approval, Receipt } from "../../packages/protocol/src/approvals.ts";
 
 export type Runtime = {
   url: string;
   key: string;
+  /** The `--env-file` written for it (holds the key); `System.stop` removes it. */
+  envFile?: string;
   kill(signal?: NodeJS.Signals): void;
   stop(signal?: NodeJS.Signals): Promise<void>;
   output(): string;
@@ -45,7 +53,7 @@ export async function startAgentWorker(options: { stateDir: string; vars?: Recor
     envFile,
     quiet: true,
   });
-  return { ...runtime, key };
+  return { ...runtime, key, envFile };
 }
 
 export function client(runtime: Pick<Runtime, "url" | "key">, userId: string) {
@@ -60,16 +68,15 @@ export function client(runtime: Pick<Runtime, "url" | "key">, userId: string) {
 }
 
 export async function sseChunks(response: Response): Promise<UIMessageChunk[]> {
-  const text = await response.text();
-  return text
-    .split("\n\n")
-    .map((frame) => frame.split("\n").filter((line) => line.startsWith("data: ")).map((line) => line.slice(6)).join(""))
-    .filter((data) => data !== "" && data !== "[DONE]")
-    .map((data) => JSON.parse(data) as UIMessageChunk);
+  return sseData(await response.text()).map((data) => JSON.parse(data) as UIMessageChunk);
 }
 
 export async function readAnswer(response: Response): Promise<UIMessage> {
-  const chunks = await sseChunks(response);
+  return messageFromChunks(await sseChunks(response));
+}
+
+/** The message the AI SDK's own reader builds from a stream's chunks. */
+export async function messageFromChunks(chunks: UIMessageChunk[]): Promise<UIMessage> {
   const stream = new ReadableStream<UIMessageChunk>({
     start(controller) {
       for (const chunk of chunks) controller.enqueue(chunk);
@@ -85,3 +92,249 @@ export async function readAnswer(response: Response): Promise<UIMessage> {
 export function textOf(message: { parts: Array<{ type: string; text?: string }> }): string {
   return message.parts.filter((part) => part.type === "text").map((part) => part.text).join("");
 }
+
+/** Polls until `check` gives a truthy value. */
+export async function waitFor<T>(check: () => T | Promise<T>, { timeoutMs = 15_000, intervalMs = 100, what = "a condition" } = {}): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+// ── openclaw-local and the whole system ─────────────────────────────────────────────────────
+
+export type OpenClawLocal = Runtime & { apiBase: string };
+
+/** openclaw-local's timing for system tests: quick, yet every transition is still observable. */
+export const FAST_OPENCLAW_TIMING = { PROVISION_DELAY_MS: "1500", RESTART_DELAY_MS: "1000", BACKUP_DELAY_MS: "100" } as const;
+
+/** Starts apps/openclaw-local under `wrangler dev` with the control surface on and fast timing. */
+export async function startOpenClawLocal(options: { stateDir: string; key: string; port?: number; vars?: Record<string, string> }): Promise<OpenClawLocal> {
+  const port = options.port ?? (await freePort());
+  const envName = `system-openclaw-${port}`;
+  const envFile = join(root, ".dev", `${envName}.env`);
+  try {
+    const runtime = await startOpenClawLocalProcess({
+      port,
+      persistTo: options.stateDir,
+      key: options.key,
+      quiet: true,
+      envName,
+      vars: { ...FAST_OPENCLAW_TIMING, OPENCLAW_CONTROL_ENABLED: "true", ...options.vars },
+    });
+    return { ...runtime, key: options.key, envFile };
+  } catch (error) {
+    rmSync(envFile, { force: true });
+    throw error;
+  }
+}
+
+export type SystemOptions = {
+  /** Extra vars for the agent worker (OPENCLAW_API_BASE and the key are set for you). */
+  agentVars?: Record<string, string>;
+  /** Extra vars for openclaw-local (on top of FAST_OPENCLAW_TIMING and the control surface). */
+  openclawVars?: Record<string, string>;
+};
+
+/**
+ * openclaw-local and the agent worker, each under its own `wrangler dev` with its own state
+ * folder, sharing one internal key; the agent's OPENCLAW_API_BASE points at openclaw-local.
+ */
+export type System = {
+  key: string;
+  openclaw: OpenClawLocal;
+  /** The current agent worker process (replaced by `restartAgent`). */
+  agent: Runtime;
+  agentVars: Record<string, string>;
+  /** SIGKILLs the agent worker's whole process group (wrangler and workerd), as a crash would. */
+  killAgent(): Promise<void>;
+  /** Starts the agent worker again on the same state, key and OpenClaw API. */
+  restartAgent(): Promise<Runtime>;
+  /** Ends both process groups and removes their state folders and env files. */
+  stop(): Promise<void>;
+};
+
+export async function startSystem(options: SystemOptions = {}): Promise<System> {
+  const key = randomBytes(16).toString("hex");
+  const openclawState = tempState();
+  const agentState = tempState();
+  const envFiles = new Set<string>();
+  let openclaw: OpenClawLocal | undefined;
+  let agent: Runtime | undefined;
+  const stop = async () => {
+    await Promise.all([agent?.stop("SIGKILL"), openclaw?.stop("SIGKILL")]);
+    for (const file of envFiles) rmSync(file, { force: true });
+    openclawState.cleanup();
+    agentState.cleanup();
+  };
+  try {
+    openclaw = await startOpenClawLocal({ stateDir: openclawState.dir, key, ...(options.openclawVars ? { vars: options.openclawVars } : {}) });
+    envFiles.add(openclaw.envFile!);
+    const agentVars = { ...options.agentVars, OPENCLAW_API_BASE: openclaw.apiBase };
+    const startAgent = async () => {
+      const started = await startAgentWorker({ stateDir: agentState.dir, key, vars: agentVars });
+      if (started.envFile) envFiles.add(started.envFile);
+      return started;
+    };
+    agent = await startAgent();
+    const system: System = {
+      key,
+      openclaw,
+      agent,
+      agentVars,
+      async killAgent() {
+        await system.agent.stop("SIGKILL");
+      },
+      async restartAgent() {
+        agent = system.agent = await startAgent();
+        return system.agent;
+      },
+      stop,
+    };
+    return system;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+// ── openclaw-local's test control surface (/__control/users/:userId/…) ──────────────────────
+
+export type FaultInput = Omit<FaultSpec, "method" | "phase"> & Partial<Pick<FaultSpec, "method" | "phase">>;
+export type { Fault, LoggedRequest, Seed, SeedResult };
+
+export class ControlError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** A typed client for one user's world in openclaw-local; failures throw `ControlError`. */
+export function openclawControl(openclaw: Pick<Runtime, "url" | "key">, userId: string) {
+  const base = `${openclaw.url}/__control/users/${encodeURIComponent(userId)}`;
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { "x-oa-internal-key": openclaw.key, "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const envelope = (await response.json()) as { ok: boolean; data: T; error: string | null };
+    if (!response.ok || !envelope.ok) throw new ControlError(response.status, `control ${method} ${path}: ${envelope.error}`);
+    return envelope.data;
+  };
+  return {
+    seed: (seed: Seed) => call<SeedResult>("POST", "/seed", seed),
+    setBalance: (balanceUsd: number) => call<{ balance_usd: number }>("PUT", "/balance", { balance_usd: balanceUsd }),
+    addFault: (fault: FaultInput) => call<Fault>("POST", "/faults", fault),
+    faults: () => call<Fault[]>("GET", "/faults"),
+    clearFaults: () => call<{ cleared: number }>("DELETE", "/faults"),
+    /** The user's API requests after `after` (a seq), in order. */
+    requests: (after = 0) => call<LoggedRequest[]>("GET", `/requests?after=${after}`),
+    reset: () => call<{ reset: true }>("POST", "/reset"),
+  };
+}
+
+export type OpenClawControl = ReturnType<typeof openclawControl>;
+
+// ── one thread of the agent worker, over its internal API ──────────────────────────────────
+
+export type ThreadEventRecord = { seq: number; type: string; at: string; runId?: string; [field: string]: unknown };
+
+/** Parses SSE frames' `data:` payloads (the `[DONE]` marker left out). */
+export function sseData(text: string): string[] {
+  return text
+    .split("\n\n")
+    .map((frame) => frame.split("\n").filter((line) => line.startsWith("data: ")).map((line) => line.slice(6)).join(""))
+    .filter((data) => data !== "" && data !== "[DONE]");
+}
+
+/**
+ * Reads `GET /internal/thread/:id/events` (replay, then live) until `until` holds for the events
+ * read so far, or until the feed has been quiet for `quietMs` when no `until` is given.
+ */
+export async function readThreadEvents(
+  runtime: Pick<Runtime, "url" | "key">,
+  userId: string,
+  threadId: string,
+  options: { after?: number; until?: (events: ThreadEventRecord[]) => boolean; timeoutMs?: number; quietMs?: number } = {},
+): Promise<ThreadEventRecord[]> {
+  const response = await client(runtime, userId).get(`/internal/thread/${threadId}/events?after=${options.after ?? 0}`);
+  if (!response.ok) throw new Error(`events feed answered ${response.status}: ${await response.text()}`);
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let events: ThreadEventRecord[] = [];
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  try {
+    for (;;) {
+      const wait = options.until ? Math.max(1, deadline - Date.now()) : (options.quietMs ?? 500);
+      let timer: NodeJS.Timeout | undefined;
+      const next = await Promise.race([reader.read(), new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), wait)))]);
+      clearTimeout(timer);
+      if (next === null || next.done) break;
+      text += decoder.decode(next.value, { stream: true });
+      const complete = text.slice(0, text.lastIndexOf("\n\n") + 2);
+      events = sseData(complete).map((data) => JSON.parse(data) as ThreadEventRecord);
+      if (options.until?.(events)) return events;
+      if (Date.now() > deadline) break;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  if (options.until) throw new Error(`the events feed did not reach the expected state; got: ${events.map((event) => event.type).join(", ")}`);
+  return events;
+}
+
+export type StoredMessage = UIMessage & { position: number; createdAt: string; metadata?: { runId?: string; status?: string } };
+export type ToolPart = {
+  type: string;
+  toolCallId: string;
+  state: string;
+  input?: unknown;
+  output?: unknown;
+  errorText?: string;
+  approval?: { id: string; approved?: boolean; reason?: string };
+};
+
+/** The parts of a message that are tool calls (`tool-<name>`). */
+export function toolParts(message: { parts: Array<{ type: string }> }): ToolPart[] {
+  return message.parts.filter((part) => part.type.startsWith("tool-")) as unknown as ToolPart[];
+}
+
+/** The agent worker's internal API for one thread, as one user. */
+export function threadApi(runtime: Pick<Runtime, "url" | "key">, userId: string, threadId: string) {
+  const http = client(runtime, userId);
+  const json = async <T>(response: Promise<Response>): Promise<T> => {
+    const answer = await response;
+    const body = (await answer.json()) as T;
+    if (!answer.ok) throw new Error(`${answer.url} answered ${answer.status}: ${JSON.stringify(body)}`);
+    return body;
+  };
+  const api = {
+    threadId,
+    /** Sends a message; resolves with the response (an SSE stream of the answer). */
+    send: (input: string) => http.chat({ threadId, input }),
+    summary: () => json<{ activeRun: { id: string; status: string } | null; messageCount: number }>(http.get(`/internal/thread/${threadId}/summary`)),
+    messages: async () => (await json<{ messages: StoredMessage[] }>(http.get(`/internal/thread/${threadId}/messages?limit=200`))).messages,
+    receipts: async () => (await json<{ receipts: Receipt[] }>(http.get(`/internal/thread/${threadId}/receipts`))).receipts,
+    approvals: async (status?: string) =>
+      (await json<{ approvals: Approval[] }>(http.get(`/internal/thread/${threadId}/approvals${status ? `?status=${status}` : ""}`))).approvals,
+    respond: (approvalId: string, decision: "approved" | "rejected", reason?: string) =>
+      http.post("/internal/approval/respond", { threadId, approvalId, decision, ...(reason ? { reason } : {}) }),
+    /** `GET /internal/chat/:id/stream`: 204 when nothing runs, else the in-flight answer. */
+    resume: () => http.get(`/internal/chat/${threadId}/stream`),
+    events: (options: Parameters<typeof readThreadEvents>[3] = {}) => readThreadEvents(runtime, userId, threadId, options),
+    /** Waits until the thread's active run has `status` (null: no active run). */
+    waitForRun: (status: string | null, timeoutMs = 20_000) =>
+      waitFor(async () => {
+        const summary = await api.summary();
+        return (summary.activeRun?.status ?? null) === status ? summary : null;
+      }, { timeoutMs, what: `the run to be ${status ?? "finished"}` }),
+  };
+  return api;
+}
+
+export type ThreadApi = ReturnType<typeof threadApi>;

@@ -130,7 +130,13 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-let callCounter = 0;
+/**
+ * Tool-call ids must be unique for good: receipts, approvals and the OpenClaw Idempotency-Key are
+ * keyed by them, and a per-process counter starts over after every restart.
+ */
+function uniqueId(prefix: string): string {
+  return `${prefix}-${crypto.randomUUID()}`;
+}
 
 export function createOfflineModel(options: OfflineModelOptions): LanguageModelV4 {
   const intents = options.intents ?? offlineIntents;
@@ -145,7 +151,7 @@ export function createOfflineModel(options: OfflineModelOptions): LanguageModelV
       const content: LanguageModelV4Content[] =
         plan.kind === "text"
           ? [{ type: "text", text: plan.text }]
-          : [{ type: "tool-call", toolCallId: `offline-call-${++callCounter}`, toolName: plan.toolName, input: JSON.stringify(plan.input) }];
+          : [{ type: "tool-call", toolCallId: uniqueId("offline-call"), toolName: plan.toolName, input: JSON.stringify(plan.input) }];
       return {
         content,
         finishReason: { unified: plan.kind === "text" ? "stop" : "tool-calls", raw: undefined },
@@ -162,7 +168,7 @@ export function createOfflineModel(options: OfflineModelOptions): LanguageModelV
         async start(controller) {
           try {
             controller.enqueue({ type: "stream-start", warnings: [] });
-            controller.enqueue({ type: "response-metadata", id: `offline-${++callCounter}`, modelId: "offline-rules-1", timestamp: new Date() });
+            controller.enqueue({ type: "response-metadata", id: uniqueId("offline"), modelId: "offline-rules-1", timestamp: new Date() });
             if (plan.kind === "text") {
               controller.enqueue({ type: "text-start", id: "t0" });
               const parts = words(plan.text);
@@ -174,7 +180,7 @@ export function createOfflineModel(options: OfflineModelOptions): LanguageModelV
               }
               controller.enqueue({ type: "text-end", id: "t0" });
             } else {
-              const toolCallId = `offline-call-${++callCounter}`;
+              const toolCallId = uniqueId("offline-call");
               const input = JSON.stringify(plan.input);
               await sleep(delayMs, signal);
               controller.enqueue({ type: "tool-input-start", id: toolCallId, toolName: plan.toolName });

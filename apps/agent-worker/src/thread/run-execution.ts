@@ -87,6 +87,8 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, controller
       originalMessages: context.messages,
       generateMessageId: () => run.assistantMessageId,
       sendReasoning: true,
+      // A failing tool is the tool's output (the model reads it and answers); only stream errors fail the run.
+      redactToolErrors: false,
       onError: (error) => {
         errorText = describeModelError(error);
         return errorText;
@@ -142,6 +144,8 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, controller
     else store.appendMessage(finalMessage, run.id, finishedAt);
     log.append({ type: "message.stored", messageId: finalMessage.id, role: "assistant", runId: run.id }, finishedAt);
     runs.setStatus(run.id, outcome === "continue" ? "queued" : outcome, finishedAt, errorText);
+    // Going on after an approval is not a recovery: only interruptions count toward MAX_RUN_ATTEMPTS.
+    if (outcome === "awaiting_approval" || outcome === "continue") runs.resetAttempts(run.id);
     // Counted before the closing event's own row (one more, every run alike).
     const stats = { durationMs: finishedAt - startedAt, rowsWritten: deps.meter.rowsWritten - rowsBefore + 1 };
     if (outcome === "completed") log.append({ type: "run.finished", runId: run.id, messageId: finalMessage.id, ...stats }, finishedAt);

@@ -112,6 +112,11 @@ export class RunStore {
     this.sql.exec("UPDATE runs SET pending_message = NULL WHERE id = ?", id);
   }
 
+  /** A leg of the run ended cleanly (it waits for, or already has, a decision): its attempts start over. */
+  resetAttempts(id: string): void {
+    this.sql.exec("UPDATE runs SET attempts = 0 WHERE id = ?", id);
+  }
+
   countAttempt(id: string, now: number): number {
     return this.sql
       .exec<{ attempts: number }>("UPDATE runs SET attempts = attempts + 1, updated_at = ? WHERE id = ? RETURNING attempts", now, id)
