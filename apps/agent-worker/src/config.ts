@@ -13,6 +13,7 @@ export type AgentWorkerEnv = Env & {
   OPENCLAW_TIMEOUT_MS?: string;
   APPROVAL_POLICY?: string;
   APPROVAL_TTL_SECONDS?: string;
+  JOB_POLL_MS?: string;
 };
 
 export type ProviderKind = "offline" | "openai" | "openai-compatible";
@@ -35,6 +36,8 @@ export type AgentConfig = {
   /** Tools that wait for the person's approval. */
   gatedTools: ReadonlySet<string>;
   approvalTtlSeconds: number;
+  /** How often a background job polls the OpenClaw API while it waits. */
+  jobPollMs: number;
 };
 
 function intSetting(value: string | undefined, fallback: number, min: number, max: number): number {
@@ -70,5 +73,6 @@ export function readConfig(env: AgentWorkerEnv): AgentConfig {
     openclawTimeoutMs: intSetting(env.OPENCLAW_TIMEOUT_MS, 15_000, 100, 120_000),
     gatedTools: parseApprovalPolicy(env.APPROVAL_POLICY),
     approvalTtlSeconds: intSetting(env.APPROVAL_TTL_SECONDS, 24 * 3600, 1, 30 * 24 * 3600),
+    jobPollMs: intSetting(env.JOB_POLL_MS, 3000, 100, 600_000),
   };
 }

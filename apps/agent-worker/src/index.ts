@@ -57,6 +57,32 @@ app.get("/internal/thread/:threadId/approvals", async (c) => {
   return stub.approvals(c.get("principal").userId, query.status);
 });
 
+const jobIdSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/);
+
+app.get("/internal/thread/:threadId/jobs", async (c) => {
+  const stub = await thread(c, threadParam(c));
+  return stub.jobsList(c.get("principal").userId);
+});
+
+app.post("/internal/thread/:threadId/jobs/:jobId/cancel", async (c) => {
+  const threadId = threadParam(c);
+  const jobId = parseWith(jobIdSchema, c.req.param("jobId"), "job id");
+  const stub = await thread(c, threadId);
+  return stub.cancelJob(c.get("principal").userId, jobId);
+});
+
+app.get("/internal/thread/:threadId/schedules", async (c) => {
+  const stub = await thread(c, threadParam(c));
+  return stub.schedulesList(c.get("principal").userId);
+});
+
+app.delete("/internal/thread/:threadId/schedules/:scheduleId", async (c) => {
+  const threadId = threadParam(c);
+  const scheduleId = parseWith(jobIdSchema, c.req.param("scheduleId"), "schedule id");
+  const stub = await thread(c, threadId);
+  return stub.deleteSchedule(c.get("principal").userId, scheduleId);
+});
+
 app.get("/internal/thread/:threadId/receipts", async (c) => {
   const stub = await thread(c, threadParam(c));
   return stub.receiptsList(c.get("principal").userId);
@@ -109,6 +135,10 @@ for (const path of [
   "/internal/approval/respond",
   "/internal/thread/:threadId/approvals",
   "/internal/thread/:threadId/receipts",
+  "/internal/thread/:threadId/jobs",
+  "/internal/thread/:threadId/jobs/:jobId/cancel",
+  "/internal/thread/:threadId/schedules",
+  "/internal/thread/:threadId/schedules/:scheduleId",
   "/internal/chat/:threadId/stream",
   "/internal/chat/:threadId/stop",
   "/internal/thread/:threadId/summary",

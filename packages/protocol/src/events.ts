@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { approvalStatusSchema, receiptStatusSchema, riskSchema } from "./approvals.ts";
+import { jobKindSchema, jobStatusSchema } from "./jobs.ts";
 import { runStatusSchema } from "./thread.ts";
 
 const base = {
@@ -85,6 +86,30 @@ export const threadEventSchema = z.discriminatedUnion("type", [
     status: receiptStatusSchema,
     resultSummary: z.string().nullable(),
   }),
+  z.object({ ...base, type: z.literal("job.started"), jobId: z.string(), kind: jobKindSchema, runId: z.string().nullable(), description: z.string() }),
+  z.object({
+    ...base,
+    type: z.literal("job.progress"),
+    jobId: z.string(),
+    kind: jobKindSchema,
+    status: jobStatusSchema,
+    progress: z.number().min(0).max(1),
+    message: z.string().nullable(),
+  }),
+  z.object({ ...base, type: z.literal("job.log"), jobId: z.string(), message: z.string() }),
+  z.object({
+    ...base,
+    type: z.literal("job.finished"),
+    jobId: z.string(),
+    kind: jobKindSchema,
+    status: jobStatusSchema,
+    message: z.string().nullable(),
+    result: z.unknown(),
+    error: z.string().nullable(),
+  }),
+  z.object({ ...base, type: z.literal("schedule.created"), scheduleId: z.string(), kind: z.enum(["once", "cron"]), prompt: z.string(), nextRunAt: z.string().nullable() }),
+  z.object({ ...base, type: z.literal("schedule.fired"), scheduleId: z.string(), runId: z.string(), nextRunAt: z.string().nullable() }),
+  z.object({ ...base, type: z.literal("schedule.cancelled"), scheduleId: z.string() }),
   z.object({
     ...base,
     /**

@@ -6,3 +6,4 @@ export * from "./chat.ts";
 export * from "./thread.ts";
 export * from "./events.ts";
 export * from "./approvals.ts";
+export * from "./jobs.ts";

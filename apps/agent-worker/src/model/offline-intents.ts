@@ -6,7 +6,7 @@
 export type OfflineIntent = {
   name: string;
   match: RegExp;
-  tool?: { name: string; input: (text: string) => Record<string, unknown> };
+  tool?: { name: string; input: (text: string, context: OfflineReplyContext) => Record<string, unknown> };
   /** After a tool result: the next call this intent makes (e.g. list, then approve), or null to answer. */
   next?: (toolName: string, output: unknown, text: string) => { name: string; input: Record<string, unknown> } | null;
   reply: (text: string, context: OfflineReplyContext) => string;
@@ -118,7 +118,89 @@ const openClawIntents: OfflineIntent[] = [
   },
 ];
 
+const UNIT_SECONDS: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400 };
+const DELAY = /\bin (\d{1,4}) ?(second|minute|hour|day)s?\b/i;
+const EVERY = /\bevery (morning|evening|day|hour|weekday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?: at (\d{1,2})(?::(\d{2}))? ?(am|pm)?)?\b/i;
+const ZONE = /\b(?:in|tz|timezone) ([A-Z][A-Za-z_]+\/[A-Za-z_]+(?:\/[A-Za-z_]+)?)\b/;
+const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+
+/** "every morning at 9" → "0 9 * * *"; "every monday at 8am" → "0 8 * * 1". */
+function cronFrom(match: RegExpExecArray): string {
+  const [, period = "day", hourText, minuteText, meridiem] = match;
+  const lower = period.toLowerCase();
+  if (lower === "hour") return `${Number(minuteText ?? 0)} * * * *`;
+  let hour = hourText === undefined ? (lower === "evening" ? 18 : 9) : Number(hourText) % 24;
+  if (meridiem?.toLowerCase() === "pm" && hour < 12) hour += 12;
+  if (meridiem?.toLowerCase() === "am" && hour === 12) hour = 0;
+  const minute = Number(minuteText ?? 0);
+  const weekday = WEEKDAYS.indexOf(lower);
+  const days = weekday >= 0 ? String(weekday) : lower === "weekday" ? "1-5" : "*";
+  return `${minute} ${hour} * * ${days}`;
+}
+
+/** What to do when a follow-up fires: the request without its timing, or the previous request. */
+function followupPrompt(text: string, context: OfflineReplyContext): string {
+  const rest = text
+    .replace(DELAY, "")
+    .replace(EVERY, "")
+    .replace(ZONE, "")
+    .replace(/\b(please|remind me to|remind me|check again|try again|again|and|then|,)\b/gi, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  if (rest.length >= 4) return rest;
+  return context.previousUserText ?? "check my OpenClaw status";
+}
+
+/** Follow-ups and watches: the agent comes back by itself. */
+const laterIntents: OfflineIntent[] = [
+  { name: "list-schedules", match: /\b(list|show)\b.*\b(schedules?|follow-?ups?|reminders?)\b/i, tool: { name: "list_schedules", input: () => ({}) }, reply: toolUnavailable("list your follow-ups") },
+  {
+    name: "cancel-schedule",
+    match: /\bcancel\b.*\b(sched_[A-Za-z0-9_-]+)/i,
+    tool: { name: "cancel_schedule", input: (text) => ({ scheduleId: /\b(sched_[A-Za-z0-9_-]+)/.exec(text)?.[1] ?? "" }) },
+    reply: toolUnavailable("cancel that follow-up"),
+  },
+  {
+    name: "recurring-followup",
+    match: EVERY,
+    tool: {
+      name: "schedule_followup",
+      input: (text, context) => ({
+        prompt: followupPrompt(text, context),
+        cron: cronFrom(EVERY.exec(text)!),
+        timezone: ZONE.exec(text)?.[1] ?? "UTC",
+      }),
+    },
+    reply: toolUnavailable("schedule that follow-up"),
+  },
+  {
+    name: "delayed-followup",
+    match: DELAY,
+    tool: {
+      name: "schedule_followup",
+      input: (text, context) => {
+        const [, amount = "10", unit = "minute"] = DELAY.exec(text) ?? [];
+        return { prompt: followupPrompt(text, context), delaySeconds: Number(amount) * (UNIT_SECONDS[unit.toLowerCase()] ?? 60) };
+      },
+    },
+    reply: toolUnavailable("schedule that follow-up"),
+  },
+  {
+    name: "watch-status",
+    match: /\b(watch|monitor|keep an eye on)\b/i,
+    tool: {
+      name: "watch_status",
+      input: (text) => {
+        const [, amount = "10", unit = "minute"] = /\bfor (\d{1,4}) ?(minute|hour)s?\b/i.exec(text) ?? [];
+        return { durationMinutes: Number(amount) * (unit.toLowerCase() === "hour" ? 60 : 1), intervalSeconds: 30 };
+      },
+    },
+    reply: toolUnavailable("watch your OpenClaw"),
+  },
+];
+
 export const offlineIntents: OfflineIntent[] = [
+  ...laterIntents,
   ...openClawIntents,
   {
     name: "greeting",

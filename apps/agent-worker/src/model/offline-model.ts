@@ -71,27 +71,47 @@ function nextCall(message: LanguageModelV4Prompt[number], intent: OfflineIntent 
 }
 
 /** Decides the whole answer up front: the offline model is a pure function of its prompt. */
+/** A system note the agent wrote to itself: a follow-up to act on, or a job result to report. */
+const FOLLOWUP = /^Scheduled follow-up: ([\s\S]+)$/;
+
+/** The request being answered: the last user message, or a follow-up that came due after it. */
+function lastRequest(prompt: LanguageModelV4Prompt): { text: string; index: number } {
+  for (let index = prompt.length - 1; index >= 0; index--) {
+    const message = prompt[index]!;
+    if (message.role === "user") return { text: userText(message), index };
+    if (message.role === "system" && index > 0) {
+      const followup = FOLLOWUP.exec(message.content);
+      if (followup) return { text: followup[1]!.trim(), index };
+    }
+  }
+  return { text: "", index: -1 };
+}
+
 export function planOfflineAnswer(options: LanguageModelV4CallOptions, intents: OfflineIntent[]): Plan {
   const prompt = options.prompt;
   const last = prompt[prompt.length - 1];
+  const request = lastRequest(prompt);
+  const text = request.text;
   const users = prompt.filter((message) => message.role === "user");
-  const text = users.length > 0 ? userText(users[users.length - 1]!) : "";
+  const context: OfflineReplyContext = {
+    summary: summaryFrom(prompt),
+    userTurns: users.length,
+    previousUserText: users.length > 1 ? userText(users[users.length - 2]!) : null,
+  };
   const offered = new Set((options.tools ?? []).map((tool) => tool.name));
   if (last?.role === "tool") {
     const followUp = nextCall(last, intents.find((intent) => intent.match.test(text)), text);
     if (followUp && offered.has(followUp.name)) return { kind: "tool-call", toolName: followUp.name, input: followUp.input };
     return { kind: "text", text: describeToolResult(prompt) };
   }
-
-  const context: OfflineReplyContext = {
-    summary: summaryFrom(prompt),
-    userTurns: users.length,
-    previousUserText: users.length > 1 ? userText(users[users.length - 2]!) : null,
-  };
+  // A job's result (not a follow-up to act on): report it.
+  if (last?.role === "system" && prompt.length > 1 && !FOLLOWUP.test(last.content)) {
+    return { kind: "text", text: `Update from the offline model: ${truncate(last.content, 1500)}` };
+  }
   for (const intent of intents) {
     if (!intent.match.test(text)) continue;
     if (intent.tool && offered.has(intent.tool.name)) {
-      return { kind: "tool-call", toolName: intent.tool.name, input: intent.tool.input(text) };
+      return { kind: "tool-call", toolName: intent.tool.name, input: intent.tool.input(text, context) };
     }
     const pace = intent.pace?.(text);
     return { kind: "text", text: intent.reply(text, context), ...(pace ? { pace } : {}) };

@@ -77,6 +77,18 @@ export class ReceiptStore {
     );
   }
 
+  /** Unclaimed receipts of a run for one tool: candidates for a call repeated after a crash. */
+  unclaimed(runId: string, tool: string): ReceiptRecord[] {
+    return this.sql
+      .exec<ReceiptRow>("SELECT * FROM receipts WHERE run_id = ? AND tool = ? AND claimed_by IS NULL ORDER BY started_at", runId, tool)
+      .toArray()
+      .map(toRecord);
+  }
+
+  claim(toolCallId: string, by: string): void {
+    this.sql.exec("UPDATE receipts SET claimed_by = ? WHERE tool_call_id = ?", by, toolCallId);
+  }
+
   list(limit = 200): ReceiptRecord[] {
     return this.sql.exec<ReceiptRow>("SELECT * FROM receipts ORDER BY started_at DESC LIMIT ?", limit).toArray().map(toRecord);
   }

@@ -146,6 +146,24 @@ export class RunEngine {
     this.pump();
   }
 
+  /**
+   * A run the agent starts by itself (a finished job, a follow-up that came due): its trigger is
+   * a system note in the transcript, and it queues like any turn.
+   */
+  submitSystemTurn(text: string, origin: { kind: string; id: string }): string {
+    const now = Date.now();
+    const runId = this.deps.newId("run");
+    const assistantMessageId = this.deps.newId("msg");
+    const note: UIMessage = { id: this.deps.newId("msg"), role: "system", parts: [{ type: "text", text }], metadata: { origin } };
+    this.transact(() => {
+      this.deps.runs.create({ id: runId, userMessageId: note.id, assistantMessageId, pendingMessage: note }, now);
+      this.deps.log.append({ type: "run.status", runId, status: "queued" }, now);
+    });
+    this.deps.hub.open(runId, assistantMessageId);
+    this.pump();
+    return runId;
+  }
+
   /** A retried request: never stores the message twice; follows or replays its answer. */
   private retryOutcome(userMessageId: string): TurnOutcome {
     const run = this.deps.runs.byUserMessage(userMessageId);
@@ -180,7 +198,7 @@ export class RunEngine {
       // The person's words are kept even when their queued turn is cancelled before it ran.
       if (run.pendingMessage && !this.deps.store.hasMessage(run.pendingMessage.id)) {
         this.deps.store.appendMessage(run.pendingMessage, null, now);
-        this.deps.log.append({ type: "message.stored", messageId: run.pendingMessage.id, role: "user", runId }, now);
+        this.deps.log.append({ type: "message.stored", messageId: run.pendingMessage.id, role: run.pendingMessage.role, runId }, now);
       }
       this.deps.runs.clearPendingMessage(runId);
       this.deps.runs.setStatus(runId, "cancelled", now);

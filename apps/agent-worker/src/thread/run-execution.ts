@@ -39,7 +39,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, controller
   deps.transact(() => {
     if (run.pendingMessage && !store.hasMessage(run.pendingMessage.id)) {
       store.appendMessage(run.pendingMessage, null, startedAt);
-      log.append({ type: "message.stored", messageId: run.pendingMessage.id, role: "user", runId: run.id }, startedAt);
+      log.append({ type: "message.stored", messageId: run.pendingMessage.id, role: run.pendingMessage.role, runId: run.id }, startedAt);
     }
     runs.clearPendingMessage(run.id);
     runs.setStatus(run.id, "running", startedAt);
@@ -78,6 +78,8 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, controller
       model: deps.model(),
       system: context.system,
       messages: await convertToModelMessages(context.messages),
+      // Notes the agent writes to itself (job results, follow-ups) are system messages in the transcript.
+      allowSystemInMessages: true,
       tools: deps.tools(run.id),
       abortSignal: controller.signal,
       stopWhen: isStepCount(config.maxSteps),

@@ -48,6 +48,11 @@ export class RunHub {
     }
   }
 
+  /** Something that concerns every open response (job progress): sent to each live run. */
+  broadcast(chunk: UIMessageChunk): void {
+    for (const runId of this.runs.keys()) this.push(runId, chunk);
+  }
+
   end(runId: string): void {
     const run = this.runs.get(runId);
     if (!run) return;

@@ -92,6 +92,51 @@ const migrations: ReadonlyArray<string> = [
   );
   CREATE INDEX receipts_by_start ON receipts (started_at);
   `,
+  // 5: a receipt whose step was lost in a crash is claimed by the model's repeat of that call.
+  `
+  ALTER TABLE receipts ADD COLUMN claimed_by TEXT;
+  CREATE INDEX receipts_by_run_tool ON receipts (run_id, tool);
+  `,
+  // 6: background jobs (alarm-driven steps) and scheduled follow-ups.
+  `
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    progress REAL NOT NULL DEFAULT 0,
+    message TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    max_attempts INTEGER NOT NULL,
+    next_run_at INTEGER,
+    input TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT '{}',
+    result TEXT,
+    error TEXT,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    run_id TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    started_at INTEGER,
+    finished_at INTEGER,
+    deadline_at INTEGER NOT NULL
+  );
+  CREATE INDEX jobs_due ON jobs (status, next_run_at);
+  CREATE TABLE schedules (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    prompt TEXT NOT NULL,
+    cron TEXT,
+    timezone TEXT,
+    next_run_at INTEGER,
+    status TEXT NOT NULL,
+    fired_count INTEGER NOT NULL DEFAULT 0,
+    last_fired_at INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    tool_call_id TEXT UNIQUE
+  );
+  CREATE INDEX schedules_due ON schedules (status, next_run_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -6,7 +6,10 @@ import { failure, failureResponse, type Failure } from "../http/errors.ts";
 import { jsonResponse, resultResponse } from "../http/json.ts";
 import { selectModel } from "../model/provider.ts";
 import { OpenClawClient } from "../tools/openclaw/client.ts";
-import { buildOpenClawToolset } from "../tools/openclaw/toolset.ts";
+import { toApiJob } from "../jobs/job-store.ts";
+import { toApiSchedule } from "../jobs/schedule-store.ts";
+import { Background } from "./background.ts";
+import { buildThreadTools } from "./thread-tools.ts";
 import type { Decision } from "./approval-flow.ts";
 import { ApprovalStore, toApiApproval } from "./approval-store.ts";
 import { eventFeedResponse } from "./event-feed.ts";
@@ -50,12 +53,15 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   private readonly hub = new RunHub();
   private readonly meter: WriteMeter = { rowsWritten: 0 };
   private engine: RunEngine | null = null;
+  private background: Background | null = null;
+  private readonly sql_: SqlStorage;
 
   constructor(ctx: DurableObjectState, env: AgentWorkerEnv) {
     super(ctx, env);
     migrateThreadSchema(ctx.storage);
     this.config = readConfig(env);
     const sql = meteredSql(ctx.storage.sql, this.meter);
+    this.sql_ = sql;
     this.store = new ThreadStore(sql);
     this.runStore = new RunStore(sql);
     this.log = new EventLog(sql);
@@ -65,7 +71,10 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
 
   override onStart(): void {
     const meta = this.store.meta();
-    if (meta) this.runs(meta.threadId).recoverInterruptedRuns();
+    if (!meta) return;
+    this.runs(meta.threadId).recoverInterruptedRuns();
+    // Jobs and follow-ups that came due while the runtime was down run now.
+    this.work(meta.threadId).rearm();
   }
 
   private runs(threadId: string): RunEngine {
@@ -92,22 +101,100 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     return this.engine;
   }
 
-  /** The OpenClaw tools for one run, acting for the thread's owner. */
+  private openclawClient(): OpenClawClient | null {
+    const meta = this.store.meta();
+    if (!meta || !this.config.openclawApiBase || !this.env.OA_INTERNAL_KEY) return null;
+    return new OpenClawClient({
+      baseUrl: this.config.openclawApiBase,
+      internalKey: this.env.OA_INTERNAL_KEY,
+      userId: meta.ownerId,
+      timeoutMs: this.config.openclawTimeoutMs,
+    });
+  }
+
+  private work(threadId: string): Background {
+    this.background ??= new Background({
+      sql: this.sql_,
+      log: this.log,
+      hub: this.hub,
+      transact: (fn) => this.runs(threadId).transact(fn),
+      client: () => this.openclawClient(),
+      wakeAt: (at) => this.wakeAt(at),
+      postToThread: (text, origin) => this.runs(threadId).submitSystemTurn(text, origin),
+      newId: (prefix) => `${prefix}_${generateId()}`,
+      pollMs: this.config.jobPollMs,
+      maxAttempts: 6,
+    });
+    return this.background;
+  }
+
+  /** Arms one alarm-backed wake-up at `at` unless an earlier future one is already set. */
+  private wakeAt(at: number): void {
+    // The scheduler counts whole seconds: round up so a wake-up never comes before the work is due.
+    const when = Math.max(Math.ceil(at / 1000) * 1000, Date.now());
+    const now = Date.now();
+    // A wake-up whose time has come is firing (or just fired) and will not come again.
+    const pending = this.getSchedules().filter((schedule) => schedule.callback === "wake" && schedule.time * 1000 > now);
+    if (pending.some((schedule) => schedule.time * 1000 <= when)) return;
+    this.ctx.waitUntil(
+      this.schedule(new Date(when), "wake", {}).then(
+        () => undefined,
+        (error) => console.error("could not arm the wake-up alarm", error),
+      ),
+    );
+  }
+
+  /** Scheduled callback: due job steps and follow-ups. */
+  async wake(): Promise<void> {
+    const meta = this.store.meta();
+    if (meta) await this.work(meta.threadId).wake();
+  }
+
+  /** The tools for one run, acting for the thread's owner. */
   private toolsFor(runId: string) {
-    const owner = this.store.meta()!.ownerId;
-    const client =
-      this.config.openclawApiBase && this.env.OA_INTERNAL_KEY
-        ? new OpenClawClient({ baseUrl: this.config.openclawApiBase, internalKey: this.env.OA_INTERNAL_KEY, userId: owner, timeoutMs: this.config.openclawTimeoutMs })
-        : null;
-    return buildOpenClawToolset({
-      client,
+    const threadId = this.store.meta()!.threadId;
+    return buildThreadTools({
+      runId,
+      config: this.config,
+      client: this.openclawClient(),
+      store: this.store,
+      runs: this.runStore,
       approvals: this.approvalStore,
       receipts: this.receipts,
-      gated: this.config.gatedTools,
-      runId,
-      transact: (fn) => this.runs(this.store.meta()!.threadId).transact(fn),
-      onReceipt: (receipt) => this.log.append({ type: "tool.receipt", runId, ...receipt }, Date.now()),
+      log: this.log,
+      background: this.work(threadId),
+      transact: (fn) => this.runs(threadId).transact(fn),
+      newId: (prefix) => `${prefix}_${generateId()}`,
     });
+  }
+
+  async jobsList(userId: string): Promise<Response> {
+    const meta = this.ownedMeta(userId);
+    if ("ok" in meta) return failureResponse(meta);
+    return jsonResponse({ ok: true, threadId: meta.threadId, jobs: this.work(meta.threadId).jobs.list().map(toApiJob) });
+  }
+
+  async cancelJob(userId: string, jobId: string): Promise<Response> {
+    const meta = this.ownedMeta(userId);
+    if ("ok" in meta) return failureResponse(meta);
+    const job = this.work(meta.threadId).runner.cancel(jobId);
+    if (!job) return failureResponse(failure("not_found", "No such job in this thread.", { jobId }));
+    return jsonResponse({ ok: true, job: toApiJob(job) });
+  }
+
+  async schedulesList(userId: string): Promise<Response> {
+    const meta = this.ownedMeta(userId);
+    if ("ok" in meta) return failureResponse(meta);
+    return jsonResponse({ ok: true, threadId: meta.threadId, schedules: this.work(meta.threadId).schedules.list().map(toApiSchedule) });
+  }
+
+  async deleteSchedule(userId: string, scheduleId: string): Promise<Response> {
+    const meta = this.ownedMeta(userId);
+    if ("ok" in meta) return failureResponse(meta);
+    const background = this.work(meta.threadId);
+    if (!background.schedules.get(scheduleId)) return failureResponse(failure("not_found", "No such schedule in this thread.", { scheduleId }));
+    const cancelled = background.cancelSchedule(scheduleId);
+    return jsonResponse({ ok: true, cancelled, schedule: toApiSchedule(background.schedules.get(scheduleId)!) });
   }
 
   /** Scheduled callback: approvals past their expiry resolve like rejections. */

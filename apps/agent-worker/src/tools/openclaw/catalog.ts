@@ -1,3 +1,4 @@
+import type { JobKind } from "@oa/protocol";
 import { z } from "zod";
 import type { OpenClawClient, OpenClawResult } from "./client.ts";
 
@@ -17,8 +18,11 @@ export type OpenClawToolSpec = {
   risk: Risk;
   cost: string | null;
   summarize: (input: Record<string, unknown>) => string;
-  call: (client: OpenClawClient, input: Record<string, unknown>, key: string, signal?: AbortSignal) => Promise<OpenClawResult<unknown>>;
-};
+} & (
+  | { call: (client: OpenClawClient, input: Record<string, unknown>, key: string, signal?: AbortSignal) => Promise<OpenClawResult<unknown>> }
+  /** Long work: the call starts a background job (keyed by the tool-call id) that reports progress and its result. */
+  | { job: JobKind; jobInput?: (input: Record<string, unknown>) => Record<string, unknown> }
+);
 
 const channel = z.enum(["telegram", "whatsapp", "signal", "imessage", "discord", "slack"]);
 const none = z.object({});
@@ -37,14 +41,15 @@ export const openClawTools: OpenClawToolSpec[] = [
   },
   {
     name: "provision",
-    description: "Provision a managed OpenClaw instance for the user. Idempotent: an existing healthy instance is returned unchanged. Provisioning takes a while.",
+    description:
+      "Provision a managed OpenClaw instance for the user. Starts a background job that waits until the instance is ready and reports progress; the result is posted to the thread.",
     input: none,
     gatedByDefault: true,
     idempotent: true,
     risk: "medium",
     cost: "Starts a billed OpenClaw runtime (standard-4 container) charged to your balance.",
     summarize: () => "Provision a new managed OpenClaw instance",
-    call: (client, _input, key, signal) => client.provision(key, signal),
+    job: "provision",
   },
   {
     name: "delete_instance",
@@ -114,25 +119,41 @@ export const openClawTools: OpenClawToolSpec[] = [
   },
   {
     name: "backup_now",
-    description: "Back up the OpenClaw runtime now.",
+    description: "Back up the OpenClaw runtime now (a background job; the result is posted to the thread).",
     input: none,
     gatedByDefault: false,
-    idempotent: false,
+    idempotent: true,
     risk: "low",
     cost: null,
     summarize: () => "Back up your OpenClaw runtime now",
-    call: (client, _input, key, signal) => client.backupNow(key, signal),
+    job: "backup",
   },
   {
     name: "restart",
-    description: "Restart the OpenClaw gateway. It is unavailable for a few seconds while starting.",
+    description:
+      "Restart the OpenClaw gateway and wait until it is healthy again (a background job). It is unavailable for a few seconds while starting.",
     input: none,
     gatedByDefault: true,
-    idempotent: false,
+    idempotent: true,
     risk: "medium",
     cost: "Your OpenClaw is unavailable for a few seconds; in-flight conversations are interrupted.",
     summarize: () => "Restart your OpenClaw gateway (a few seconds of downtime)",
-    call: (client, _input, key, signal) => client.restart(key, signal),
+    job: "restart",
+  },
+  {
+    name: "watch_status",
+    description: "Watch the OpenClaw runtime's status for a while in the background and report every change; the summary is posted to the thread.",
+    input: z.object({
+      durationMinutes: z.number().int().min(1).max(7 * 24 * 60).default(10),
+      intervalSeconds: z.number().int().min(5).max(3600).default(30),
+    }),
+    gatedByDefault: false,
+    idempotent: true,
+    risk: "low",
+    cost: null,
+    summarize: (input) => `Watch your OpenClaw status for ${String(input.durationMinutes ?? 10)} minutes`,
+    job: "watch_status",
+    jobInput: (input) => ({ durationSeconds: Number(input.durationMinutes ?? 10) * 60, intervalSeconds: Number(input.intervalSeconds ?? 30) }),
   },
   {
     name: "get_billing_summary",

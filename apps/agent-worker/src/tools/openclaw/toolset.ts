@@ -1,9 +1,10 @@
+import type { JobKind } from "@oa/protocol";
 import { tool, type ToolSet } from "ai";
 import type { ApprovalStore } from "../../thread/approval-store.ts";
 import type { ReceiptStore } from "../../thread/receipt-store.ts";
-import { hashArgs } from "./args-hash.ts";
+import { canonicalJson, hashArgs } from "./args-hash.ts";
 import { openClawTools, type OpenClawToolSpec } from "./catalog.ts";
-import type { OpenClawClient } from "./client.ts";
+import type { OpenClawClient, OpenClawResult } from "./client.ts";
 
 export type ToolsetDeps = {
   client: OpenClawClient | null;
@@ -11,14 +12,37 @@ export type ToolsetDeps = {
   receipts: ReceiptStore;
   gated: ReadonlySet<string>;
   runId: string;
+  /** Tool-call ids the run's stored answer already holds (its checkpointed steps). */
+  checkpointedCallIds: () => ReadonlySet<string>;
   /** Commits a storage change and publishes its events. */
   transact: <T>(fn: () => T) => T;
+  /**
+   * Starts (or, for the same key, finds) a background job and runs its first step, so the call
+   * the person approved has happened when the tool answers.
+   */
+  startJob: (kind: JobKind, input: Record<string, unknown>, key: string) => Promise<OpenClawResult<unknown>>;
   /** Runs inside the receipt's transaction: the log records the receipt change with it. */
   onReceipt: (receipt: { toolCallId: string; tool: string; status: "started" | "succeeded" | "failed" | "unknown"; resultSummary: string | null }) => void;
 };
 
 /** A failure the model reads as the tool's error; the run goes on. */
 class ToolFailure extends Error {}
+
+/**
+ * After a crash mid-step the model repeats the step with fresh tool-call ids. A receipt of this
+ * run for the same tool and arguments whose call never reached the stored answer is that lost
+ * call: the repeat claims it instead of making the effect again.
+ */
+async function claimLostCall(deps: ToolsetDeps, tool: string, input: Record<string, unknown>, toolCallId: string) {
+  const wanted = canonicalJson(input);
+  const checkpointed = deps.checkpointedCallIds();
+  const lost = deps.receipts
+    .unclaimed(deps.runId, tool)
+    .find((receipt) => !checkpointed.has(receipt.toolCallId) && receipt.toolCallId !== toolCallId && canonicalJson(receipt.args) === wanted);
+  if (!lost) return null;
+  deps.transact(() => deps.receipts.claim(lost.toolCallId, toolCallId));
+  return lost;
+}
 
 function summarizeResult(data: unknown): string {
   const text = JSON.stringify(data ?? null);
@@ -65,15 +89,17 @@ async function executeWithReceipt(
     decidedBy = approval.decidedBy;
   }
 
-  const previous = deps.receipts.get(toolCallId);
+  const previous = deps.receipts.get(toolCallId) ?? (await claimLostCall(deps, spec.name, input, toolCallId));
+  // A repeat of a call lost in a crash keeps the first call's id: receipt and Idempotency-Key alike.
+  const callId = previous?.toolCallId ?? toolCallId;
   if (previous?.status === "succeeded") return previous.result; // ran already: never twice
   if (previous?.status === "failed") throw new ToolFailure(previous.resultSummary ?? `${spec.name} failed.`);
   if (previous?.status === "unknown" || (previous?.status === "started" && !spec.idempotent)) {
     const message = `The outcome of ${spec.name} is unknown: the agent was interrupted while the call was in flight. Check the current status (for example with get_status) before trying again.`;
     if (previous.status === "started") {
       deps.transact(() => {
-        deps.receipts.finish(toolCallId, "unknown", message, undefined, Date.now());
-        deps.onReceipt({ toolCallId, tool: spec.name, status: "unknown", resultSummary: message });
+        deps.receipts.finish(callId, "unknown", message, undefined, Date.now());
+        deps.onReceipt({ toolCallId: callId, tool: spec.name, status: "unknown", resultSummary: message });
       });
     }
     throw new ToolFailure(message);
@@ -81,16 +107,17 @@ async function executeWithReceipt(
 
   if (!deps.client) throw new ToolFailure("The OpenClaw API is not configured for this agent (OPENCLAW_API_BASE is empty).");
   deps.transact(() => {
-    deps.receipts.start({ toolCallId, runId: deps.runId, tool: spec.name, args: input, approvalId, decidedBy }, Date.now());
-    deps.onReceipt({ toolCallId, tool: spec.name, status: "started", resultSummary: null });
+    deps.receipts.start({ toolCallId: callId, runId: deps.runId, tool: spec.name, args: input, approvalId, decidedBy }, Date.now());
+    deps.onReceipt({ toolCallId: callId, tool: spec.name, status: "started", resultSummary: null });
   });
 
-  const result = await spec.call(deps.client, input, toolCallId, signal);
+  const result =
+    "job" in spec ? await deps.startJob(spec.job, spec.jobInput?.(input) ?? input, callId) : await spec.call(deps.client, input, callId, signal);
   if (result.ok) {
     const summary = summarizeResult(result.data);
     deps.transact(() => {
-      deps.receipts.finish(toolCallId, "succeeded", summary, result.data, Date.now());
-      deps.onReceipt({ toolCallId, tool: spec.name, status: "succeeded", resultSummary: summary });
+      deps.receipts.finish(callId, "succeeded", summary, result.data, Date.now());
+      deps.onReceipt({ toolCallId: callId, tool: spec.name, status: "succeeded", resultSummary: summary });
     });
     return result.data ?? null;
   }
@@ -98,8 +125,8 @@ async function executeWithReceipt(
   // A time-out or dropped connection on a write leaves the outcome open; say so.
   const outcome = !spec.idempotent && (result.error.kind === "timeout" || result.error.kind === "network") ? "unknown" : "failed";
   deps.transact(() => {
-    deps.receipts.finish(toolCallId, outcome, failure, undefined, Date.now());
-    deps.onReceipt({ toolCallId, tool: spec.name, status: outcome, resultSummary: failure });
+    deps.receipts.finish(callId, outcome, failure, undefined, Date.now());
+    deps.onReceipt({ toolCallId: callId, tool: spec.name, status: outcome, resultSummary: failure });
   });
   throw new ToolFailure(
     outcome === "unknown" && !spec.idempotent ? `${failure}. The outcome is unknown; check the status before trying again.` : failure,

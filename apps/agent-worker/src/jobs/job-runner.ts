@@ -1,0 +1,178 @@
+import type { JobKind } from "@oa/protocol";
+import type { EventLog } from "../thread/event-log.ts";
+import type { OpenClawClient } from "../tools/openclaw/client.ts";
+import { jobKinds, TransientJobError, type StepOutcome } from "./job-kinds.ts";
+import { ACTIVE_JOB_STATUSES, type JobRecord, type JobStore } from "./job-store.ts";
+
+export type JobRunnerDeps = {
+  jobs: JobStore;
+  log: EventLog;
+  transact: <T>(fn: () => T) => T;
+  client: () => OpenClawClient | null;
+  /** Arms the Durable Object alarm (via the Agents SDK scheduler) for `at`. */
+  wakeAt: (at: number) => void;
+  /** A job reached a final status: its result goes into the thread as a new run. */
+  onFinished: (job: JobRecord) => void;
+  /** Progress for anyone streaming right now (a `data-job` part in an open chat response). */
+  onProgress: (job: JobRecord) => void;
+  newId: () => string;
+  pollMs: number;
+  maxAttempts: number;
+};
+
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+/**
+ * Background jobs as alarm-driven steps: each step is one short call, state lives in SQLite
+ * between steps, so a job survives eviction, crashes and deploys and needs no client.
+ */
+export class JobRunner {
+  private ticking = false;
+  private readonly inFlight = new Set<string>();
+
+  constructor(private readonly deps: JobRunnerDeps) {}
+
+  /** Idempotent by key: the same tool call never starts two jobs. */
+  start(kind: JobKind, input: Record<string, unknown>, idempotencyKey: string, runId: string | null): JobRecord {
+    const now = Date.now();
+    const spec = jobKinds[kind];
+    const { job, created } = this.deps.transact(() => {
+      const outcome = this.deps.jobs.create(
+        { id: this.deps.newId(), kind, input, idempotencyKey, runId, maxAttempts: this.deps.maxAttempts, deadlineAt: now + spec.deadlineMs(input) },
+        now,
+      );
+      if (outcome.created) {
+        this.deps.log.append({ type: "job.started", jobId: outcome.job.id, kind, runId, description: spec.describe(input) }, now);
+      }
+      return outcome;
+    });
+    if (created) this.deps.wakeAt(now);
+    return job;
+  }
+
+  cancel(id: string): JobRecord | null {
+    const job = this.deps.jobs.get(id);
+    if (!job || !ACTIVE_JOB_STATUSES.includes(job.status)) return job;
+    const now = Date.now();
+    this.deps.transact(() => {
+      this.deps.jobs.update(id, { status: "cancelled", progress: job.progress, message: "Cancelled.", state: job.state, nextRunAt: null }, now);
+      this.deps.log.append({ type: "job.finished", jobId: id, kind: job.kind, status: "cancelled", message: "Cancelled.", result: null, error: null }, now);
+    });
+    const cancelled = this.deps.jobs.get(id)!;
+    this.deps.onProgress(cancelled);
+    this.deps.onFinished(cancelled);
+    return cancelled;
+  }
+
+  /** Runs a new job's first step at once (the caller wants its effect to have happened). */
+  async runFirstStep(id: string): Promise<JobRecord> {
+    const job = this.deps.jobs.get(id)!;
+    if (job.status === "queued") await this.runStep(job);
+    const next = this.deps.jobs.nextDueAt();
+    if (next !== null) this.deps.wakeAt(next);
+    return this.deps.jobs.get(id)!;
+  }
+
+  /** Runs every due step, then re-arms the alarm for the next one. */
+  async tick(now = Date.now()): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      for (const job of this.deps.jobs.due(now)) await this.runStep(job);
+    } finally {
+      this.ticking = false;
+      const next = this.deps.jobs.nextDueAt();
+      if (next !== null) this.deps.wakeAt(next);
+    }
+  }
+
+  private async runStep(job: JobRecord): Promise<void> {
+    if (this.inFlight.has(job.id)) return;
+    this.inFlight.add(job.id);
+    try {
+      await this.step(job);
+    } finally {
+      this.inFlight.delete(job.id);
+    }
+  }
+
+  private async step(job: JobRecord): Promise<void> {
+    const now = Date.now();
+    const client = this.deps.client();
+    if (now > job.deadlineAt) return this.finish(job, { status: "failed", message: "The job ran out of time.", error: "deadline exceeded" });
+    if (!client) return this.finish(job, { status: "failed", message: "The OpenClaw API is not configured.", error: "OPENCLAW_API_BASE is empty" });
+    this.deps.transact(() => this.deps.jobs.begin(job.id, now));
+    const attempt = job.attempts + 1;
+    let outcome: StepOutcome;
+    try {
+      const checkpoint = (state: Record<string, unknown>) =>
+        this.deps.transact(() =>
+          this.deps.jobs.update(job.id, { status: "running", progress: job.progress, message: job.message, state, nextRunAt: job.nextRunAt }, Date.now()),
+        );
+      outcome = await jobKinds[job.kind].step({ job, client, now, pollMs: this.deps.pollMs, checkpoint });
+    } catch (error) {
+      // Transient API failures and unexpected errors alike are retried with backoff, up to a limit.
+      const message = error instanceof TransientJobError || error instanceof Error ? error.message : String(error);
+      if (attempt >= job.maxAttempts) return this.finish(job, { status: "failed", message: `Gave up after ${attempt} attempts.`, error: message });
+      const delay = Math.min(MAX_BACKOFF_MS, 2 ** attempt * 1000);
+      const at = Date.now();
+      this.deps.transact(() => {
+        // Keep whatever the step checkpointed before it failed.
+        const state = this.deps.jobs.get(job.id)?.state ?? job.state;
+        this.deps.jobs.update(job.id, { status: "waiting", progress: job.progress, message: `Retrying in ${Math.round(delay / 1000)} s: ${message}`, state, nextRunAt: at + delay }, at);
+        this.deps.log.append({ type: "job.log", jobId: job.id, message: `Attempt ${attempt} failed: ${message}; retrying in ${Math.round(delay / 1000)} s` }, at);
+      });
+      return;
+    }
+    if (outcome.status === "waiting") {
+      const at = Date.now();
+      this.deps.transact(() => {
+        this.deps.jobs.update(
+          job.id,
+          { status: "waiting", progress: outcome.progress, message: outcome.message, state: outcome.state, nextRunAt: at + outcome.delayMs, resetAttempts: true },
+          at,
+        );
+        for (const line of outcome.log ?? []) this.deps.log.append({ type: "job.log", jobId: job.id, message: line }, at);
+        this.deps.log.append({ type: "job.progress", jobId: job.id, kind: job.kind, status: "waiting", progress: outcome.progress, message: outcome.message }, at);
+      });
+      this.deps.onProgress(this.deps.jobs.get(job.id)!);
+      return;
+    }
+    return this.finish(job, outcome);
+  }
+
+  private finish(job: JobRecord, outcome: Exclude<StepOutcome, { status: "waiting" }>): void {
+    const at = Date.now();
+    const succeeded = outcome.status === "succeeded";
+    this.deps.transact(() => {
+      this.deps.jobs.update(
+        job.id,
+        {
+          status: outcome.status,
+          progress: succeeded ? 1 : job.progress,
+          message: outcome.message,
+          state: (succeeded && outcome.state) || (this.deps.jobs.get(job.id)?.state ?? job.state),
+          nextRunAt: null,
+          ...(succeeded ? { result: outcome.result } : { error: outcome.error }),
+        },
+        at,
+      );
+      for (const line of (succeeded && outcome.log) || []) this.deps.log.append({ type: "job.log", jobId: job.id, message: line }, at);
+      this.deps.log.append(
+        {
+          type: "job.finished",
+          jobId: job.id,
+          kind: job.kind,
+          status: outcome.status,
+          message: outcome.message,
+          result: succeeded ? (outcome.result ?? null) : null,
+          error: succeeded ? null : outcome.error,
+        },
+        at,
+      );
+    });
+    const finished = this.deps.jobs.get(job.id)!;
+    this.deps.onProgress(finished);
+    this.deps.onFinished(finished);
+  }
+}

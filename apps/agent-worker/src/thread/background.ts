@@ -1,0 +1,117 @@
+import type { JobKind } from "@oa/protocol";
+import { nextCronRun } from "../jobs/cron-tz.ts";
+import { JobRunner } from "../jobs/job-runner.ts";
+import { JobStore, type JobRecord } from "../jobs/job-store.ts";
+import { ScheduleStore, type ScheduleRecord } from "../jobs/schedule-store.ts";
+import type { OpenClawClient, OpenClawResult } from "../tools/openclaw/client.ts";
+import type { EventLog } from "./event-log.ts";
+import type { RunHub } from "./run-hub.ts";
+
+export type BackgroundDeps = {
+  sql: SqlStorage;
+  log: EventLog;
+  hub: RunHub;
+  transact: <T>(fn: () => T) => T;
+  client: () => OpenClawClient | null;
+  /** Arms the alarm for `at` (the Agents SDK scheduler persists it). */
+  wakeAt: (at: number) => void;
+  /** Starts a run in the thread from a note the agent writes to itself; returns its id. */
+  postToThread: (text: string, origin: { kind: "job" | "schedule"; id: string }) => string;
+  newId: (prefix: string) => string;
+  pollMs: number;
+  maxAttempts: number;
+};
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * Work that outlives every client: background jobs and scheduled follow-ups, woken by the
+ * Durable Object alarm. Results come back into the thread as new runs.
+ */
+export class Background {
+  readonly jobs: JobStore;
+  readonly schedules: ScheduleStore;
+  readonly runner: JobRunner;
+
+  constructor(private readonly deps: BackgroundDeps) {
+    this.jobs = new JobStore(deps.sql);
+    this.schedules = new ScheduleStore(deps.sql);
+    this.runner = new JobRunner({
+      jobs: this.jobs,
+      log: deps.log,
+      transact: deps.transact,
+      client: deps.client,
+      wakeAt: deps.wakeAt,
+      newId: () => deps.newId("job"),
+      pollMs: deps.pollMs,
+      maxAttempts: deps.maxAttempts,
+      onProgress: (job) => this.showProgress(job),
+      onFinished: (job) => this.reportFinished(job),
+    });
+  }
+
+  /** The tool side of a job: start it (once per key) and run its first step now. */
+  async startJob(kind: JobKind, input: Record<string, unknown>, key: string, runId: string): Promise<OpenClawResult<unknown>> {
+    const started = this.runner.start(kind, input, key, runId);
+    const job = await this.runner.runFirstStep(started.id);
+    this.showProgress(job);
+    if (job.status === "failed") return { ok: false, error: { kind: "http", status: null, message: job.error ?? job.message ?? "the job failed" } };
+    return { ok: true, data: { job: { id: job.id, kind: job.kind, status: job.status, progress: job.progress, message: job.message } } };
+  }
+
+  /** The alarm: due job steps, due follow-ups, then the next wake-up. */
+  async wake(now = Date.now()): Promise<void> {
+    for (const schedule of this.schedules.due(now)) this.fire(schedule, now);
+    await this.runner.tick(now);
+    this.rearm();
+  }
+
+  rearm(): void {
+    const times = [this.jobs.nextDueAt(), this.schedules.nextDueAt()].filter((at): at is number => at !== null);
+    if (times.length > 0) this.deps.wakeAt(Math.min(...times));
+  }
+
+  created(schedule: ScheduleRecord): void {
+    this.deps.transact(() =>
+      this.deps.log.append(
+        { type: "schedule.created", scheduleId: schedule.id, kind: schedule.kind, prompt: schedule.prompt, nextRunAt: iso(schedule.nextRunAt) },
+        Date.now(),
+      ),
+    );
+    this.rearm();
+  }
+
+  cancelSchedule(id: string): boolean {
+    const cancelled = this.deps.transact(() => {
+      const done = this.schedules.cancel(id, Date.now());
+      if (done) this.deps.log.append({ type: "schedule.cancelled", scheduleId: id }, Date.now());
+      return done;
+    });
+    return cancelled;
+  }
+
+  /** A follow-up's time came: a new run in the thread, with nobody needing to be connected. */
+  private fire(schedule: ScheduleRecord, now: number): void {
+    const next = schedule.kind === "cron" && schedule.cron ? nextCronRun(schedule.cron, schedule.timezone ?? "UTC", now) : null;
+    const runId = this.deps.postToThread(`Scheduled follow-up: ${schedule.prompt}`, { kind: "schedule", id: schedule.id });
+    this.deps.transact(() => {
+      this.schedules.fired(schedule.id, next, now);
+      this.deps.log.append({ type: "schedule.fired", scheduleId: schedule.id, runId, nextRunAt: iso(next) }, now);
+    });
+  }
+
+  /** While a chat response is open, progress rides along as a `data-job` part updated by id. */
+  private showProgress(job: JobRecord): void {
+    this.deps.hub.broadcast({
+      type: "data-job",
+      id: job.id,
+      data: { id: job.id, kind: job.kind, status: job.status, progress: job.progress, message: job.message },
+    });
+  }
+
+  private reportFinished(job: JobRecord): void {
+    const outcome = job.status === "succeeded" ? "finished" : job.status;
+    const detail = job.status === "succeeded" ? (job.message ?? "") : `${job.message ?? ""} ${job.error ? `(${job.error})` : ""}`.trim();
+    this.deps.postToThread(`Background job ${job.kind} (${job.id}) ${outcome}: ${detail}`, { kind: "job", id: job.id });
+  }
+}

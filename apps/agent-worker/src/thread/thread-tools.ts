@@ -1,0 +1,53 @@
+import type { ToolSet } from "ai";
+import type { AgentConfig } from "../config.ts";
+import { buildFollowupTools } from "../tools/followup-tools.ts";
+import type { OpenClawClient } from "../tools/openclaw/client.ts";
+import { buildOpenClawToolset } from "../tools/openclaw/toolset.ts";
+import type { ApprovalStore } from "./approval-store.ts";
+import type { Background } from "./background.ts";
+import type { EventLog } from "./event-log.ts";
+import type { ReceiptStore } from "./receipt-store.ts";
+import type { RunStore } from "./run-store.ts";
+import type { ThreadStore } from "./store.ts";
+
+export type ThreadToolsDeps = {
+  runId: string;
+  config: AgentConfig;
+  client: OpenClawClient | null;
+  store: ThreadStore;
+  runs: RunStore;
+  approvals: ApprovalStore;
+  receipts: ReceiptStore;
+  log: EventLog;
+  background: Background;
+  transact: <T>(fn: () => T) => T;
+  newId: (prefix: string) => string;
+};
+
+/** Every tool a run of this thread may call: the OpenClaw toolset and follow-ups. */
+export function buildThreadTools(deps: ThreadToolsDeps): ToolSet {
+  const { runId } = deps;
+  return {
+    ...buildOpenClawToolset({
+      client: deps.client,
+      approvals: deps.approvals,
+      receipts: deps.receipts,
+      gated: deps.config.gatedTools,
+      runId,
+      checkpointedCallIds: () => {
+        const run = deps.runs.get(runId);
+        const answer = run ? deps.store.getMessage(run.assistantMessageId) : null;
+        return new Set((answer?.parts ?? []).map((part) => (part as { toolCallId?: string }).toolCallId).filter((id): id is string => Boolean(id)));
+      },
+      transact: deps.transact,
+      onReceipt: (receipt) => deps.log.append({ type: "tool.receipt", runId, ...receipt }, Date.now()),
+      startJob: (kind, input, key) => deps.background.startJob(kind, input, key, runId),
+    }),
+    ...buildFollowupTools({
+      schedules: deps.background.schedules,
+      transact: deps.transact,
+      newId: () => deps.newId("sched"),
+      onChanged: (schedule) => deps.background.created(schedule),
+    }),
+  };
+}

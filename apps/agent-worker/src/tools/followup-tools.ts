@@ -1,0 +1,72 @@
+import { followupInputSchema, type FollowupInput } from "@oa/protocol";
+import { tool, type ToolSet } from "ai";
+import { z } from "zod";
+import { assertTimeZone, nextCronRun, validateCron } from "../jobs/cron-tz.ts";
+import { toApiSchedule, type ScheduleRecord, type ScheduleStore } from "../jobs/schedule-store.ts";
+
+export type FollowupToolDeps = {
+  schedules: ScheduleStore;
+  transact: <T>(fn: () => T) => T;
+  newId: () => string;
+  /** A schedule was created or changed: the alarm must cover its next time. */
+  onChanged: (schedule: ScheduleRecord) => void;
+};
+
+/** When a follow-up first fires, from exactly one of delaySeconds / at / cron. */
+export function firstRunAt(input: FollowupInput, now: number): number {
+  if (input.delaySeconds !== undefined) return now + input.delaySeconds * 1000;
+  if (input.at !== undefined) {
+    const at = Date.parse(input.at);
+    if (at <= now) throw new Error("That time is in the past.");
+    return at;
+  }
+  const timeZone = input.timezone ?? "UTC";
+  assertTimeZone(timeZone);
+  validateCron(input.cron!);
+  return nextCronRun(input.cron!, timeZone, now);
+}
+
+/** Follow-ups: the agent comes back to the thread by itself, once or on a schedule. */
+export function buildFollowupTools(deps: FollowupToolDeps): ToolSet {
+  return {
+    schedule_followup: tool({
+      description:
+        "Schedule a follow-up: at the given time a new run starts in this thread with `prompt` (e.g. 'check my OpenClaw status'). One-off (delaySeconds or at) or repeating (cron + timezone).",
+      inputSchema: followupInputSchema,
+      execute: async (input, { toolCallId }) => {
+        const now = Date.now();
+        const nextRunAt = firstRunAt(input, now);
+        const { schedule } = deps.transact(() =>
+          deps.schedules.create(
+            {
+              id: deps.newId(),
+              kind: input.cron ? "cron" : "once",
+              prompt: input.prompt,
+              cron: input.cron ?? null,
+              timezone: input.cron ? (input.timezone ?? "UTC") : null,
+              nextRunAt,
+              toolCallId,
+            },
+            now,
+          ),
+        );
+        deps.onChanged(schedule);
+        return toApiSchedule(schedule);
+      },
+    }),
+    list_schedules: tool({
+      description: "List this thread's scheduled follow-ups.",
+      inputSchema: z.object({}),
+      execute: async () => ({ schedules: deps.schedules.list().map(toApiSchedule) }),
+    }),
+    cancel_schedule: tool({
+      description: "Cancel a scheduled follow-up by id.",
+      inputSchema: z.object({ scheduleId: z.string().min(1).max(128) }),
+      execute: async ({ scheduleId }) => {
+        const cancelled = deps.transact(() => deps.schedules.cancel(scheduleId, Date.now()));
+        if (!cancelled) throw new Error(`No active schedule ${scheduleId}.`);
+        return { cancelled: true, scheduleId };
+      },
+    }),
+  };
+}
