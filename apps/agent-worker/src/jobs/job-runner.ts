@@ -18,6 +18,8 @@ export type JobRunnerDeps = {
   newId: () => string;
   pollMs: number;
   maxAttempts: number;
+  /** The job clock (tests move it by hand). */
+  clock?: () => number;
 };
 
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -30,11 +32,15 @@ export class JobRunner {
   private ticking = false;
   private readonly inFlight = new Set<string>();
 
-  constructor(private readonly deps: JobRunnerDeps) {}
+  private readonly now: () => number;
+
+  constructor(private readonly deps: JobRunnerDeps) {
+    this.now = deps.clock ?? Date.now;
+  }
 
   /** Idempotent by key: the same tool call never starts two jobs. */
   start(kind: JobKind, input: Record<string, unknown>, idempotencyKey: string, runId: string | null): JobRecord {
-    const now = Date.now();
+    const now = this.now();
     const spec = jobKinds[kind];
     const { job, created } = this.deps.transact(() => {
       const outcome = this.deps.jobs.create(
@@ -53,7 +59,7 @@ export class JobRunner {
   cancel(id: string): JobRecord | null {
     const job = this.deps.jobs.get(id);
     if (!job || !ACTIVE_JOB_STATUSES.includes(job.status)) return job;
-    const now = Date.now();
+    const now = this.now();
     this.deps.transact(() => {
       this.deps.jobs.update(id, { status: "cancelled", progress: job.progress, message: "Cancelled.", state: job.state, nextRunAt: null }, now);
       this.deps.log.append({ type: "job.finished", jobId: id, kind: job.kind, status: "cancelled", message: "Cancelled.", result: null, error: null }, now);
@@ -74,7 +80,7 @@ export class JobRunner {
   }
 
   /** Runs every due step, then re-arms the alarm for the next one. */
-  async tick(now = Date.now()): Promise<void> {
+  async tick(now = this.now()): Promise<void> {
     if (this.ticking) return;
     this.ticking = true;
     try {
@@ -97,7 +103,7 @@ export class JobRunner {
   }
 
   private async step(job: JobRecord): Promise<void> {
-    const now = Date.now();
+    const now = this.now();
     const client = this.deps.client();
     if (now > job.deadlineAt) return this.finish(job, { status: "failed", message: "The job ran out of time.", error: "deadline exceeded" });
     if (!client) return this.finish(job, { status: "failed", message: "The OpenClaw API is not configured.", error: "OPENCLAW_API_BASE is empty" });
@@ -107,7 +113,7 @@ export class JobRunner {
     try {
       const checkpoint = (state: Record<string, unknown>) =>
         this.deps.transact(() =>
-          this.deps.jobs.update(job.id, { status: "running", progress: job.progress, message: job.message, state, nextRunAt: job.nextRunAt }, Date.now()),
+          this.deps.jobs.update(job.id, { status: "running", progress: job.progress, message: job.message, state, nextRunAt: job.nextRunAt }, this.now()),
         );
       outcome = await jobKinds[job.kind].step({ job, client, now, pollMs: this.deps.pollMs, checkpoint });
     } catch (error) {
@@ -115,7 +121,7 @@ export class JobRunner {
       const message = error instanceof TransientJobError || error instanceof Error ? error.message : String(error);
       if (attempt >= job.maxAttempts) return this.finish(job, { status: "failed", message: `Gave up after ${attempt} attempts.`, error: message });
       const delay = Math.min(MAX_BACKOFF_MS, 2 ** attempt * 1000);
-      const at = Date.now();
+      const at = this.now();
       this.deps.transact(() => {
         // Keep whatever the step checkpointed before it failed.
         const state = this.deps.jobs.get(job.id)?.state ?? job.state;
@@ -125,7 +131,7 @@ export class JobRunner {
       return;
     }
     if (outcome.status === "waiting") {
-      const at = Date.now();
+      const at = this.now();
       this.deps.transact(() => {
         this.deps.jobs.update(
           job.id,
@@ -142,7 +148,7 @@ export class JobRunner {
   }
 
   private finish(job: JobRecord, outcome: Exclude<StepOutcome, { status: "waiting" }>): void {
-    const at = Date.now();
+    const at = this.now();
     const succeeded = outcome.status === "succeeded";
     this.deps.transact(() => {
       this.deps.jobs.update(

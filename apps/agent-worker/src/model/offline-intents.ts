@@ -144,9 +144,11 @@ function followupPrompt(text: string, context: OfflineReplyContext): string {
     .replace(DELAY, "")
     .replace(EVERY, "")
     .replace(ZONE, "")
-    .replace(/\b(please|remind me to|remind me|check again|try again|again|and|then|,)\b/gi, " ")
     .replace(/\s+/g, " ")
-    .trim();
+    .replace(/\b(please|remind me|check again|try again|again|and|then)\b|,/gi, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^to /i, "");
   if (rest.length >= 4) return rest;
   return context.previousUserText ?? "check my OpenClaw status";
 }
