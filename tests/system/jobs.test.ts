@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openclawControl, startSystem, textOf, threadApi, waitFor, type System } from "./harness.ts";
+import { client, messageFromChunks, openclawControl, sseChunks, startSystem, textOf, threadApi, waitFor, type System } from "./harness.ts";
 
 type Job = { id: string; kind: string; status: string; progress: number; message: string | null; attempts: number };
 
@@ -65,6 +65,35 @@ describe("background jobs", () => {
     const provisions = (await control.requests()).filter((request) => request.method === "POST" && request.path.endsWith("/openclaw/instance"));
     expect(provisions).toHaveLength(1);
     expect((await listJobs())[0]).toMatchObject({ status: "succeeded", progress: 1 });
+  });
+
+  it("while a chat response is open, job progress flows into it as a data-job part updated by id", async () => {
+    const alice = client(system.agent, "jobs-frank");
+    const asked = await sseChunks(await alice.chat({ threadId: "jobs-data", input: "provision an OpenClaw instance" }));
+    const request = asked.find((chunk) => chunk.type === "tool-approval-request") as { approvalId: string; toolCallId: string };
+    const start = asked.find((chunk) => chunk.type === "start") as { messageId: string };
+    // The AI SDK flow: the next chat request carries the approval; its response is the continuation.
+    const continuation = await sseChunks(
+      await alice.chat({
+        id: "jobs-data",
+        trigger: "submit-message",
+        messages: [
+          {
+            id: start.messageId,
+            role: "assistant",
+            parts: [{ type: "tool-provision", toolCallId: request.toolCallId, state: "approval-responded", input: {}, approval: { id: request.approvalId, approved: true } }],
+          },
+        ],
+      }),
+    );
+    const dataParts = continuation.filter((chunk) => chunk.type === "data-job") as Array<{ id: string; data: { id: string; kind: string; status: string; progress: number } }>;
+    expect(dataParts.length).toBeGreaterThan(0);
+    expect(dataParts[0]!.data).toMatchObject({ kind: "provision", status: "waiting" });
+    expect(dataParts.every((part) => part.id === dataParts[0]!.id)).toBe(true);
+    // The AI SDK's reader keeps one data-job part per job id.
+    const message = await messageFromChunks(continuation);
+    expect(message.id).toBe(start.messageId);
+    expect(message.parts.filter((part) => part.type === "data-job")).toHaveLength(1);
   });
 
   it("a job survives the runtime being killed mid-job and completes exactly once", async () => {
