@@ -10,6 +10,9 @@ const { values, positionals } = parseArgs({
     user: { type: "string", default: process.env.OA_USER_ID ?? "local-user" },
     url: { type: "string", default: process.env.AGENT_URL ?? `http://127.0.0.1:${process.env.AGENT_PORT ?? 8788}` },
     history: { type: "boolean", default: false },
+    approve: { type: "string" },
+    reject: { type: "string" },
+    reason: { type: "string" },
   },
 });
 const { key } = resolveInternalKey();
@@ -29,6 +32,49 @@ if (values.history) {
   process.exit(0);
 }
 
+/** Prints a UI message stream as it arrives: text, tool calls, approvals, job progress. */
+async function printStream(response) {
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for await (const bytes of response.body) {
+    buffer += decoder.decode(bytes, { stream: true });
+    let boundary;
+    while ((boundary = buffer.indexOf("\n\n")) >= 0) {
+      const frame = buffer.slice(0, boundary);
+      buffer = buffer.slice(boundary + 2);
+      const data = frame.split("\n").filter((line) => line.startsWith("data: ")).map((line) => line.slice(6)).join("");
+      if (!data || data === "[DONE]") continue;
+      const chunk = JSON.parse(data);
+      if (chunk.type === "text-delta") process.stdout.write(chunk.delta);
+      else if (chunk.type === "error") process.stderr.write(`\n[error] ${chunk.errorText}\n`);
+      else if (chunk.type === "tool-input-available") process.stdout.write(`\n[tool ${chunk.toolName}] ${JSON.stringify(chunk.input)}\n`);
+      else if (chunk.type === "tool-approval-request")
+        process.stdout.write(`\n[approval needed] npm run chat -- --thread ${values.thread} --approve ${chunk.approvalId}   (or --reject)\n`);
+      else if (chunk.type === "data-job") process.stdout.write(`\n[job ${chunk.data.kind}] ${Math.round(chunk.data.progress * 100)}% ${chunk.data.message ?? ""}\n`);
+    }
+  }
+  process.stdout.write("\n");
+}
+
+const decisionId = values.approve ?? values.reject;
+if (decisionId) {
+  const response = await fetch(`${values.url}/internal/approval/respond`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ threadId: values.thread, approvalId: decisionId, decision: values.approve ? "approved" : "rejected", ...(values.reason ? { reason: values.reason } : {}) }),
+  });
+  const body = await response.json();
+  if (!body.ok) {
+    console.error(`error ${response.status}: ${body.error.code}: ${body.error.message}`);
+    process.exit(1);
+  }
+  console.log(`[${body.approval.status}] ${body.approval.summary}`);
+  // The run continues by itself; follow it.
+  const stream = await fetch(`${values.url}/internal/chat/${encodeURIComponent(values.thread)}/stream`, { headers });
+  if (stream.status === 200) await printStream(stream);
+  process.exit(0);
+}
+
 const input = positionals.join(" ").trim();
 if (!input) {
   console.error('usage: npm run chat -- --thread t1 "your message"   (or --history to print the thread)');
@@ -44,21 +90,4 @@ if (!response.ok || !response.body) {
   console.error(`error ${response.status}: ${body}`);
   process.exit(1);
 }
-const decoder = new TextDecoder();
-let buffer = "";
-for await (const bytes of response.body) {
-  buffer += decoder.decode(bytes, { stream: true });
-  let boundary;
-  while ((boundary = buffer.indexOf("\n\n")) >= 0) {
-    const frame = buffer.slice(0, boundary);
-    buffer = buffer.slice(boundary + 2);
-    const data = frame.split("\n").filter((line) => line.startsWith("data: ")).map((line) => line.slice(6)).join("");
-    if (!data || data === "[DONE]") continue;
-    const chunk = JSON.parse(data);
-    if (chunk.type === "text-delta") process.stdout.write(chunk.delta);
-    else if (chunk.type === "error") process.stderr.write(`\n[error] ${chunk.errorText}\n`);
-    else if (chunk.type === "tool-input-available") process.stdout.write(`\n[tool ${chunk.toolName}] ${JSON.stringify(chunk.input)}\n`);
-    else if (chunk.type === "tool-approval-request") process.stdout.write(`\n[approval needed: ${chunk.approvalId}]\n`);
-  }
-}
-process.stdout.write("\n");
+await printStream(response);

@@ -30,6 +30,11 @@ export const passthroughSettings = [
   "CONTEXT_WINDOW_MESSAGES",
   "BUSY_POLICY",
   "MAX_STEPS",
+  "RETENTION_GRACE_SECONDS",
+  "OPENCLAW_TIMEOUT_MS",
+  "APPROVAL_POLICY",
+  "APPROVAL_TTL_SECONDS",
+  "JOB_POLL_MS",
 ];
 
 /** Writes a wrangler --env-file holding the key and any passthrough settings; returns its path. */

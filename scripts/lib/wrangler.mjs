@@ -1,8 +1,12 @@
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { root } from "./dev-key.mjs";
 
-const wranglerBin = join(root, "node_modules", ".bin", "wrangler");
+const wranglerCli = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
+// Wrangler needs Node 22: the `node` devDependency brings it, whatever node runs this script.
+const node22 = join(root, "node_modules", "node", "bin", "node");
+const nodeBin = existsSync(node22) ? node22 : process.execPath;
 
 /**
  * Starts `wrangler dev` in its own process group (it spawns workerd children) and resolves
@@ -13,7 +17,7 @@ export async function startWrangler({ configs, port, persistTo, envFile, vars = 
   args.push("--persist-to", persistTo, "--show-interactive-dev-session=false", "--inspector-port", "0");
   if (envFile) args.push("--env-file", envFile);
   for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
-  const child = spawn(wranglerBin, args, {
+  const child = spawn(nodeBin, [wranglerCli, ...args], {
     cwd: root,
     detached: true,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CI: process.env.CI ?? "" },
