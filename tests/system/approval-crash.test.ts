@@ -6,10 +6,10 @@ import {
   readAnswer,
   sseChunks,
   startSystem,
-  textOf,
   threadApi,
   toolParts,
   waitFor,
+  waitForJobReport,
   type LoggedRequest,
   type System,
   type ThreadEventRecord,
@@ -17,14 +17,18 @@ import {
 
 // Approvals and in-flight OpenClaw calls across a SIGKILL of the agent worker's whole process
 // group (wrangler and workerd), restarted on the same state; openclaw-local keeps running and
-// its request log says what really happened.
+// its request log says what really happened. provision and restart are background jobs keyed by
+// the tool-call id: their first step runs inside the approved call, the rest after the run.
 
 /** How long openclaw-local holds an approved call, so the agent can be killed while it waits. */
 const IN_FLIGHT_MS = 6000;
+const JOB_POLL = { JOB_POLL_MS: "300" };
+/** What a restart job says when its restart call may not have happened. */
+const MAY_NOT_HAVE_RESTARTED = "The gateway is running. The restart call was interrupted, so it may not have restarted; ask again to restart it for sure.";
 
 let system: System;
 beforeAll(async () => {
-  system = await startSystem();
+  system = await startSystem({ agentVars: JOB_POLL });
 });
 afterAll(async () => {
   await system?.stop();
@@ -73,6 +77,11 @@ function eventsOfRun(events: ThreadEventRecord[], runId: string) {
   return events.filter((event) => event.runId === runId);
 }
 
+/** Waits until openclaw-local's hold on the interrupted call is over, so its log is final. */
+async function afterHold(inFlight: LoggedRequest) {
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(inFlight.at) + IN_FLIGHT_MS + 500 - Date.now())));
+}
+
 describe("the agent worker is SIGKILLed", () => {
   it("while an approval is pending: after the restart, approving continues the same run and the restart reaches openclaw-local once", async () => {
     const { user, control, thread } = freshUser("pending");
@@ -88,79 +97,95 @@ describe("the agent worker is SIGKILLed", () => {
     const response = await thread().respond(asked.approvalId, "approved");
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ runId: asked.runId, continued: true, approval: { status: "approved", decidedBy: user } });
-    const events = await thread().events({
-      after: asked.pausedAt,
-      until: (seen) => seen.some((event) => event.type === "run.finished" && event.runId === asked.runId),
-    });
+    const ended = (event: ThreadEventRecord) => event.type === "run.finished" && event.runId === asked.runId;
+    const seen = await thread().events({ after: asked.pausedAt, until: (events) => events.some(ended) });
+    const events = seen.slice(0, seen.findIndex(ended) + 1);
     expect(events.map((event) => event.type)).toEqual(
-      expect.arrayContaining(["approval.resolved", "run.status", "run.started", "tool.receipt", "message.stored", "run.finished"]),
+      expect.arrayContaining(["approval.resolved", "run.status", "run.started", "tool.receipt", "job.started", "message.stored", "run.finished"]),
     );
     expect(events.filter((event) => event.type === "message.stored").map((event) => [event.role, event.messageId])).toEqual([["assistant", asked.messageId]]);
-    expect(eventsOfRun(events, asked.runId)).toHaveLength(events.length);
+    // Everything up to the end of the run was that run's, or its job's progress.
+    expect(events.filter((event) => event.runId !== asked.runId).every((event) => event.runId === undefined && event.type.startsWith("job."))).toBe(true);
     expect(events.filter((event) => event.type === "tool.receipt").map((event) => event.status)).toEqual(["started", "succeeded"]);
-
-    expect(restarts(await control.requests())).toMatchObject([
-      { method: "POST", idempotencyKey: asked.toolCallId, status: 200, replayed: false, effects: ["gateway.restarted"] },
-    ]);
     expect(await thread().receipts()).toMatchObject([
       { toolCallId: asked.toolCallId, tool: "restart", status: "succeeded", approvalId: asked.approvalId, decidedBy: user, attempts: 1 },
     ]);
-    const [, answer] = await thread().messages();
+
+    // The job it started watched the gateway come back; the agent reported that in the thread.
+    const report = await waitForJobReport(thread(), asked.toolCallId);
+    expect(report.started).toHaveLength(1);
+    expect(report.job).toMatchObject({ kind: "restart", status: "succeeded", runId: asked.runId, message: "The gateway is running again." });
+    expect(report.notes).toEqual([`Background job restart (${report.job.id}) finished: The gateway is running again.`]);
+    expect(report.messages.map((message) => message.role)).toEqual(["user", "assistant", "system", "assistant"]);
+    const answer = report.messages[1]!;
     expect(answer).toMatchObject({ id: asked.messageId, metadata: { runId: asked.runId, status: "completed" } });
-    expect(toolParts(answer!)).toMatchObject([{ type: "tool-restart", state: "output-available", output: { message: "restarting" } }]);
+    const started = { id: report.job.id, kind: "restart", status: "waiting", message: "Restart requested; the gateway is starting." };
+    expect(toolParts(answer)).toMatchObject([{ type: "tool-restart", state: "output-available", output: { job: started } }]);
+    expect(restarts(await control.requests())).toMatchObject([
+      { method: "POST", idempotencyKey: asked.toolCallId, status: 200, replayed: false, effects: ["gateway.restarted"] },
+    ]);
   });
 
-  it("while an approved restart is in flight: the run ends with the receipt unknown and asks to check the status; openclaw-local saw it at most once", async () => {
+  it("while an approved restart is in flight: it is never sent again; the recovered job only watches the gateway and says the restart may not have happened", async () => {
     const { user, control, thread } = freshUser("inflight-restart");
     await control.seed({ instance: { status: "ready" } });
     await control.addFault({ method: "POST", path: "/openclaw/runtime/restart", kind: "delay", ms: IN_FLIGHT_MS, count: 1 });
     const asked = await askForApproval(thread(), "restart my OpenClaw");
+    expect(await control.requests()).toEqual([]);
     expect((await thread().respond(asked.approvalId, "approved")).status).toBe(200);
     const inFlight = await waitUntilInFlight(control, restarts);
     expect(inFlight.idempotencyKey).toBe(asked.toolCallId);
     expect(await thread().receipts()).toMatchObject([{ toolCallId: asked.toolCallId, status: "started" }]);
+    // The job checkpointed its attempt before it called.
+    expect(await thread().jobs()).toMatchObject([{ kind: "restart", idempotencyKey: asked.toolCallId, status: "running" }]);
 
     await crashAndRestartAgent();
-    await thread().waitForRun(null, 30_000);
+    const report = await waitForJobReport(thread(), asked.toolCallId, 60_000);
+    expect(report.started).toHaveLength(1);
+    expect(report.job).toMatchObject({ status: "succeeded", runId: asked.runId, message: MAY_NOT_HAVE_RESTARTED, result: { gateway: { status: "running" } } });
+    expect(report.notes).toEqual([`Background job restart (${report.job.id}) finished: ${MAY_NOT_HAVE_RESTARTED}`]);
+    expect(report.reply).toBe(`Update from the offline model: ${report.note}`);
 
     const events = eventsOfRun(await thread().events({ after: asked.pausedAt }), asked.runId);
     const types = events.map((event) => event.type);
     expect(types).toContain("run.recovered");
     expect(types.at(-1)).toBe("run.finished");
     expect(types.filter((type) => type === "run.failed")).toEqual([]);
-    // Started once before the crash; after it, the call was not repeated but marked unknown.
-    expect(events.filter((event) => event.type === "tool.receipt").map((event) => event.status)).toEqual(["started", "unknown"]);
-    const [receipt] = await thread().receipts();
-    expect(receipt).toMatchObject({ toolCallId: asked.toolCallId, status: "unknown", approvalId: asked.approvalId, decidedBy: user, attempts: 1 });
+    // The recovered run repeated the call: it found the call's job (one per call) instead of calling again.
+    expect(events.filter((event) => event.type === "tool.receipt").map((event) => event.status)).toEqual(["started", "started", "succeeded"]);
+    expect(types.filter((type) => type === "job.started")).toHaveLength(1);
+    expect(await thread().receipts()).toMatchObject([
+      { toolCallId: asked.toolCallId, tool: "restart", status: "succeeded", approvalId: asked.approvalId, decidedBy: user, attempts: 2 },
+    ]);
+    const answer = report.messages[1]!;
+    expect(answer).toMatchObject({ id: asked.messageId, metadata: { runId: asked.runId, status: "completed" } });
+    expect(toolParts(answer)).toMatchObject([{ type: "tool-restart", state: "output-available", output: { job: { id: report.job.id, kind: "restart" } } }]);
 
-    const [, answer] = await thread().messages();
-    expect(answer).toMatchObject({ id: asked.messageId, metadata: { status: "completed" } });
-    const [part] = toolParts(answer!);
-    expect(part).toMatchObject({ type: "tool-restart", state: "output-error" });
-    expect(part!.errorText).toMatch(/The outcome of restart is unknown: the agent was interrupted while the call was in flight/);
-    expect(textOf(answer!)).toMatch(/Check the current status \(for example with get_status\) before trying again/);
-
-    // Once openclaw-local's hold is over, the restart was performed at most once.
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(inFlight.at) + IN_FLIGHT_MS + 500 - Date.now())));
+    // Once openclaw-local's hold is over: one restart call ever, performed at most once; after it,
+    // only status reads.
+    await afterHold(inFlight);
     const log = await control.requests();
-    expect(restarts(log)).toHaveLength(1);
+    expect(restarts(log)).toMatchObject([{ method: "POST", idempotencyKey: asked.toolCallId }]);
     expect(effects(log, "gateway.restarted")).toBeLessThanOrEqual(1);
-
-    // And the person can check, as the answer suggests.
-    const status = await readAnswer(await thread().send("is my openclaw running?"));
-    expect(toolParts(status)).toMatchObject([{ type: "tool-get_status", state: "output-available" }]);
+    const others = log.filter((request) => request.path !== "/api/openclaw/runtime/restart");
+    expect(others.length).toBeGreaterThan(0);
+    for (const request of others) expect(request).toMatchObject({ method: "GET", path: "/api/openclaw/runtime/status" });
   });
 
-  it("while an approved provision is in flight: it is retried with the same Idempotency-Key and provisions once", async () => {
+  it("while an approved provision is in flight: the recovered job sends it again with the same Idempotency-Key and it provisions once", async () => {
     const { user, control, thread } = freshUser("inflight-provision");
     await control.addFault({ method: "POST", path: "/openclaw/instance", kind: "delay", ms: IN_FLIGHT_MS, count: 1 });
     const asked = await askForApproval(thread(), "provision an OpenClaw instance");
+    expect(await control.requests()).toEqual([]);
     expect((await thread().respond(asked.approvalId, "approved")).status).toBe(200);
     const inFlight = await waitUntilInFlight(control, provisions);
     expect(inFlight).toMatchObject({ method: "POST", idempotencyKey: asked.toolCallId });
 
     await crashAndRestartAgent();
-    await thread().waitForRun(null, 30_000);
+    const report = await waitForJobReport(thread(), asked.toolCallId, 60_000);
+    expect(report.started).toHaveLength(1);
+    expect(report.job).toMatchObject({ status: "succeeded", runId: asked.runId, message: "Your OpenClaw instance is ready.", result: { status: "ready" } });
+    expect(report.notes).toEqual([`Background job provision (${report.job.id}) finished: Your OpenClaw instance is ready.`]);
 
     const events = eventsOfRun(await thread().events({ after: asked.pausedAt }), asked.runId);
     expect(events.map((event) => event.type)).toContain("run.recovered");
@@ -168,18 +193,18 @@ describe("the agent worker is SIGKILLed", () => {
     expect(await thread().receipts()).toMatchObject([
       { toolCallId: asked.toolCallId, tool: "provision", status: "succeeded", approvalId: asked.approvalId, decidedBy: user, attempts: 2 },
     ]);
-    const [, answer] = await thread().messages();
+    const answer = report.messages[1]!;
     expect(answer).toMatchObject({ id: asked.messageId, metadata: { status: "completed" } });
-    expect(toolParts(answer!)).toMatchObject([{ type: "tool-provision", state: "output-available", output: { status: "provisioning" } }]);
+    expect(toolParts(answer)).toMatchObject([{ type: "tool-provision", state: "output-available", output: { job: { id: report.job.id, kind: "provision" } } }]);
 
-    // After the interrupted call's hold is over too: every attempt carried the tool-call id, and
+    // After the interrupted call's hold is over too: every POST carried the tool-call id, and
     // openclaw-local provisioned exactly once.
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(inFlight.at) + IN_FLIGHT_MS + 500 - Date.now())));
-    const log = provisions(await control.requests());
-    expect(log.length).toBeGreaterThanOrEqual(2);
-    for (const request of log) expect(request).toMatchObject({ method: "POST", idempotencyKey: asked.toolCallId });
-    expect(effects(log, "instance.provisioning")).toBe(1);
-    const performedBy = log.filter((request) => request.effects.includes("instance.provisioning"));
+    await afterHold(inFlight);
+    const posts = provisions(await control.requests()).filter((request) => request.method === "POST");
+    expect(posts.length).toBeGreaterThanOrEqual(2);
+    for (const request of posts) expect(request).toMatchObject({ idempotencyKey: asked.toolCallId });
+    expect(effects(posts, "instance.provisioning")).toBe(1);
+    const performedBy = posts.filter((request) => request.effects.includes("instance.provisioning"));
     expect(performedBy).toHaveLength(1);
     expect(performedBy[0]!.replayed).toBe(false);
   });
@@ -192,6 +217,7 @@ describe("the agent worker is SIGKILLed", () => {
       backup: await readAnswer(await thread().send("back up my openclaw")),
     };
     expect(toolParts(before.balance)[0]).toMatchObject({ output: { balance_usd: 3.5 } });
+    await waitForJobReport(thread(), toolParts(before.backup)[0]!.toolCallId);
 
     await crashAndRestartAgent();
     await control.setBalance(7);
@@ -200,7 +226,7 @@ describe("the agent worker is SIGKILLed", () => {
       backup: await readAnswer(await thread().send("back up my openclaw")),
     };
     expect(toolParts(after.balance)[0]).toMatchObject({ state: "output-available", output: { balance_usd: 7 } });
-    expect(toolParts(after.backup)[0]).toMatchObject({ state: "output-available" });
+    expect(toolParts(after.backup)[0]).toMatchObject({ state: "output-available", output: { job: { kind: "backup", status: "succeeded" } } });
 
     const ids = [before.balance, before.backup, after.balance, after.backup].map((message) => toolParts(message)[0]!.toolCallId);
     expect(new Set(ids).size).toBe(4);
@@ -211,6 +237,14 @@ describe("the agent worker is SIGKILLed", () => {
       [ids[1], false, ["backup.completed"]],
       [ids[3], false, ["backup.completed"]],
     ]);
+    // Each backup call started its own job, and each job was reported once.
+    const reports = [await waitForJobReport(thread(), ids[1]!), await waitForJobReport(thread(), ids[3]!)];
+    expect(reports.map((report) => [report.started.length, report.job.status, report.notes.length])).toEqual([
+      [1, "succeeded", 1],
+      [1, "succeeded", 1],
+    ]);
+    expect(reports[0]!.job.id).not.toBe(reports[1]!.job.id);
+    expect((await thread().jobs()).map((job) => job.idempotencyKey).sort()).toEqual([ids[1], ids[3]].sort());
   });
 });
 
@@ -218,7 +252,7 @@ describe("a run that went on after two approvals is SIGKILLed once", () => {
   // Every tool gated: "approve the pending device" needs one approval to list, one to approve.
   let gatedAll: System;
   beforeAll(async () => {
-    gatedAll = await startSystem({ agentVars: { APPROVAL_POLICY: "all" } });
+    gatedAll = await startSystem({ agentVars: { APPROVAL_POLICY: "all", ...JOB_POLL } });
   });
   afterAll(async () => {
     await gatedAll?.stop();

@@ -14,6 +14,7 @@ import type { FaultSpec, Fault } from "../../apps/openclaw-local/src/faults.ts";
 import type { LoggedRequest } from "../../apps/openclaw-local/src/request-log.ts";
 import type { Seed, SeedResult } from "../../apps/openclaw-local/src/seed.ts";
 import type { Approval, Receipt } from "../../packages/protocol/src/approvals.ts";
+import type { Job } from "../../packages/protocol/src/jobs.ts";
 
 export type Runtime = {
   url: string;
@@ -288,7 +289,11 @@ export async function readThreadEvents(
   return events;
 }
 
-export type StoredMessage = UIMessage & { position: number; createdAt: string; metadata?: { runId?: string; status?: string } };
+export type StoredMessage = UIMessage & {
+  position: number;
+  createdAt: string;
+  metadata?: { runId?: string; status?: string; origin?: { kind: string; id: string } };
+};
 export type ToolPart = {
   type: string;
   toolCallId: string;
@@ -320,6 +325,7 @@ export function threadApi(runtime: Pick<Runtime, "url" | "key">, userId: string,
     summary: () => json<{ activeRun: { id: string; status: string } | null; messageCount: number }>(http.get(`/internal/thread/${threadId}/summary`)),
     messages: async () => (await json<{ messages: StoredMessage[] }>(http.get(`/internal/thread/${threadId}/messages?limit=200`))).messages,
     receipts: async () => (await json<{ receipts: Receipt[] }>(http.get(`/internal/thread/${threadId}/receipts`))).receipts,
+    jobs: async () => (await json<{ jobs: Job[] }>(http.get(`/internal/thread/${threadId}/jobs`))).jobs,
     approvals: async (status?: string) =>
       (await json<{ approvals: Approval[] }>(http.get(`/internal/thread/${threadId}/approvals${status ? `?status=${status}` : ""}`))).approvals,
     respond: (approvalId: string, decision: "approved" | "rejected", reason?: string) =>
@@ -338,3 +344,28 @@ export function threadApi(runtime: Pick<Runtime, "url" | "key">, userId: string,
 }
 
 export type ThreadApi = ReturnType<typeof threadApi>;
+
+export type { Job };
+
+const FINAL_JOB_STATUSES = ["succeeded", "failed", "cancelled"];
+
+/**
+ * Waits until the background job a tool call started (keyed by its tool-call id) has ended and
+ * the agent has reported it: the system note it posted to the thread and the completed answer
+ * to that note. `started` is every job with that key (one call starts one job, ever).
+ */
+export async function waitForJobReport(thread: ThreadApi, toolCallId: string, timeoutMs = 40_000) {
+  return waitFor(
+    async () => {
+      const started = (await thread.jobs()).filter((job) => job.idempotencyKey === toolCallId);
+      const job = started[0];
+      if (!job || !FINAL_JOB_STATUSES.includes(job.status)) return null;
+      const messages = await thread.messages();
+      const notes = messages.filter((message) => message.role === "system" && message.metadata?.origin?.id === job.id);
+      const reply = notes.length > 0 ? messages[messages.indexOf(notes[0]!) + 1] : undefined;
+      if (!reply || reply.role !== "assistant" || reply.metadata?.status !== "completed") return null;
+      return { started, job, notes: notes.map(textOf), note: textOf(notes[0]!), reply: textOf(reply), messages };
+    },
+    { timeoutMs, intervalMs: 200, what: `the report of the job started by ${toolCallId}` },
+  );
+}

@@ -10,6 +10,7 @@ import {
   textOf,
   threadApi,
   toolParts,
+  waitForJobReport,
   type LoggedRequest,
   type OpenClawControl,
   type Seed,
@@ -20,10 +21,13 @@ import {
 
 // The agent's OpenClaw tools, driven through chat with the offline model, against openclaw-local.
 // Both run under real `wrangler dev`; every effect is checked in openclaw-local's request log.
+// provision, restart and backup_now start background jobs: the tool answers once the job exists
+// and its first step (the one keyed call) has happened; the job's result comes as a new run.
 
 let system: System;
 beforeAll(async () => {
-  system = await startSystem();
+  // Job steps poll often; a restart lasts long enough that its job sees the gateway starting.
+  system = await startSystem({ agentVars: { JOB_POLL_MS: "300" }, openclawVars: { RESTART_DELAY_MS: "2500" } });
 });
 afterAll(async () => {
   await system?.stop();
@@ -39,6 +43,10 @@ async function freshUser(name: string, seed?: Seed): Promise<{ user: string; thr
 
 const READY = { instance: { status: "ready" } } as const;
 const writes = (log: LoggedRequest[]) => log.filter((request) => request.method !== "GET");
+const reads = (log: LoggedRequest[]) => log.filter((request) => request.method === "GET");
+/** A thread whose tool call started a job: the turn, then the job's note and its answer. */
+const JOB_REPORTED = ["user", "assistant", "system", "assistant"];
+type JobOutput = { job: { id: string; kind: string; status: string; progress: number; message: string } };
 
 /** One chat turn that needs no approval: the answer as the AI SDK rebuilds it from the stream. */
 async function chat(thread: ThreadApi, input: string) {
@@ -78,16 +86,20 @@ async function askForApproval(thread: ThreadApi, input: string, tool: string) {
 
 type Asked = Awaited<ReturnType<typeof askForApproval>>;
 
+/** The thread's events after the pause, up to the end of that same run. */
+async function followRun(thread: ThreadApi, asked: Asked) {
+  const ended = (event: ThreadEventRecord) => event.runId === asked.runId && ["run.finished", "run.failed", "run.cancelled"].includes(event.type);
+  const events = await thread.events({ after: asked.pausedAt, until: (seen) => seen.some(ended) });
+  return events.slice(0, events.findIndex(ended) + 1);
+}
+
 /** Decides, then reads the thread's events until that same run is over. */
 async function decideAndFollow(thread: ThreadApi, asked: Asked, decision: "approved" | "rejected", reason?: string) {
   const response = await thread.respond(asked.approvalId, decision, reason);
   expect(response.status).toBe(200);
   expect(await response.json()).toMatchObject({ ok: true, runId: asked.runId, continued: true, approval: { status: decision } });
-  const events = await thread.events({
-    after: asked.pausedAt,
-    until: (seen) => seen.some((event) => event.runId === asked.runId && ["run.finished", "run.failed", "run.cancelled"].includes(event.type)),
-  });
-  await thread.waitForRun(null);
+  const events = await followRun(thread, asked);
+  await thread.waitForRun(null, 30_000);
   return events;
 }
 
@@ -103,15 +115,22 @@ function expectSameRunContinued(events: ThreadEventRecord[], asked: Asked, user:
   expect(events.filter((event) => event.type === "message.stored").map((event) => event.messageId)).toEqual([asked.messageId]);
 }
 
+/** The call's one job ended and the agent said so once: a note in the thread, and a new run answering it. */
+function expectReported(report: Awaited<ReturnType<typeof waitForJobReport>>, kind: string, message: string) {
+  expect(report.started).toHaveLength(1);
+  expect(report.notes).toEqual([`Background job ${kind} (${report.job.id}) finished: ${message}`]);
+  expect(report.reply).toBe(`Update from the offline model: ${report.note}`);
+}
+
 /** Receipt transitions the log recorded for one tool call. */
 function receiptStatuses(events: ThreadEventRecord[], toolCallId: string): unknown[] {
   return events.filter((event) => event.type === "tool.receipt" && event.toolCallId === toolCallId).map((event) => event.status);
 }
 
 /** The final stored answer: still the one assistant message the run started. */
-async function storedAnswer(thread: ThreadApi, asked: Asked) {
+async function storedAnswer(thread: ThreadApi, asked: Asked, roles = ["user", "assistant"]) {
   const messages = await thread.messages();
-  expect(messages.map((message) => message.role)).toEqual(["user", "assistant"]);
+  expect(messages.map((message) => message.role)).toEqual(roles);
   expect(messages[1]!.id).toBe(asked.messageId);
   expect(messages[1]!.metadata).toMatchObject({ runId: asked.runId, status: "completed" });
   return messages[1]!;
@@ -215,22 +234,34 @@ describe("tools that need no approval run at once, each reaching openclaw-local 
     expect((await control.requests()).at(-1)).toMatchObject({ method: "GET", path: "/api/openclaw/sessions/main/history", query: "limit=20", status: 200 });
   });
 
-  it("back up my openclaw → backup_now (once, keyed by its tool-call id); the status shows the backup", async () => {
+  it("back up my openclaw → backup_now: a job whose one step backs up once (keyed by the tool-call id); its result comes back as a new run", async () => {
     const { thread, control } = await freshUser("backup", READY);
-    const { parts } = await chat(thread, "back up my openclaw");
-    expect(parts).toMatchObject([{ type: "tool-backup_now", state: "output-available" }]);
-    const lastBackup = (parts[0]!.output as { lastBackup: string }).lastBackup;
-    expect(Date.parse(lastBackup)).toBeGreaterThan(Date.now() - 60_000);
-    expect(writes(await control.requests())).toMatchObject([
-      { method: "POST", path: "/api/openclaw/runtime/backup", idempotencyKey: parts[0]!.toolCallId, status: 200, effects: ["backup.completed"] },
-    ]);
+    const answer = await readAnswer(await thread.send("back up my openclaw"));
+    const [part, ...more] = toolParts(answer);
+    expect([part, ...more]).toMatchObject([{ type: "tool-backup_now", state: "output-available", output: { job: { kind: "backup", status: "succeeded", progress: 1 } } }]);
+    const { toolCallId, output } = part!;
+    const { job } = output as JobOutput;
+    const lastBackup = /^Backup finished at (\S+)\.$/.exec(job.message)?.[1];
+    expect(Date.parse(lastBackup!)).toBeGreaterThan(Date.now() - 60_000);
+    // The job's progress rode along in the open response, one part updated in place.
+    expect(answer.parts.filter((part) => part.type === "data-job")).toMatchObject([{ id: job.id, data: { id: job.id, status: "succeeded", progress: 1 } }]);
+    const backedUp = { path: "/api/openclaw/runtime/backup", idempotencyKey: toolCallId, status: 200, replayed: false, effects: ["backup.completed"] };
+    expect(await control.requests()).toMatchObject([{ method: "POST", ...backedUp }]);
+    expect(await receiptOf(thread, toolCallId)).toMatchObject({ tool: "backup_now", status: "succeeded", attempts: 1 });
+
+    const report = await waitForJobReport(thread, toolCallId);
+    expect(report.job).toMatchObject({ id: job.id, kind: "backup", status: "succeeded", attempts: 1, result: { lastBackup } });
+    expectReported(report, "backup", `Backup finished at ${lastBackup}.`);
+    expect(report.messages.map((message) => message.role)).toEqual(JOB_REPORTED);
+
     const status = await chat(thread, "what is my openclaw status?");
     expect(status.parts[0]).toMatchObject({ type: "tool-get_status", output: { lastBackup } });
+    expect(writes(await control.requests())).toHaveLength(1);
   });
 });
 
 describe("gated tools wait for approval, then the same run goes on and the effect reaches openclaw-local once", () => {
-  it("restart my OpenClaw → restart: nothing happens until approved; the resume stream shows the continuation", async () => {
+  it("restart my OpenClaw → restart: nothing happens until approved; the resume stream shows the job start; the job watches the gateway come back", async () => {
     const { user, thread, control } = await freshUser("restart", READY);
     const asked = await askForApproval(thread, "restart my OpenClaw", "restart");
     expect(await control.requests()).toEqual([]);
@@ -243,37 +274,42 @@ describe("gated tools wait for approval, then the same run goes on and the effec
     expect(resumed.status).toBe(200);
     const chunks = await sseChunks(resumed);
     expect(chunks[0]).toEqual({ type: "start", messageId: asked.messageId });
-    expect(chunks).toContainEqual({ type: "tool-output-available", toolCallId: asked.toolCallId, output: { message: "restarting" } });
+    const output = chunks.find((chunk) => chunk.type === "tool-output-available" && chunk.toolCallId === asked.toolCallId);
+    const started = { kind: "restart", status: "waiting", progress: 0.2, message: "Restart requested; the gateway is starting." };
+    expect(output).toMatchObject({ output: { job: started } });
+    const jobId = (output as { output: JobOutput }).output.job.id;
+    expect(chunks).toContainEqual({ type: "data-job", id: jobId, data: { id: jobId, ...started } });
     const live = textOf(await messageFromChunks(chunks));
-    expect(live).toContain('restart: {"message":"restarting"}');
+    expect(live).toContain(`restart: {"job":{"id":"${jobId}","kind":"restart","status":"waiting"`);
 
-    const events = await thread.events({
-      after: asked.pausedAt,
-      until: (seen) => seen.some((event) => event.type === "run.finished" && event.runId === asked.runId),
-    });
+    const events = await followRun(thread, asked);
     expectSameRunContinued(events, asked, user, "approved");
     expect(receiptStatuses(events, asked.toolCallId)).toEqual(["started", "succeeded"]);
+    expect(events.filter((event) => event.type.startsWith("job."))).toMatchObject([
+      { type: "job.started", jobId, kind: "restart", runId: asked.runId },
+      { type: "job.log", jobId, message: "Restart requested" },
+      { type: "job.progress", jobId, ...started },
+    ]);
+    const receipt = { tool: "restart", runId: asked.runId, status: "succeeded", approvalId: asked.approvalId, decidedBy: user, attempts: 1 };
+    expect(await receiptOf(thread, asked.toolCallId)).toMatchObject(receipt);
 
-    const restarts = (await control.requests()).filter((request) => request.path === "/api/openclaw/runtime/restart");
-    expect(restarts).toMatchObject([{ method: "POST", idempotencyKey: asked.toolCallId, status: 200, replayed: false, fault: "before:delay", effects: ["gateway.restarted"] }]);
-    expect(await receiptOf(thread, asked.toolCallId)).toMatchObject({
-      tool: "restart",
-      runId: asked.runId,
-      status: "succeeded",
-      approvalId: asked.approvalId,
-      decidedBy: user,
-      attempts: 1,
-    });
-    const answer = await storedAnswer(thread, asked);
-    expect(toolParts(answer)).toMatchObject([{ type: "tool-restart", state: "output-available", approval: { id: asked.approvalId, approved: true }, output: { message: "restarting" } }]);
+    // The job goes on without the run: it saw the gateway starting, then running, and reports that.
+    const report = await waitForJobReport(thread, asked.toolCallId);
+    expect(report.job).toMatchObject({ id: jobId, status: "succeeded", runId: asked.runId, result: { gateway: { status: "running" } } });
+    expectReported(report, "restart", "The gateway is running again.");
+    const watched = (await thread.events()).filter((event) => event.type === "job.progress" && event.jobId === jobId).map((event) => event.message);
+    expect(watched).toContain("The gateway is starting.");
+
+    const log = await control.requests();
+    const restarted = { path: "/api/openclaw/runtime/restart", idempotencyKey: asked.toolCallId, status: 200, replayed: false, effects: ["gateway.restarted"] };
+    expect(writes(log)).toMatchObject([{ method: "POST", fault: "before:delay", ...restarted }]);
+    for (const read of reads(log)) expect(read).toMatchObject({ path: "/api/openclaw/runtime/status", status: 200, effects: [] });
+    const answer = await storedAnswer(thread, asked, JOB_REPORTED);
+    expect(toolParts(answer)).toMatchObject([{ type: "tool-restart", state: "output-available", approval: { id: asked.approvalId, approved: true }, output: { job: { id: jobId, ...started } } }]);
     expect(textOf(answer)).toBe(live);
-
-    // The gateway really is restarting.
-    const status = await chat(thread, "is my openclaw running?");
-    expect(status.parts[0]).toMatchObject({ type: "tool-get_status", output: { gateway: { status: "starting" } } });
   });
 
-  it("provision an OpenClaw instance → provision, which becomes ready", async () => {
+  it("provision an OpenClaw instance → provision: one keyed POST, then the job polls until the instance is ready and reports it", async () => {
     const { user, thread, control } = await freshUser("provision");
     const asked = await askForApproval(thread, "provision an OpenClaw instance", "provision");
     expect(await control.requests()).toEqual([]);
@@ -281,15 +317,26 @@ describe("gated tools wait for approval, then the same run goes on and the effec
     const events = await decideAndFollow(thread, asked, "approved");
     expectSameRunContinued(events, asked, user, "approved");
     expect(receiptStatuses(events, asked.toolCallId)).toEqual(["started", "succeeded"]);
-    expect(await control.requests()).toMatchObject([
-      { method: "POST", path: "/api/openclaw/instance", idempotencyKey: asked.toolCallId, status: 200, replayed: false, effects: ["instance.provisioning"] },
+    const started = { kind: "provision", status: "waiting", progress: 0.1, message: "Provisioning requested." };
+    expect(events.filter((event) => event.type.startsWith("job."))).toMatchObject([
+      { type: "job.started", kind: "provision", runId: asked.runId },
+      { type: "job.log", message: "Provisioning requested" },
+      { type: "job.progress", ...started },
     ]);
     expect(await receiptOf(thread, asked.toolCallId)).toMatchObject({ status: "succeeded", approvalId: asked.approvalId, decidedBy: user, attempts: 1 });
-    const answer = await storedAnswer(thread, asked);
-    expect(toolParts(answer)).toMatchObject([{ type: "tool-provision", state: "output-available", output: { status: "provisioning", runtime_name: null } }]);
-    expect(textOf(answer)).toContain('"status":"provisioning"');
 
-    await new Promise((resolve) => setTimeout(resolve, 1600)); // PROVISION_DELAY_MS
+    const report = await waitForJobReport(thread, asked.toolCallId);
+    expect(report.job).toMatchObject({ status: "succeeded", runId: asked.runId, progress: 1, result: { status: "ready" } });
+    expectReported(report, "provision", "Your OpenClaw instance is ready.");
+    const answer = await storedAnswer(thread, asked, JOB_REPORTED);
+    expect(toolParts(answer)).toMatchObject([{ type: "tool-provision", state: "output-available", output: { job: { id: report.job.id, ...started } } }]);
+    expect(textOf(answer)).toContain('"message":"Provisioning requested."');
+
+    // One keyed POST made the instance; everything after it was the job reading it.
+    const log = await control.requests();
+    const provisioned = { path: "/api/openclaw/instance", idempotencyKey: asked.toolCallId, status: 200, replayed: false, effects: ["instance.provisioning"] };
+    expect(writes(log)).toMatchObject([{ method: "POST", ...provisioned }]);
+    for (const read of reads(log)) expect(read).toMatchObject({ path: "/api/openclaw/instance", status: 200 });
     const instance = await chat(thread, "do i have an openclaw?");
     expect(instance.parts[0]).toMatchObject({ type: "tool-get_instance", output: { status: "ready" } });
   });
@@ -376,6 +423,7 @@ describe("a rejected approval: openclaw-local sees nothing and the answer says s
     expect(await control.requests()).toEqual(before);
     expect(writes(before)).toEqual([]);
     expect((await thread.receipts()).filter((receipt) => receipt.tool === tool)).toEqual([]);
+    expect(await thread.jobs()).toEqual([]);
     expect((await thread.approvals())[0]).toMatchObject({ status: "rejected", decidedBy: user, reason: "not during the demo" });
 
     const answer = await storedAnswer(thread, asked);

@@ -1,6 +1,6 @@
 import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { AgentWorkerEnv } from "../config.ts";
 import { EventLog } from "../thread/event-log.ts";
 import type { ThreadAgent } from "../thread/thread-agent.ts";
@@ -151,6 +151,26 @@ describe("background job steps", () => {
       expect((finished.result as { changes: string[] }).changes).toHaveLength(2);
       const logs = log.after(0, 100).filter((event) => event.type === "job.log");
       expect(logs.map((event) => (event as { message: string }).message)).toEqual(["Status changed: running → starting", "Status changed: starting → running"]);
+    });
+  });
+
+  it("arms no wake-up for a job whose step is in flight; the step re-arms when it ends", async () => {
+    let answer!: (response: Response) => void;
+    const api = fakeOpenClaw(() => new Promise<Response>((resolve) => (answer = resolve)) as unknown as Response);
+    await withRunner(api, async ({ runner, jobs, wakes, clock }) => {
+      const job = runner.start("restart", {}, "call-7", null);
+      const first = runner.runFirstStep(job.id);
+      await vi.waitFor(() => expect(api.calls).toHaveLength(1));
+      // The job is running and its due time has passed, yet waking for it now would only spin.
+      expect(jobs.nextDueAt()).toBe(jobs.get(job.id)!.nextRunAt);
+      expect(runner.nextDueAt()).toBeNull();
+      wakes.length = 0;
+      await runner.tick(clock.now + 1);
+      expect(wakes).toEqual([]);
+      expect(api.calls).toHaveLength(1);
+      answer(ok({ message: "restarting" }));
+      expect(await first).toMatchObject({ status: "waiting" });
+      expect(wakes).toEqual([jobs.get(job.id)!.nextRunAt]);
     });
   });
 

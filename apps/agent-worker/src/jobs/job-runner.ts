@@ -30,7 +30,8 @@ const MAX_BACKOFF_MS = 5 * 60_000;
  */
 export class JobRunner {
   private ticking = false;
-  private readonly inFlight = new Set<string>();
+  /** Jobs whose step this isolate is running, or will run in the current tick. */
+  private readonly claimed = new Set<string>();
 
   private readonly now: () => number;
 
@@ -70,12 +71,21 @@ export class JobRunner {
     return cancelled;
   }
 
+  /**
+   * When the next step is due. Claimed jobs are left out: a running step's job is still due (its
+   * `next_run_at` is in the past), and arming a wake-up for it would wake the object again and
+   * again until the step ends; the step re-arms when it ends. After a crash nothing is claimed,
+   * so an interrupted step is due at once.
+   */
+  nextDueAt(): number | null {
+    return this.deps.jobs.nextDueAt(this.claimed);
+  }
+
   /** Runs a new job's first step at once (the caller wants its effect to have happened). */
   async runFirstStep(id: string): Promise<JobRecord> {
     const job = this.deps.jobs.get(id)!;
-    if (job.status === "queued") await this.runStep(job);
-    const next = this.deps.jobs.nextDueAt();
-    if (next !== null) this.deps.wakeAt(next);
+    if (job.status === "queued" && !this.claimed.has(id)) await this.runClaimed([job]);
+    this.rearm();
     return this.deps.jobs.get(id)!;
   }
 
@@ -84,21 +94,31 @@ export class JobRunner {
     if (this.ticking) return;
     this.ticking = true;
     try {
-      for (const job of this.deps.jobs.due(now)) await this.runStep(job);
+      await this.runClaimed(this.deps.jobs.due(now).filter((job) => !this.claimed.has(job.id)));
     } finally {
       this.ticking = false;
-      const next = this.deps.jobs.nextDueAt();
-      if (next !== null) this.deps.wakeAt(next);
+      this.rearm();
     }
   }
 
-  private async runStep(job: JobRecord): Promise<void> {
-    if (this.inFlight.has(job.id)) return;
-    this.inFlight.add(job.id);
+  private rearm(): void {
+    const next = this.nextDueAt();
+    if (next !== null) this.deps.wakeAt(next);
+  }
+
+  /** Claims the jobs, then runs their steps one by one; each is released when its step ends. */
+  private async runClaimed(jobs: JobRecord[]): Promise<void> {
+    for (const job of jobs) this.claimed.add(job.id);
     try {
-      await this.step(job);
+      for (const job of jobs) {
+        try {
+          await this.step(job);
+        } finally {
+          this.claimed.delete(job.id);
+        }
+      }
     } finally {
-      this.inFlight.delete(job.id);
+      for (const job of jobs) this.claimed.delete(job.id);
     }
   }
 

@@ -137,8 +137,14 @@ export class JobStore {
       .map(toRecord);
   }
 
-  nextDueAt(): number | null {
-    return this.sql.exec<{ at: number | null }>("SELECT MIN(next_run_at) AS at FROM jobs WHERE status IN ('queued', 'running', 'waiting')").one().at;
+  /** The earliest due time of an active job, leaving out `excluding` (jobs whose step is under way). */
+  nextDueAt(excluding: ReadonlySet<string> = new Set()): number | null {
+    const rows = this.sql
+      .exec<{ id: string; at: number }>(
+        "SELECT id, next_run_at AS at FROM jobs WHERE status IN ('queued', 'running', 'waiting') AND next_run_at IS NOT NULL ORDER BY next_run_at",
+      )
+      .toArray();
+    return rows.find((row) => !excluding.has(row.id))?.at ?? null;
   }
 
   /** Claims a step: marks the job running and counts the attempt. */

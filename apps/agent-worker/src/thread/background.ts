@@ -67,7 +67,7 @@ export class Background {
   }
 
   rearm(): void {
-    const times = [this.jobs.nextDueAt(), this.schedules.nextDueAt()].filter((at): at is number => at !== null);
+    const times = [this.runner.nextDueAt(), this.schedules.nextDueAt()].filter((at): at is number => at !== null);
     if (times.length > 0) this.deps.wakeAt(Math.min(...times));
   }
 
