@@ -1,11 +1,11 @@
 import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
-import { exports } from "cloudflare:workers";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import type { ThreadAgent } from "../src/thread/thread-agent.ts";
-import { AbstractChat, DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses, type ChatState, type ChatStatus, type UIMessage } from "ai";
+import { lastAssistantMessageIsCompleteWithApprovalResponses } from "ai";
 import { describe, expect, it } from "vitest";
-import { call, chunksOf, headers, KEY, postChat, readAnswer, textOf, uniqueThread } from "./helpers.ts";
+import { TestChat } from "./chat-client.ts";
+import { call, chunksOf, headers, postChat, readAnswer, textOf, uniqueThread } from "./helpers.ts";
 
 async function json(path: string, userId = "alice", init: RequestInit = {}): Promise<any> {
   const response = await call(path, { ...init, headers: headers(userId) });
@@ -177,32 +177,15 @@ describe("approvals gate sensitive tools", () => {
   });
 });
 
-class TestChatState implements ChatState<UIMessage> {
-  status: ChatStatus = "ready";
-  error: Error | undefined = undefined;
-  messages: UIMessage[] = [];
-  pushMessage = (message: UIMessage) => void this.messages.push(message);
-  popMessage = () => void this.messages.pop();
-  replaceMessage = (index: number, message: UIMessage) => void (this.messages[index] = message);
-  snapshot = <T,>(thing: T): T => structuredClone(thing);
-}
-
 describe("the AI SDK approval flow", () => {
   it("useChat's own client approves, re-posts automatically, and receives the continuation in place", async () => {
     const threadId = uniqueThread("sdk");
-    const state = new TestChatState();
     let finished = 0;
-    const chat = new (class extends AbstractChat<UIMessage> {})({
-      id: threadId,
-      state,
-      transport: new DefaultChatTransport({
-        api: "http://agent.test/internal/chat",
-        headers: { "x-oa-internal-key": KEY, "x-oa-user-id": "alice" },
-        fetch: (input, init) => exports.default.fetch(new Request(input as RequestInfo, init)),
-      }),
+    const chat = new TestChat(threadId, "alice", {
       sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses,
       onFinish: () => void finished++,
     });
+    const state = chat.chatState;
     await chat.sendMessage({ text: "restart my OpenClaw" });
     const asked = state.messages.at(-1)!;
     const part = asked.parts.find((p) => p.type === "tool-restart") as any;

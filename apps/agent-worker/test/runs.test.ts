@@ -1,38 +1,9 @@
-import { exports } from "cloudflare:workers";
-import { AbstractChat, DefaultChatTransport, type ChatState, type ChatStatus, type UIMessage } from "ai";
 import { describe, expect, it } from "vitest";
-import { call, chunksOf, headers, KEY, postChat, readAnswer, textOf, uniqueThread } from "./helpers.ts";
+import { TestChat } from "./chat-client.ts";
+import { call, chunksOf, headers, postChat, readAnswer, textOf, uniqueThread } from "./helpers.ts";
 import { readFramesUntil } from "./sse-reader.ts";
 
 const LONG = "give me a long answer please";
-
-class TestChatState implements ChatState<UIMessage> {
-  status: ChatStatus = "ready";
-  error: Error | undefined = undefined;
-  messages: UIMessage[] = [];
-  pushMessage = (message: UIMessage) => void this.messages.push(message);
-  popMessage = () => void this.messages.pop();
-  replaceMessage = (index: number, message: UIMessage) => void (this.messages[index] = message);
-  snapshot = <T,>(thing: T): T => structuredClone(thing);
-}
-
-/** The AI SDK's own chat client, as useChat drives it, pointed at the worker in-process. */
-class TestChat extends AbstractChat<UIMessage> {
-  readonly chatState: TestChatState;
-  constructor(id: string, userId: string) {
-    const state = new TestChatState();
-    super({
-      id,
-      state,
-      transport: new DefaultChatTransport({
-        api: "http://agent.test/internal/chat",
-        headers: { "x-oa-internal-key": KEY, "x-oa-user-id": userId },
-        fetch: (input, init) => exports.default.fetch(new Request(input as RequestInfo, init)),
-      }),
-    });
-    this.chatState = state;
-  }
-}
 
 async function waitForActiveRun(threadId: string, userId = "alice"): Promise<void> {
   for (let i = 0; i < 200; i++) {
