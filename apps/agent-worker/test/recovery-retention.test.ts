@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import { EventLog } from "../src/thread/event-log.ts";
 import { MAX_RUN_ATTEMPTS } from "../src/thread/run-engine.ts";
+import { ReceiptStore } from "../src/thread/receipt-store.ts";
 import { RunStore } from "../src/thread/run-store.ts";
 import { ThreadStore } from "../src/thread/store.ts";
 import type { ThreadAgent } from "../src/thread/thread-agent.ts";
@@ -65,9 +66,23 @@ describe("recovery after a restart", () => {
   it(`ends a run as failed, with a clear event, after ${MAX_RUN_ATTEMPTS} interrupted attempts`, async () => {
     const threadId = uniqueThread("exhausted");
     await simulateCrashedRun(threadId, MAX_RUN_ATTEMPTS);
+    // What the last attempt left behind: a partial answer and a tool call in flight.
+    await runInDurableObject(await thread(threadId), (_agent: ThreadAgent, state) => {
+      const now = Date.now();
+      new ThreadStore(state.storage.sql).appendMessage(
+        { id: "msg-crashed", role: "assistant", parts: [{ type: "text", text: "partial" }], metadata: { runId: "run-crashed", status: "running" } },
+        "run-crashed",
+        now,
+      );
+      new ReceiptStore(state.storage.sql).start({ toolCallId: "call-inflight", runId: "run-crashed", tool: "backup_now", args: {}, approvalId: null, decidedBy: null }, now);
+    });
     await runInDurableObject(await thread(threadId), (agent: ThreadAgent) => agent.onStart());
     const summary = await waitIdle(threadId);
     expect(summary.activeRun).toBeNull();
+    const page = await (await call(`/internal/thread/${threadId}/messages`, { headers: headers("alice") })).json<any>();
+    expect(page.messages.at(-1)).toMatchObject({ id: "msg-crashed", metadata: { status: "failed" } });
+    const receipts = await (await call(`/internal/thread/${threadId}/receipts`, { headers: headers("alice") })).json<any>();
+    expect(receipts.receipts[0]).toMatchObject({ toolCallId: "call-inflight", status: "unknown" });
     const events = await runInDurableObject(await thread(threadId), (_agent: ThreadAgent, state) =>
       new EventLog(state.storage.sql).after(0, 100),
     );

@@ -85,6 +85,11 @@ export class ReceiptStore {
       .map(toRecord);
   }
 
+  /** Calls of a run still marked in flight. */
+  startedForRun(runId: string): ReceiptRecord[] {
+    return this.sql.exec<ReceiptRow>("SELECT * FROM receipts WHERE run_id = ? AND status = 'started'", runId).toArray().map(toRecord);
+  }
+
   claim(toolCallId: string, by: string): void {
     this.sql.exec("UPDATE receipts SET claimed_by = ? WHERE tool_call_id = ?", by, toolCallId);
   }

@@ -10,6 +10,7 @@ import type { EventLog } from "./event-log.ts";
 import { messageToChunks } from "./message-chunks.ts";
 import type { RunHub } from "./run-hub.ts";
 import { executeRun } from "./run-execution.ts";
+import type { ReceiptStore } from "./receipt-store.ts";
 import type { RunStore } from "./run-store.ts";
 import type { ThreadStore } from "./store.ts";
 
@@ -32,6 +33,7 @@ export type RunEngineDeps = {
   /** Rows written through this thread's storage; a run reports its own share. */
   meter: { rowsWritten: number };
   approvals: ApprovalStore;
+  receipts: ReceiptStore;
   /** The tools a run may call (built per run: receipts and approvals are per call). */
   tools: (runId: string) => ToolSet;
   approvalTtlSeconds: number;
@@ -122,6 +124,23 @@ export class RunEngine {
     if (active.length > 0 && policy === "interrupt") for (const run of active) this.cancelRun(run.id);
     this.pump();
     return { ok: true, kind: "tail", runId, assistantMessageId };
+  }
+
+  /**
+   * Inside a transaction: a run that kept dying ends as failed, and so does everything it left
+   * open — its answer says so, and calls still marked in flight become `unknown`.
+   */
+  private endExhaustedRun(runId: string, messageId: string, attempts: number, now: number): void {
+    const message = `The run was interrupted ${attempts} times and was stopped.`;
+    const answer = this.deps.store.getMessage(messageId);
+    if (answer) this.deps.store.updateMessage({ ...answer, metadata: { runId, status: "failed" } }, now);
+    for (const receipt of this.deps.receipts.startedForRun(runId)) {
+      const summary = `${receipt.tool} was in flight when the run stopped; its outcome is unknown.`;
+      this.deps.receipts.finish(receipt.toolCallId, "unknown", summary, undefined, now);
+      this.deps.log.append({ type: "tool.receipt", runId, toolCallId: receipt.toolCallId, tool: receipt.tool, status: "unknown", resultSummary: summary }, now);
+    }
+    this.deps.runs.setStatus(runId, "failed", now, message);
+    this.deps.log.append({ type: "run.failed", runId, messageId, error: { code: "recovery_exhausted", message } }, now);
   }
 
   /** Inside a transaction: withdraws a waiting run's approvals and closes its answer as it stands. */
@@ -247,11 +266,7 @@ export class RunEngine {
     for (const run of this.deps.runs.active()) {
       if (run.status !== "running" || this.executing?.runId === run.id) continue;
       if (run.attempts >= MAX_RUN_ATTEMPTS) {
-        this.transact(() => {
-          const message = `The run was interrupted ${run.attempts} times and was stopped.`;
-          this.deps.runs.setStatus(run.id, "failed", now, message);
-          this.deps.log.append({ type: "run.failed", runId: run.id, messageId: run.assistantMessageId, error: { code: "recovery_exhausted", message } }, now);
-        });
+        this.transact(() => this.endExhaustedRun(run.id, run.assistantMessageId, run.attempts, now));
         continue;
       }
       this.transact(() => {

@@ -92,6 +92,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       afterRun: (runId) => this.scheduleCompaction(runId),
       meter: this.meter,
       approvals: this.approvalStore,
+      receipts: this.receipts,
       tools: (runId) => this.toolsFor(runId),
       approvalTtlSeconds: this.config.approvalTtlSeconds,
       onApprovalRequested: (approval) => {
