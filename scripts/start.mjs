@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { passthroughSettings, resolveInternalKey, root, writeEnvFile } from "./lib/dev-key.mjs";
 import { startOpenClawLocal } from "./lib/openclaw-local.mjs";
 import { startWrangler } from "./lib/wrangler.mjs";
+import { applyD1Migrations } from "./lib/d1.mjs";
 
 const port = Number(process.env.AGENT_PORT ?? 8788);
 const openclawPort = Number(process.env.OPENCLAW_PORT ?? 8789);
@@ -21,6 +22,7 @@ const openclawApiBase = externalOpenClaw || openclaw.apiBase;
 const envFile = writeEnvFile("agent-worker", { OA_INTERNAL_KEY: key, ...settings, OPENCLAW_API_BASE: openclawApiBase });
 let agent;
 try {
+  applyD1Migrations(persistTo);
   agent = await startWrangler({ configs: [join(root, "apps/agent-worker/wrangler.jsonc")], port, persistTo, envFile });
 } catch (error) {
   await openclaw?.stop();

@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readUIMessageStream, type UIMessage, type UIMessageChunk } from "ai";
 // @ts-expect-error -- plain ESM helper shared with the start script
+import { applyD1Migrations } from "../../scripts/lib/d1.mjs";
+// @ts-expect-error -- plain ESM helper shared with the start script
 import { startWrangler } from "../../scripts/lib/wrangler.mjs";
 // @ts-expect-error -- plain ESM helper shared with the start script
 import { root, writeEnvFile } from "../../scripts/lib/dev-key.mjs";
@@ -47,6 +49,7 @@ export async function startAgentWorker(options: { stateDir: string; vars?: Recor
   const key = options.key ?? randomBytes(16).toString("hex");
   const port = options.port ?? (await freePort());
   const envFile = writeEnvFile(`system-${port}`, { OA_INTERNAL_KEY: key, OFFLINE_MODEL_DELAY_MS: "5", ...options.vars });
+  applyD1Migrations(options.stateDir);
   const runtime = await startWrangler({
     configs: [join(root, "apps/agent-worker/wrangler.jsonc")],
     port,

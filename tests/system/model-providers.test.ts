@@ -50,6 +50,11 @@ function workerAgainstFake(vars: (fake: FakeOpenAI) => Record<string, string>) {
   return setup;
 }
 
+/** A thread's title is written by the model after its first exchange: a separate, small call. */
+function isTitleCall(request: RecordedRequest): boolean {
+  return JSON.stringify(request.body).includes("word title for this chat");
+}
+
 describe("the openai provider, against a fake Responses API", () => {
   const apiKey = `sk-test-${randomBytes(8).toString("hex")}`;
   // A two-message window makes the third turn fold the first two into the running summary.
@@ -61,6 +66,7 @@ describe("the openai provider, against a fake Responses API", () => {
     CONTEXT_WINDOW_MESSAGES: "2",
   }));
   const fake = () => setup.fake;
+  const modelCalls = () => fake().requests.filter((request) => !isTitleCall(request));
   const alice = () => client(setup.runtime, "alice");
   const thread = async (id: string): Promise<Thread> => (await alice().get(`/internal/thread/${id}/messages`)).json();
   const summary = async (id: string) => (await alice().get(`/internal/thread/${id}/summary`)).json();
@@ -76,8 +82,12 @@ describe("the openai provider, against a fake Responses API", () => {
     expect(textOf(stored.messages[1]!)).toBe(REPLY);
     expect(stored.messages[1]!.metadata).toMatchObject({ status: "completed" });
 
-    expect(fake().requests).toHaveLength(1);
-    const request = fake().requests[0]!;
+    expect(modelCalls()).toHaveLength(1);
+    const request = modelCalls()[0]!;
+    // After the first exchange the model also titled the thread, in one small non-streamed call.
+    const titleCall = await waitFor(() => fake().requests.find(isTitleCall));
+    expect(titleCall).toMatchObject({ path: "/v1/responses", streamed: false });
+    expect(JSON.stringify(titleCall.body)).toContain("How is my runtime?");
     expect(request).toMatchObject({ method: "POST", path: "/v1/responses", streamed: true });
     expect(request.headers.authorization).toBe(`Bearer ${apiKey}`);
     expect(request.body.model).toBe("gpt-4o-mini");
@@ -96,7 +106,7 @@ describe("the openai provider, against a fake Responses API", () => {
     expect(errorTexts(chunks)).toEqual(["The model provider failed (HTTP 500): The server had an error while processing your request."]);
     expect(raw.trimEnd().endsWith("data: [DONE]")).toBe(true);
     // The SDK retried twice before giving up, so the failure is not a one-off blip.
-    expect(fake().requests).toHaveLength(3);
+    expect(modelCalls()).toHaveLength(3);
 
     expect(await summary("oa-2")).toMatchObject({ ok: true, activeRun: null });
     const failed = await thread("oa-2");
@@ -111,7 +121,7 @@ describe("the openai provider, against a fake Responses API", () => {
     const recovered = await thread("oa-2");
     expect(recovered.messages.map((message) => textOf(message))).toEqual(["Restart my runtime", "", "Please try again", REPLY]);
     // The failed turn's question stays in the history; its empty answer is not sent.
-    expect(fake().requests[0]!.body.input).toEqual([
+    expect(modelCalls()[0]!.body.input).toEqual([
       { role: "system", content: SYSTEM_PROMPT },
       { role: "user", content: [{ type: "input_text", text: "Restart my runtime" }] },
       { role: "user", content: [{ type: "input_text", text: "Please try again" }] },
@@ -123,7 +133,7 @@ describe("the openai provider, against a fake Responses API", () => {
     const chunks = await sseChunks(await alice().chat({ threadId: "oa-5", input: "Hello?" }));
 
     expect(errorTexts(chunks)).toEqual(["The model provider failed (HTTP 401): Incorrect API key provided."]);
-    expect(fake().requests).toHaveLength(1);
+    expect(modelCalls()).toHaveLength(1);
     expect(await summary("oa-5")).toMatchObject({ activeRun: null });
   });
 
@@ -149,15 +159,15 @@ describe("the openai provider, against a fake Responses API", () => {
       await sseChunks(await alice().chat({ threadId: "oa-4", input }));
     }
     // The summary is written beside the next turn; wait until it is stored, then take that turn.
-    const summaryCall = await waitFor(() => fake().requests.find((request) => !request.streamed));
+    const summaryCall = await waitFor(() => modelCalls().find((request) => !request.streamed));
     await waitFor(async () => Date.parse((await summary("oa-4")).updatedAt) > summaryCall.receivedAt);
     await sseChunks(await alice().chat({ threadId: "oa-4", input: "turn four" }));
 
-    expect(fake().requests.filter((request) => !request.streamed)).toHaveLength(1);
+    expect(modelCalls().filter((request) => !request.streamed)).toHaveLength(1);
     expect(summaryCall).toMatchObject({ path: "/v1/responses", headers: { authorization: `Bearer ${apiKey}` } });
     expect(JSON.stringify(summaryCall.body.input)).toContain("turn one");
     // The next turn's system prompt carries the summary instead of the folded messages.
-    const last = fake().requests.at(-1)!;
+    const last = modelCalls().at(-1)!;
     expect(last.streamed).toBe(true);
     expect(last.body.input[0]).toEqual({ role: "system", content: expect.stringContaining(written) });
     expect(JSON.stringify(last.body.input)).not.toContain("turn one");
@@ -172,6 +182,7 @@ describe("the openai-compatible provider, against a fake Chat Completions API", 
     MODEL: "some-local-model",
   }));
   const fake = () => setup.fake;
+  const modelCalls = () => fake().requests.filter((request) => !isTitleCall(request));
   const alice = () => client(setup.runtime, "alice");
 
   it("streams the model's reply over /v1/chat/completions and stores it", async () => {
@@ -183,8 +194,8 @@ describe("the openai-compatible provider, against a fake Chat Completions API", 
     expect(stored.messages.map((message) => textOf(message))).toEqual(["How is my runtime?", REPLY]);
     expect(stored.messages[1]!.metadata).toMatchObject({ status: "completed" });
 
-    expect(fake().requests).toHaveLength(1);
-    const request: RecordedRequest = fake().requests[0]!;
+    expect(modelCalls()).toHaveLength(1);
+    const request: RecordedRequest = modelCalls()[0]!;
     expect(request).toMatchObject({ method: "POST", path: "/v1/chat/completions", streamed: true });
     // No key configured: a local server gets no Authorization header at all.
     expect(request.headers.authorization).toBeUndefined();
@@ -207,7 +218,7 @@ describe("the openai-compatible provider, against a fake Chat Completions API", 
 
     expect(textDeltas(chunks).join("")).toBe(REPLY);
     expect(errorTexts(chunks)).toEqual([]);
-    expect(fake().requests.map((request) => request.path)).toEqual(["/v1/chat/completions", "/v1/chat/completions"]);
+    expect(modelCalls().map((request) => request.path)).toEqual(["/v1/chat/completions", "/v1/chat/completions"]);
     // The default backoff would wait 2 s; the header's 50 ms was honoured instead.
     expect(Date.now() - started).toBeLessThan(2000);
   });

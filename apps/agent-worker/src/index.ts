@@ -8,6 +8,7 @@ import { readJsonBody, parseWith } from "./http/body.ts";
 import { parseChatRequest } from "./http/chat-request.ts";
 import { ApiError, errorResponse, toErrorResponse } from "./http/errors.ts";
 import type { ThreadAgent } from "./thread/thread-agent.ts";
+import { decodeCursor, listThreads } from "./threads-index/thread-index.ts";
 
 export { ThreadAgent } from "./thread/thread-agent.ts";
 
@@ -55,6 +56,23 @@ app.get("/internal/thread/:threadId/approvals", async (c) => {
   const query = parseWith(approvalsQuerySchema, c.req.query(), "query");
   const stub = await thread(c, threadId);
   return stub.approvals(c.get("principal").userId, query.status);
+});
+
+const threadListQuerySchema = z.object({
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(30),
+  status: z.enum(["idle", "running", "awaiting_approval", "error"]).optional(),
+  kind: z.enum(["chat", "project", "openclaw"]).optional(),
+  archived: z.enum(["true", "false"]).default("false"),
+  q: z.string().trim().min(1).max(200).optional(),
+});
+
+app.get("/internal/threads", async (c) => {
+  const query = parseWith(threadListQuerySchema, c.req.query(), "query");
+  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  if (query.cursor && !after) throw new ApiError("invalid_request", "cursor is not one this API returned.");
+  const page = await listThreads(c.env.DB, c.get("principal").userId, { ...query, archived: query.archived === "true" }, after);
+  return c.json({ ok: true, ...page });
 });
 
 const jobIdSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/);
@@ -131,6 +149,7 @@ app.post("/internal/thread/:threadId/dev/seed", async (c) => {
 
 // Known paths answer 405 to other methods rather than 404.
 for (const path of [
+  "/internal/threads",
   "/internal/chat",
   "/internal/approval/respond",
   "/internal/thread/:threadId/approvals",

@@ -100,6 +100,11 @@ describe("the thread's event log", () => {
     const seqs = events.map((event) => event.seq);
     for (let index = 1; index < seqs.length; index++) expect(seqs[index]).toBeGreaterThan(seqs[index - 1]!);
 
+    // The thread's title (once, after its first exchange) is an event of its own; the turn is the rest.
+    const titled = events.filter((event) => event.type === "thread.titled");
+    expect(titled).toHaveLength(1);
+    expect(titled[0]!.seq).toBe(seqs[seqs.length - 1]);
+    events.splice(events.indexOf(titled[0]!), 1);
     const types = events.map((event) => event.type);
     const chunkEvents = events.filter((event) => event.type === "ui.chunks");
     expect(chunkEvents.length).toBeGreaterThanOrEqual(1);
@@ -137,7 +142,7 @@ describe("the thread's event log", () => {
     expect(second.map((event) => event.type).slice(0, 3)).toEqual(["run.status", "message.stored", "run.started"]);
     expect(second[1]).toMatchObject({ type: "message.stored", role: "user", messageId: "u-b" });
     expect(second[0]!.seq).toBe(firstTurn[firstTurn.length - 1]!.seq + 1);
-    expect(second[second.length - 1]!.type).toBe("run.finished");
+    expect(second.filter((event) => event.type !== "thread.titled").at(-1)!.type).toBe("run.finished");
   });
 
   it("writes as many rows for a turn on a 1,000-message thread as on an empty one", async () => {
@@ -162,6 +167,9 @@ describe("the thread's event log", () => {
     const chunkRows = { empty: byEmpty.events["ui.chunks"] ?? 0, long: byLong.events["ui.chunks"] ?? 0 };
     delete byEmpty.events["ui.chunks"];
     delete byLong.events["ui.chunks"];
+    // A thread is titled once, after its first exchange, a moment after the turn: not part of it.
+    delete byEmpty.events["thread.titled"];
+    delete byLong.events["thread.titled"];
     expect(byEmpty).toEqual({
       messages: 2,
       recentlyWrittenMessages: 2,

@@ -110,6 +110,7 @@ export const threadEventSchema = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("schedule.created"), scheduleId: z.string(), kind: z.enum(["once", "cron"]), prompt: z.string(), nextRunAt: z.string().nullable() }),
   z.object({ ...base, type: z.literal("schedule.fired"), scheduleId: z.string(), runId: z.string(), nextRunAt: z.string().nullable() }),
   z.object({ ...base, type: z.literal("schedule.cancelled"), scheduleId: z.string() }),
+  z.object({ ...base, type: z.literal("thread.titled"), title: z.string() }),
   z.object({
     ...base,
     /**

@@ -85,6 +85,11 @@ export class RunStore {
     return row ? toRun(row) : null;
   }
 
+  latest(): RunRecord | null {
+    const row = this.sql.exec<RunRow>("SELECT * FROM runs ORDER BY created_at DESC, rowid DESC LIMIT 1").toArray()[0];
+    return row ? toRun(row) : null;
+  }
+
   nextQueued(): RunRecord | null {
     const row = this.sql
       .exec<RunRow>("SELECT * FROM runs WHERE status = 'queued' ORDER BY created_at, rowid LIMIT 1")

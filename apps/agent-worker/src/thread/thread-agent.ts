@@ -8,6 +8,7 @@ import { selectModel } from "../model/provider.ts";
 import { OpenClawClient } from "../tools/openclaw/client.ts";
 import { toApiJob } from "../jobs/job-store.ts";
 import { toApiSchedule } from "../jobs/schedule-store.ts";
+import { IndexSync } from "../threads-index/index-sync.ts";
 import { Background } from "./background.ts";
 import { buildThreadTools } from "./thread-tools.ts";
 import type { Decision } from "./approval-flow.ts";
@@ -54,6 +55,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   private readonly meter: WriteMeter = { rowsWritten: 0 };
   private engine: RunEngine | null = null;
   private background: Background | null = null;
+  private readonly index: IndexSync;
   private readonly sql_: SqlStorage;
 
   constructor(ctx: DurableObjectState, env: AgentWorkerEnv) {
@@ -67,12 +69,33 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     this.log = new EventLog(sql);
     this.approvalStore = new ApprovalStore(sql);
     this.receipts = new ReceiptStore(sql);
+    this.index = new IndexSync({
+      db: env.DB,
+      store: this.store,
+      runs: this.runStore,
+      approvals: this.approvalStore,
+      log: this.log,
+      provider: this.config.provider,
+      model: () => selectModel(this.config),
+      waitUntil: (promise) => this.ctx.waitUntil(promise),
+      transact: (fn) => this.runs(this.store.meta()!.threadId).transact(fn),
+      retryLater: () => {
+        this.ctx.waitUntil(this.schedule(30, "syncIndex", {}, { idempotent: true }).then(() => undefined, () => undefined));
+      },
+    });
+  }
+
+  /** Scheduled callback: the thread index write that failed earlier, again. */
+  async syncIndex(): Promise<void> {
+    await this.index.flush();
   }
 
   override onStart(): void {
     const meta = this.store.meta();
     if (!meta) return;
     this.runs(meta.threadId).recoverInterruptedRuns();
+    // Whatever happened while the runtime was away reaches the index.
+    this.index.request();
     // Jobs and follow-ups that came due while the runtime was down run now.
     this.work(meta.threadId).rearm();
   }

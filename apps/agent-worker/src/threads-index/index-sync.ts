@@ -1,0 +1,128 @@
+import type { ThreadEvent } from "@oa/protocol";
+import type { LanguageModel } from "ai";
+import type { ProviderKind } from "../config.ts";
+import type { ApprovalStore } from "../thread/approval-store.ts";
+import type { EventLog } from "../thread/event-log.ts";
+import type { RunStore } from "../thread/run-store.ts";
+import type { ThreadStore } from "../thread/store.ts";
+import { upsertThreadRow, type ThreadIndexRow } from "./thread-index.ts";
+import { writeTitle } from "./title.ts";
+
+export type IndexSyncDeps = {
+  db: D1Database | undefined;
+  store: ThreadStore;
+  runs: RunStore;
+  approvals: ApprovalStore;
+  log: EventLog;
+  provider: ProviderKind;
+  model: () => LanguageModel;
+  waitUntil: (promise: Promise<unknown>) => void;
+  transact: <T>(fn: () => T) => T;
+  /** D1 failed: try again later (alarm-backed), so the index catches up by itself. */
+  retryLater: () => void;
+};
+
+const RELEVANT = /^(message\.stored|run\.|approval\.|thread\.)/;
+
+function textOf(message: { parts: Array<{ type: string; text?: unknown }> }): string {
+  return message.parts
+    .map((part) => (part.type === "text" && typeof part.text === "string" ? part.text : ""))
+    .join(" ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/**
+ * Keeps the thread's D1 index row current, as a projection of the event log: after any run,
+ * message or approval change the row is rewritten (one small, idempotent, versioned upsert).
+ * It never blocks or fails a chat turn; when D1 is down it retries later.
+ */
+export class IndexSync {
+  private scheduled = false;
+  private titling = false;
+
+  constructor(private readonly deps: IndexSyncDeps) {
+    deps.log.subscribe((event) => this.onEvent(event));
+  }
+
+  private onEvent(event: ThreadEvent): void {
+    if (!RELEVANT.test(event.type)) return;
+    if (event.type === "run.finished") this.deps.waitUntil(this.ensureTitle());
+    this.request();
+  }
+
+  /** Coalesces the events of one transaction into one write. */
+  request(): void {
+    if (this.scheduled || !this.deps.db) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.deps.waitUntil(this.flush());
+    });
+  }
+
+  async flush(): Promise<boolean> {
+    const row = this.row();
+    if (!row || !this.deps.db) return true;
+    try {
+      await upsertThreadRow(this.deps.db, row);
+      return true;
+    } catch (error) {
+      console.warn("thread index write failed; will retry", error);
+      this.deps.retryLater();
+      return false;
+    }
+  }
+
+  private row(): ThreadIndexRow | null {
+    const { store, runs, approvals, log } = this.deps;
+    const meta = store.meta();
+    if (!meta) return null;
+    const active = runs.active();
+    const latest = runs.latest();
+    const status = active.some((run) => run.status === "awaiting_approval")
+      ? "awaiting_approval"
+      : active.length > 0
+        ? "running"
+        : latest?.status === "failed"
+          ? "error"
+          : "idle";
+    const last = store.lastMessages(1)[0];
+    const preview = last ? textOf(last).slice(0, 160) || null : null;
+    return {
+      id: meta.threadId,
+      userId: meta.ownerId,
+      kind: "chat",
+      title: meta.title,
+      status,
+      preview,
+      pendingApprovals: approvals.list("pending").length,
+      createdAt: meta.createdAt,
+      updatedAt: meta.updatedAt,
+      lastEventAt: meta.lastMessageAt ?? meta.updatedAt,
+      version: log.lastSeq(),
+    };
+  }
+
+  /** After the first exchange the thread gets a title (by the model when it is a real one). */
+  private async ensureTitle(): Promise<void> {
+    const { store } = this.deps;
+    const meta = store.meta();
+    if (!meta || meta.title || this.titling) return;
+    const [first, answer] = store.messagesBetween(0, Number.MAX_SAFE_INTEGER, 2);
+    if (!first || first.role !== "user") return;
+    this.titling = true;
+    try {
+      const title = await writeTitle(this.deps.provider, this.deps.model(), textOf(first), answer ? textOf(answer) : "");
+      // The title change is an event like any other: it reaches the log, the feeds and the index.
+      this.deps.transact(() => {
+        if (store.meta()?.title) return;
+        const now = Date.now();
+        store.setTitle(title, now);
+        this.deps.log.append({ type: "thread.titled", title }, now);
+      });
+    } finally {
+      this.titling = false;
+    }
+  }
+}

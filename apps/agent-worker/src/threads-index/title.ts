@@ -1,0 +1,28 @@
+import { generateText, type LanguageModel } from "ai";
+import type { ProviderKind } from "../config.ts";
+
+/** First words of the person's first message, on one line: the offline title. */
+export function heuristicTitle(firstUserText: string): string {
+  const line = firstUserText.replace(/\s+/g, " ").trim();
+  if (line.length <= 60) return line || "New chat";
+  const cut = line.slice(0, 60);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > 30 ? cut.slice(0, space) : cut).trim()}…`;
+}
+
+/** A short title after the first exchange: written by the model when it is a real one. */
+export async function writeTitle(provider: ProviderKind, model: LanguageModel, firstUserText: string, firstAnswer: string): Promise<string> {
+  if (provider === "offline") return heuristicTitle(firstUserText);
+  try {
+    const { text } = await generateText({
+      model,
+      system: "Write a 2–6 word title for this chat. Answer with the title only, no quotes, no trailing punctuation.",
+      prompt: `User: ${firstUserText.slice(0, 2000)}\nAssistant: ${firstAnswer.slice(0, 2000)}`,
+      maxRetries: 1,
+    });
+    const title = text.replace(/^["'\s]+|["'\s.]+$/g, "").slice(0, 80);
+    return title || heuristicTitle(firstUserText);
+  } catch {
+    return heuristicTitle(firstUserText);
+  }
+}

@@ -1,0 +1,85 @@
+import { getAgentByName } from "agents";
+import { env, runInDurableObject } from "cloudflare:test";
+import type { AgentWorkerEnv } from "../src/config.ts";
+import type { ThreadAgent } from "../src/thread/thread-agent.ts";
+import { describe, expect, it } from "vitest";
+import { call, headers, postChat, readAnswer, uniqueThread } from "./helpers.ts";
+
+async function list(userId: string, query = ""): Promise<any> {
+  const response = await call(`/internal/threads${query}`, { headers: headers(userId) });
+  return { status: response.status, body: await response.json() };
+}
+
+async function waitForRow(threadId: string, check: (row: any) => boolean) {
+  for (let i = 0; i < 300; i++) {
+    const row = await env.DB.prepare("SELECT * FROM threads WHERE id = ?").bind(threadId).first<any>();
+    if (row && check(row)) return row;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error("the index row never got there");
+}
+
+describe("thread index in D1", () => {
+  it("the agent keeps its row current: title after the first exchange, status, preview", async () => {
+    const user = uniqueThread("owner");
+    const threadId = uniqueThread("indexed");
+    await readAnswer(await postChat(user, { threadId, input: "How is my OpenClaw runtime doing today, in detail please?" }));
+    const row = await waitForRow(threadId, (candidate) => candidate.title !== null && candidate.status === "idle");
+    expect(row).toMatchObject({ user_id: user, kind: "chat", status: "idle", pending_approvals: 0 });
+    expect(row.title).toBe("How is my OpenClaw runtime doing today, in detail please?");
+    expect(row.preview).toMatch(/offline model/i);
+
+    await readAnswer(await postChat(user, { threadId, input: "restart my OpenClaw" }));
+    const waiting = await waitForRow(threadId, (candidate) => candidate.status === "awaiting_approval");
+    expect(waiting.pending_approvals).toBe(1);
+    expect(waiting.title).toBe(row.title); // the title is set once
+  });
+
+  it("lists only the caller's threads, newest first, with stable cursor pages and filters", async () => {
+    const user = uniqueThread("lister");
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const threadId = uniqueThread(`mine-${i}`);
+      ids.push(threadId);
+      await readAnswer(await postChat(user, { threadId, input: `topic number ${i}` }));
+      await waitForRow(threadId, (row) => row.title !== null);
+    }
+    await readAnswer(await postChat("someone-else", { threadId: uniqueThread("theirs"), input: "private" }));
+
+    const first = (await list(user, "?limit=2")).body;
+    expect(first.threads.map((t: any) => t.id)).toEqual([ids[4], ids[3]]);
+    // A new thread arriving between pages changes nothing in the pages that follow.
+    await readAnswer(await postChat(user, { threadId: uniqueThread("late"), input: "arrived later" }));
+    const second = (await list(user, `?limit=2&cursor=${first.nextCursor}`)).body;
+    const third = (await list(user, `?limit=2&cursor=${second.nextCursor}`)).body;
+    expect([...second.threads, ...third.threads].map((t: any) => t.id)).toEqual([ids[2], ids[1], ids[0]]);
+    expect(third.nextCursor).toBeNull();
+
+    const search = (await list(user, "?q=number%203")).body;
+    expect(search.threads.map((t: any) => t.id)).toEqual([ids[3]]);
+    expect((await list(user, "?q=%25")).body.threads).toEqual([]);
+    expect((await list(user, "?status=running")).body.threads).toEqual([]);
+    expect((await list("nobody-at-all")).body.threads).toEqual([]);
+    for (const bad of ["?limit=0", "?limit=101", "?status=busy", "?cursor=nonsense", "?archived=maybe"]) {
+      expect((await list(user, bad)).status, bad).toBe(400);
+    }
+  });
+
+  it("a D1 failure leaves chat working, and the index catches up later", async () => {
+    const threadId = uniqueThread("d1down");
+    await env.DB.exec("ALTER TABLE threads RENAME TO threads_away");
+    try {
+      const answer = await readAnswer(await postChat("dora", { threadId, input: "hello while the index is down" }));
+      expect(answer.role).toBe("assistant");
+      const stub = await getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId);
+      const retries = await runInDurableObject(stub, (agent: ThreadAgent) => agent.getSchedules().filter((s) => s.callback === "syncIndex").length);
+      expect(retries).toBe(1);
+    } finally {
+      await env.DB.exec("ALTER TABLE threads_away RENAME TO threads");
+    }
+    const stub = await getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId);
+    await runInDurableObject(stub, (agent: ThreadAgent) => agent.syncIndex());
+    const row = await waitForRow(threadId, (candidate) => candidate.title !== null);
+    expect(row).toMatchObject({ user_id: "dora", status: "idle" });
+  });
+});
