@@ -1,6 +1,7 @@
 import { approvalRespondSchema, approvalsQuerySchema, eventCursorSchema, messagesQuerySchema, threadIdSchema } from "@oa/protocol";
 import { z } from "zod";
 import { getAgentByName } from "agents";
+import { generateId } from "ai";
 import { Hono, type Context } from "hono";
 import type { AgentWorkerEnv } from "./config.ts";
 import { requirePrincipal, type Principal } from "./http/auth.ts";
@@ -73,6 +74,32 @@ app.get("/internal/threads", async (c) => {
   if (query.cursor && !after) throw new ApiError("invalid_request", "cursor is not one this API returned.");
   const page = await listThreads(c.env.DB, c.get("principal").userId, { ...query, archived: query.archived === "true" }, after);
   return c.json({ ok: true, ...page });
+});
+
+const createThreadSchema = z.object({
+  kind: z.enum(["chat", "project", "openclaw"]).default("chat"),
+  title: z.string().trim().min(1).max(200).optional(),
+});
+const patchThreadSchema = z
+  .object({ title: z.string().trim().min(1).max(200).optional(), archived: z.boolean().optional(), pinned: z.boolean().optional() })
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, { message: "send at least one of title, archived, pinned" });
+
+app.post("/internal/threads", async (c) => {
+  const body = parseWith(createThreadSchema, await readJsonBody(c.req.raw));
+  const threadId = `t_${generateId()}`;
+  const stub = await thread(c, threadId);
+  if (!(await stub.createThread(c.get("principal").userId, threadId, body.kind, body.title ?? null))) {
+    throw new ApiError("conflict", "That thread id is taken; try again.");
+  }
+  return c.json({ ok: true, threadId, kind: body.kind, title: body.title ?? null }, 201);
+});
+
+app.patch("/internal/threads/:threadId", async (c) => {
+  const threadId = threadParam(c);
+  const patch = parseWith(patchThreadSchema, await readJsonBody(c.req.raw));
+  const stub = await thread(c, threadId);
+  return stub.patchThread(c.get("principal").userId, patch);
 });
 
 const jobIdSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/);
@@ -150,6 +177,7 @@ app.post("/internal/thread/:threadId/dev/seed", async (c) => {
 // Known paths answer 405 to other methods rather than 404.
 for (const path of [
   "/internal/threads",
+  "/internal/threads/:threadId",
   "/internal/chat",
   "/internal/approval/respond",
   "/internal/thread/:threadId/approvals",

@@ -83,3 +83,44 @@ describe("thread index in D1", () => {
     expect(row).toMatchObject({ user_id: "dora", status: "idle" });
   });
 });
+
+describe("thread CRUD on the index", () => {
+  async function send(method: string, path: string, userId: string, body: unknown) {
+    const response = await call(path, { method, headers: headers(userId), body: JSON.stringify(body) });
+    return { status: response.status, body: await response.json<any>() };
+  }
+
+  it("creates a thread before its first message, then renames, archives and pins it for its owner only", async () => {
+    const user = uniqueThread("crud");
+    const created = await send("POST", "/internal/threads", user, { kind: "openclaw", title: "My runtime" });
+    expect(created.status).toBe(201);
+    const threadId = created.body.threadId as string;
+    expect(threadId).toMatch(/^t_/);
+    const listed = (await list(user)).body.threads;
+    expect(listed).toEqual([expect.objectContaining({ id: threadId, kind: "openclaw", title: "My runtime", status: "idle" })]);
+
+    // The first message goes to the created thread; the chosen title stays.
+    await readAnswer(await postChat(user, { threadId, input: "hello there" }));
+    await waitForRow(threadId, (row) => row.preview !== null);
+    expect((await list(user)).body.threads[0].title).toBe("My runtime");
+
+    expect((await send("PATCH", `/internal/threads/${threadId}`, "mallory", { title: "mine now" })).status).toBe(404);
+    expect((await send("PATCH", `/internal/threads/${threadId}`, user, {})).status).toBe(400);
+    expect((await send("PATCH", `/internal/threads/${threadId}`, user, { owner: "x" })).status).toBe(400);
+    expect((await send("PATCH", `/internal/threads/${threadId}`, user, { title: "Renamed", pinned: true })).status).toBe(200);
+    expect((await list(user)).body.threads[0]).toMatchObject({ title: "Renamed", pinned: true, archived: false });
+    const summary = await (await call(`/internal/thread/${threadId}/summary`, { headers: headers(user) })).json<any>();
+    expect(summary.title).toBe("Renamed");
+
+    await send("PATCH", `/internal/threads/${threadId}`, user, { archived: true });
+    expect((await list(user)).body.threads).toEqual([]);
+    expect((await list(user, "?archived=true")).body.threads.map((t: any) => t.id)).toEqual([threadId]);
+    expect((await list("mallory", "?archived=true")).body.threads).toEqual([]);
+  });
+
+  it("refuses bad create bodies", async () => {
+    for (const bad of [{ kind: "diary" }, { title: "" }, { title: "x".repeat(201) }]) {
+      expect((await send("POST", "/internal/threads", "alice", bad)).status).toBe(400);
+    }
+  });
+});

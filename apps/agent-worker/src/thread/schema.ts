@@ -137,6 +137,8 @@ const migrations: ReadonlyArray<string> = [
   );
   CREATE INDEX schedules_due ON schedules (status, next_run_at);
   `,
+  // 7: the kind of thread (chat, project, openclaw), for the index.
+  `ALTER TABLE thread_meta ADD COLUMN kind TEXT NOT NULL DEFAULT 'chat';`,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

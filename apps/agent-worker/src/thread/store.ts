@@ -1,7 +1,10 @@
 import type { UIMessage } from "ai";
 
+export type ThreadKind = "chat" | "project" | "openclaw";
+
 export type ThreadMeta = {
   threadId: string;
+  kind: ThreadKind;
   ownerId: string;
   title: string | null;
   messageCount: number;
@@ -48,6 +51,7 @@ export class ThreadStore {
     const row = this.sql
       .exec<{
         thread_id: string;
+        kind: string;
         owner_id: string;
         title: string | null;
         message_count: number;
@@ -61,6 +65,7 @@ export class ThreadStore {
     if (!row) return null;
     return {
       threadId: row.thread_id,
+      kind: row.kind as ThreadKind,
       ownerId: row.owner_id,
       title: row.title,
       messageCount: row.message_count,
@@ -72,11 +77,13 @@ export class ThreadStore {
     };
   }
 
-  createMeta(threadId: string, ownerId: string, now: number): void {
+  createMeta(threadId: string, ownerId: string, now: number, kind: ThreadKind = "chat", title: string | null = null): void {
     this.sql.exec(
-      "INSERT INTO thread_meta (singleton, thread_id, owner_id, created_at, updated_at) VALUES (1, ?, ?, ?, ?)",
+      "INSERT INTO thread_meta (singleton, thread_id, owner_id, kind, title, created_at, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?)",
       threadId,
       ownerId,
+      kind,
+      title,
       now,
       now,
     );

@@ -9,6 +9,7 @@ import { OpenClawClient } from "../tools/openclaw/client.ts";
 import { toApiJob } from "../jobs/job-store.ts";
 import { toApiSchedule } from "../jobs/schedule-store.ts";
 import { IndexSync } from "../threads-index/index-sync.ts";
+import { patchIndexRow } from "../threads-index/thread-index.ts";
 import { Background } from "./background.ts";
 import { buildThreadTools } from "./thread-tools.ts";
 import type { Decision } from "./approval-flow.ts";
@@ -21,7 +22,7 @@ import { RunStore } from "./run-store.ts";
 import { meteredSql, type WriteMeter } from "./metered-sql.ts";
 import { ReceiptStore, toApiReceipt } from "./receipt-store.ts";
 import { migrateThreadSchema } from "./schema.ts";
-import { ThreadStore, type ThreadMeta } from "./store.ts";
+import { ThreadStore, type ThreadKind, type ThreadMeta } from "./store.ts";
 import { replayResponse, tailRunResponse } from "./tail-stream.ts";
 
 export type ChatCall = {
@@ -333,6 +334,39 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
         };
       },
     });
+  }
+
+  /**
+   * Creates the thread for `userId` before its first message (the sidebar's New chat). Returns
+   * false when the id is taken (by anyone: another user's thread does not exist for the caller).
+   */
+  async createThread(userId: string, threadId: string, kind: ThreadKind, title: string | null): Promise<boolean> {
+    if (this.store.meta()) return false;
+    this.runs(threadId).transact(() => {
+      const now = Date.now();
+      this.store.createMeta(threadId, userId, now, kind, title);
+      if (title) this.log.append({ type: "thread.titled", title }, now);
+    });
+    // The index row exists when the caller gets the id (or is retried if D1 is down).
+    await this.index.flush();
+    return true;
+  }
+
+  /** The person renames, archives or pins the thread; a chosen title replaces the agent's. */
+  async patchThread(userId: string, patch: { title?: string; archived?: boolean; pinned?: boolean }): Promise<Response> {
+    const meta = this.ownedMeta(userId);
+    if ("ok" in meta) return failureResponse(meta);
+    const now = Date.now();
+    if (patch.title !== undefined) {
+      const title = patch.title;
+      this.runs(meta.threadId).transact(() => {
+        this.store.setTitle(title, now);
+        this.log.append({ type: "thread.titled", title }, now);
+      });
+    }
+    await this.index.flush();
+    await patchIndexRow(this.env.DB, meta.threadId, userId, patch, now);
+    return jsonResponse({ ok: true, threadId: meta.threadId });
   }
 
   /**

@@ -92,7 +92,7 @@ export class IndexSync {
     return {
       id: meta.threadId,
       userId: meta.ownerId,
-      kind: "chat",
+      kind: meta.kind,
       title: meta.title,
       status,
       preview,

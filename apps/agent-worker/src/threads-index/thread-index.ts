@@ -37,6 +37,23 @@ export async function upsertThreadRow(db: D1Database, row: ThreadIndexRow): Prom
     .run();
 }
 
+/** What only the person sets: a chosen title (replacing the agent's), archived, pinned. */
+export async function patchIndexRow(
+  db: D1Database,
+  id: string,
+  userId: string,
+  patch: { title?: string; archived?: boolean; pinned?: boolean },
+  now: number,
+): Promise<void> {
+  await db
+    .prepare(
+      `UPDATE threads SET title = COALESCE(?1, title), archived = COALESCE(?2, archived), pinned = COALESCE(?3, pinned), updated_at = ?4
+       WHERE id = ?5 AND user_id = ?6`,
+    )
+    .bind(patch.title ?? null, patch.archived === undefined ? null : Number(patch.archived), patch.pinned === undefined ? null : Number(patch.pinned), now, id, userId)
+    .run();
+}
+
 export type ThreadListQuery = {
   cursor?: string;
   limit: number;
