@@ -1,13 +1,13 @@
 import type { StoredThreadEvent } from "@oa/protocol";
 import { getAgentByName } from "agents";
-import { readUIMessageStream, type UIMessage, type UIMessageChunk } from "ai";
+import type { UIMessage, UIMessageChunk } from "ai";
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import { EventLog } from "../src/thread/event-log.ts";
 import { ThreadStore } from "../src/thread/store.ts";
 import type { ThreadAgent } from "../src/thread/thread-agent.ts";
-import { postChat, readAnswer, textOf, uniqueThread, userMessage } from "./helpers.ts";
+import { postChat, readAnswer, rebuildMessage, textOf, uniqueThread, userMessage } from "./helpers.ts";
 
 function thread(threadId: string) {
   return getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId);
@@ -72,19 +72,6 @@ async function seedThread(threadId: string, count: number): Promise<void> {
   });
 }
 
-async function rebuild(chunks: UIMessageChunk[]): Promise<UIMessage> {
-  const stream = new ReadableStream<UIMessageChunk>({
-    start(controller) {
-      for (const chunk of chunks) controller.enqueue(chunk);
-      controller.close();
-    },
-  });
-  let last: UIMessage | undefined;
-  for await (const message of readUIMessageStream({ stream, terminateOnError: true })) last = message;
-  if (!last) throw new Error("the logged chunks build no message");
-  return last;
-}
-
 async function turn(threadId: string, id: string, text: string): Promise<UIMessage> {
   const response = await postChat("alice", { id: threadId, trigger: "submit-message", messages: [userMessage(id, text)] });
   expect(response.status).toBe(200);
@@ -125,7 +112,7 @@ describe("the thread's event log", () => {
 
     // The logged chunks alone rebuild the answer the client streamed.
     const logged = chunkEvents.flatMap((event) => (event.type === "ui.chunks" ? (event.chunks as UIMessageChunk[]) : []));
-    const rebuilt = await rebuild(logged);
+    const rebuilt = await rebuildMessage(logged);
     expect(rebuilt.id).toBe(answer.id);
     expect(textOf(rebuilt)).toBe(textOf(answer));
     expect(textOf(answer)).toContain("offline model");

@@ -35,19 +35,24 @@ export async function chunksOf(response: Response): Promise<{ chunks: UIMessageC
   return { chunks: data.filter((d) => d !== "[DONE]").map((d) => JSON.parse(d) as UIMessageChunk), done };
 }
 
-/** Reads a UI message stream response with the AI SDK's own reader; returns the final message. */
-export async function readAnswer(response: Response): Promise<UIMessage> {
-  const data = await sseData(response);
+/** Rebuilds a message from chunks with the AI SDK's own reader, as a (reconnecting) client does. */
+export async function rebuildMessage(chunks: UIMessageChunk[]): Promise<UIMessage> {
   const stream = new ReadableStream<UIMessageChunk>({
     start(controller) {
-      for (const d of data) if (d !== "[DONE]") controller.enqueue(JSON.parse(d) as UIMessageChunk);
+      for (const chunk of chunks) controller.enqueue(chunk);
       controller.close();
     },
   });
   let last: UIMessage | undefined;
   for await (const message of readUIMessageStream({ stream, terminateOnError: true })) last = message;
-  if (!last) throw new Error("stream produced no message");
+  if (!last) throw new Error("the chunks build no message");
   return last;
+}
+
+/** Reads a UI message stream response with the AI SDK's own reader; returns the final message. */
+export async function readAnswer(response: Response): Promise<UIMessage> {
+  const data = await sseData(response);
+  return rebuildMessage(data.filter((d) => d !== "[DONE]").map((d) => JSON.parse(d) as UIMessageChunk));
 }
 
 export function textOf(message: { parts: Array<{ type: string; text?: string }> }): string {

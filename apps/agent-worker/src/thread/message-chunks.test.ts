@@ -1,20 +1,7 @@
-import { readUIMessageStream, type UIMessage, type UIMessageChunk } from "ai";
+import type { UIMessage } from "ai";
 import { describe, expect, it } from "vitest";
+import { rebuildMessage } from "../../test/helpers.ts";
 import { messageToChunks } from "./message-chunks.ts";
-
-/** Rebuilds a message from chunks with the AI SDK's own reader, as a reconnecting client does. */
-async function rebuild(chunks: UIMessageChunk[]): Promise<UIMessage> {
-  const stream = new ReadableStream<UIMessageChunk>({
-    start(controller) {
-      for (const chunk of chunks) controller.enqueue(chunk);
-      controller.close();
-    },
-  });
-  let last: UIMessage | undefined;
-  for await (const message of readUIMessageStream({ stream, terminateOnError: true })) last = message;
-  if (!last) throw new Error("the reader produced no message");
-  return last;
-}
 
 /** A two-step answer shaped like the ones the run engine stores from `toUIMessageStream`. */
 const answer: UIMessage = {
@@ -46,15 +33,15 @@ const answer: UIMessage = {
 
 describe("messageToChunks", () => {
   it("rebuilds an equal message through readUIMessageStream", async () => {
-    const rebuilt = await rebuild(messageToChunks(answer));
+    const rebuilt = await rebuildMessage(messageToChunks(answer));
     expect(rebuilt.id).toBe(answer.id);
     expect(rebuilt.role).toBe("assistant");
     expect(rebuilt.parts).toEqual(answer.parts);
   });
 
   it("rebuilds the same message again from its own rebuilt copy", async () => {
-    const once = await rebuild(messageToChunks(answer));
-    const twice = await rebuild(messageToChunks(once));
+    const once = await rebuildMessage(messageToChunks(answer));
+    const twice = await rebuildMessage(messageToChunks(once));
     expect(twice).toEqual(once);
   });
 

@@ -133,6 +133,15 @@ export class ThreadStore {
     return row.position;
   }
 
+  /** Benchmarks only: `count` plain alternating turns, as if the thread had been long all along. */
+  appendSeeded(count: number, now: number): void {
+    for (let index = 0; index < count; index++) {
+      const role = index % 2 === 0 ? "user" : "assistant";
+      const text = role === "user" ? `Seeded question ${index}: how is my OpenClaw doing?` : `Seeded answer ${index}: it is running fine.`;
+      this.appendMessage({ id: `seed_${crypto.randomUUID()}`, role, parts: [{ type: "text", text }] }, null, now);
+    }
+  }
+
   /** Replaces one message's parts (an answer growing step by step); other rows are untouched. */
   updateMessage(message: UIMessage, now: number): void {
     this.sql.exec(

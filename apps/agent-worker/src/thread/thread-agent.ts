@@ -1,4 +1,4 @@
-import type { ApprovalRespond, ApprovalStatus, BusyPolicy, MessagesPage, ThreadEvent, ThreadSummary } from "@oa/protocol";
+import type { ApprovalRespond, ApprovalStatus, BusyPolicy } from "@oa/protocol";
 import { Agent } from "agents";
 import { generateId, type UIMessage } from "ai";
 import { readConfig, type AgentConfig, type AgentWorkerEnv } from "../config.ts";
@@ -24,6 +24,7 @@ import { ReceiptStore, toApiReceipt } from "./receipt-store.ts";
 import { migrateThreadSchema } from "./schema.ts";
 import { ThreadStore, type ThreadKind, type ThreadMeta } from "./store.ts";
 import { replayResponse, tailRunResponse } from "./tail-stream.ts";
+import { messagesPageBody, snapshotEvent, summaryBody } from "./views.ts";
 
 export type ChatCall = {
   userId: string;
@@ -36,7 +37,6 @@ export type ChatCall = {
 /** The AI SDK's approval continuation: decisions taken from the client's tool parts. */
 export type ApprovalChatCall = { userId: string; threadId: string; decisions: Decision[] };
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * One durable agent per chat thread. The class owns lifecycle and the RPC surface the router
@@ -57,14 +57,15 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   private engine: RunEngine | null = null;
   private background: Background | null = null;
   private readonly index: IndexSync;
-  private readonly sql_: SqlStorage;
+  /** This thread's storage, metered (the SDK's own `sql` tag is a different thing). */
+  private readonly meteredSql: SqlStorage;
 
   constructor(ctx: DurableObjectState, env: AgentWorkerEnv) {
     super(ctx, env);
     migrateThreadSchema(ctx.storage);
     this.config = readConfig(env);
     const sql = meteredSql(ctx.storage.sql, this.meter);
-    this.sql_ = sql;
+    this.meteredSql = sql;
     this.store = new ThreadStore(sql);
     this.runStore = new RunStore(sql);
     this.log = new EventLog(sql);
@@ -139,7 +140,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
 
   private work(threadId: string): Background {
     this.background ??= new Background({
-      sql: this.sql_,
+      sql: this.meteredSql,
       log: this.log,
       hub: this.hub,
       transact: (fn) => this.runs(threadId).transact(fn),
@@ -194,32 +195,28 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   }
 
   async jobsList(userId: string): Promise<Response> {
-    const meta = this.ownedMeta(userId);
-    if ("ok" in meta) return failureResponse(meta);
-    return jsonResponse({ ok: true, threadId: meta.threadId, jobs: this.work(meta.threadId).jobs.list().map(toApiJob) });
+    return this.whenOwnedBy(userId, (meta) => jsonResponse({ ok: true, threadId: meta.threadId, jobs: this.work(meta.threadId).jobs.list().map(toApiJob) }));
   }
 
   async cancelJob(userId: string, jobId: string): Promise<Response> {
-    const meta = this.ownedMeta(userId);
-    if ("ok" in meta) return failureResponse(meta);
-    const job = this.work(meta.threadId).runner.cancel(jobId);
-    if (!job) return failureResponse(failure("not_found", "No such job in this thread.", { jobId }));
-    return jsonResponse({ ok: true, job: toApiJob(job) });
+    return this.whenOwnedBy(userId, async (meta) => {
+      const job = this.work(meta.threadId).runner.cancel(jobId);
+      if (!job) return failureResponse(failure("not_found", "No such job in this thread.", { jobId }));
+      return jsonResponse({ ok: true, job: toApiJob(job) });
+    });
   }
 
   async schedulesList(userId: string): Promise<Response> {
-    const meta = this.ownedMeta(userId);
-    if ("ok" in meta) return failureResponse(meta);
-    return jsonResponse({ ok: true, threadId: meta.threadId, schedules: this.work(meta.threadId).schedules.list().map(toApiSchedule) });
+    return this.whenOwnedBy(userId, (meta) => jsonResponse({ ok: true, threadId: meta.threadId, schedules: this.work(meta.threadId).schedules.list().map(toApiSchedule) }));
   }
 
   async deleteSchedule(userId: string, scheduleId: string): Promise<Response> {
-    const meta = this.ownedMeta(userId);
-    if ("ok" in meta) return failureResponse(meta);
-    const background = this.work(meta.threadId);
-    if (!background.schedules.get(scheduleId)) return failureResponse(failure("not_found", "No such schedule in this thread.", { scheduleId }));
-    const cancelled = background.cancelSchedule(scheduleId);
-    return jsonResponse({ ok: true, cancelled, schedule: toApiSchedule(background.schedules.get(scheduleId)!) });
+    return this.whenOwnedBy(userId, async (meta) => {
+      const background = this.work(meta.threadId);
+      if (!background.schedules.get(scheduleId)) return failureResponse(failure("not_found", "No such schedule in this thread.", { scheduleId }));
+      const cancelled = background.cancelSchedule(scheduleId);
+      return jsonResponse({ ok: true, cancelled, schedule: toApiSchedule(background.schedules.get(scheduleId)!) });
+    });
   }
 
   /** Scheduled callback: approvals past their expiry resolve like rejections. */
@@ -229,41 +226,37 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   }
 
   async respondToApproval(userId: string, body: ApprovalRespond): Promise<Response> {
-    const meta = this.ownedMeta(userId);
-    if ("ok" in meta) return failureResponse(meta);
-    const result = await this.runs(meta.threadId).approvals.decide(userId, "api", [
-      { approvalId: body.approvalId, approved: body.decision === "approved", reason: body.reason ?? null },
-    ]);
-    if (!result.ok) return failureResponse(result);
-    return jsonResponse({
-      ok: true,
-      approval: toApiApproval(result.approvals[0]!, meta.threadId),
-      runId: result.runId,
-      continued: result.continued,
+    return this.whenOwnedBy(userId, async (meta) => {
+      const result = await this.runs(meta.threadId).approvals.decide(userId, "api", [
+        { approvalId: body.approvalId, approved: body.decision === "approved", reason: body.reason ?? null },
+      ]);
+      if (!result.ok) return failureResponse(result);
+      return jsonResponse({
+        ok: true,
+        approval: toApiApproval(result.approvals[0]!, meta.threadId),
+        runId: result.runId,
+        continued: result.continued,
+      });
     });
   }
 
   /** The AI SDK flow: the next chat request carries `approval-responded` tool parts. */
   async chatApproval(call: ApprovalChatCall): Promise<Response> {
-    const meta = this.ownedMeta(call.userId);
-    if ("ok" in meta) return failureResponse(meta);
-    const result = await this.runs(meta.threadId).approvals.decide(call.userId, "chat", call.decisions);
-    if (!result.ok) return failureResponse(result);
-    const run = this.runStore.get(result.runId)!;
-    if (result.continued && this.hub.isLive(run.id)) return tailRunResponse(this.hub, run.id, true);
-    return replayResponse([{ type: "start", messageId: run.assistantMessageId }, { type: "finish" }]);
+    return this.whenOwnedBy(call.userId, async (meta) => {
+      const result = await this.runs(meta.threadId).approvals.decide(call.userId, "chat", call.decisions);
+      if (!result.ok) return failureResponse(result);
+      const run = this.runStore.get(result.runId)!;
+      if (result.continued && this.hub.isLive(run.id)) return tailRunResponse(this.hub, run.id, true);
+      return replayResponse([{ type: "start", messageId: run.assistantMessageId }, { type: "finish" }]);
+    });
   }
 
   async approvals(userId: string, status: ApprovalStatus | undefined): Promise<Response> {
-    const meta = this.ownedMeta(userId);
-    if ("ok" in meta) return failureResponse(meta);
-    return jsonResponse({ ok: true, threadId: meta.threadId, approvals: this.approvalStore.list(status).map((record) => toApiApproval(record, meta.threadId)) });
+    return this.whenOwnedBy(userId, (meta) => jsonResponse({ ok: true, threadId: meta.threadId, approvals: this.approvalStore.list(status).map((record) => toApiApproval(record, meta.threadId)) }));
   }
 
   async receiptsList(userId: string): Promise<Response> {
-    const meta = this.ownedMeta(userId);
-    if ("ok" in meta) return failureResponse(meta);
-    return jsonResponse({ ok: true, threadId: meta.threadId, receipts: this.receipts.list().map(toApiReceipt) });
+    return this.whenOwnedBy(userId, (meta) => jsonResponse({ ok: true, threadId: meta.threadId, receipts: this.receipts.list().map(toApiReceipt) }));
   }
 
   /**
@@ -277,6 +270,12 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     } finally {
       (await disposer)();
     }
+  }
+
+  /** Runs `fn` for the thread's owner; anyone else gets 404, as if the thread did not exist. */
+  private async whenOwnedBy(userId: string, fn: (meta: ThreadMeta) => Response | Promise<Response>): Promise<Response> {
+    const meta = this.ownedMeta(userId);
+    return "ok" in meta ? failureResponse(meta) : fn(meta);
   }
 
   /** The thread's meta when `userId` owns it; another user's thread does not exist for them. */
@@ -316,23 +315,12 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   }
 
   async events(userId: string, after: number): Promise<Response> {
-    const meta = this.ownedMeta(userId);
-    if ("ok" in meta) return failureResponse(meta);
-    return eventFeedResponse({
-      log: this.log,
-      after,
-      snapshot: (seq): ThreadEvent => {
-        const current = this.store.meta()!;
-        const active = this.runStore.active()[0];
-        return {
-          type: "snapshot",
-          reason: "compacted",
-          seq,
-          at: new Date().toISOString(),
-          messageCount: current.messageCount,
-          activeRun: active ? { id: active.id, status: active.status } : null,
-        };
-      },
+    return this.whenOwnedBy(userId, async (meta) => {
+      return eventFeedResponse({
+        log: this.log,
+        after,
+        snapshot: (seq) => snapshotEvent(this.store.meta()!, this.runStore, seq),
+      });
     });
   }
 
@@ -354,19 +342,19 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
 
   /** The person renames, archives or pins the thread; a chosen title replaces the agent's. */
   async patchThread(userId: string, patch: { title?: string; archived?: boolean; pinned?: boolean }): Promise<Response> {
-    const meta = this.ownedMeta(userId);
-    if ("ok" in meta) return failureResponse(meta);
-    const now = Date.now();
-    if (patch.title !== undefined) {
-      const title = patch.title;
-      this.runs(meta.threadId).transact(() => {
-        this.store.setTitle(title, now);
-        this.log.append({ type: "thread.titled", title }, now);
-      });
-    }
-    await this.index.flush();
-    await patchIndexRow(this.env.DB, meta.threadId, userId, patch, now);
-    return jsonResponse({ ok: true, threadId: meta.threadId });
+    return this.whenOwnedBy(userId, async (meta) => {
+      const now = Date.now();
+      if (patch.title !== undefined) {
+        const title = patch.title;
+        this.runs(meta.threadId).transact(() => {
+          this.store.setTitle(title, now);
+          this.log.append({ type: "thread.titled", title }, now);
+        });
+      }
+      await this.index.flush();
+      await patchIndexRow(this.env.DB, meta.threadId, userId, patch, now);
+      return jsonResponse({ ok: true, threadId: meta.threadId });
+    });
   }
 
   /**
@@ -379,64 +367,33 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     const now = Date.now();
     this.ctx.storage.transactionSync(() => {
       if (!meta) this.store.createMeta(threadId, userId, now);
-      for (let i = 0; i < count; i++) {
-        const role = i % 2 === 0 ? "user" : "assistant";
-        const text = role === "user" ? `Seeded question ${i}: how is my OpenClaw doing?` : `Seeded answer ${i}: it is running fine.`;
-        this.store.appendMessage({ id: `seed_${generateId()}`, role, parts: [{ type: "text", text }] }, null, now);
-      }
+      this.store.appendSeeded(count, now);
     });
     return jsonResponse({ ok: true, threadId, seeded: count, messageCount: this.store.meta()!.messageCount });
   }
 
   async summary(userId: string): Promise<Response> {
-    const meta = this.ownedMeta(userId);
-    if ("ok" in meta) return failureResponse(meta);
-    const active = this.runStore.active()[0];
-    const body: ThreadSummary = {
-      ok: true,
-      threadId: meta.threadId,
-      title: meta.title,
-      messageCount: meta.messageCount,
-      createdAt: iso(meta.createdAt),
-      updatedAt: iso(meta.updatedAt),
-      lastMessageAt: meta.lastMessageAt === null ? null : iso(meta.lastMessageAt),
-      activeRun: active ? { id: active.id, status: active.status } : null,
-    };
-    return jsonResponse(body);
+    return this.whenOwnedBy(userId, (meta) => jsonResponse(summaryBody(meta, this.runStore)));
   }
 
   async messages(userId: string, before: number | undefined, limit: number): Promise<Response> {
-    const meta = this.ownedMeta(userId);
-    if ("ok" in meta) return failureResponse(meta);
-    const page = this.store.pageMessages(before, limit);
-    const first = page[0];
-    const body: MessagesPage = {
-      ok: true,
-      threadId: meta.threadId,
-      messages: page.map(({ position, createdAt, runId: _runId, ...message }) => ({
-        ...message,
-        position,
-        createdAt: iso(createdAt),
-      })),
-      nextBefore: first && first.position > 1 ? first.position : null,
-    };
-    return jsonResponse(body);
+    return this.whenOwnedBy(userId, (meta) => jsonResponse(messagesPageBody(meta, this.store.pageMessages(before, limit))));
   }
 
   async stop(userId: string): Promise<Response> {
-    const meta = this.ownedMeta(userId);
-    if ("ok" in meta) return failureResponse(meta);
-    const engine = this.runs(meta.threadId);
-    const runId = engine.activeRunId();
-    const stopped = runId !== null && engine.cancelRun(runId);
-    return resultResponse({ ok: true as const, stopped, runId });
+    return this.whenOwnedBy(userId, async (meta) => {
+      const engine = this.runs(meta.threadId);
+      const runId = engine.activeRunId();
+      const stopped = runId !== null && engine.cancelRun(runId);
+      return resultResponse({ ok: true as const, stopped, runId });
+    });
   }
 
   async resumeStream(userId: string): Promise<Response> {
-    const meta = this.ownedMeta(userId);
-    if ("ok" in meta) return failureResponse(meta);
-    const runId = this.runs(meta.threadId).activeRunId();
-    if (!runId || !this.hub.isLive(runId)) return new Response(null, { status: 204 });
-    return tailRunResponse(this.hub, runId);
+    return this.whenOwnedBy(userId, async (meta) => {
+      const runId = this.runs(meta.threadId).activeRunId();
+      if (!runId || !this.hub.isLive(runId)) return new Response(null, { status: 204 });
+      return tailRunResponse(this.hub, runId);
+    });
   }
 }

@@ -47,7 +47,8 @@ export function buildThreadTools(deps: ThreadToolsDeps): ToolSet {
       schedules: deps.background.schedules,
       transact: deps.transact,
       newId: () => deps.newId("sched"),
-      onChanged: (schedule) => deps.background.created(schedule),
+      onCreated: (schedule) => deps.background.created(schedule),
+      cancel: (scheduleId) => deps.background.cancelSchedule(scheduleId),
     }),
   };
 }

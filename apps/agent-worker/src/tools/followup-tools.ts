@@ -8,8 +8,10 @@ export type FollowupToolDeps = {
   schedules: ScheduleStore;
   transact: <T>(fn: () => T) => T;
   newId: () => string;
-  /** A schedule was created or changed: the alarm must cover its next time. */
-  onChanged: (schedule: ScheduleRecord) => void;
+  /** A schedule was created: logged, and the alarm must cover its next time. */
+  onCreated: (schedule: ScheduleRecord) => void;
+  /** The one cancel path (API and tool alike), so every cancellation is logged. */
+  cancel: (scheduleId: string) => boolean;
 };
 
 /** When a follow-up first fires, from exactly one of delaySeconds / at / cron. */
@@ -50,7 +52,7 @@ export function buildFollowupTools(deps: FollowupToolDeps): ToolSet {
             now,
           ),
         );
-        deps.onChanged(schedule);
+        deps.onCreated(schedule);
         return toApiSchedule(schedule);
       },
     }),
@@ -63,8 +65,7 @@ export function buildFollowupTools(deps: FollowupToolDeps): ToolSet {
       description: "Cancel a scheduled follow-up by id.",
       inputSchema: z.object({ scheduleId: z.string().min(1).max(128) }),
       execute: async ({ scheduleId }) => {
-        const cancelled = deps.transact(() => deps.schedules.cancel(scheduleId, Date.now()));
-        if (!cancelled) throw new Error(`No active schedule ${scheduleId}.`);
+        if (!deps.cancel(scheduleId)) throw new Error(`No active schedule ${scheduleId}.`);
         return { cancelled: true, scheduleId };
       },
     }),

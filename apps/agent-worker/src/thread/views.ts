@@ -1,0 +1,47 @@
+import type { MessagesPage, ThreadEvent, ThreadSummary } from "@oa/protocol";
+import type { RunStore } from "./run-store.ts";
+import type { StoredMessage, ThreadMeta } from "./store.ts";
+
+/** The API's shapes of a thread's state: pure functions of what the stores hold. */
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function activeRunView(runs: RunStore): ThreadSummary["activeRun"] {
+  const active = runs.active()[0];
+  return active ? { id: active.id, status: active.status } : null;
+}
+
+export function summaryBody(meta: ThreadMeta, runs: RunStore): ThreadSummary {
+  return {
+    ok: true,
+    threadId: meta.threadId,
+    title: meta.title,
+    messageCount: meta.messageCount,
+    createdAt: iso(meta.createdAt),
+    updatedAt: iso(meta.updatedAt),
+    lastMessageAt: meta.lastMessageAt === null ? null : iso(meta.lastMessageAt),
+    activeRun: activeRunView(runs),
+  };
+}
+
+export function messagesPageBody(meta: ThreadMeta, page: StoredMessage[]): MessagesPage {
+  const first = page[0];
+  return {
+    ok: true,
+    threadId: meta.threadId,
+    messages: page.map(({ position, createdAt, runId: _runId, ...message }) => ({ ...message, position, createdAt: iso(createdAt) })),
+    nextBefore: first && first.position > 1 ? first.position : null,
+  };
+}
+
+/** Sent instead of events that retention removed: the thread as of `seq`. */
+export function snapshotEvent(meta: ThreadMeta, runs: RunStore, seq: number): ThreadEvent {
+  return {
+    type: "snapshot",
+    reason: "compacted",
+    seq,
+    at: new Date().toISOString(),
+    messageCount: meta.messageCount,
+    activeRun: activeRunView(runs),
+  };
+}
