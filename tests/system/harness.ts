@@ -255,17 +255,23 @@ export function sseData(text: string): string[] {
     .filter((data) => data !== "" && data !== "[DONE]");
 }
 
+export type FeedOptions = { after?: number; until?: (events: ThreadEventRecord[]) => boolean; timeoutMs?: number; quietMs?: number };
+
 /**
  * Reads `GET /internal/thread/:id/events` (replay, then live) until `until` holds for the events
  * read so far, or until the feed has been quiet for `quietMs` when no `until` is given.
  */
-export async function readThreadEvents(
-  runtime: Pick<Runtime, "url" | "key">,
-  userId: string,
-  threadId: string,
-  options: { after?: number; until?: (events: ThreadEventRecord[]) => boolean; timeoutMs?: number; quietMs?: number } = {},
-): Promise<ThreadEventRecord[]> {
-  const response = await client(runtime, userId).get(`/internal/thread/${threadId}/events?after=${options.after ?? 0}`);
+export function readThreadEvents(runtime: Pick<Runtime, "url" | "key">, userId: string, threadId: string, options: FeedOptions = {}): Promise<ThreadEventRecord[]> {
+  return readFeed(runtime, userId, `/internal/thread/${threadId}/events`, options);
+}
+
+/** The same for the user's feed, `GET /internal/user/events`. */
+export function readUserEvents(runtime: Pick<Runtime, "url" | "key">, userId: string, options: FeedOptions = {}): Promise<ThreadEventRecord[]> {
+  return readFeed(runtime, userId, "/internal/user/events", options);
+}
+
+async function readFeed(runtime: Pick<Runtime, "url" | "key">, userId: string, path: string, options: FeedOptions): Promise<ThreadEventRecord[]> {
+  const response = await client(runtime, userId).get(`${path}?after=${options.after ?? 0}`);
   if (!response.ok) throw new Error(`events feed answered ${response.status}: ${await response.text()}`);
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();

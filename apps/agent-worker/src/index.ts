@@ -1,4 +1,14 @@
-import { approvalRespondSchema, approvalsQuerySchema, eventCursorSchema, messagesQuerySchema, threadIdSchema } from "@oa/protocol";
+import {
+  approvalRespondSchema,
+  approvalsQuerySchema,
+  createThreadSchema,
+  eventCursorSchema,
+  inboxQuerySchema,
+  messagesQuerySchema,
+  patchThreadSchema,
+  threadIdSchema,
+  threadListQuerySchema,
+} from "@oa/protocol";
 import { z } from "zod";
 import { getAgentByName } from "agents";
 import { generateId } from "ai";
@@ -10,8 +20,10 @@ import { parseChatRequest } from "./http/chat-request.ts";
 import { ApiError, errorResponse, toErrorResponse } from "./http/errors.ts";
 import type { ThreadAgent } from "./thread/thread-agent.ts";
 import { decodeCursor, listThreads } from "./threads-index/thread-index.ts";
+import type { UserAgent } from "./user/user-agent.ts";
 
 export { ThreadAgent } from "./thread/thread-agent.ts";
+export { UserAgent } from "./user/user-agent.ts";
 
 const seedRequestSchema = z.object({ count: z.number().int().min(1).max(20_000) });
 
@@ -32,6 +44,14 @@ function threadParam(c: Context<App>): string {
   const parsed = threadIdSchema.safeParse(c.req.param("threadId"));
   if (!parsed.success) throw new ApiError("invalid_thread_id", "Thread ids are 1–128 characters of A-Z a-z 0-9 _ . : -");
   return parsed.data;
+}
+
+/** Where an event feed resumes: Last-Event-ID (an EventSource reconnecting) wins over `after`. */
+function eventCursor(c: Context<App>): number {
+  const raw = c.req.header("last-event-id") ?? c.req.query("after") ?? "0";
+  const cursor = eventCursorSchema.safeParse(raw.trim() === "" ? "0" : raw);
+  if (!cursor.success) throw new ApiError("invalid_request", "after / Last-Event-ID must be a non-negative integer event seq.");
+  return cursor.data;
 }
 
 async function thread(c: Context<App>, threadId: string): Promise<DurableObjectStub<ThreadAgent>> {
@@ -59,31 +79,17 @@ app.get("/internal/thread/:threadId/approvals", async (c) => {
   return stub.approvals(c.get("principal").userId, query.status);
 });
 
-const threadListQuerySchema = z.object({
-  cursor: z.string().max(512).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(30),
-  status: z.enum(["idle", "running", "awaiting_approval", "error"]).optional(),
-  kind: z.enum(["chat", "project", "openclaw"]).optional(),
-  archived: z.enum(["true", "false"]).default("false"),
-  q: z.string().trim().min(1).max(200).optional(),
-});
-
 app.get("/internal/threads", async (c) => {
   const query = parseWith(threadListQuerySchema, c.req.query(), "query");
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   if (query.cursor && !after) throw new ApiError("invalid_request", "cursor is not one this API returned.");
-  const page = await listThreads(c.env.DB, c.get("principal").userId, { ...query, archived: query.archived === "true" }, after);
+  const page = await listThreads(c.env.DB, c.get("principal").userId, {
+    ...query,
+    archived: query.archived === "true",
+    pinned: query.pinned === undefined ? undefined : query.pinned === "true",
+  }, after);
   return c.json({ ok: true, ...page });
 });
-
-const createThreadSchema = z.object({
-  kind: z.enum(["chat", "project", "openclaw"]).default("chat"),
-  title: z.string().trim().min(1).max(200).optional(),
-});
-const patchThreadSchema = z
-  .object({ title: z.string().trim().min(1).max(200).optional(), archived: z.boolean().optional(), pinned: z.boolean().optional() })
-  .strict()
-  .refine((patch) => Object.keys(patch).length > 0, { message: "send at least one of title, archived, pinned" });
 
 app.post("/internal/threads", async (c) => {
   const body = parseWith(createThreadSchema, await readJsonBody(c.req.raw));
@@ -100,6 +106,26 @@ app.patch("/internal/threads/:threadId", async (c) => {
   const patch = parseWith(patchThreadSchema, await readJsonBody(c.req.raw));
   const stub = await thread(c, threadId);
   return stub.patchThread(c.get("principal").userId, patch);
+});
+
+app.delete("/internal/threads/:threadId", async (c) => {
+  const stub = await thread(c, threadParam(c));
+  return stub.deleteThread(c.get("principal").userId);
+});
+
+/** The caller's own UserAgent: the feed and inbox of exactly one user. */
+function userAgent(c: Context<App>): Promise<DurableObjectStub<UserAgent>> {
+  return getAgentByName<AgentWorkerEnv, UserAgent>(c.env.USER_AGENT, c.get("principal").userId);
+}
+
+app.get("/internal/approvals", async (c) => {
+  const query = parseWith(inboxQuerySchema, c.req.query(), "query");
+  return (await userAgent(c)).inbox(query.status, query.limit);
+});
+
+app.get("/internal/user/events", async (c) => {
+  const after = eventCursor(c);
+  return (await userAgent(c)).events(after);
 });
 
 const jobIdSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/);
@@ -157,12 +183,9 @@ app.get("/internal/thread/:threadId/messages", async (c) => {
 
 app.get("/internal/thread/:threadId/events", async (c) => {
   const threadId = threadParam(c);
-  // Last-Event-ID (an EventSource reconnecting) is newer than the URL's `after`.
-  const raw = c.req.header("last-event-id") ?? c.req.query("after") ?? "0";
-  const cursor = eventCursorSchema.safeParse(raw.trim() === "" ? "0" : raw);
-  if (!cursor.success) throw new ApiError("invalid_request", "after / Last-Event-ID must be a non-negative integer event seq.");
+  const after = eventCursor(c);
   const stub = await thread(c, threadId);
-  return stub.events(c.get("principal").userId, cursor.data);
+  return stub.events(c.get("principal").userId, after);
 });
 
 // Benchmarks and tests only: off unless ALLOW_DEV_SEED=true; still authenticated and owner-checked.
@@ -178,6 +201,8 @@ app.post("/internal/thread/:threadId/dev/seed", async (c) => {
 for (const path of [
   "/internal/threads",
   "/internal/threads/:threadId",
+  "/internal/approvals",
+  "/internal/user/events",
   "/internal/chat",
   "/internal/approval/respond",
   "/internal/thread/:threadId/approvals",

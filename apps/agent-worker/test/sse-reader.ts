@@ -28,3 +28,57 @@ export async function readFramesUntil(response: Response, stop: (frame: SseFrame
     await reader.cancel().catch(() => {});
   }
 }
+
+/** A feed read in the background while the test acts; `until` waits for a frame matching. */
+export type LiveFeed<E> = {
+  events: E[];
+  until(match: (event: E) => boolean, timeoutMs?: number): Promise<E>;
+  close(): Promise<void>;
+};
+
+export function liveFeed<E = any>(response: Response): LiveFeed<E> {
+  const events: E[] = [];
+  const waiters = new Set<() => void>();
+  const reader = response.body!.getReader();
+  const reading = (async () => {
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      buffer += decoder.decode(value, { stream: true });
+      let boundary: number;
+      while ((boundary = buffer.indexOf("\n\n")) >= 0) {
+        const data = buffer
+          .slice(0, boundary)
+          .split("\n")
+          .filter((line) => line.startsWith("data: "))
+          .map((line) => line.slice(6))
+          .join("\n");
+        buffer = buffer.slice(boundary + 2);
+        if (data !== "") events.push(JSON.parse(data) as E);
+      }
+      for (const wake of waiters) wake();
+    }
+  })().catch(() => {});
+  return {
+    events,
+    async until(match, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = events.find(match);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no matching event; got ${JSON.stringify(events.map((e: any) => e.type))}`);
+        await new Promise<void>((resolve) => {
+          const wake = () => (waiters.delete(wake), resolve());
+          waiters.add(wake);
+          setTimeout(wake, 50);
+        });
+      }
+    },
+    async close() {
+      await reader.cancel().catch(() => {});
+      await reading;
+    },
+  };
+}

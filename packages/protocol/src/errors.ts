@@ -21,6 +21,7 @@ export const errorCodes = [
   "approval_mismatch",
   "conflict",
   "model_error",
+  "dependency_unavailable",
   "internal_error",
 ] as const;
 

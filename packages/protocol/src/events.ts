@@ -111,6 +111,8 @@ export const threadEventSchema = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("schedule.fired"), scheduleId: z.string(), runId: z.string(), nextRunAt: z.string().nullable() }),
   z.object({ ...base, type: z.literal("schedule.cancelled"), scheduleId: z.string() }),
   z.object({ ...base, type: z.literal("thread.titled"), title: z.string() }),
+  /** The person archived, unarchived, pinned or unpinned the thread. */
+  z.object({ ...base, type: z.literal("thread.flagged"), archived: z.boolean(), pinned: z.boolean() }),
   z.object({
     ...base,
     /**

@@ -7,3 +7,4 @@ export * from "./thread.ts";
 export * from "./events.ts";
 export * from "./approvals.ts";
 export * from "./jobs.ts";
+export * from "./threads.ts";

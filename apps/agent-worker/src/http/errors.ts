@@ -21,6 +21,7 @@ const statusByCode: Record<ErrorCode, number> = {
   approval_mismatch: 409,
   conflict: 409,
   model_error: 502,
+  dependency_unavailable: 503,
   internal_error: 500,
 };
 

@@ -139,6 +139,11 @@ const migrations: ReadonlyArray<string> = [
   `,
   // 7: the kind of thread (chat, project, openclaw), for the index.
   `ALTER TABLE thread_meta ADD COLUMN kind TEXT NOT NULL DEFAULT 'chat';`,
+  // 8: what only the person sets, kept with the thread so the index and the user feed project it.
+  `
+  ALTER TABLE thread_meta ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE thread_meta ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -13,6 +13,8 @@ export type ThreadMeta = {
   createdAt: number;
   updatedAt: number;
   lastMessageAt: number | null;
+  archived: boolean;
+  pinned: boolean;
 };
 
 export type StoredMessage = UIMessage & { position: number; createdAt: number; runId: string | null };
@@ -60,6 +62,8 @@ export class ThreadStore {
         created_at: number;
         updated_at: number;
         last_message_at: number | null;
+        archived: number;
+        pinned: number;
       }>("SELECT * FROM thread_meta WHERE singleton = 1")
       .toArray()[0];
     if (!row) return null;
@@ -74,6 +78,8 @@ export class ThreadStore {
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       lastMessageAt: row.last_message_at,
+      archived: row.archived === 1,
+      pinned: row.pinned === 1,
     };
   }
 
@@ -91,6 +97,10 @@ export class ThreadStore {
 
   setTitle(title: string, now: number): void {
     this.sql.exec("UPDATE thread_meta SET title = ?, updated_at = ? WHERE singleton = 1", title, now);
+  }
+
+  setFlags(flags: { archived: boolean; pinned: boolean }, now: number): void {
+    this.sql.exec("UPDATE thread_meta SET archived = ?, pinned = ?, updated_at = ? WHERE singleton = 1", Number(flags.archived), Number(flags.pinned), now);
   }
 
   setSummary(summary: string, through: number, now: number): void {

@@ -1,5 +1,5 @@
 import type { ApprovalRespond, ApprovalStatus, BusyPolicy } from "@oa/protocol";
-import { Agent } from "agents";
+import { Agent, getAgentByName } from "agents";
 import { generateId, type UIMessage } from "ai";
 import { readConfig, type AgentConfig, type AgentWorkerEnv } from "../config.ts";
 import { failure, failureResponse, type Failure } from "../http/errors.ts";
@@ -9,12 +9,13 @@ import { OpenClawClient } from "../tools/openclaw/client.ts";
 import { toApiJob } from "../jobs/job-store.ts";
 import { toApiSchedule } from "../jobs/schedule-store.ts";
 import { IndexSync } from "../threads-index/index-sync.ts";
-import { patchIndexRow } from "../threads-index/thread-index.ts";
+import { deleteThreadRow } from "../threads-index/thread-index.ts";
+import type { ThreadUpdate, UserAgent } from "../user/user-agent.ts";
 import { Background } from "./background.ts";
 import { buildThreadTools } from "./thread-tools.ts";
 import type { Decision } from "./approval-flow.ts";
 import { ApprovalStore, toApiApproval } from "./approval-store.ts";
-import { eventFeedResponse } from "./event-feed.ts";
+import { eventFeedResponse } from "../http/event-feed.ts";
 import { EventLog } from "./event-log.ts";
 import { RunEngine } from "./run-engine.ts";
 import { RunHub } from "./run-hub.ts";
@@ -23,6 +24,7 @@ import { meteredSql, type WriteMeter } from "./metered-sql.ts";
 import { ReceiptStore, toApiReceipt } from "./receipt-store.ts";
 import { migrateThreadSchema } from "./schema.ts";
 import { ThreadStore, type ThreadKind, type ThreadMeta } from "./store.ts";
+import type { ThreadPatch } from "@oa/protocol";
 import { replayResponse, tailRunResponse } from "./tail-stream.ts";
 import { messagesPageBody, snapshotEvent, summaryBody } from "./views.ts";
 
@@ -57,6 +59,8 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   private engine: RunEngine | null = null;
   private background: Background | null = null;
   private readonly index: IndexSync;
+  /** Set once the thread's storage is wiped, until the runtime discards this instance. */
+  private deleted = false;
   /** This thread's storage, metered (the SDK's own `sql` tag is a different thing). */
   private readonly meteredSql: SqlStorage;
 
@@ -81,10 +85,15 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       model: () => selectModel(this.config),
       waitUntil: (promise) => this.ctx.waitUntil(promise),
       transact: (fn) => this.runs(this.store.meta()!.threadId).transact(fn),
+      publishToUser: async (update) => (await this.userAgent(update.row.userId)).publish(update),
       retryLater: () => {
         this.ctx.waitUntil(this.schedule(30, "syncIndex", {}, { idempotent: true }).then(() => undefined, () => undefined));
       },
     });
+  }
+
+  private userAgent(userId: string): Promise<DurableObjectStub<UserAgent>> {
+    return getAgentByName<AgentWorkerEnv, UserAgent>(this.env.USER_AGENT, userId);
   }
 
   /** Scheduled callback: the thread index write that failed earlier, again. */
@@ -280,12 +289,13 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
 
   /** The thread's meta when `userId` owns it; another user's thread does not exist for them. */
   private ownedMeta(userId: string): ThreadMeta | Failure {
-    const meta = this.store.meta();
+    const meta = this.deleted ? null : this.store.meta();
     if (!meta || meta.ownerId !== userId) return failure("thread_not_found", "No such thread.");
     return meta;
   }
 
   async chat(call: ChatCall): Promise<Response> {
+    if (this.deleted) return failureResponse(failure("thread_not_found", "No such thread."));
     const meta = this.store.meta();
     if (meta && meta.ownerId !== call.userId) return failureResponse(failure("thread_not_found", "No such thread."));
     const outcome = this.runs(call.threadId).submitTurn({
@@ -317,7 +327,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   async events(userId: string, after: number): Promise<Response> {
     return this.whenOwnedBy(userId, async (meta) => {
       return eventFeedResponse({
-        log: this.log,
+        source: this.log,
         after,
         snapshot: (seq) => snapshotEvent(this.store.meta()!, this.runStore, seq),
       });
@@ -329,7 +339,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
    * false when the id is taken (by anyone: another user's thread does not exist for the caller).
    */
   async createThread(userId: string, threadId: string, kind: ThreadKind, title: string | null): Promise<boolean> {
-    if (this.store.meta()) return false;
+    if (this.deleted || this.store.meta()) return false;
     this.runs(threadId).transact(() => {
       const now = Date.now();
       this.store.createMeta(threadId, userId, now, kind, title);
@@ -341,20 +351,63 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   }
 
   /** The person renames, archives or pins the thread; a chosen title replaces the agent's. */
-  async patchThread(userId: string, patch: { title?: string; archived?: boolean; pinned?: boolean }): Promise<Response> {
+  async patchThread(userId: string, patch: ThreadPatch): Promise<Response> {
     return this.whenOwnedBy(userId, async (meta) => {
       const now = Date.now();
-      if (patch.title !== undefined) {
-        const title = patch.title;
-        this.runs(meta.threadId).transact(() => {
-          this.store.setTitle(title, now);
-          this.log.append({ type: "thread.titled", title }, now);
-        });
-      }
+      this.runs(meta.threadId).transact(() => {
+        if (patch.title !== undefined && patch.title !== meta.title) {
+          this.store.setTitle(patch.title, now);
+          this.log.append({ type: "thread.titled", title: patch.title }, now);
+        }
+        const flags = { archived: patch.archived ?? meta.archived, pinned: patch.pinned ?? meta.pinned };
+        if (flags.archived !== meta.archived || flags.pinned !== meta.pinned) {
+          this.store.setFlags(flags, now);
+          this.log.append({ type: "thread.flagged", ...flags }, now);
+        }
+      });
+      // The caller's next list read sees the change (or the write is retried if D1 is down).
       await this.index.flush();
-      await patchIndexRow(this.env.DB, meta.threadId, userId, patch, now);
-      return jsonResponse({ ok: true, threadId: meta.threadId });
+      const after = this.store.meta()!;
+      return jsonResponse({ ok: true, threadId: meta.threadId, title: after.title, archived: after.archived, pinned: after.pinned });
     });
+  }
+
+  /**
+   * Deletes the thread: its index row, its inbox entries and feed (a `thread.deleted` event),
+   * then every byte of its durable state (transcript, log, runs, approvals, receipts, jobs,
+   * schedules, alarms). Runs in flight are stopped first. If D1 or the feed cannot be reached
+   * nothing is destroyed and the caller gets 503, so a retry finishes the job.
+   */
+  async deleteThread(userId: string): Promise<Response> {
+    return this.whenOwnedBy(userId, async (meta) => {
+      await this.stopAllRuns(meta.threadId);
+      try {
+        if (this.env.DB) await deleteThreadRow(this.env.DB, meta.threadId, userId);
+        await (await this.userAgent(userId)).threadDeleted(meta.threadId);
+      } catch (error) {
+        console.warn("thread delete could not reach the index or the feed", error);
+        return failureResponse(failure("dependency_unavailable", "The thread index is unreachable; nothing was deleted. Try again."));
+      }
+      this.index.stop();
+      this.deleted = true;
+      await this.ctx.storage.deleteAlarm();
+      await this.ctx.storage.deleteAll();
+      // The instance's in-memory state describes storage that no longer exists: start afresh.
+      setTimeout(() => this.ctx.abort("thread deleted"), 0);
+      return jsonResponse({ ok: true, threadId: meta.threadId, deleted: true });
+    });
+  }
+
+  /** Cancels queued and running runs and waits (briefly) for the running one to wind down. */
+  private async stopAllRuns(threadId: string): Promise<void> {
+    const engine = this.runs(threadId);
+    for (let i = 0; i < 150; i++) {
+      const active = this.runStore.active();
+      if (active.length === 0) return;
+      // Queued ones first, so none of them starts when the running one ends.
+      for (const run of [...active].reverse()) engine.cancelRun(run.id);
+      await scheduler.wait(20);
+    }
   }
 
   /**
@@ -362,8 +415,8 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
    * messages in one transaction so long-history behaviour can be measured without 5,000 turns.
    */
   async seedHistory(userId: string, threadId: string, count: number): Promise<Response> {
-    const meta = this.store.meta();
-    if (meta && meta.ownerId !== userId) return failureResponse(failure("thread_not_found", "No such thread."));
+    const meta = this.deleted ? null : this.store.meta();
+    if (this.deleted || (meta && meta.ownerId !== userId)) return failureResponse(failure("thread_not_found", "No such thread."));
     const now = Date.now();
     this.ctx.storage.transactionSync(() => {
       if (!meta) this.store.createMeta(threadId, userId, now);

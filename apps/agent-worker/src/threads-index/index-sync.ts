@@ -1,7 +1,7 @@
-import type { ThreadEvent } from "@oa/protocol";
+import type { Approval, ThreadEvent } from "@oa/protocol";
 import type { LanguageModel } from "ai";
 import type { ProviderKind } from "../config.ts";
-import type { ApprovalStore } from "../thread/approval-store.ts";
+import { toApiApproval, type ApprovalStore } from "../thread/approval-store.ts";
 import type { EventLog } from "../thread/event-log.ts";
 import type { RunStore } from "../thread/run-store.ts";
 import type { ThreadStore } from "../thread/store.ts";
@@ -18,7 +18,9 @@ export type IndexSyncDeps = {
   model: () => LanguageModel;
   waitUntil: (promise: Promise<unknown>) => void;
   transact: <T>(fn: () => T) => T;
-  /** D1 failed: try again later (alarm-backed), so the index catches up by itself. */
+  /** The owner's live feed and inbox (the UserAgent): at least once, it drops repeats. */
+  publishToUser: (update: { row: ThreadIndexRow; approvals: Approval[] }) => Promise<unknown>;
+  /** D1 or the feed failed: try again later (alarm-backed), so both catch up by themselves. */
   retryLater: () => void;
 };
 
@@ -33,13 +35,17 @@ function textOf(message: { parts: Array<{ type: string; text?: unknown }> }): st
 }
 
 /**
- * Keeps the thread's D1 index row current, as a projection of the event log: after any run,
- * message or approval change the row is rewritten (one small, idempotent, versioned upsert).
- * It never blocks or fails a chat turn; when D1 is down it retries later.
+ * Keeps the thread's projections current: its D1 index row and its owner's live feed. After
+ * any run, message, approval or thread change the row is rewritten (one small, idempotent,
+ * versioned upsert) and pushed to the owner's UserAgent with the approvals that changed.
+ * It never blocks or fails a chat turn; when D1 or the feed is down it retries later.
  */
 export class IndexSync {
   private scheduled = false;
   private titling = false;
+  /** Approvals the feed has not heard about yet; null = all of them (a fresh instance). */
+  private unsentApprovals: Set<string> | null = null;
+  private stopped = false;
 
   constructor(private readonly deps: IndexSyncDeps) {
     deps.log.subscribe((event) => this.onEvent(event));
@@ -47,13 +53,22 @@ export class IndexSync {
 
   private onEvent(event: ThreadEvent): void {
     if (!RELEVANT.test(event.type)) return;
-    if (event.type === "run.finished") this.deps.waitUntil(this.ensureTitle());
+    if (event.type === "approval.requested" || event.type === "approval.resolved") this.unsentApprovals?.add(event.approvalId);
+    // The first exchange is over when the answer ends or stops to ask for an approval.
+    if (event.type === "run.finished" || (event.type === "run.status" && event.status === "awaiting_approval")) {
+      this.deps.waitUntil(this.ensureTitle());
+    }
     this.request();
+  }
+
+  /** The thread is being deleted: nothing may write its row again. */
+  stop(): void {
+    this.stopped = true;
   }
 
   /** Coalesces the events of one transaction into one write. */
   request(): void {
-    if (this.scheduled || !this.deps.db) return;
+    if (this.scheduled || this.stopped) return;
     this.scheduled = true;
     queueMicrotask(() => {
       this.scheduled = false;
@@ -62,14 +77,37 @@ export class IndexSync {
   }
 
   async flush(): Promise<boolean> {
-    const row = this.row();
-    if (!row || !this.deps.db) return true;
+    const row = this.stopped ? null : this.row();
+    if (!row) return true;
+    const [indexed, published] = await Promise.all([this.writeIndex(row), this.publish(row)]);
+    if (indexed && published) return true;
+    this.deps.retryLater();
+    return false;
+  }
+
+  private async writeIndex(row: ThreadIndexRow): Promise<boolean> {
+    if (!this.deps.db) return true;
     try {
       await upsertThreadRow(this.deps.db, row);
       return true;
     } catch (error) {
       console.warn("thread index write failed; will retry", error);
-      this.deps.retryLater();
+      return false;
+    }
+  }
+
+  private async publish(row: ThreadIndexRow): Promise<boolean> {
+    const ids = this.unsentApprovals;
+    this.unsentApprovals = new Set();
+    const records = ids === null ? this.deps.approvals.list(undefined, 1_000) : [...ids].map((id) => this.deps.approvals.get(id)).filter((record) => record !== null);
+    try {
+      await this.deps.publishToUser({ row, approvals: records.map((record) => toApiApproval(record, row.id)) });
+      return true;
+    } catch (error) {
+      console.warn("user feed push failed; will retry", error);
+      // What was not delivered goes out with the next push.
+      if (ids === null) this.unsentApprovals = null;
+      else for (const id of ids) this.unsentApprovals?.add(id);
       return false;
     }
   }
@@ -99,7 +137,9 @@ export class IndexSync {
       pendingApprovals: approvals.list("pending").length,
       createdAt: meta.createdAt,
       updatedAt: meta.updatedAt,
-      lastEventAt: meta.lastMessageAt ?? meta.updatedAt,
+      lastEventAt: meta.lastMessageAt ?? meta.createdAt,
+      archived: meta.archived,
+      pinned: meta.pinned,
       version: log.lastSeq(),
     };
   }

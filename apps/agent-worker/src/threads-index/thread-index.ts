@@ -1,80 +1,90 @@
-/** One row of the D1 thread index, as the sidebar lists it. */
+import type { ThreadKind, ThreadListItem, ThreadStatus } from "@oa/protocol";
+
+/** One row of the D1 thread index, as the sidebar lists it. The ThreadAgent is its source. */
 export type ThreadIndexRow = {
   id: string;
   userId: string;
-  kind: "chat" | "project" | "openclaw";
+  kind: ThreadKind;
   title: string | null;
-  status: "idle" | "running" | "awaiting_approval" | "error";
+  status: ThreadStatus;
   preview: string | null;
   pendingApprovals: number;
   createdAt: number;
   updatedAt: number;
   lastEventAt: number;
-  /** Monotonic per thread: a late, older write never overwrites a newer one. */
+  archived: boolean;
+  pinned: boolean;
+  /** The thread's log seq when the row was taken: a late, older write never overwrites a newer one. */
   version: number;
 };
 
-/**
- * The ThreadAgent's write to the index: small, idempotent, ordered by version. The agent's
- * title only fills an empty one, so a title the person chose is never replaced.
- */
+export function toListItem(row: ThreadIndexRow): ThreadListItem {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    id: row.id,
+    kind: row.kind,
+    title: row.title,
+    status: row.status,
+    preview: row.preview,
+    pendingApprovals: row.pendingApprovals,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+    lastEventAt: iso(row.lastEventAt),
+    archived: row.archived,
+    pinned: row.pinned,
+  };
+}
+
+/** The ThreadAgent's write to the index: small, idempotent, ordered by version. */
 export async function upsertThreadRow(db: D1Database, row: ThreadIndexRow): Promise<void> {
   await db
     .prepare(
-      `INSERT INTO threads (id, user_id, kind, title, status, preview, pending_approvals, created_at, updated_at, last_event_at, version)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+      `INSERT INTO threads (id, user_id, kind, title, status, preview, pending_approvals, created_at, updated_at, last_event_at, archived, pinned, version)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
        ON CONFLICT (id) DO UPDATE SET
-         title = COALESCE(threads.title, excluded.title),
+         title = excluded.title,
          status = excluded.status,
          preview = excluded.preview,
          pending_approvals = excluded.pending_approvals,
          updated_at = excluded.updated_at,
          last_event_at = excluded.last_event_at,
+         archived = excluded.archived,
+         pinned = excluded.pinned,
          version = excluded.version
        WHERE excluded.version > threads.version AND threads.user_id = excluded.user_id`,
     )
-    .bind(row.id, row.userId, row.kind, row.title, row.status, row.preview, row.pendingApprovals, row.createdAt, row.updatedAt, row.lastEventAt, row.version)
+    .bind(
+      row.id,
+      row.userId,
+      row.kind,
+      row.title,
+      row.status,
+      row.preview,
+      row.pendingApprovals,
+      row.createdAt,
+      row.updatedAt,
+      row.lastEventAt,
+      Number(row.archived),
+      Number(row.pinned),
+      row.version,
+    )
     .run();
 }
 
-/** What only the person sets: a chosen title (replacing the agent's), archived, pinned. */
-export async function patchIndexRow(
-  db: D1Database,
-  id: string,
-  userId: string,
-  patch: { title?: string; archived?: boolean; pinned?: boolean },
-  now: number,
-): Promise<void> {
-  await db
-    .prepare(
-      `UPDATE threads SET title = COALESCE(?1, title), archived = COALESCE(?2, archived), pinned = COALESCE(?3, pinned), updated_at = ?4
-       WHERE id = ?5 AND user_id = ?6`,
-    )
-    .bind(patch.title ?? null, patch.archived === undefined ? null : Number(patch.archived), patch.pinned === undefined ? null : Number(patch.pinned), now, id, userId)
-    .run();
+/** Deleting a thread removes its row (only the owner's row can match). */
+export async function deleteThreadRow(db: D1Database, id: string, userId: string): Promise<void> {
+  await db.prepare("DELETE FROM threads WHERE id = ? AND user_id = ?").bind(id, userId).run();
 }
 
 export type ThreadListQuery = {
   cursor?: string;
   limit: number;
-  status?: ThreadIndexRow["status"];
-  kind?: ThreadIndexRow["kind"];
+  status?: ThreadStatus;
+  kind?: ThreadKind;
   archived: boolean;
+  /** Only pinned (true) or only unpinned (false) threads; absent: both. */
+  pinned?: boolean;
   q?: string;
-};
-
-export type ThreadListItem = {
-  id: string;
-  kind: ThreadIndexRow["kind"];
-  title: string | null;
-  status: ThreadIndexRow["status"];
-  preview: string | null;
-  pendingApprovals: number;
-  createdAt: string;
-  updatedAt: string;
-  lastEventAt: string;
-  archived: boolean;
-  pinned: boolean;
 };
 
 type ListRow = {
@@ -112,6 +122,7 @@ export async function listThreads(db: D1Database, userId: string, query: ThreadL
   const bindings: unknown[] = [userId, query.archived ? 1 : 0];
   if (query.status) (where.push("status = ?"), bindings.push(query.status));
   if (query.kind) (where.push("kind = ?"), bindings.push(query.kind));
+  if (query.pinned !== undefined) (where.push("pinned = ?"), bindings.push(query.pinned ? 1 : 0));
   if (query.q) {
     where.push("title LIKE ? ESCAPE '\\'");
     bindings.push(`%${query.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`);
@@ -123,21 +134,22 @@ export async function listThreads(db: D1Database, userId: string, query: ThreadL
     .all<ListRow>();
   const page = results.slice(0, query.limit);
   const last = page[page.length - 1];
-  const iso = (ms: number) => new Date(ms).toISOString();
   return {
-    threads: page.map(
-      (row): ThreadListItem => ({
+    threads: page.map((row) =>
+      toListItem({
         id: row.id,
-        kind: row.kind as ThreadListItem["kind"],
+        userId,
+        kind: row.kind as ThreadKind,
         title: row.title,
-        status: row.status as ThreadListItem["status"],
+        status: row.status as ThreadStatus,
         preview: row.preview,
         pendingApprovals: row.pending_approvals,
-        createdAt: iso(row.created_at),
-        updatedAt: iso(row.updated_at),
-        lastEventAt: iso(row.last_event_at),
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+        lastEventAt: row.last_event_at,
         archived: row.archived === 1,
         pinned: row.pinned === 1,
+        version: 0,
       }),
     ),
     nextCursor: results.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,

@@ -1,15 +1,23 @@
-import type { ThreadEvent } from "@oa/protocol";
-import { sseComment, sseFrame } from "../http/sse.ts";
-import type { EventLog } from "./event-log.ts";
+import { sseComment, sseFrame } from "./sse.ts";
 
 export const HEARTBEAT_MS = 15_000;
 const REPLAY_PAGE = 500;
 
-export type EventFeedOptions = {
-  log: EventLog;
+/** An append-only log with integer seqs that a feed can replay and then follow. */
+export type FeedSource<E extends { seq: number }> = {
+  after(seq: number, limit: number): E[];
+  lastSeq(): number;
+  /** The highest seq retention removed; a reader positioned before it may have missed events. */
+  compactedThrough(): number;
+  /** Listeners hear events only once their transaction committed. Returns the unsubscribe. */
+  subscribe(listener: (event: E) => void): () => void;
+};
+
+export type EventFeedOptions<E extends { seq: number }> = {
+  source: FeedSource<E>;
   after: number;
-  /** The thread's state, sent when the reader's position was compacted away. */
-  snapshot: (seq: number) => ThreadEvent;
+  /** Sent instead of events that retention compacted away, stating where the reader now is. */
+  snapshot: (seq: number) => E;
   heartbeatMs?: number;
 };
 
@@ -17,27 +25,27 @@ export type EventFeedOptions = {
  * SSE replay of every event after `after`, then the live tail. Replay and subscription happen
  * in one synchronous turn of the Durable Object, so no event can slip between them.
  */
-export function eventFeedResponse({ log, after, snapshot, heartbeatMs = HEARTBEAT_MS }: EventFeedOptions): Response {
+export function eventFeedResponse<E extends { seq: number }>({ source, after, snapshot, heartbeatMs = HEARTBEAT_MS }: EventFeedOptions<E>): Response {
   let cleanup = () => {};
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       let closed = false;
-      const send = (event: ThreadEvent) => {
+      const send = (event: E) => {
         if (!closed) controller.enqueue(sseFrame(JSON.stringify(event), event.seq));
       };
       let cursor = after;
-      if (after < log.compactedThrough()) {
-        const last = log.lastSeq();
+      if (after < source.compactedThrough()) {
+        const last = source.lastSeq();
         send(snapshot(last));
         cursor = last;
       }
       for (;;) {
-        const page = log.after(cursor, REPLAY_PAGE);
+        const page = source.after(cursor, REPLAY_PAGE);
         for (const event of page) send(event);
         if (page.length < REPLAY_PAGE) break;
         cursor = page[page.length - 1]!.seq;
       }
-      const unsubscribe = log.subscribe(send);
+      const unsubscribe = source.subscribe(send);
       const heartbeat = setInterval(() => {
         if (!closed) controller.enqueue(sseComment("heartbeat"));
       }, heartbeatMs);

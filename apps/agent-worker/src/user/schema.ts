@@ -1,0 +1,50 @@
+/**
+ * Numbered schema migrations for a UserAgent's SQLite storage (same rules as the thread's:
+ * never edit a shipped entry, add one).
+ */
+const migrations: ReadonlyArray<string> = [
+  // 1: the user's feed, the last known state of each of their threads, the approval inbox.
+  `
+  CREATE TABLE feed (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    type TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE feed_meta (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    compacted_through INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT INTO feed_meta (singleton) VALUES (1);
+  CREATE TABLE threads (
+    id TEXT PRIMARY KEY,
+    row TEXT,
+    version INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    deleted_at INTEGER
+  );
+  CREATE TABLE inbox (
+    id TEXT PRIMARY KEY,
+    thread_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX inbox_by_status ON inbox (status, created_at);
+  CREATE INDEX inbox_by_thread ON inbox (thread_id);
+  `,
+];
+
+export function migrateUserSchema(storage: DurableObjectStorage): void {
+  const sql = storage.sql;
+  storage.transactionSync(() => {
+    sql.exec("CREATE TABLE IF NOT EXISTS user_schema (version INTEGER NOT NULL)");
+    const row = sql.exec<{ version: number }>("SELECT version FROM user_schema").toArray()[0];
+    if (!row) sql.exec("INSERT INTO user_schema (version) VALUES (0)");
+    const from = row?.version ?? 0;
+    if (from >= migrations.length) return;
+    for (const step of migrations.slice(from)) sql.exec(step);
+    sql.exec("UPDATE user_schema SET version = ?", migrations.length);
+  });
+}

@@ -1,0 +1,160 @@
+import type { Approval, ApprovalStatus, InboxItem, NewUserEvent, ThreadListItem, UserEvent } from "@oa/protocol";
+import { Agent } from "agents";
+import type { AgentWorkerEnv } from "../config.ts";
+import { eventFeedResponse } from "../http/event-feed.ts";
+import { jsonResponse } from "../http/json.ts";
+import { toListItem, type ThreadIndexRow } from "../threads-index/thread-index.ts";
+import { FeedLog } from "./feed-log.ts";
+import { migrateUserSchema } from "./schema.ts";
+
+/** What a ThreadAgent tells its owner's UserAgent: the thread's row and the approvals that changed. */
+export type ThreadUpdate = { row: ThreadIndexRow; approvals: Approval[] };
+
+/** Resolved approvals the inbox keeps per user (pending ones are always kept). */
+const RESOLVED_KEEP = 1_000;
+
+const VISIBLE_FIELDS = ["title", "kind", "preview", "pendingApprovals", "archived", "pinned", "lastEventAt"] as const;
+
+type ThreadStateRow = { id: string; row: string | null; version: number; created_at: number; deleted_at: number | null };
+
+/**
+ * One per user: the live fan-out of everything that changes across the user's threads (thread
+ * created, updated, status, deleted; approvals requested and resolved) and the approval inbox.
+ * ThreadAgents push to it, at least once and in any order; it keeps per-thread versions and
+ * per-approval status so repeats and late arrivals change nothing.
+ */
+export class UserAgent extends Agent<AgentWorkerEnv> {
+  private readonly feed: FeedLog;
+
+  constructor(ctx: DurableObjectState, env: AgentWorkerEnv) {
+    super(ctx, env);
+    migrateUserSchema(ctx.storage);
+    this.feed = new FeedLog(ctx.storage.sql);
+  }
+
+  private commit<T>(fn: () => T): T {
+    try {
+      const result = this.ctx.storage.transactionSync(fn);
+      this.feed.publish();
+      return result;
+    } catch (error) {
+      this.feed.discardPending();
+      throw error;
+    }
+  }
+
+  private threadState(threadId: string): ThreadStateRow | null {
+    return this.ctx.storage.sql.exec<ThreadStateRow>("SELECT * FROM threads WHERE id = ?", threadId).toArray()[0] ?? null;
+  }
+
+  private titleOf(threadId: string): string | null {
+    const state = this.threadState(threadId);
+    return state?.row ? (JSON.parse(state.row) as ThreadIndexRow).title : null;
+  }
+
+  /** A ThreadAgent's push. Returns the number of feed events it produced (0 for a repeat). */
+  publish(update: ThreadUpdate): number {
+    const { row } = update;
+    const sql = this.ctx.storage.sql;
+    return this.commit(() => {
+      const now = Date.now();
+      const append = (event: NewUserEvent) => this.feed.append(event, now);
+      const state = this.threadState(row.id);
+      // A push from before the thread was deleted arrives late: it is history.
+      if (state?.deleted_at != null && row.createdAt <= state.deleted_at) return 0;
+      const before = this.feed.lastSeq();
+      const item = toListItem(row);
+      if (!state || state.deleted_at != null || state.row === null) {
+        sql.exec(
+          "INSERT OR REPLACE INTO threads (id, row, version, created_at, deleted_at) VALUES (?, ?, ?, ?, NULL)",
+          row.id,
+          JSON.stringify(row),
+          row.version,
+          row.createdAt,
+        );
+        append({ type: "thread.created", threadId: row.id, thread: item });
+      } else if (row.version > state.version) {
+        const previous = JSON.parse(state.row) as ThreadIndexRow;
+        sql.exec("UPDATE threads SET row = ?, version = ? WHERE id = ?", JSON.stringify(row), row.version, row.id);
+        if (previous.status !== row.status) {
+          append({ type: "thread.status", threadId: row.id, status: row.status, previous: previous.status, thread: item });
+        }
+        const changed = VISIBLE_FIELDS.filter((field) => previous[field] !== row[field]);
+        if (changed.length > 0) append({ type: "thread.updated", threadId: row.id, thread: item, changed: [...changed] });
+      }
+      for (const approval of update.approvals) this.applyApproval(approval, row.title, append);
+      return this.feed.lastSeq() - before;
+    });
+  }
+
+  private applyApproval(approval: Approval, threadTitle: string | null, append: (event: NewUserEvent) => void): void {
+    const sql = this.ctx.storage.sql;
+    const known = sql.exec<{ status: string }>("SELECT status FROM inbox WHERE id = ?", approval.id).toArray()[0];
+    // Status only moves forward (pending, then one final state): anything else is a repeat.
+    if (known && (known.status !== "pending" || approval.status === "pending")) return;
+    const item: InboxItem = { ...approval, threadTitle };
+    sql.exec(
+      "INSERT OR REPLACE INTO inbox (id, thread_id, status, created_at, data) VALUES (?, ?, ?, ?, ?)",
+      approval.id,
+      approval.threadId,
+      approval.status,
+      Date.parse(approval.createdAt),
+      JSON.stringify(approval),
+    );
+    append({ type: approval.status === "pending" ? "approval.requested" : "approval.resolved", threadId: approval.threadId, approval: item });
+    if (approval.status !== "pending") {
+      sql.exec(
+        `DELETE FROM inbox WHERE status != 'pending' AND id NOT IN
+           (SELECT id FROM inbox WHERE status != 'pending' ORDER BY created_at DESC LIMIT ?)`,
+        RESOLVED_KEEP,
+      );
+    }
+  }
+
+  /** The thread is gone: its inbox entries go with it, and every client hears it. */
+  threadDeleted(threadId: string): void {
+    const sql = this.ctx.storage.sql;
+    this.commit(() => {
+      const now = Date.now();
+      const state = this.threadState(threadId);
+      if (state?.deleted_at != null) return;
+      sql.exec(
+        "INSERT OR REPLACE INTO threads (id, row, version, created_at, deleted_at) VALUES (?, NULL, ?, ?, ?)",
+        threadId,
+        Number.MAX_SAFE_INTEGER,
+        state?.created_at ?? 0,
+        now,
+      );
+      sql.exec("DELETE FROM inbox WHERE thread_id = ?", threadId);
+      this.feed.append({ type: "thread.deleted", threadId }, now);
+    });
+  }
+
+  inbox(status: ApprovalStatus, limit: number): Response {
+    const rows = this.ctx.storage.sql
+      .exec<{ data: string; thread_id: string }>("SELECT data, thread_id FROM inbox WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ?", status, limit)
+      .toArray();
+    const titles = new Map<string, string | null>();
+    const approvals = rows.map((row): InboxItem => {
+      if (!titles.has(row.thread_id)) titles.set(row.thread_id, this.titleOf(row.thread_id));
+      return { ...(JSON.parse(row.data) as Approval), threadTitle: titles.get(row.thread_id) ?? null };
+    });
+    return jsonResponse({ ok: true, approvals });
+  }
+
+  events(after: number): Response {
+    return eventFeedResponse<UserEvent>({
+      source: this.feed,
+      after,
+      snapshot: (seq) => ({ type: "snapshot", reason: "compacted", seq, at: new Date().toISOString() }),
+    });
+  }
+
+  /** The threads this user has, as this feed last heard of them (tests and diagnostics). */
+  knownThreads(): ThreadListItem[] {
+    return this.ctx.storage.sql
+      .exec<{ row: string }>("SELECT row FROM threads WHERE deleted_at IS NULL AND row IS NOT NULL")
+      .toArray()
+      .map((state) => toListItem(JSON.parse(state.row) as ThreadIndexRow));
+  }
+}
