@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// Starts the whole product locally: the local OpenClaw API (openclaw-local) and the agent worker,
-// state under .wrangler/state, offline model unless a model key is configured.
+// Starts the whole product locally: the website (apps/web), the agent worker and the local OpenClaw
+// API (openclaw-local), D1 migrations applied, state under .wrangler/state, offline model unless a
+// model key is configured.
 import { join } from "node:path";
 import { passthroughSettings, resolveInternalKey, root, writeEnvFile } from "./lib/dev-key.mjs";
 import { startOpenClawLocal } from "./lib/openclaw-local.mjs";
 import { startWrangler } from "./lib/wrangler.mjs";
 import { applyD1Migrations } from "./lib/d1.mjs";
+import { resolveSessionSecret, startWeb } from "./lib/web.mjs";
 
+const webPort = Number(process.env.PORT ?? 8787);
 const port = Number(process.env.AGENT_PORT ?? 8788);
 const openclawPort = Number(process.env.OPENCLAW_PORT ?? 8789);
 const persistTo = join(root, ".wrangler/state");
@@ -21,17 +24,22 @@ const openclawApiBase = externalOpenClaw || openclaw.apiBase;
 
 const envFile = writeEnvFile("agent-worker", { OA_INTERNAL_KEY: key, ...settings, OPENCLAW_API_BASE: openclawApiBase });
 let agent;
+let web;
 try {
   applyD1Migrations(persistTo);
   agent = await startWrangler({ configs: [join(root, "apps/agent-worker/wrangler.jsonc")], port, persistTo, envFile });
+  web = await startWeb({ port: webPort, persistTo, key, agentUrl: agent.url, sessionSecret: resolveSessionSecret() });
 } catch (error) {
-  await openclaw?.stop();
+  await Promise.all([agent?.stop(), openclaw?.stop()]);
   throw error;
 }
 
 const provider = process.env.MODEL_PROVIDER || (process.env.OPENAI_BASE_URL ? "openai-compatible" : process.env.OPENAI_API_KEY ? "openai" : "offline");
+const auth = process.env.WORKOS_CLIENT_ID && process.env.WORKOS_API_KEY ? "WorkOS AuthKit" : "dev login: any name";
 console.log(`
-  Agent worker:  ${agent.url}   (model: ${provider})
+  Open:          ${web.url}   (${auth})
+
+  Agent worker:  ${agent.url}   (model: ${provider}; server-to-server, X-OA-Internal-Key)
   OpenClaw API:  ${openclawApiBase}/openclaw   (${openclaw ? "openclaw-local" : "from OPENCLAW_API_BASE"})
   Internal key:  ${source}
   State:         .wrangler/state (kept across restarts)
@@ -42,7 +50,7 @@ console.log(`
 `);
 
 const shutdown = async () => {
-  await Promise.all([agent.stop(), openclaw?.stop()]);
+  await Promise.all([web.stop(), agent.stop(), openclaw?.stop()]);
   process.exit(0);
 };
 process.on("SIGINT", shutdown);

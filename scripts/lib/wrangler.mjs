@@ -6,7 +6,7 @@ import { root } from "./dev-key.mjs";
 const wranglerCli = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
 // Wrangler needs Node 22: the `node` devDependency brings it, whatever node runs this script.
 const node22 = join(root, "node_modules", "node", "bin", "node");
-const nodeBin = existsSync(node22) ? node22 : process.execPath;
+export const nodeBin = existsSync(node22) ? node22 : process.execPath;
 
 /**
  * Starts `wrangler dev` in its own process group (it spawns workerd children) and resolves

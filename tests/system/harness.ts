@@ -12,6 +12,8 @@ import { startWrangler } from "../../scripts/lib/wrangler.mjs";
 import { root, writeEnvFile } from "../../scripts/lib/dev-key.mjs";
 // @ts-expect-error -- plain ESM helper shared with the start script
 import { startOpenClawLocal as startOpenClawLocalProcess } from "../../scripts/lib/openclaw-local.mjs";
+// @ts-expect-error -- plain ESM helper shared with the start script
+import { buildWeb, startWeb as startWebProcess } from "../../scripts/lib/web.mjs";
 import type { FaultSpec, Fault } from "../../apps/openclaw-local/src/faults.ts";
 import type { LoggedRequest } from "../../apps/openclaw-local/src/request-log.ts";
 import type { Seed, SeedResult } from "../../apps/openclaw-local/src/seed.ts";
@@ -141,7 +143,33 @@ export type SystemOptions = {
   agentVars?: Record<string, string>;
   /** Extra vars for openclaw-local (on top of FAST_OPENCLAW_TIMING and the control surface). */
   openclawVars?: Record<string, string>;
+  /** Also start the website (apps/web) in front of the agent worker. */
+  web?: { vars?: Record<string, string> };
 };
+
+let webBuilt = false;
+
+/** Starts apps/web under `wrangler dev` (the browser app built once per test process). */
+export async function startWeb(options: { stateDir: string; key: string; agentUrl?: string; vars?: Record<string, string>; port?: number }): Promise<Runtime & { sessionSecret: string }> {
+  if (!webBuilt) {
+    buildWeb({ quiet: true });
+    webBuilt = true;
+  }
+  const port = options.port ?? (await freePort());
+  const sessionSecret = randomBytes(32).toString("base64url");
+  const runtime = await startWebProcess({
+    port,
+    persistTo: options.stateDir,
+    key: options.key,
+    agentUrl: options.agentUrl,
+    sessionSecret,
+    vars: options.vars ?? {},
+    quiet: true,
+    envName: `system-web-${port}`,
+    build: false,
+  });
+  return { ...runtime, key: options.key, sessionSecret };
+}
 
 /**
  * openclaw-local and the agent worker, each under its own `wrangler dev` with its own state
@@ -150,8 +178,10 @@ export type SystemOptions = {
 export type System = {
   key: string;
   openclaw: OpenClawLocal;
-  /** The current agent worker process (replaced by `restartAgent`). */
+  /** The current agent worker process (replaced by `restartAgent`, on the same port). */
   agent: Runtime;
+  /** The website, when asked for: forwards to the agent worker. */
+  web?: Runtime;
   agentVars: Record<string, string>;
   /** SIGKILLs the agent worker's whole process group (wrangler and workerd), as a crash would. */
   killAgent(): Promise<void>;
@@ -165,29 +195,38 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   const key = randomBytes(16).toString("hex");
   const openclawState = tempState();
   const agentState = tempState();
+  const webState = tempState();
   const envFiles = new Set<string>();
   let openclaw: OpenClawLocal | undefined;
   let agent: Runtime | undefined;
+  let web: Runtime | undefined;
   const stop = async () => {
-    await Promise.all([agent?.stop("SIGKILL"), openclaw?.stop("SIGKILL")]);
+    await Promise.all([web?.stop("SIGKILL"), agent?.stop("SIGKILL"), openclaw?.stop("SIGKILL")]);
     for (const file of envFiles) rmSync(file, { force: true });
     openclawState.cleanup();
     agentState.cleanup();
+    webState.cleanup();
   };
   try {
     openclaw = await startOpenClawLocal({ stateDir: openclawState.dir, key, ...(options.openclawVars ? { vars: options.openclawVars } : {}) });
     envFiles.add(openclaw.envFile!);
     const agentVars = { ...options.agentVars, OPENCLAW_API_BASE: openclaw.apiBase };
+    const agentPort = await freePort();
     const startAgent = async () => {
-      const started = await startAgentWorker({ stateDir: agentState.dir, key, vars: agentVars });
+      const started = await startAgentWorker({ stateDir: agentState.dir, key, vars: agentVars, port: agentPort });
       if (started.envFile) envFiles.add(started.envFile);
       return started;
     };
     agent = await startAgent();
+    if (options.web) {
+      web = await startWeb({ stateDir: webState.dir, key, agentUrl: agent.url, ...(options.web.vars ? { vars: options.web.vars } : {}) });
+      if (web.envFile) envFiles.add(web.envFile);
+    }
     const system: System = {
       key,
       openclaw,
       agent,
+      ...(web ? { web } : {}),
       agentVars,
       async killAgent() {
         await system.agent.stop("SIGKILL");

@@ -21,6 +21,9 @@ import { ApiError, errorResponse, toErrorResponse } from "./http/errors.ts";
 import type { ThreadAgent } from "./thread/thread-agent.ts";
 import { decodeCursor, listThreads } from "./threads-index/thread-index.ts";
 import type { UserAgent } from "./user/user-agent.ts";
+import { readConfig } from "./config.ts";
+import { OpenClawClient } from "./tools/openclaw/client.ts";
+import { readOverview } from "./tools/openclaw/overview.ts";
 
 export { ThreadAgent } from "./thread/thread-agent.ts";
 export { UserAgent } from "./user/user-agent.ts";
@@ -123,6 +126,16 @@ app.get("/internal/approvals", async (c) => {
   return (await userAgent(c)).inbox(query.status, query.limit);
 });
 
+/** The OpenClaw panel's read of the caller's runtime (reads only; actions go through a thread). */
+app.get("/internal/openclaw/overview", async (c) => {
+  const config = readConfig(c.env);
+  const client =
+    config.openclawApiBase && c.env.OA_INTERNAL_KEY
+      ? new OpenClawClient({ baseUrl: config.openclawApiBase, internalKey: c.env.OA_INTERNAL_KEY, userId: c.get("principal").userId, timeoutMs: config.openclawTimeoutMs })
+      : null;
+  return c.json(await readOverview(client), 200, { "cache-control": "no-store" });
+});
+
 app.get("/internal/user/events", async (c) => {
   const after = eventCursor(c);
   return (await userAgent(c)).events(after);
@@ -203,6 +216,7 @@ for (const path of [
   "/internal/threads/:threadId",
   "/internal/approvals",
   "/internal/user/events",
+  "/internal/openclaw/overview",
   "/internal/chat",
   "/internal/approval/respond",
   "/internal/thread/:threadId/approvals",

@@ -1,5 +1,5 @@
 import { convertToModelMessages, streamText, type UIMessage } from "ai";
-import { createOfflineModel } from "../../../apps/agent-worker/src/model/offline-model.ts";
+import { createOfflineModel } from "@oa/offline-model";
 import { SYSTEM_PROMPT } from "../../../apps/agent-worker/src/thread/context.ts";
 
 type Env = { OFFLINE_MODEL_DELAY_MS?: string };

@@ -34,6 +34,7 @@ export const storedMessageSchema = uiMessageSchema.extend({
   position: z.number().int().positive(),
   createdAt: z.string(),
 });
+export type StoredMessage = z.infer<typeof storedMessageSchema>;
 
 export const messagesPageSchema = z.object({
   ok: z.literal(true),
@@ -41,5 +42,7 @@ export const messagesPageSchema = z.object({
   messages: z.array(storedMessageSchema),
   /** Pass as `before` for the next (older) page; null when this page reaches the start. */
   nextBefore: z.number().int().positive().nullable(),
+  /** The thread's event seq when the page was read: follow `…/events?after=lastSeq` from here. */
+  lastSeq: z.number().int().nonnegative(),
 });
 export type MessagesPage = z.infer<typeof messagesPageSchema>;

@@ -1,8 +1,8 @@
 import type { LanguageModelV4CallOptions, LanguageModelV4FunctionTool, LanguageModelV4Prompt, LanguageModelV4StreamPart } from "@ai-sdk/provider";
 import { isStepCount, jsonSchema, streamText, tool } from "ai";
 import { describe, expect, it } from "vitest";
-import { OFFLINE_NOTICE, offlineIntents, type OfflineIntent } from "./offline-intents.ts";
-import { createOfflineModel } from "./offline-model.ts";
+import { OFFLINE_NOTICE, offlineIntents, type OfflineIntent } from "@oa/offline-model";
+import { createOfflineModel } from "@oa/offline-model";
 
 function ask(text: string): LanguageModelV4Prompt {
   return [{ role: "user", content: [{ type: "text", text }] }];

@@ -2,7 +2,7 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModel } from "ai";
 import type { AgentConfig } from "../config.ts";
-import { createOfflineModel } from "./offline-model.ts";
+import { createOfflineModel } from "@oa/offline-model";
 
 /** The language model for this deployment's configuration. */
 export function selectModel(config: AgentConfig): LanguageModel {

@@ -430,7 +430,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   }
 
   async messages(userId: string, before: number | undefined, limit: number): Promise<Response> {
-    return this.whenOwnedBy(userId, (meta) => jsonResponse(messagesPageBody(meta, this.store.pageMessages(before, limit))));
+    return this.whenOwnedBy(userId, (meta) => jsonResponse(messagesPageBody(meta, this.store.pageMessages(before, limit), this.log.lastSeq())));
   }
 
   async stop(userId: string): Promise<Response> {

@@ -24,13 +24,14 @@ export function summaryBody(meta: ThreadMeta, runs: RunStore): ThreadSummary {
   };
 }
 
-export function messagesPageBody(meta: ThreadMeta, page: StoredMessage[]): MessagesPage {
+export function messagesPageBody(meta: ThreadMeta, page: StoredMessage[], lastSeq: number): MessagesPage {
   const first = page[0];
   return {
     ok: true,
     threadId: meta.threadId,
     messages: page.map(({ position, createdAt, runId: _runId, ...message }) => ({ ...message, position, createdAt: iso(createdAt) })),
     nextBefore: first && first.position > 1 ? first.position : null,
+    lastSeq,
   };
 }
 

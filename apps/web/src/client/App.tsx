@@ -1,0 +1,82 @@
+import { useEffect, useState } from "react";
+import { api, type Me } from "./api.ts";
+import { userFeed } from "./feed.ts";
+import { Inbox } from "./Inbox.tsx";
+import { Login } from "./Login.tsx";
+import { OpenClawPanel } from "./OpenClawPanel.tsx";
+import { navigate, parseRoute, useLocation } from "./router.ts";
+import { Sidebar } from "./Sidebar.tsx";
+import { ThreadView } from "./ThreadView.tsx";
+
+export function App() {
+  const [session, setSession] = useState<{ mode: "dev" | "workos"; user: Me | null } | null>(null);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const route = parseRoute(useLocation());
+
+  useEffect(() => {
+    api.me().then(setSession, () => setSession({ mode: "dev", user: null }));
+  }, []);
+
+  useEffect(() => {
+    if (!session?.user) return;
+    userFeed.start();
+    return () => userFeed.stop();
+  }, [session?.user?.id]);
+
+  useEffect(() => setMenuOpen(false), [route.name, route.name === "thread" ? route.threadId : ""]);
+
+  if (!session) return <div className="splash">Loading…</div>;
+  if (!session.user) return <Login mode={session.mode} onSignedIn={(user) => setSession({ ...session, user })} />;
+
+  const signOut = async () => {
+    await api.logout();
+    userFeed.stop();
+    setSession({ ...session, user: null });
+    navigate("/");
+  };
+
+  return (
+    <div className={`shell ${menuOpen ? "menu-open" : ""}`}>
+      <Sidebar user={session.user} route={route} onSignOut={signOut} />
+      <main className="main">
+        <header className="topbar">
+          <button className="icon-button menu-toggle" aria-label="Open the thread list" onClick={() => setMenuOpen(!menuOpen)}>
+            ☰
+          </button>
+          <span className="topbar-title">OpenAgents</span>
+        </header>
+        {route.name === "thread" ? (
+          <ThreadView key={route.threadId} threadId={route.threadId} />
+        ) : route.name === "inbox" ? (
+          <Inbox />
+        ) : route.name === "openclaw" ? (
+          <OpenClawPanel />
+        ) : (
+          <Home />
+        )}
+      </main>
+    </div>
+  );
+}
+
+function Home() {
+  const [busy, setBusy] = useState(false);
+  const start = async () => {
+    setBusy(true);
+    try {
+      const { threadId } = await api.createThread("chat");
+      navigate(`/t/${threadId}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="home">
+      <h1>Your agent keeps working when you leave.</h1>
+      <p>Start a chat, ask it to look after your OpenClaw runtime, close the tab — everything is here when you come back, on any device.</p>
+      <button className="primary" onClick={start} disabled={busy}>
+        New chat
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,131 @@
+import { useEffect, useState } from "react";
+import { api, type OpenClawOverview } from "./api.ts";
+import { navigate } from "./router.ts";
+
+/** The OpenClaw thread: the one thread of kind `openclaw`, created on first use. */
+async function openclawThread(): Promise<string> {
+  const page = await api.threads({ kind: "openclaw", limit: "1" });
+  if (page.threads[0]) return page.threads[0].id;
+  return (await api.createThread("openclaw", "OpenClaw")).threadId;
+}
+
+/** Actions are requests to the agent, in the OpenClaw thread, so they pass its approvals. */
+async function ask(text: string): Promise<void> {
+  const threadId = await openclawThread();
+  navigate(`/t/${threadId}`, { send: text });
+}
+
+export function OpenClawPanel() {
+  const [overview, setOverview] = useState<OpenClawOverview | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = () => {
+    setError(null);
+    api.openclaw().then(setOverview, (failure: Error) => setError(failure.message));
+  };
+  useEffect(load, []);
+
+  if (error) {
+    return (
+      <section className="page">
+        <h2>OpenClaw</h2>
+        <p role="alert" className="error">
+          {error}
+        </p>
+        <button onClick={load}>Try again</button>
+      </section>
+    );
+  }
+  if (!overview) return <div className="splash">Reading your OpenClaw runtime…</div>;
+  if (!overview.configured) {
+    return (
+      <section className="page">
+        <h2>OpenClaw</h2>
+        <p className="muted">This deployment has no OpenClaw API configured.</p>
+      </section>
+    );
+  }
+  const instance = overview.instance?.ok ? overview.instance.data : null;
+  const status = overview.status?.ok ? overview.status.data : null;
+  const devices = overview.devices?.ok ? overview.devices.data : null;
+  const pairing = overview.pairing.flatMap((entry) => (entry.result?.ok ? entry.result.data.requests.map((request) => ({ ...request, channel: entry.channel })) : []));
+
+  return (
+    <section className="page openclaw" aria-label="OpenClaw">
+      <header className="page-head">
+        <h2>OpenClaw</h2>
+        <button onClick={load}>Refresh</button>
+      </header>
+      <div className="cards">
+        <article className="card" aria-label="Instance">
+          <h3>Instance</h3>
+          {instance ? (
+            <>
+              <p>
+                <span className={`badge ${instance.status === "ready" ? "ok" : "warn"}`}>{instance.status}</span> {instance.runtime_name ?? ""}
+              </p>
+              {overview.billing?.ok ? <p className="muted">Balance: ${overview.billing.data.balance_usd.toFixed(2)}</p> : null}
+            </>
+          ) : (
+            <>
+              <p className="muted">You have no OpenClaw instance yet.</p>
+              <button className="primary" onClick={() => ask("provision my OpenClaw instance")}>
+                Provision…
+              </button>
+            </>
+          )}
+        </article>
+        {status ? (
+          <article className="card" aria-label="Runtime status">
+            <h3>Runtime</h3>
+            <p>
+              Gateway <span className={`badge ${status.gateway.status === "running" ? "ok" : "warn"}`}>{status.gateway.status}</span>
+            </p>
+            <p className="muted">
+              {status.container.instanceType} · clawdbot {status.version.clawdbot}
+            </p>
+            <p className="muted">Last backup: {status.lastBackup ? new Date(status.lastBackup).toLocaleString() : "never"}</p>
+            <div className="row">
+              <button onClick={() => ask("back up my OpenClaw now")}>Back up</button>
+              <button className="danger" onClick={() => ask("restart my OpenClaw")}>
+                Restart…
+              </button>
+            </div>
+          </article>
+        ) : null}
+        {devices ? (
+          <article className="card" aria-label="Devices">
+            <h3>Devices</h3>
+            {devices.pending.length === 0 && devices.paired.length === 0 ? <p className="muted">No devices.</p> : null}
+            <ul>
+              {devices.pending.map((device) => (
+                <li key={device.requestId}>
+                  {device.client?.platform ?? "device"} <span className="badge warn">pending</span>{" "}
+                  <button onClick={() => ask(`approve device ${device.requestId}`)}>Approve…</button>
+                </li>
+              ))}
+              {devices.paired.map((device) => (
+                <li key={device.deviceId}>
+                  {device.client?.platform ?? "device"} <span className="badge ok">paired</span>
+                </li>
+              ))}
+            </ul>
+          </article>
+        ) : null}
+        {instance?.status === "ready" ? (
+          <article className="card" aria-label="Pairing requests">
+            <h3>Pairing requests</h3>
+            {pairing.length === 0 ? <p className="muted">No pending pairing requests.</p> : null}
+            <ul>
+              {pairing.map((request) => (
+                <li key={`${request.channel}-${request.id}`}>
+                  {request.channel} · <code>{request.code}</code>{" "}
+                  <button onClick={() => ask(`approve pairing code ${request.code} on ${request.channel}`)}>Approve…</button>
+                </li>
+              ))}
+            </ul>
+          </article>
+        ) : null}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+import type { Approval, InboxItem, Job, StoredMessage, ThreadListItem } from "@oa/protocol";
+
+export type Me = { id: string; name: string; email: string | null; via: "dev" | "workos" };
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    credentials: "same-origin",
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const data = (await response.json().catch(() => null)) as { ok?: boolean; error?: { code: string; message: string } } | null;
+  if (!response.ok || !data || data.ok === false) {
+    throw new ApiFailure(response.status, data?.error?.code ?? "http_error", data?.error?.message ?? `The server answered ${response.status}.`);
+  }
+  return data as T;
+}
+
+export type ThreadPage = { threads: ThreadListItem[]; nextCursor: string | null };
+export type OpenClawOverview = {
+  configured: boolean;
+  instance: Part<{ status: string; runtime_name: string | null; created_at: number; last_ready_at: number | null } | null>;
+  status: Part<{ gateway: { status: string }; lastBackup: string | null; container: { instanceType: string }; version: { clawdbot: string } }>;
+  devices: Part<{
+    pending: Array<{ requestId: string; client?: { platform?: string; mode?: string }; requestedAt?: string }>;
+    paired: Array<{ deviceId: string; client?: { platform?: string; mode?: string }; pairedAt?: string }>;
+  }>;
+  pairing: Array<{ channel: string; result: Part<{ channel: string; requests: Array<{ id: string; code: string; createdAt: string }> }> }>;
+  billing: Part<{ balance_usd: number }>;
+};
+type Part<T> = { ok: true; data: T } | { ok: false; error: { message: string } } | null;
+
+export const api = {
+  me: () => request<{ mode: "dev" | "workos"; user: Me | null }>("GET", "/auth/me"),
+  devLogin: (name: string) => request<{ user: Me }>("POST", "/auth/dev-login", { name }),
+  logout: () => request<unknown>("POST", "/auth/logout", {}),
+  threads: (query: Record<string, string | undefined>) => {
+    const params = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => Boolean(entry[1])));
+    return request<ThreadPage>("GET", `/threads?${params}`);
+  },
+  createThread: (kind: ThreadListItem["kind"] = "chat", title?: string) =>
+    request<{ threadId: string }>("POST", "/threads", title ? { kind, title } : { kind }),
+  patchThread: (id: string, patch: { title?: string; archived?: boolean; pinned?: boolean }) => request<unknown>("PATCH", `/threads/${id}`, patch),
+  deleteThread: (id: string) => request<unknown>("DELETE", `/threads/${id}`),
+  messages: (id: string, limit = 100) =>
+    request<{ messages: StoredMessage[]; nextBefore: number | null; lastSeq: number }>("GET", `/threads/${id}/messages?limit=${limit}`),
+  approvals: (id: string) => request<{ approvals: Approval[] }>("GET", `/threads/${id}/approvals`),
+  jobs: (id: string) => request<{ jobs: Job[] }>("GET", `/threads/${id}/jobs`),
+  stop: (id: string) => request<unknown>("POST", `/chat/${id}/stop`, {}),
+  inbox: () => request<{ approvals: InboxItem[] }>("GET", "/approvals?status=pending"),
+  respond: (threadId: string, approvalId: string, decision: "approved" | "rejected", reason?: string) =>
+    request<{ approval: Approval }>("POST", "/approvals/respond", { threadId, approvalId, decision, ...(reason ? { reason } : {}) }),
+  openclaw: () => request<OpenClawOverview>("GET", "/openclaw"),
+};

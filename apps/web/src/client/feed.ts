@@ -1,0 +1,106 @@
+import type { InboxItem, ThreadListItem, UserEvent } from "@oa/protocol";
+import { useSyncExternalStore } from "react";
+import { api } from "./api.ts";
+
+type State = {
+  threads: Map<string, ThreadListItem>;
+  nextCursor: string | null;
+  inbox: InboxItem[];
+  live: boolean;
+  loaded: boolean;
+};
+
+/**
+ * The signed-in user's sidebar and inbox, kept live by the user feed (`GET /events`): one
+ * EventSource per tab, which reconnects by itself and resumes with Last-Event-ID.
+ */
+class UserFeed {
+  private state: State = { threads: new Map(), nextCursor: null, inbox: [], live: false, loaded: false };
+  private readonly listeners = new Set<() => void>();
+  private source: EventSource | null = null;
+
+  subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  snapshot = () => this.state;
+
+  private set(patch: Partial<State>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+
+  start(): void {
+    if (this.source) return;
+    this.source = new EventSource("/events");
+    this.source.onopen = () => this.set({ live: true });
+    this.source.onerror = () => this.set({ live: false });
+    this.source.onmessage = (message) => this.apply(JSON.parse(message.data) as UserEvent);
+    void this.reload();
+  }
+
+  stop(): void {
+    this.source?.close();
+    this.source = null;
+    this.state = { threads: new Map(), nextCursor: null, inbox: [], live: false, loaded: false };
+  }
+
+  async reload(): Promise<void> {
+    const [page, inbox] = await Promise.all([api.threads({ limit: "100" }), api.inbox()]);
+    this.set({ threads: new Map(page.threads.map((thread) => [thread.id, thread])), nextCursor: page.nextCursor, inbox: inbox.approvals, loaded: true });
+  }
+
+  async loadMore(): Promise<void> {
+    if (!this.state.nextCursor) return;
+    const page = await api.threads({ limit: "100", cursor: this.state.nextCursor });
+    const threads = new Map(this.state.threads);
+    for (const thread of page.threads) threads.set(thread.id, thread);
+    this.set({ threads, nextCursor: page.nextCursor });
+  }
+
+  /** An optimistic local change (rename, pin, archive) before the feed confirms it. */
+  patchLocal(id: string, patch: Partial<ThreadListItem>): void {
+    const current = this.state.threads.get(id);
+    if (!current) return;
+    this.set({ threads: new Map(this.state.threads).set(id, { ...current, ...patch }) });
+  }
+
+  private apply(event: UserEvent): void {
+    switch (event.type) {
+      case "thread.created":
+      case "thread.updated":
+      case "thread.status":
+        this.set({ threads: new Map(this.state.threads).set(event.threadId, event.thread) });
+        return;
+      case "thread.deleted": {
+        const threads = new Map(this.state.threads);
+        threads.delete(event.threadId);
+        this.set({ threads, inbox: this.state.inbox.filter((item) => item.threadId !== event.threadId) });
+        return;
+      }
+      case "approval.requested":
+        if (!this.state.inbox.some((item) => item.id === event.approval.id)) this.set({ inbox: [event.approval, ...this.state.inbox] });
+        return;
+      case "approval.resolved":
+        this.set({ inbox: this.state.inbox.filter((item) => item.id !== event.approval.id) });
+        return;
+      case "snapshot":
+        void this.reload();
+        return;
+    }
+  }
+}
+
+export const userFeed = new UserFeed();
+
+export function useUserFeed(): State {
+  return useSyncExternalStore(userFeed.subscribe, userFeed.snapshot);
+}
+
+/** Sidebar order: pinned first, then the most recently active. */
+export function sortedThreads(threads: Map<string, ThreadListItem>, archived: boolean): ThreadListItem[] {
+  return [...threads.values()]
+    .filter((thread) => thread.archived === archived)
+    .sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.lastEventAt.localeCompare(a.lastEventAt) || b.id.localeCompare(a.id));
+}

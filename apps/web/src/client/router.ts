@@ -1,0 +1,41 @@
+import { useSyncExternalStore } from "react";
+
+export type Route =
+  | { name: "home" }
+  | { name: "thread"; threadId: string }
+  | { name: "inbox" }
+  | { name: "openclaw" }
+  | { name: "login" };
+
+export function parseRoute(pathname: string): Route {
+  const thread = /^\/t\/([A-Za-z0-9_.:-]{1,128})\/?$/.exec(pathname);
+  if (thread) return { name: "thread", threadId: thread[1]! };
+  if (pathname === "/inbox") return { name: "inbox" };
+  if (pathname === "/openclaw") return { name: "openclaw" };
+  if (pathname === "/login") return { name: "login" };
+  return { name: "home" };
+}
+
+const listeners = new Set<() => void>();
+window.addEventListener("popstate", () => listeners.forEach((listener) => listener()));
+
+/** Client-side navigation; `state.send` carries a message for the thread view to send. */
+export function navigate(path: string, state: { send?: string } = {}): void {
+  window.history.pushState(state, "", path);
+  listeners.forEach((listener) => listener());
+}
+
+export function useLocation(): string {
+  return useSyncExternalStore(
+    (listener) => (listeners.add(listener), () => listeners.delete(listener)),
+    () => window.location.pathname,
+  );
+}
+
+/** A message waiting to be sent by the next thread view (from the OpenClaw panel), taken once. */
+export function takePendingSend(): string | null {
+  const state = window.history.state as { send?: string } | null;
+  if (!state?.send) return null;
+  window.history.replaceState({}, "", window.location.pathname);
+  return state.send;
+}

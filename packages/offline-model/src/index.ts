@@ -1,0 +1,2 @@
+export * from "./offline-model.ts";
+export * from "./offline-intents.ts";

@@ -1,0 +1,46 @@
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { devDir, root, writeEnvFile } from "./dev-key.mjs";
+import { nodeBin, startWrangler } from "./wrangler.mjs";
+
+const sessionSecretFile = join(devDir, "session-secret");
+
+/** Settings for the web worker passed from the environment when present (WorkOS, stateless model). */
+export const webPassthroughSettings = ["WORKOS_CLIENT_ID", "WORKOS_API_KEY", "WORKOS_API_BASE", "WORKOS_REDIRECT_URI", "OPENAI_API_KEY", "OPENAI_BASE_URL", "MODEL"];
+
+/** SESSION_SECRET from the environment, else one generated once into the git-ignored .dev/. */
+export function resolveSessionSecret() {
+  if (process.env.SESSION_SECRET) return process.env.SESSION_SECRET;
+  if (!existsSync(sessionSecretFile)) {
+    mkdirSync(devDir, { recursive: true });
+    writeFileSync(sessionSecretFile, `${randomBytes(32).toString("base64url")}\n`, { mode: 0o600 });
+  }
+  return readFileSync(sessionSecretFile, "utf8").trim();
+}
+
+/** Builds the browser app into apps/web/dist/client (vite, about a second). */
+export function buildWeb({ quiet = false } = {}) {
+  const vite = join(root, "node_modules", "vite", "bin", "vite.js");
+  const result = spawnSync(nodeBin, [vite, "build", "--logLevel", quiet ? "error" : "warn"], { cwd: join(root, "apps/web"), stdio: quiet ? "pipe" : "inherit" });
+  if (result.status !== 0) throw new Error(`vite build failed:\n${result.stderr ?? ""}`);
+}
+
+/**
+ * Starts apps/web under `wrangler dev`: the React app, the dev login (or WorkOS when configured)
+ * and the browser API, forwarding to the agent worker at `agentUrl` with the internal key.
+ */
+export async function startWeb({ port, persistTo, key, agentUrl, sessionSecret, vars = {}, quiet = false, envName = "web", build = true }) {
+  if (build) buildWeb({ quiet });
+  const fromEnvironment = Object.fromEntries(webPassthroughSettings.map((name) => [name, process.env[name]]));
+  const envFile = writeEnvFile(envName, {
+    ...fromEnvironment,
+    ...vars,
+    OA_INTERNAL_KEY: key,
+    SESSION_SECRET: sessionSecret,
+    ...(agentUrl ? { AGENT_WORKER_URL: agentUrl } : {}),
+  });
+  const runtime = await startWrangler({ configs: [join(root, "apps/web/wrangler.jsonc")], port, persistTo, envFile, quiet });
+  return { ...runtime, envFile };
+}
