@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs every test suite: typecheck, the agent worker and openclaw-local inside workerd,
-// whole-system tests against `wrangler dev`. Ends with one plain line `N passed, N failed`.
+// whole-system tests against `wrangler dev`, browser tests in Chromium. Ends with one plain line `N passed, N failed`.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -16,6 +16,7 @@ const suites = [
   { name: "agent worker (workerd)", cwd: join(root, "apps/agent-worker"), args: ["run"] },
   { name: "openclaw-local (workerd)", cwd: join(root, "apps/openclaw-local"), args: ["run"] },
   { name: "whole system (wrangler dev)", cwd: root, args: ["run", "-c", "vitest.system.config.ts"] },
+  { name: "browser (Chromium)", cwd: root, args: ["run", "-c", "vitest.browser.config.ts"] },
 ];
 
 let passed = 0;

@@ -23,7 +23,12 @@ export function resolveSessionSecret() {
 /** Builds the browser app into apps/web/dist/client (vite, about a second). */
 export function buildWeb({ quiet = false } = {}) {
   const vite = join(root, "node_modules", "vite", "bin", "vite.js");
-  const result = spawnSync(nodeBin, [vite, "build", "--logLevel", quiet ? "error" : "warn"], { cwd: join(root, "apps/web"), stdio: quiet ? "pipe" : "inherit" });
+  // NODE_ENV=production whatever the caller runs under (vitest sets "test"): React's production build.
+  const result = spawnSync(nodeBin, [vite, "build", "--mode", "production", "--logLevel", quiet ? "error" : "warn"], {
+    cwd: join(root, "apps/web"),
+    stdio: quiet ? "pipe" : "inherit",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   if (result.status !== 0) throw new Error(`vite build failed:\n${result.stderr ?? ""}`);
 }
 

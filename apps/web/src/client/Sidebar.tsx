@@ -127,7 +127,7 @@ function ThreadItem({ thread, active }: { thread: ThreadListItem; active: boolea
         <input aria-label="Thread title" value={title} autoFocus onChange={(event) => setTitle(event.target.value)} onKeyDown={onKey} onBlur={save} maxLength={200} />
       ) : (
         <Link to={`/t/${thread.id}`} className="thread-link">
-          {thread.pinned ? <span aria-label="Pinned">📌 </span> : null}
+          {thread.pinned ? <span aria-label="Pinned">★ </span> : null}
           <span className="thread-title">{label}</span>
           {thread.status === "running" ? <span className="badge running">Running…</span> : null}
           {thread.status === "awaiting_approval" ? <span className="badge warn">Needs approval</span> : null}
@@ -135,14 +135,14 @@ function ThreadItem({ thread, active }: { thread: ThreadListItem; active: boolea
         </Link>
       )}
       <div className="thread-actions">
-        <button className="icon-button" aria-label={`Rename ${label}`} onClick={() => (setTitle(thread.title ?? ""), setRenaming(true))}>
+        <button className="icon-button" aria-label={`Rename ${label}`} title="Rename" onClick={() => (setTitle(thread.title ?? ""), setRenaming(true))}>
           ✎
         </button>
-        <button className="icon-button" aria-label={`${thread.pinned ? "Unpin" : "Pin"} ${label}`} onClick={() => toggle("pinned")}>
-          {thread.pinned ? "⊖" : "⊕"}
+        <button className="icon-button" aria-label={`${thread.pinned ? "Unpin" : "Pin"} ${label}`} title={thread.pinned ? "Unpin" : "Pin"} onClick={() => toggle("pinned")}>
+          {thread.pinned ? "☆" : "★"}
         </button>
-        <button className="icon-button" aria-label={`${thread.archived ? "Unarchive" : "Archive"} ${label}`} onClick={() => toggle("archived")}>
-          🗄
+        <button className="icon-button" aria-label={`${thread.archived ? "Unarchive" : "Archive"} ${label}`} title={thread.archived ? "Unarchive" : "Archive"} onClick={() => toggle("archived")}>
+          {thread.archived ? "↺" : "⤓"}
         </button>
       </div>
     </li>

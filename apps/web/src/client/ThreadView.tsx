@@ -52,6 +52,9 @@ export function ThreadView({ threadId }: { threadId: string }) {
 
 function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
   const flight = inFlight(initial.messages);
+  // A message handed over by the OpenClaw panel, sent once this view is up (instead of resuming).
+  const pendingSend = useRef<string | null | undefined>(undefined);
+  if (pendingSend.current === undefined) pendingSend.current = takePendingSend();
   const transport = useMemo(
     () =>
       new DefaultChatTransport({
@@ -67,7 +70,7 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
     messages: flight ? initial.messages.slice(0, -1) : initial.messages,
     transport,
     // An answer still being written (another tab, before a refresh) continues here.
-    resume: true,
+    resume: pendingSend.current === null,
   });
   const [extras, setExtras] = useState<ThreadExtras>({ approvals: new Map(), jobs: new Map() });
   const chatRef = useRef(chat);
@@ -136,9 +139,9 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
     return () => source.close();
   }, [threadId, initial.lastSeq, refreshExtras, sync]);
 
-  // A message handed over by the OpenClaw panel.
   useEffect(() => {
-    const text = takePendingSend();
+    const text = pendingSend.current;
+    pendingSend.current = null;
     if (text) void chat.sendMessage({ text });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);

@@ -1,0 +1,148 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openclawControl, startSystem, type System } from "../system/harness.ts";
+import { launchChromium, screenshot, signedIn } from "./browser.ts";
+
+let system: System;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  [system, browser] = await Promise.all([
+    startSystem({
+      web: {},
+      agentVars: { OFFLINE_MODEL_DELAY_MS: "12", JOB_POLL_MS: "300" },
+      openclawVars: { RESTART_DELAY_MS: "3000" },
+    }),
+    launchChromium(),
+  ]);
+  base = system.web!.url;
+  await openclawControl(system.openclaw, "dev:ada").seed({ instance: { status: "ready" }, devices: { pending: [{ requestId: "req-phone" }] } });
+});
+afterAll(async () => {
+  await browser?.close();
+  await system?.stop();
+});
+
+const PROMPT = "Give me a long answer please";
+const LAST_SENTENCE = "Sentence 40 of a deliberately long answer that streams word by word.";
+const messages = (page: Page) => page.getByTestId("messages");
+const sidebar = (page: Page) => page.getByTestId("thread-list");
+
+describe("the chat app in Chromium", () => {
+  let threadId = "";
+  let ada: Page;
+
+  it("signs in, starts a thread, streams an answer and resumes it after a refresh mid-answer", async () => {
+    const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 } });
+    ada = await context.newPage();
+    await ada.goto("/");
+    await screenshot(ada, "01-login");
+    ({ page: ada } = await signedIn(browser, base, "Ada"));
+    await context.close();
+
+    await ada.getByRole("button", { name: "+ New chat" }).click();
+    await ada.waitForURL(/\/t\/t_/);
+    threadId = new URL(ada.url()).pathname.split("/")[2]!;
+
+    await ada.getByLabel("Message").fill(PROMPT);
+    await ada.keyboard.press("Enter");
+    await expect.poll(() => messages(ada).innerText(), { timeout: 10_000 }).toContain("Sentence 3 of");
+    await screenshot(ada, "02-streaming");
+    expect(await messages(ada).innerText()).not.toContain("Sentence 40 of");
+
+    // A refresh mid-answer: history loads, and the same answer carries on live.
+    await ada.reload();
+    await expect.poll(() => messages(ada).innerText(), { timeout: 30_000 }).toContain(LAST_SENTENCE);
+    const text = await messages(ada).innerText();
+    expect(text.match(/Sentence 1 of/g)).toHaveLength(1);
+    expect(text.match(/Sentence 40 of/g)).toHaveLength(1);
+    expect(text.match(new RegExp(PROMPT, "g"))).toHaveLength(1);
+    await expect.poll(() => sidebar(ada).innerText()).toContain(PROMPT);
+  });
+
+  it("restart my OpenClaw: approval card, approve, job progress, result — live in a second tab of the same user", async () => {
+    const { page: second } = await signedIn(browser, base, "Ada");
+    await expect.poll(() => sidebar(second).innerText()).toContain(PROMPT);
+    await second.getByRole("link", { name: new RegExp(PROMPT) }).click();
+    await expect.poll(() => messages(second).innerText()).toContain(LAST_SENTENCE);
+
+    await ada.getByLabel("Message").fill("restart my OpenClaw");
+    await ada.keyboard.press("Enter");
+    const card = ada.getByTestId("approval-card");
+    await card.waitFor({ timeout: 15_000 });
+    await expect.poll(() => card.innerText()).toContain("medium risk");
+    expect(await card.innerText()).toMatch(/few seconds of downtime/);
+    await screenshot(ada, "03-approval-card");
+
+    // The other tab sees the request and the badge live, and the inbox lists it.
+    await second.getByTestId("approval-card").waitFor({ timeout: 15_000 });
+    await expect.poll(() => sidebar(second).innerText()).toContain("Needs approval");
+    await second.getByRole("link", { name: /Approvals/ }).click();
+    await second.getByTestId("inbox-item").waitFor();
+    expect(await second.getByTestId("inbox-item").innerText()).toContain(PROMPT);
+    await screenshot(second, "04-inbox");
+
+    await card.getByRole("button", { name: "Approve" }).click();
+    await ada.getByTestId("job-progress").first().waitFor({ timeout: 15_000 });
+    await screenshot(ada, "05-job-progress");
+    await expect.poll(() => messages(ada).innerText(), { timeout: 30_000 }).toMatch(/Background job restart \(job_[A-Za-z0-9_-]+\) finished/);
+    expect(await card.innerText()).toMatch(/Approved/);
+    // The inbox emptied in the other tab, and its thread shows the result too.
+    await expect.poll(() => second.getByTestId("inbox-item").count()).toBe(0);
+    await second.getByRole("link", { name: new RegExp(PROMPT) }).click();
+    await expect.poll(() => messages(second).innerText(), { timeout: 15_000 }).toMatch(/Background job restart .* finished/);
+    // Exactly one restart reached the OpenClaw API.
+    const log = await openclawControl(system.openclaw, "dev:ada").requests();
+    expect(log.filter((request) => request.method === "POST" && request.path.endsWith("/runtime/restart"))).toHaveLength(1);
+    await second.context().close();
+  });
+
+  it("another user sees neither the thread in the UI nor through the browser API", async () => {
+    const { page: bob, context } = await signedIn(browser, base, "Bob");
+    await expect.poll(() => sidebar(bob).innerText()).toContain("No threads yet.");
+    await bob.goto(`/t/${threadId}`);
+    await bob.getByLabel("Message").waitFor();
+    expect(await messages(bob).innerText()).not.toContain(PROMPT);
+    for (const path of [`/threads/${threadId}/messages`, `/threads/${threadId}/approvals`, `/chat/${threadId}/stream`]) {
+      expect((await bob.request.get(path)).status(), path).toBe(404);
+    }
+    expect(await (await bob.request.get("/threads")).json()).toMatchObject({ threads: [] });
+    await context.close();
+  });
+
+  it("the thread list and history survive a runtime restart", async () => {
+    await system.killAgent();
+    await system.restartAgent();
+    await ada.reload();
+    await expect.poll(() => sidebar(ada).innerText(), { timeout: 15_000 }).toContain(PROMPT);
+    await expect.poll(() => messages(ada).innerText(), { timeout: 15_000 }).toContain(LAST_SENTENCE);
+    await screenshot(ada, "06-after-restart");
+  });
+
+  it("the OpenClaw panel shows the runtime and sends actions through the agent", async () => {
+    await ada.getByRole("link", { name: "OpenClaw" }).click();
+    await ada.getByRole("article", { name: "Instance" }).waitFor();
+    expect(await ada.getByRole("article", { name: "Devices" }).innerText()).toContain("pending");
+    await screenshot(ada, "07-openclaw-panel");
+    await ada.getByRole("article", { name: "Devices" }).getByRole("button", { name: "Approve…" }).click();
+    await ada.waitForURL(/\/t\/t_/);
+    await ada.getByTestId("approval-card").last().waitFor({ timeout: 15_000 });
+    expect(await ada.getByTestId("approval-card").last().innerText()).toContain("req-phone");
+  });
+
+  it("works on a phone-sized screen and by keyboard", async () => {
+    const { page: phone, context } = await signedIn(browser, base, "Ada", { width: 390, height: 844 });
+    await phone.getByRole("button", { name: "Open the thread list" }).click();
+    await expect.poll(() => sidebar(phone).innerText()).toContain(PROMPT);
+    await phone.waitForTimeout(300); // the drawer's slide-in
+    await screenshot(phone, "08-phone-menu");
+    await phone.getByRole("link", { name: new RegExp(PROMPT) }).click();
+    await phone.getByLabel("Message").focus();
+    await phone.keyboard.type("hello from my phone");
+    await phone.keyboard.press("Enter");
+    await expect.poll(() => messages(phone).innerText(), { timeout: 15_000 }).toContain("hello from my phone");
+    await screenshot(phone, "09-phone-thread");
+    await context.close();
+  });
+});
