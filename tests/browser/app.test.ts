@@ -131,6 +131,22 @@ describe("the chat app in Chromium", () => {
     expect(await ada.getByTestId("approval-card").last().innerText()).toContain("req-phone");
   });
 
+  it("renders markdown, never the HTML a message carries", async () => {
+    await ada.getByRole("button", { name: "+ New chat" }).click();
+    await ada.waitForURL(/\/t\/t_/);
+    await ada.getByText("Ask anything").waitFor();
+    let alerted = false;
+    ada.on("dialog", async (dialog) => ((alerted = true), await dialog.dismiss()));
+    await ada.getByLabel("Message").fill('Please **bold** this <img src=x onerror="alert(1)"> and <script>alert(2)</script>');
+    await ada.keyboard.press("Enter");
+    await expect.poll(() => messages(ada).innerText(), { timeout: 15_000 }).toContain("You said");
+    expect(await messages(ada).locator("strong", { hasText: "bold" }).count()).toBeGreaterThan(0);
+    expect(await messages(ada).locator("img").count()).toBe(0);
+    expect(await messages(ada).locator("script").count()).toBe(0);
+    expect(await messages(ada).innerText()).toContain('<img src=x onerror="alert(1)">');
+    expect(alerted).toBe(false);
+  });
+
   it("works on a phone-sized screen and by keyboard", async () => {
     const { page: phone, context } = await signedIn(browser, base, "Ada", { width: 390, height: 844 });
     await phone.getByRole("button", { name: "Open the thread list" }).click();
