@@ -1,0 +1,206 @@
+import { getAgentByName } from "agents";
+import { env, runInDurableObject } from "cloudflare:test";
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { AgentWorkerEnv } from "../src/config.ts";
+import type { ThreadAgent } from "../src/thread/thread-agent.ts";
+import type { UserAgent } from "../src/user/user-agent.ts";
+import { call, headers, KEY, postChat, readAnswer } from "./helpers.ts";
+
+// The abuse suite: property-based fuzzing of every internal endpoint (fast-check, 1,000 cases
+// each). Whatever arrives, the answer is never a 5xx, and a 4xx changes nothing anywhere: not
+// the threads' storage, not the D1 index, not the users' feeds and inboxes.
+
+const RUNS = 1000;
+const OWNER = "fuzz-owner";
+const OTHER = "fuzz-other";
+let THREAD = "";
+let OTHER_THREAD = "";
+let APPROVAL = "";
+
+const TABLES = ["thread_meta", "messages", "events", "runs", "approvals", "receipts", "jobs", "schedules"];
+
+async function threadState(threadId: string): Promise<unknown> {
+  const stub = await getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId);
+  return runInDurableObject(stub, async (_agent, state) => {
+    const sql = state.storage.sql;
+    const known = new Set(sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").toArray().map((row) => row.name));
+    const out: Record<string, unknown> = {};
+    for (const table of TABLES) if (known.has(table)) out[table] = sql.exec(`SELECT * FROM ${table} ORDER BY rowid`).toArray();
+    return out;
+  });
+}
+
+async function userState(userId: string): Promise<unknown> {
+  const stub = await getAgentByName<AgentWorkerEnv, UserAgent>(env.USER_AGENT, userId);
+  return runInDurableObject(stub, async (_agent, state) => ({
+    feed: state.storage.sql.exec("SELECT MAX(seq) AS seq, COUNT(*) AS n FROM feed").one(),
+    inbox: state.storage.sql.exec("SELECT id, status FROM inbox ORDER BY id").toArray(),
+  }));
+}
+
+/** Everything a request could have changed. */
+async function snapshot(): Promise<string> {
+  const { results } = await env.DB.prepare("SELECT * FROM threads WHERE user_id IN (?, ?) ORDER BY id").bind(OWNER, OTHER).all();
+  return JSON.stringify({
+    d1: results,
+    threads: [await threadState(THREAD), await threadState(OTHER_THREAD)],
+    users: [await userState(OWNER), await userState(OTHER)],
+  });
+}
+
+async function settle(): Promise<void> {
+  // Index and feed writes run after the response (waitUntil): let them land.
+  let previous = "";
+  for (let i = 0; i < 50; i++) {
+    const current = await snapshot();
+    if (current === previous) return;
+    previous = current;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+// ── arbitraries ─────────────────────────────────────────────────────────────────────────────────
+
+const headerSafe = (s: string) => !/[\r\n\0]/.test(s) && [...s].every((c) => c.charCodeAt(0) < 128);
+const text = fc.string({ maxLength: 40 });
+const asciiText = fc.string({ unit: "grapheme-ascii", maxLength: 300 });
+const weirdIds = fc.constantFrom("", " ", "..", "../x", "%2e%2e", "a/b", "x".repeat(129), "t?x=1", "t#x", "Ω", "t\u0000", "__proto__", "constructor");
+const threadArb = fc.oneof(
+  { weight: 4, arbitrary: fc.constant("THREAD") },
+  { weight: 2, arbitrary: fc.constant("OTHER_THREAD") },
+  { weight: 1, arbitrary: fc.constant("missing-thread") },
+  { weight: 2, arbitrary: asciiText },
+  { weight: 2, arbitrary: weirdIds },
+);
+const userArb = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(OWNER) },
+  { weight: 2, arbitrary: fc.constant(OTHER) },
+  { weight: 1, arbitrary: fc.constant(null) },
+  { weight: 2, arbitrary: asciiText.filter(headerSafe) },
+  { weight: 1, arbitrary: fc.constantFrom("", "   ", "a b", "x".repeat(257), "user\tname", "a/b", "<script>") },
+);
+const keyArb = fc.oneof({ weight: 6, arbitrary: fc.constant(KEY) }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: asciiText.filter(headerSafe) }, { weight: 1, arbitrary: fc.constant(`${KEY} `) });
+const HUGE = JSON.stringify({ threadId: "THREAD", input: "x".repeat(1024 * 1024 + 16) });
+const scalar = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant([]), fc.constant({}));
+/** Bodies that look like real ones with one part wrong, junk JSON, non-JSON, and oversize. */
+const bodyArb = (shapes: Array<Record<string, unknown>>) =>
+  fc.oneof(
+    { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...shapes), fc.constantFrom(...Object.keys(Object.assign({}, ...shapes)), "extra", "__proto__"), scalar).map(([shape, field, value]) => JSON.stringify({ ...shape, [field]: value })) },
+    { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)) },
+    { weight: 1, arbitrary: fc.constantFrom("", "{", "nul", "[1,2", '{"a":}', "\u0000", "{}".repeat(100)) },
+    { weight: 1, arbitrary: text },
+    { weight: 1, arbitrary: fc.constant(HUGE) },
+  );
+const queryArb = fc.dictionary(fc.oneof(fc.constantFrom("limit", "before", "after", "status", "cursor", "q", "kind", "archived", "pinned"), text), fc.oneof(text, fc.integer().map(String), fc.constantFrom("-1", "0", "1e9", "true", "pending", "NaN")), { maxKeys: 4 });
+const lastEventIdArb = fc.option(fc.oneof(fc.nat().map(String), fc.constantFrom("-1", "1.5", "1e3", "99999999999999999999", "abc", " 7"), asciiText.filter(headerSafe)), { nil: undefined });
+
+type Case = { user: string | null; key: string | null; thread: string; body: string; query: Record<string, string>; lastEventId: string | undefined; extra: string };
+
+const caseArb = (shapes: Array<Record<string, unknown>>): fc.Arbitrary<Case> =>
+  fc.record({ user: userArb, key: keyArb, thread: threadArb, body: bodyArb(shapes), query: queryArb, lastEventId: lastEventIdArb, extra: fc.oneof(asciiText, weirdIds, fc.constant("job_1")) });
+
+function resolveThread(thread: string): string {
+  return thread === "THREAD" ? THREAD : thread === "OTHER_THREAD" ? OTHER_THREAD : thread;
+}
+
+type Endpoint = {
+  method: string;
+  path: (c: Case) => string;
+  shapes?: Array<Record<string, unknown>>;
+  body?: boolean;
+  /** Cases left out: the one legitimate request that would destroy the fixture itself. */
+  skip?: (c: Case) => boolean;
+};
+const ownDelete = (c: Case) => c.key === KEY && ((c.user === OWNER && c.thread === "THREAD") || (c.user === OTHER && c.thread === "OTHER_THREAD"));
+const t = (c: Case) => encodeURIComponent(resolveThread(c.thread));
+const ENDPOINTS: Endpoint[] = [
+  { method: "GET", path: (c) => `/internal/threads` },
+  { method: "POST", path: () => "/internal/threads", body: true, shapes: [{ kind: "chat", title: "x" }, { kind: "nope" }] },
+  { method: "PATCH", path: (c) => `/internal/threads/${t(c)}`, body: true, shapes: [{ title: "renamed" }, { archived: "yes" }, { pinned: 1 }] },
+  { method: "DELETE", path: (c) => `/internal/threads/${t(c)}`, skip: ownDelete },
+  { method: "GET", path: () => "/internal/approvals" },
+  { method: "GET", path: () => "/internal/user/events" },
+  { method: "GET", path: () => "/internal/openclaw/overview" },
+  { method: "POST", path: () => "/internal/approval/respond", body: true, shapes: [{ threadId: "THREAD", approvalId: "APPROVAL", decision: "approved" }, { threadId: "OTHER_THREAD", approvalId: "APPROVAL", decision: "rejected", reason: "x" }] },
+  { method: "GET", path: (c) => `/internal/thread/${t(c)}/summary` },
+  { method: "GET", path: (c) => `/internal/thread/${t(c)}/messages` },
+  { method: "GET", path: (c) => `/internal/thread/${t(c)}/events` },
+  { method: "GET", path: (c) => `/internal/thread/${t(c)}/approvals` },
+  { method: "GET", path: (c) => `/internal/thread/${t(c)}/receipts` },
+  { method: "GET", path: (c) => `/internal/thread/${t(c)}/jobs` },
+  { method: "POST", path: (c) => `/internal/thread/${t(c)}/jobs/${encodeURIComponent(c.extra)}/cancel` },
+  { method: "GET", path: (c) => `/internal/thread/${t(c)}/schedules` },
+  { method: "DELETE", path: (c) => `/internal/thread/${t(c)}/schedules/${encodeURIComponent(c.extra)}` },
+  { method: "GET", path: (c) => `/internal/chat/${t(c)}/stream` },
+  { method: "POST", path: (c) => `/internal/chat/${t(c)}/stop` },
+  { method: "POST", path: (c) => `/internal/thread/${t(c)}/dev/seed`, body: true, shapes: [{ count: 10 }] },
+  { method: "POST", path: () => "/internal/chat", body: true, shapes: [{ threadId: "OTHER_THREAD", input: "hi" }, { id: "THREAD", messages: [{ id: "m1", role: "user", parts: [{ type: "text", text: "hi" }] }], trigger: "submit-message" }] },
+];
+
+function requestFor(endpoint: Endpoint, c: Case): { path: string; init: RequestInit } {
+  const h: Record<string, string> = {};
+  if (c.key !== null) h["x-oa-internal-key"] = c.key;
+  if (c.user !== null) h["x-oa-user-id"] = c.user;
+  if (c.lastEventId !== undefined) h["last-event-id"] = c.lastEventId;
+  const query = new URLSearchParams(c.query).toString();
+  const body = endpoint.body ? c.body.replaceAll('"THREAD"', JSON.stringify(THREAD)).replaceAll('"OTHER_THREAD"', JSON.stringify(OTHER_THREAD)).replaceAll('"APPROVAL"', JSON.stringify(APPROVAL)) : undefined;
+  if (body !== undefined) h["content-type"] = "application/json";
+  return { path: `${endpoint.path(c)}${query ? `?${query}` : ""}`, init: { method: endpoint.method, headers: h, ...(body !== undefined ? { body } : {}) } };
+}
+
+describe("abuse suite: fuzzing every internal endpoint", () => {
+  const tally: Array<{ endpoint: string; cases: number; statuses: Record<number, number> }> = [];
+
+  beforeAll(async () => {
+    const created = await call("/internal/threads", { method: "POST", headers: headers(OWNER), body: JSON.stringify({ title: "fuzz target" }) });
+    THREAD = ((await created.json()) as { threadId: string }).threadId;
+    await readAnswer(await postChat(OWNER, { threadId: THREAD, input: "hello" }));
+    await readAnswer(await postChat(OWNER, { threadId: THREAD, input: "check again in 10 minutes" }));
+    await readAnswer(await postChat(OWNER, { threadId: THREAD, input: "restart my OpenClaw" }));
+    const approvals = (await (await call(`/internal/thread/${THREAD}/approvals?status=pending`, { headers: headers(OWNER) })).json()) as { approvals: Array<{ id: string }> };
+    APPROVAL = approvals.approvals[0]!.id;
+    const other = await call("/internal/threads", { method: "POST", headers: headers(OTHER), body: JSON.stringify({ title: "other's thread" }) });
+    OTHER_THREAD = ((await other.json()) as { threadId: string }).threadId;
+    await readAnswer(await postChat(OTHER, { threadId: OTHER_THREAD, input: "hello" }));
+    await settle();
+  }, 120_000);
+
+  for (const endpoint of ENDPOINTS) {
+    const name = `${endpoint.method} ${endpoint.path({ thread: ":threadId", extra: ":id" } as Case).replace(/%3A/g, ":")}`;
+    it(`${name}: never a 5xx; a 4xx changes nothing`, async () => {
+      const statuses: Record<number, number> = {};
+      let before = await snapshot();
+      await fc.assert(
+        fc.asyncProperty(caseArb(endpoint.shapes ?? [{}]), async (c) => {
+          fc.pre(!endpoint.skip?.(c));
+          const { path, init } = requestFor(endpoint, c);
+          const response = await call(path, init);
+          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+          expect(response.status, `${name} ${JSON.stringify(c).slice(0, 400)}`).toBeLessThan(500);
+          if (response.status >= 400) {
+            const body = (await response.json()) as { ok: boolean; error: { code: string } };
+            expect(body.ok).toBe(false);
+            expect(typeof body.error.code).toBe("string");
+            const after = await snapshot();
+            expect(after, `${name}: a ${response.status} changed state`).toBe(before);
+          } else {
+            // A request that was accepted may change state: drain it, let it settle, go on from there.
+            if (response.headers.get("content-type")?.includes("text/event-stream") && endpoint.path(c).includes("/internal/chat")) await response.text();
+            else await response.body?.cancel();
+            await settle();
+            before = await snapshot();
+          }
+        }),
+        { numRuns: RUNS },
+      );
+      tally.push({ endpoint: name, cases: RUNS, statuses });
+      expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(RUNS);
+    }, 600_000);
+  }
+
+  it("prints the tally", () => {
+    console.log(["", "| endpoint | cases | statuses |", "|---|---|---|", ...tally.map((row) => `| ${row.endpoint} | ${row.cases} | ${Object.entries(row.statuses).map(([s, n]) => `${s}×${n}`).join(" ")} |`)].join("\n"));
+    expect(tally).toHaveLength(ENDPOINTS.length);
+  });
+});

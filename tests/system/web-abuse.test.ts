@@ -1,0 +1,164 @@
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { client, startSystem, waitFor, type System } from "./harness.ts";
+import { webClient, type WebClient } from "./web-client.ts";
+
+// The abuse suite for the browser API: every endpoint of apps/web fuzzed over HTTP (fast-check,
+// 1,000 cases each) with real, missing and forged sessions, own and foreign origins, and junk
+// paths, queries and bodies. Never a 5xx; a run of 4xx answers changes nothing (checked through
+// the agent worker's own API after every 25 cases).
+
+const RUNS = 1000;
+const WINDOW = 25;
+let system: System;
+let base = "";
+const sessions: WebClient[] = [];
+let owner: WebClient;
+let ownerId = "";
+let THREAD = "";
+let APPROVAL = "";
+
+beforeAll(async () => {
+  system = await startSystem({ web: {} });
+  base = system.web!.url;
+  owner = webClient(base);
+  ownerId = (await owner.login("fuzz owner")).id;
+  THREAD = (await owner.json("POST", "/threads", { title: "fuzz target" })).body.threadId;
+  await owner.chat(THREAD, "hello");
+  await owner.chat(THREAD, "restart my OpenClaw");
+  APPROVAL = (await waitFor(async () => (await owner.json("GET", "/approvals")).body.approvals[0] ?? null)).id;
+  // Many sessions of the same user: the per-user rate budget is shared, so most of these are
+  // other users (each has its own), plus the owner.
+  for (let i = 0; i < 40; i++) {
+    const session = webClient(base);
+    await session.login(`fuzz user ${i}`);
+    sessions.push(session);
+  }
+});
+afterAll(async () => {
+  await system?.stop();
+});
+
+/** The owner's world as the agent worker sees it (and one of the fuzz users'). */
+async function snapshot(): Promise<string> {
+  const api = client(system.agent, ownerId);
+  const parts = await Promise.all(
+    [`/internal/threads?archived=false&limit=100`, `/internal/threads?archived=true&limit=100`, `/internal/thread/${THREAD}/summary`, `/internal/thread/${THREAD}/messages?limit=100`, `/internal/approvals`, `/internal/thread/${THREAD}/schedules`].map(async (path) => (await api.get(path)).text()),
+  );
+  const other = await (await client(system.agent, "dev:fuzz-user-0").get("/internal/threads?limit=100")).text();
+  return JSON.stringify([...parts, other]);
+}
+
+const text = fc.string({ maxLength: 40 });
+const ascii = fc.string({ unit: "grapheme-ascii", maxLength: 200 });
+const weird = fc.constantFrom("", "..", "%2e%2e", "a%2Fb", "x".repeat(129), "t?x=1", "__proto__", "%00");
+const threadArb = fc.oneof({ weight: 4, arbitrary: fc.constant("THREAD") }, { weight: 1, arbitrary: fc.constant("t_missing") }, { weight: 2, arbitrary: ascii.map(encodeURIComponent) }, { weight: 2, arbitrary: weird });
+const sessionArb = fc.oneof(
+  { weight: 3, arbitrary: fc.constant("owner") },
+  { weight: 3, arbitrary: fc.integer({ min: 0, max: 39 }).map(String) },
+  { weight: 1, arbitrary: fc.constant("none") },
+  { weight: 1, arbitrary: fc.constantFrom("forged", "garbage") },
+);
+const originArb = fc.oneof({ weight: 6, arbitrary: fc.constant("own") }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom("https://evil.example", "null", "http://127.0.0.1") });
+const scalar = fc.oneof(text, fc.integer(), fc.boolean(), fc.constant(null), fc.constant([]), fc.constant({}));
+const bodyArb = (shapes: Array<Record<string, unknown>>) =>
+  fc.oneof(
+    { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...shapes), fc.constantFrom(...Object.keys(Object.assign({}, ...shapes)), "extra"), scalar).map(([shape, field, value]) => JSON.stringify({ ...shape, [field]: value })) },
+    { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)) },
+    { weight: 1, arbitrary: fc.constantFrom("", "{", "[1,", "\u0000") },
+    { weight: 1, arbitrary: fc.constant(JSON.stringify({ id: "THREAD", pad: "x".repeat(1024 * 1024 + 8) })) },
+  );
+const queryArb = fc.dictionary(fc.oneof(fc.constantFrom("limit", "cursor", "status", "q", "after", "archived", "kind"), text), fc.oneof(text, fc.constantFrom("-1", "0", "1e9", "pending")), { maxKeys: 3 });
+
+type Case = { session: string; origin: string | null; thread: string; body: string; query: Record<string, string>; extra: string; lastEventId: string | undefined };
+const caseArb = (shapes: Array<Record<string, unknown>>) =>
+  fc.record({
+    session: sessionArb,
+    origin: originArb,
+    thread: threadArb,
+    body: bodyArb(shapes),
+    query: queryArb,
+    extra: fc.oneof(ascii.map(encodeURIComponent), weird),
+    lastEventId: fc.option(fc.oneof(fc.nat().map(String), fc.constantFrom("-1", "abc", "1.5")), { nil: undefined }),
+  });
+
+type Endpoint = { method: string; path: (c: Case) => string; shapes?: Array<Record<string, unknown>>; skip?: (c: Case) => boolean };
+const t = (c: Case) => (c.thread === "THREAD" ? THREAD : c.thread);
+const ENDPOINTS: Endpoint[] = [
+  { method: "GET", path: () => "/threads" },
+  { method: "POST", path: () => "/threads", shapes: [{ kind: "chat", title: "x" }] },
+  { method: "PATCH", path: (c) => `/threads/${t(c)}`, shapes: [{ title: "renamed" }, { pinned: true }] },
+  { method: "DELETE", path: (c) => `/threads/${t(c)}`, skip: (c) => c.session === "owner" && c.thread === "THREAD" && c.origin === "own" },
+  { method: "GET", path: (c) => `/threads/${t(c)}/messages` },
+  { method: "GET", path: (c) => `/threads/${t(c)}/events` },
+  { method: "GET", path: (c) => `/threads/${t(c)}/approvals` },
+  { method: "GET", path: (c) => `/threads/${t(c)}/jobs` },
+  { method: "POST", path: (c) => `/threads/${t(c)}/jobs/${c.extra}/cancel` },
+  { method: "GET", path: (c) => `/chat/${t(c)}/stream` },
+  { method: "POST", path: (c) => `/chat/${t(c)}/stop` },
+  { method: "GET", path: () => "/approvals" },
+  { method: "POST", path: () => "/approvals/respond", shapes: [{ threadId: "THREAD", approvalId: "APPROVAL", decision: "rejected" }], skip: (c) => c.session === "owner" && c.origin === "own" && c.body.includes('"APPROVAL"') && !c.body.includes('"extra"') },
+  { method: "GET", path: () => "/events" },
+  { method: "GET", path: () => "/openclaw" },
+  { method: "POST", path: () => "/chat", shapes: [{ id: "t_fuzz_new", messages: [{ id: "m1", role: "user", parts: [{ type: "text", text: "hi" }] }], trigger: "submit-message" }] },
+  { method: "POST", path: () => "/auth/dev-login", shapes: [{ name: "someone" }] },
+];
+
+function sessionFor(c: Case): WebClient {
+  if (c.session === "owner") return owner;
+  if (/^\d+$/.test(c.session)) return sessions[Number(c.session)]!;
+  const anon = webClient(base);
+  if (c.session === "forged") anon.cookie = owner.cookie.replace(/\.[^.]+$/, ".AAAA");
+  if (c.session === "garbage") anon.cookie = "oa_session=v1.e30.x";
+  return anon;
+}
+
+describe("abuse suite: fuzzing every browser endpoint", () => {
+  const tally: string[] = [];
+  for (const endpoint of ENDPOINTS) {
+    const name = `${endpoint.method} ${endpoint.path({ thread: ":threadId", extra: ":jobId" } as Case)}`;
+    it(`${name}: never a 5xx; 4xx answers change nothing`, async () => {
+      const statuses: Record<number, number> = {};
+      let before = await snapshot();
+      let window: string[] = [];
+      let accepted = false;
+      await fc.assert(
+        fc.asyncProperty(caseArb(endpoint.shapes ?? [{}]), async (c) => {
+          fc.pre(!endpoint.skip?.(c));
+          const session = sessionFor(c);
+          const query = new URLSearchParams(c.query).toString();
+          const body = endpoint.method === "GET" || endpoint.method === "DELETE" ? undefined : c.body.replaceAll('"THREAD"', JSON.stringify(THREAD)).replaceAll('"APPROVAL"', JSON.stringify(APPROVAL));
+          const response = await session.request(endpoint.method, `${endpoint.path(c)}${query ? `?${query}` : ""}`, body, {
+            origin: c.origin === "own" ? base : c.origin,
+            headers: c.lastEventId === undefined ? {} : { "last-event-id": c.lastEventId },
+          });
+          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+          expect(response.status, `${name} ${JSON.stringify(c).slice(0, 300)}`).toBeLessThan(500);
+          if (response.status >= 400) {
+            const payload = (await response.json()) as { ok: boolean; error: { code: string } };
+            expect(payload.ok).toBe(false);
+          } else {
+            accepted = true;
+            if (endpoint.path(c) === "/chat") await response.text();
+            else await response.body?.cancel();
+          }
+          window.push(`${response.status} ${JSON.stringify(c).slice(0, 200)}`);
+          if (window.length === WINDOW) {
+            if (accepted) await new Promise((resolve) => setTimeout(resolve, 150));
+            const after = await snapshot();
+            if (!accepted) expect(after, `state changed during only-4xx cases:\n${window.join("\n")}`).toBe(before);
+            before = after;
+            window = [];
+            accepted = false;
+          }
+        }),
+        { numRuns: RUNS },
+      );
+      tally.push(`| ${name} | ${RUNS} | ${Object.entries(statuses).map(([s, n]) => `${s}×${n}`).join(" ")} |`);
+    }, 600_000);
+  }
+  it("prints the tally", () => {
+    console.log(["", "| browser endpoint | cases | statuses |", "|---|---|---|", ...tally].join("\n"));
+    expect(tally).toHaveLength(ENDPOINTS.length);
+  });
+});
