@@ -53,5 +53,9 @@ for (const suite of suites) {
   }
 }
 
+// The fault suite's table (phase, fault, outcome, events lost, duplicated side effects).
+const faultTable = join(reports, "fault-table.md");
+if (existsSync(faultTable)) console.log(`\n── fault suite ──\n${readFileSync(faultTable, "utf8")}`);
+
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

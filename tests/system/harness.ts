@@ -182,6 +182,8 @@ export type System = {
   agent: Runtime;
   /** The website, when asked for: forwards to the agent worker. */
   web?: Runtime;
+  /** The agent worker's state folder (its Durable Objects and its local D1). */
+  agentStateDir: string;
   agentVars: Record<string, string>;
   /** SIGKILLs the agent worker's whole process group (wrangler and workerd), as a crash would. */
   killAgent(): Promise<void>;
@@ -227,6 +229,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
       openclaw,
       agent,
       ...(web ? { web } : {}),
+      agentStateDir: agentState.dir,
       agentVars,
       async killAgent() {
         await system.agent.stop("SIGKILL");
