@@ -49,7 +49,9 @@ describe("thread index in D1", () => {
     const first = (await list(user, "?limit=2")).body;
     expect(first.threads.map((t: any) => t.id)).toEqual([ids[4], ids[3]]);
     // A new thread arriving between pages changes nothing in the pages that follow.
-    await readAnswer(await postChat(user, { threadId: uniqueThread("late"), input: "arrived later" }));
+    const late = uniqueThread("late");
+    await readAnswer(await postChat(user, { threadId: late, input: "arrived later" }));
+    await waitForRow(late, (row) => row.status === "idle");
     const second = (await list(user, `?limit=2&cursor=${first.nextCursor}`)).body;
     const third = (await list(user, `?limit=2&cursor=${second.nextCursor}`)).body;
     expect([...second.threads, ...third.threads].map((t: any) => t.id)).toEqual([ids[2], ids[1], ids[0]]);

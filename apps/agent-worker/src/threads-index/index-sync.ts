@@ -24,6 +24,9 @@ export type IndexSyncDeps = {
   retryLater: () => void;
 };
 
+/** How long index and feed writes wait to gather a burst of events (the sidebar lags by this much). */
+export const FLUSH_DELAY_MS = 100;
+
 const RELEVANT = /^(message\.stored|run\.|approval\.|thread\.)/;
 
 function textOf(message: { parts: Array<{ type: string; text?: unknown }> }): string {
@@ -66,14 +69,22 @@ export class IndexSync {
     this.stopped = true;
   }
 
-  /** Coalesces the events of one transaction into one write. */
+  /**
+   * Coalesces everything that happens within FLUSH_DELAY_MS into one write: a turn's start (user
+   * message, run started, running) is one upsert and one feed push instead of three, and none of
+   * them competes with the model's first token.
+   */
   request(): void {
     if (this.scheduled || this.stopped) return;
     this.scheduled = true;
-    queueMicrotask(() => {
-      this.scheduled = false;
-      this.deps.waitUntil(this.flush());
-    });
+    this.deps.waitUntil(
+      new Promise<void>((resolve) => {
+        setTimeout(() => {
+          this.scheduled = false;
+          void this.flush().finally(resolve);
+        }, FLUSH_DELAY_MS);
+      }),
+    );
   }
 
   async flush(): Promise<boolean> {

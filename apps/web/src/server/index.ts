@@ -60,10 +60,9 @@ const rateLimited: MiddlewareHandler<App> = async (c, next) => {
   const key = c.get("session").sub;
   const limits = [c.env.API_RATE_LIMIT];
   if (c.req.method === "POST" && c.req.path === "/chat") limits.push(c.env.CHAT_RATE_LIMIT);
-  for (const limiter of limits) {
-    if (limiter && !(await limiter.limit({ key })).success) {
-      throw new WebError("rate_limited", "Too many requests; slow down.", { "retry-after": "60" });
-    }
+  const outcomes = await Promise.all(limits.filter(Boolean).map((limiter) => limiter.limit({ key })));
+  if (outcomes.some((outcome) => !outcome.success)) {
+    throw new WebError("rate_limited", "Too many requests; slow down.", { "retry-after": "60" });
   }
   await next();
 };
