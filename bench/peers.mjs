@@ -46,7 +46,8 @@ export async function startAIChat({ port, state, paceMs }) {
     runtime,
     name: "(b) AIChatAgent over WebSocket",
     async connect(name) {
-      const client = new AgentClient({ host, protocol: "ws", agent: "bench-chat", name });
+      // A generous connect time-out: under 200 simultaneous connections PartySocket's default (4 s) is too short.
+      const client = new AgentClient({ host, protocol: "ws", agent: "bench-chat", name, connectionTimeout: 60_000, maxRetries: 0 });
       await new Promise((resolve, reject) => {
         client.addEventListener("open", resolve, { once: true });
         client.addEventListener("error", (event) => reject(new Error(`WebSocket error: ${event.message ?? event.type}`)), { once: true });
@@ -102,6 +103,11 @@ export async function startProduct({ agentPort, webPort, state, paceMs }) {
         body: JSON.stringify({ id: thread.id, messages: [userMessage(text)], trigger: "submit-message" }),
       }),
     }),
+    /** The same turn straight to the agent worker (no web hop), to split the cost. */
+    direct: (threadId, text) =>
+      fetch(`${agent.url}/internal/chat`, { method: "POST", headers: agentHeaders, body: JSON.stringify({ threadId, input: text }) }),
+    /** The web worker alone: a signed-in request that forwards nothing. */
+    webRoundTrip: () => fetch(`${web.url}/auth/me`, { headers: { cookie } }),
     resume: (threadId) => fetch(`${web.url}/chat/${threadId}/stream`, { headers: { cookie } }),
     stop: (threadId) => fetch(`${web.url}/chat/${threadId}/stop`, { method: "POST", headers: { cookie, origin: web.url } }),
     async seed(threadId, count) {

@@ -86,7 +86,8 @@ try {
   }
 
   // ── 1. time to first text chunk: a new thread each sample, and one existing thread ──
-  const first = { a: [], bNew: [], cNew: [], bOld: [], cOld: [] };
+  const first = { a: [], bNew: [], cNew: [], bOld: [], cOld: [], dNew: [], dOld: [], web: [] };
+  const dExisting = id("direct-existing");
   const bExisting = await b.connect(id("existing"));
   let bExistingMessages = [];
   const cExisting = { id: id("existing") };
@@ -100,6 +101,11 @@ try {
     bExistingMessages = [...bExistingMessages, userMessage("hello"), turn.answer];
     first.bOld.push(turn.first);
     first.cOld.push((await timeSse(() => c.turn(cExisting, "hello").response)).first);
+    first.dNew.push((await timeSse(() => c.direct(id("direct"), "hello"))).first);
+    first.dOld.push((await timeSse(() => c.direct(dExisting, "hello"))).first);
+    const started = performance.now();
+    await (await c.webRoundTrip()).text();
+    first.web.push(performance.now() - started);
   }
   bExisting.client.close();
   results.first = first;
@@ -200,6 +206,9 @@ const lines = [
   `| first text chunk p95, new thread | ${fmt(p(f.a, 95))} | ${fmt(p(f.bNew, 95))} | ${fmt(p(f.cNew, 95))} | ${x(p(f.cNew, 95), p(f.a, 95))} | ${x(p(f.cNew, 95), p(f.bNew, 95))} | ≤ 1.2× (a) | ${p(f.cNew, 95) <= 1.2 * p(f.a, 95) ? "yes" : "no"} |`,
   `| first text chunk p50, existing thread | ${fmt(p(f.a, 50))} | ${fmt(p(f.bOld, 50))} | ${fmt(p(f.cOld, 50))} | ${x(p(f.cOld, 50), p(f.a, 50))} | ${x(p(f.cOld, 50), p(f.bOld, 50))} | ≤ 1.2× (a) | ${p(f.cOld, 50) <= 1.2 * p(f.a, 50) ? "yes" : "no"} |`,
   `| first text chunk p95, existing thread | ${fmt(p(f.a, 95))} | ${fmt(p(f.bOld, 95))} | ${fmt(p(f.cOld, 95))} | ${x(p(f.cOld, 95), p(f.a, 95))} | ${x(p(f.cOld, 95), p(f.bOld, 95))} | ≤ 1.2× (a) | ${p(f.cOld, 95) <= 1.2 * p(f.a, 95) ? "yes" : "no"} |`,
+  `| — of which: agent worker alone (no web hop), new thread p50 | | | ${fmt(p(f.dNew, 50))} | ${x(p(f.dNew, 50), p(f.a, 50))} | ${x(p(f.dNew, 50), p(f.bNew, 50))} | | |`,
+  `| — of which: agent worker alone (no web hop), existing thread p50 | | | ${fmt(p(f.dOld, 50))} | ${x(p(f.dOld, 50), p(f.a, 50))} | ${x(p(f.dOld, 50), p(f.bOld, 50))} | ≤ 1.2× (a) | ${p(f.dOld, 50) <= 1.2 * p(f.a, 50) ? "yes" : "no"} |`,
+  `| — of which: one web worker round trip (session check, no forwarding) p50 | | | ${fmt(p(f.web, 50))} | | | | |`,
   ...results.perTurn.map(
     (row) =>
       `| turn time p50, history ${row.history.toLocaleString("en")} | ${fmt(row.a)} | ${fmt(row.b)} | ${fmt(row.c)} | ${x(row.c, row.a)} | ${x(row.c, row.b)} | (c) ≤ 1.3× (c) at 0; better than (b) where (b) grows | ${row.c <= 1.3 * empty.c && (row.history === 0 || row.c < row.b) ? "yes" : "no"} (${x(row.c, empty.c)} of empty) |`,
