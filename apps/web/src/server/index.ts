@@ -186,51 +186,36 @@ function idParam(c: Context<App>, name: string): string {
 }
 
 /** Forwards as the signed-in user; `stateless` answers when no agent worker is configured. */
-async function forward(c: Context<App>, path: string, options: { body?: boolean; threadId?: string; query?: boolean } = {}): Promise<Response> {
+async function forward(c: Context<App>, path: string, options: { body?: boolean | string; threadId?: string; query?: boolean } = {}): Promise<Response> {
   const target = agentTarget(c.env);
   if (target.kind === "stateless") throw new WebError("agent_unavailable", "This deployment runs without the agent worker: threads are not kept.");
   if (!c.env.OA_INTERNAL_KEY) throw new WebError("config_missing", "OA_INTERNAL_KEY is not configured on the web worker.");
   const query = options.query ? new URL(c.req.url).search : "";
+  const body = typeof options.body === "string" ? options.body : options.body ? await readBody(c) : null;
   try {
     return await forwardToAgent(c.env, target, {
       method: c.req.method,
       path: `${path}${query}`,
       userId: c.get("session").sub,
       ...(options.threadId ? { threadId: options.threadId } : {}),
-      body: options.body ? await readBody(c) : null,
-      contentType: options.body ? "application/json" : null,
+      body,
+      contentType: body === null ? null : "application/json",
       lastEventId: c.req.header("last-event-id") ?? null,
       signal: c.req.raw.signal,
     });
   } catch (error) {
-    if (error instanceof WebError) throw error;
     console.error("agent worker unreachable", error);
     throw new WebError("agent_unavailable", "The agent is unreachable right now; try again.");
   }
 }
 
 app.post("/chat", async (c) => {
-  const target = agentTarget(c.env);
   const text = await readBody(c);
   const body = parseJson(text) as { id?: unknown; threadId?: unknown };
-  if (target.kind === "stateless") return statelessChat(c.env, body, c.req.raw.signal);
+  if (agentTarget(c.env).kind === "stateless") return statelessChat(c.env, body, c.req.raw.signal);
   const thread = threadIdSchema.safeParse(body?.threadId ?? body?.id);
   if (!thread.success) throw new WebError("invalid_request", "The chat body needs the thread id (`id`).");
-  if (!c.env.OA_INTERNAL_KEY) throw new WebError("config_missing", "OA_INTERNAL_KEY is not configured on the web worker.");
-  try {
-    return await forwardToAgent(c.env, target, {
-      method: "POST",
-      path: "/internal/chat",
-      userId: c.get("session").sub,
-      threadId: thread.data,
-      body: text,
-      contentType: "application/json",
-      signal: c.req.raw.signal,
-    });
-  } catch (error) {
-    console.error("agent worker unreachable", error);
-    throw new WebError("agent_unavailable", "The agent is unreachable right now; try again.");
-  }
+  return forward(c, "/internal/chat", { body: text, threadId: thread.data });
 });
 
 app.get("/chat/:threadId/stream", (c) => forward(c, `/internal/chat/${threadId(c)}/stream`));
