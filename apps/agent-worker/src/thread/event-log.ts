@@ -1,4 +1,5 @@
 import type { NewThreadEvent, StoredThreadEvent, ThreadEvent } from "@oa/protocol";
+import { CommittedEvents } from "../storage/committed-events.ts";
 
 type EventRow = { seq: number; type: string; data: string; created_at: number };
 
@@ -14,8 +15,7 @@ export type EventListener = (event: ThreadEvent) => void;
  * event that was rolled back.
  */
 export class EventLog {
-  private readonly listeners = new Set<EventListener>();
-  private pending: ThreadEvent[] = [];
+  private readonly committed = new CommittedEvents<ThreadEvent>();
 
   constructor(private readonly sql: SqlStorage) {}
 
@@ -32,18 +32,16 @@ export class EventLog {
       )
       .one();
     const stored = { ...event, seq, at: new Date(now).toISOString() } as StoredThreadEvent;
-    this.pending.push(stored);
+    this.committed.stage(stored);
     return stored;
   }
 
   publish(): void {
-    const events = this.pending;
-    this.pending = [];
-    for (const event of events) for (const listener of this.listeners) listener(event);
+    this.committed.publish();
   }
 
   discardPending(): void {
-    this.pending = [];
+    this.committed.discardPending();
   }
 
   after(seq: number, limit: number): StoredThreadEvent[] {
@@ -80,7 +78,6 @@ export class EventLog {
   }
 
   subscribe(listener: EventListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.committed.subscribe(listener);
   }
 }

@@ -1,7 +1,6 @@
-/**
- * Numbered schema migrations for a ThreadAgent's SQLite storage. Each entry runs once, in
- * order; all pending entries and the version bump commit together or not at all. Never edit a shipped entry: add one.
- */
+import { migrate } from "../storage/migrate.ts";
+
+/** Numbered schema migrations for a ThreadAgent's SQLite storage (see storage/migrate.ts). */
 const migrations: ReadonlyArray<string> = [
   // 1: thread meta, transcript, append-only event log, runs.
   `
@@ -149,15 +148,5 @@ const migrations: ReadonlyArray<string> = [
 export const SCHEMA_VERSION = migrations.length;
 
 export function migrateThreadSchema(storage: DurableObjectStorage): void {
-  const sql = storage.sql;
-  // One transaction for every pending step: a new thread pays for one commit, not one per step.
-  storage.transactionSync(() => {
-    sql.exec("CREATE TABLE IF NOT EXISTS thread_schema (version INTEGER NOT NULL)");
-    const row = sql.exec<{ version: number }>("SELECT version FROM thread_schema").toArray()[0];
-    if (!row) sql.exec("INSERT INTO thread_schema (version) VALUES (0)");
-    const from = row?.version ?? 0;
-    if (from >= migrations.length) return;
-    for (const step of migrations.slice(from)) sql.exec(step);
-    sql.exec("UPDATE thread_schema SET version = ?", migrations.length);
-  });
+  migrate(storage, "thread_schema", migrations);
 }

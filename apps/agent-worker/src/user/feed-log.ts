@@ -1,5 +1,6 @@
 import type { NewUserEvent, StoredUserEvent } from "@oa/protocol";
 import type { FeedSource } from "../http/event-feed.ts";
+import { CommittedEvents } from "../storage/committed-events.ts";
 
 type FeedRow = { seq: number; type: string; data: string; created_at: number };
 
@@ -9,8 +10,7 @@ const TRIM_EVERY = 250;
 
 /** The user's feed: append-only, trimmed to the newest FEED_KEEP events. */
 export class FeedLog implements FeedSource<StoredUserEvent> {
-  private readonly listeners = new Set<(event: StoredUserEvent) => void>();
-  private pending: StoredUserEvent[] = [];
+  private readonly committed = new CommittedEvents<StoredUserEvent>();
 
   constructor(private readonly sql: SqlStorage) {}
 
@@ -26,18 +26,16 @@ export class FeedLog implements FeedSource<StoredUserEvent> {
       this.sql.exec("UPDATE feed_meta SET compacted_through = MAX(compacted_through, ?)", through);
     }
     const stored = { ...event, seq, at: new Date(now).toISOString() } as StoredUserEvent;
-    this.pending.push(stored);
+    this.committed.stage(stored);
     return stored;
   }
 
   publish(): void {
-    const events = this.pending;
-    this.pending = [];
-    for (const event of events) for (const listener of this.listeners) listener(event);
+    this.committed.publish();
   }
 
   discardPending(): void {
-    this.pending = [];
+    this.committed.discardPending();
   }
 
   after(seq: number, limit: number): StoredUserEvent[] {
@@ -59,7 +57,6 @@ export class FeedLog implements FeedSource<StoredUserEvent> {
   }
 
   subscribe(listener: (event: StoredUserEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.committed.subscribe(listener);
   }
 }

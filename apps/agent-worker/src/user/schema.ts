@@ -1,3 +1,5 @@
+import { migrate } from "../storage/migrate.ts";
+
 /**
  * Numbered schema migrations for a UserAgent's SQLite storage (same rules as the thread's:
  * never edit a shipped entry, add one).
@@ -37,14 +39,5 @@ const migrations: ReadonlyArray<string> = [
 ];
 
 export function migrateUserSchema(storage: DurableObjectStorage): void {
-  const sql = storage.sql;
-  storage.transactionSync(() => {
-    sql.exec("CREATE TABLE IF NOT EXISTS user_schema (version INTEGER NOT NULL)");
-    const row = sql.exec<{ version: number }>("SELECT version FROM user_schema").toArray()[0];
-    if (!row) sql.exec("INSERT INTO user_schema (version) VALUES (0)");
-    const from = row?.version ?? 0;
-    if (from >= migrations.length) return;
-    for (const step of migrations.slice(from)) sql.exec(step);
-    sql.exec("UPDATE user_schema SET version = ?", migrations.length);
-  });
+  migrate(storage, "user_schema", migrations);
 }
