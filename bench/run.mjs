@@ -187,6 +187,40 @@ try {
   };
   await new Promise((resolve) => setTimeout(resolve, 1000));
   results.memoryKiBPerThread = { b: (workerdRssKiB(b.runtime) - rssBefore.b) / CONCURRENT, c: (workerdRssKiB(c.runtime) - rssBefore.c) / CONCURRENT };
+
+  // ── 5. throughput with a zero-delay model: 20 clients × 10 turns each, answers streamed at once ──
+  const CLIENTS = 20;
+  const EACH = 10;
+  const PROMPT = "count to 30";
+  const throughput = async (client) => {
+    const started = performance.now();
+    let errors = 0;
+    await Promise.all(Array.from({ length: CLIENTS }, (_, i) => client(i).catch(() => (errors += EACH))));
+    return { perSecond: (CLIENTS * EACH) / ((performance.now() - started) / 1000), errors };
+  };
+  results.throughput = {
+    a: await throughput(async () => {
+      for (let t = 0; t < EACH; t++) await timeSse(() => a.turn({ history: [] }, PROMPT).response);
+    }),
+    b: await throughput(async (i) => {
+      const name = id(`tp${i}`);
+      const conn = await b.connect(name);
+      let messages = [];
+      try {
+        for (let t = 0; t < EACH; t++) {
+          const user = userMessage(PROMPT);
+          const turn = await timeAIChat(conn, name, [...messages, user]);
+          messages = [...messages, user, turn.answer];
+        }
+      } finally {
+        conn.client.close();
+      }
+    }),
+    c: await throughput(async (i) => {
+      const thread = { id: id(`tp${i}`) };
+      for (let t = 0; t < EACH; t++) await timeSse(() => c.turn(thread, PROMPT).response);
+    }),
+  };
 } finally {
   await Promise.all([a.runtime.stop("SIGKILL"), b.runtime.stop("SIGKILL"), c.stopAll()]);
   rmSync(state, { recursive: true, force: true });
@@ -217,6 +251,7 @@ const lines = [
   `| replay of ${REPLAY_CHUNKS.toLocaleString("en")} chunks to a reconnecting client, p50 of 10 | – (cannot resume) | ${fmt(results.replayB)} | ${fmt(results.replay)} | – | ${x(results.replay, results.replayB)} | < 100 ms | ${results.replay < 100 ? "yes" : "no"} |`,
   `| ${CONCURRENT} concurrent new threads: errors | ${results.concurrent.a.errors} | ${results.concurrent.b.errors} | ${results.concurrent.c.errors} | – | – | 0 | ${results.concurrent.c.errors === 0 ? "yes" : "no"} |`,
   `| ${CONCURRENT} concurrent new threads: first chunk p95 | ${fmt(results.concurrent.a.p95)} | ${fmt(results.concurrent.b.p95)} | ${fmt(results.concurrent.c.p95)} | ${x(results.concurrent.c.p95, results.concurrent.a.p95)} | ${x(results.concurrent.c.p95, results.concurrent.b.p95)} | – | – |`,
+  `| throughput, zero-delay answers: turns/s (20 clients × 10 turns) | ${results.throughput.a.perSecond.toFixed(1)} | ${results.throughput.b.perSecond.toFixed(1)} | ${results.throughput.c.perSecond.toFixed(1)} | ${x(results.throughput.c.perSecond, results.throughput.a.perSecond)} | ${x(results.throughput.c.perSecond, results.throughput.b.perSecond)} | – | errors ${results.throughput.a.errors}/${results.throughput.b.errors}/${results.throughput.c.errors} |`,
   `| memory per thread agent (workerd RSS growth ÷ ${CONCURRENT}) | – | ${results.memoryKiBPerThread.b.toFixed(0)} KiB | ${results.memoryKiBPerThread.c.toFixed(0)} KiB | – | ${x(results.memoryKiBPerThread.c, results.memoryKiBPerThread.b)} | – | – |`,
 ];
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
