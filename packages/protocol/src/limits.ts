@@ -5,3 +5,36 @@ export const MAX_MESSAGE_CHARS = 100_000;
 /** Page size bounds for history reads. */
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 200;
+
+export type BodyRead = { ok: true; text: string } | { ok: false; reason: "too_large" };
+
+/**
+ * Reads a request body of at most `limit` bytes, counted while reading (Content-Length is only a
+ * hint): a longer body is refused without reading the rest. Each worker maps `too_large` to its
+ * own error.
+ */
+export async function readBodyWithin(request: Request, limit = MAX_BODY_BYTES): Promise<BodyRead> {
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > limit) return { ok: false, reason: "too_large" };
+  if (!request.body) return { ok: true, text: "" };
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return { ok: false, reason: "too_large" };
+    }
+    chunks.push(value);
+  }
+  const joined = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return { ok: true, text: new TextDecoder().decode(joined) };
+}

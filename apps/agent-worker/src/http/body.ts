@@ -1,34 +1,12 @@
-import { MAX_BODY_BYTES } from "@oa/protocol";
+import { MAX_BODY_BYTES, readBodyWithin } from "@oa/protocol";
 import type { z } from "zod";
 import { ApiError } from "./errors.ts";
 
 /** Reads at most `limit` bytes; a longer body is refused without reading the rest. */
 export async function readBodyText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > limit) {
-    throw new ApiError("body_too_large", `Request body is over ${limit} bytes.`, { limit });
-  }
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new ApiError("body_too_large", `Request body is over ${limit} bytes.`, { limit });
-    }
-    chunks.push(value);
-  }
-  const joined = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(joined);
+  const read = await readBodyWithin(request, limit);
+  if (!read.ok) throw new ApiError("body_too_large", `Request body is over ${limit} bytes.`, { limit });
+  return read.text;
 }
 
 export async function readJsonBody(request: Request): Promise<unknown> {

@@ -1,4 +1,4 @@
-import { threadIdSchema } from "@oa/protocol";
+import { MAX_BODY_BYTES, readBodyWithin, threadIdSchema } from "@oa/protocol";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { agentTarget, forwardToAgent } from "./agent.ts";
@@ -10,7 +10,6 @@ import { authorizationUrl, exchangeCode, workosConfigured } from "./workos.ts";
 
 type App = { Bindings: WebEnv; Variables: { session: Session } };
 
-const MAX_BODY_BYTES = 1024 * 1024;
 const STATE_COOKIE = "oa_auth_state";
 
 const app = new Hono<App>();
@@ -68,24 +67,9 @@ const rateLimited: MiddlewareHandler<App> = async (c, next) => {
 };
 
 async function readBody(c: Context<App>): Promise<string> {
-  const reader = c.req.raw.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      throw new WebError("body_too_large", "The body is larger than 1 MiB.");
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) (all.set(chunk, offset), (offset += chunk.byteLength));
-  return new TextDecoder().decode(all);
+  const read = await readBodyWithin(c.req.raw, MAX_BODY_BYTES);
+  if (!read.ok) throw new WebError("body_too_large", "The body is larger than 1 MiB.");
+  return read.text;
 }
 
 function parseJson(text: string): unknown {
