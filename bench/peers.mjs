@@ -2,14 +2,13 @@
 // per system that speaks its own protocol.
 import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readUIMessageStream } from "ai";
 import { AgentClient } from "agents/client";
 import { WebSocketChatTransport } from "agents/chat/transport";
 import { root, writeEnvFile } from "../scripts/lib/dev-key.mjs";
 import { applyD1Migrations } from "../scripts/lib/d1.mjs";
-import { buildWeb } from "../scripts/lib/web.mjs";
+import { buildWeb, writeWebConfig } from "../scripts/lib/web.mjs";
 import { startWrangler } from "../scripts/lib/wrangler.mjs";
 
 export const userMessage = (text) => ({ id: `u_${randomBytes(6).toString("hex")}`, role: "user", parts: [{ type: "text", text }] });
@@ -73,20 +72,11 @@ export async function startProduct({ agentPort, webPort, state, paceMs }) {
   const agent = await startWrangler({ configs: [join(root, "apps/agent-worker/wrangler.jsonc")], port: agentPort, persistTo, envFile: agentEnv, quiet: true });
   buildWeb({ quiet: true });
   // The web worker's own code and app, with the per-user limiter raised: the bench measures the path, not the limiter.
-  const config = {
+  const configPath = writeWebConfig(join(state, "bench-web.json"), {
     name: "bench-web",
-    main: join(root, "apps/web/src/server/index.ts"),
-    compatibility_date: "2026-08-01",
-    compatibility_flags: ["nodejs_compat"],
-    assets: { directory: join(root, "apps/web/dist/client"), binding: "ASSETS", not_found_handling: "single-page-application", run_worker_first: true },
-    ratelimits: [
-      { name: "API_RATE_LIMIT", namespace_id: "1001", simple: { limit: 1000000, period: 60 } },
-      { name: "CHAT_RATE_LIMIT", namespace_id: "1002", simple: { limit: 1000000, period: 60 } },
-    ],
-    vars: { AGENT_WORKER_URL: agent.url, WORKOS_CLIENT_ID: "", WORKOS_API_BASE: "", WORKOS_REDIRECT_URI: "", MODEL: "", OFFLINE_MODEL_DELAY_MS: String(paceMs) },
-  };
-  const configPath = join(state, "bench-web.json");
-  writeFileSync(configPath, JSON.stringify(config));
+    ratelimit: { api: 1_000_000, chat: 1_000_000 },
+    vars: { AGENT_WORKER_URL: agent.url, OFFLINE_MODEL_DELAY_MS: String(paceMs) },
+  });
   const webEnv = writeEnvFile("bench-web", { OA_INTERNAL_KEY: key, SESSION_SECRET: randomBytes(32).toString("hex") });
   const web = await startWrangler({ configs: [configPath], port: webPort, persistTo, envFile: webEnv, quiet: true });
   const login = await fetch(`${web.url}/auth/dev-login`, { method: "POST", headers: { origin: web.url, "content-type": "application/json" }, body: JSON.stringify({ name: "bench" }) });

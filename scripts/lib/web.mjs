@@ -49,3 +49,25 @@ export async function startWeb({ port, persistTo, key, agentUrl, sessionSecret, 
   const runtime = await startWrangler({ configs: [join(root, "apps/web/wrangler.jsonc")], port, persistTo, envFile, quiet });
   return { ...runtime, envFile };
 }
+
+/**
+ * A wrangler config for apps/web's own code and built app, for runs that need it wired
+ * differently from apps/web/wrangler.jsonc: no service binding (the stateless test), raised
+ * limits (the bench). Writes it to `path` and returns the path.
+ */
+export function writeWebConfig(path, { name, vars = {}, ratelimit = { api: 300, chat: 30 } }) {
+  const config = {
+    name,
+    main: join(root, "apps/web/src/server/index.ts"),
+    compatibility_date: "2026-08-01",
+    compatibility_flags: ["nodejs_compat"],
+    assets: { directory: join(root, "apps/web/dist/client"), binding: "ASSETS", not_found_handling: "single-page-application", run_worker_first: true },
+    ratelimits: [
+      { name: "API_RATE_LIMIT", namespace_id: "1001", simple: { limit: ratelimit.api, period: 60 } },
+      { name: "CHAT_RATE_LIMIT", namespace_id: "1002", simple: { limit: ratelimit.chat, period: 60 } },
+    ],
+    vars: { AGENT_WORKER_URL: "", WORKOS_CLIENT_ID: "", WORKOS_API_BASE: "", WORKOS_REDIRECT_URI: "", MODEL: "", OFFLINE_MODEL_DELAY_MS: "25", ...vars },
+  };
+  writeFileSync(path, JSON.stringify(config));
+  return path;
+}

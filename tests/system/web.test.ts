@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error -- plain ESM helper shared with the start script
-import { root, writeEnvFile } from "../../scripts/lib/dev-key.mjs";
+import { writeEnvFile } from "../../scripts/lib/dev-key.mjs";
+// @ts-expect-error -- plain ESM helper shared with the start script
+import { writeWebConfig } from "../../scripts/lib/web.mjs";
 // @ts-expect-error -- plain ESM helper shared with the start script
 import { startWrangler } from "../../scripts/lib/wrangler.mjs";
 import { startFakeWorkOS, type FakeWorkOS } from "./fake-workos.ts";
@@ -268,17 +270,8 @@ describe("without an agent worker", () => {
   const state = tempState();
   const configDir = mkdtempSync(join(tmpdir(), "oa-web-config-"));
   beforeAll(async () => {
-    // The deployment's own config, minus the service binding and AGENT_WORKER_URL: the flag off.
-    const config = {
-      name: "openagents-web-stateless",
-      main: join(root, "apps/web/src/server/index.ts"),
-      compatibility_date: "2026-08-01",
-      compatibility_flags: ["nodejs_compat"],
-      assets: { directory: join(root, "apps/web/dist/client"), binding: "ASSETS", not_found_handling: "single-page-application", run_worker_first: true },
-      vars: { AGENT_WORKER_URL: "", WORKOS_CLIENT_ID: "", WORKOS_API_BASE: "", WORKOS_REDIRECT_URI: "", MODEL: "gpt-4o-mini", OFFLINE_MODEL_DELAY_MS: "1" },
-    };
-    const configPath = join(configDir, "wrangler.json");
-    writeFileSync(configPath, JSON.stringify(config));
+    // The web worker's own code, with no service binding and no AGENT_WORKER_URL: the flag off.
+    const configPath = writeWebConfig(join(configDir, "wrangler.json"), { name: "openagents-web-stateless", vars: { OFFLINE_MODEL_DELAY_MS: "1" } });
     const port = await freePort();
     const envFile = writeEnvFile(`system-web-stateless-${port}`, { SESSION_SECRET: randomBytes(16).toString("hex") });
     stateless = await startWrangler({ configs: [configPath], port, persistTo: state.dir, envFile, quiet: true });

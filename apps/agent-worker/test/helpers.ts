@@ -16,6 +16,12 @@ export function call(path: string, init: RequestInit = {}): Promise<Response> {
   return exports.default.fetch(new Request(`http://agent.test${path}`, init));
 }
 
+/** One call as `userId`; resolves with the status and the parsed JSON body. */
+export async function callJson(path: string, userId: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
+  const response = await call(path, { ...init, headers: { ...headers(userId), ...(init.headers as Record<string, string> | undefined) } });
+  return { status: response.status, body: await response.json() };
+}
+
 export function postChat(userId: string, body: unknown, extra: Record<string, string> = {}): Promise<Response> {
   return call("/internal/chat", { method: "POST", headers: headers(userId, extra), body: JSON.stringify(body) });
 }

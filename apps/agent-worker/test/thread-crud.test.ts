@@ -1,18 +1,13 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, headers, postChat, readAnswer, uniqueThread } from "./helpers.ts";
+import { call, callJson, headers, postChat, readAnswer, uniqueThread } from "./helpers.ts";
 import { liveFeed } from "./sse-reader.ts";
-
-async function json(path: string, userId: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
-  const response = await call(path, { ...init, headers: headers(userId) });
-  return { status: response.status, body: await response.json() };
-}
 
 async function createThreads(userId: string, count: number, title = (i: number) => `thread ${i}`): Promise<string[]> {
   const ids: string[] = [];
   for (let start = 0; start < count; start += 25) {
     const batch = Array.from({ length: Math.min(25, count - start) }, (_, k) =>
-      json("/internal/threads", userId, { method: "POST", body: JSON.stringify({ title: title(start + k) }) }),
+      callJson("/internal/threads", userId, { method: "POST", body: JSON.stringify({ title: title(start + k) }) }),
     );
     for (const created of await Promise.all(batch)) {
       expect(created.status).toBe(201);
@@ -34,7 +29,7 @@ describe("thread list paging", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: { status: number; body: any } = await json(`/internal/threads?limit=37${cursor ? `&cursor=${cursor}` : ""}`, user);
+      const page: { status: number; body: any } = await callJson(`/internal/threads?limit=37${cursor ? `&cursor=${cursor}` : ""}`, user);
       expect(page.status).toBe(200);
       seen.push(...page.body.threads.map((thread: any) => thread.id));
       cursor = page.body.nextCursor;
@@ -42,13 +37,13 @@ describe("thread list paging", () => {
       // Between pages: new threads arrive and an already-listed one is renamed and used.
       await createThreads(user, 3, (i) => `late ${pages}-${i}`);
       const listed = seen[seen.length - 1]!;
-      await json(`/internal/threads/${listed}`, user, { method: "PATCH", body: JSON.stringify({ title: `renamed on page ${pages}` }) });
+      await callJson(`/internal/threads/${listed}`, user, { method: "PATCH", body: JSON.stringify({ title: `renamed on page ${pages}` }) });
     } while (cursor);
     expect(pages).toBe(Math.ceil(500 / 37));
     expect(seen).toEqual(expected);
     // The renames and late arrivals are all there on a fresh read.
-    expect((await json("/internal/threads?q=renamed%20on%20page&limit=100", user)).body.threads).toHaveLength(pages);
-    expect((await json("/internal/threads?q=late&limit=100", user)).body.threads).toHaveLength(pages * 3);
+    expect((await callJson("/internal/threads?q=renamed%20on%20page&limit=100", user)).body.threads).toHaveLength(pages);
+    expect((await callJson("/internal/threads?q=late&limit=100", user)).body.threads).toHaveLength(pages * 3);
   });
 });
 
@@ -59,23 +54,23 @@ describe("isolation between users", () => {
     const malloryFeed = liveFeed(await call("/internal/user/events", { headers: headers(mallory) }));
     const threadId = (await createThreads(alice, 1, () => "Alice's private plans"))[0]!;
     await readAnswer(await postChat(alice, { threadId, input: "restart my OpenClaw" }));
-    for (let i = 0; i < 300 && (await json("/internal/approvals", alice)).body.approvals.length === 0; i++) {
+    for (let i = 0; i < 300 && (await callJson("/internal/approvals", alice)).body.approvals.length === 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    expect((await json("/internal/approvals", alice)).body.approvals).toHaveLength(1);
+    expect((await callJson("/internal/approvals", alice)).body.approvals).toHaveLength(1);
 
-    expect((await json("/internal/threads", mallory)).body.threads).toEqual([]);
-    expect((await json("/internal/threads?q=Alice", mallory)).body.threads).toEqual([]);
-    expect((await json("/internal/approvals", mallory)).body.approvals).toEqual([]);
-    const patch = await json(`/internal/threads/${threadId}`, mallory, { method: "PATCH", body: JSON.stringify({ title: "pwned", archived: true }) });
+    expect((await callJson("/internal/threads", mallory)).body.threads).toEqual([]);
+    expect((await callJson("/internal/threads?q=Alice", mallory)).body.threads).toEqual([]);
+    expect((await callJson("/internal/approvals", mallory)).body.approvals).toEqual([]);
+    const patch = await callJson(`/internal/threads/${threadId}`, mallory, { method: "PATCH", body: JSON.stringify({ title: "pwned", archived: true }) });
     expect(patch).toMatchObject({ status: 404, body: { error: { code: "thread_not_found" } } });
-    const del = await json(`/internal/threads/${threadId}`, mallory, { method: "DELETE" });
+    const del = await callJson(`/internal/threads/${threadId}`, mallory, { method: "DELETE" });
     expect(del).toMatchObject({ status: 404, body: { error: { code: "thread_not_found" } } });
 
     const row = await env.DB.prepare("SELECT title, archived, user_id FROM threads WHERE id = ?").bind(threadId).first<any>();
     expect(row).toEqual({ title: "Alice's private plans", archived: 0, user_id: alice });
-    expect((await json(`/internal/thread/${threadId}/messages`, alice)).status).toBe(200);
-    expect((await json("/internal/approvals", alice)).body.approvals).toHaveLength(1);
+    expect((await callJson(`/internal/thread/${threadId}/messages`, alice)).status).toBe(200);
+    expect((await callJson("/internal/approvals", alice)).body.approvals).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(malloryFeed.events).toEqual([]);
     await malloryFeed.close();

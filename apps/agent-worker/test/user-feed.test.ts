@@ -3,16 +3,11 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import type { ThreadAgent } from "../src/thread/thread-agent.ts";
-import { call, headers, postChat, readAnswer, uniqueThread } from "./helpers.ts";
+import { call, callJson, headers, postChat, readAnswer, uniqueThread } from "./helpers.ts";
 import { liveFeed } from "./sse-reader.ts";
 
-async function json(path: string, userId: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
-  const response = await call(path, { ...init, headers: { ...headers(userId), ...(init.headers as Record<string, string> | undefined) } });
-  return { status: response.status, body: await response.json() };
-}
-
 async function createThread(userId: string, body: unknown = {}): Promise<string> {
-  const created = await json("/internal/threads", userId, { method: "POST", body: JSON.stringify(body) });
+  const created = await callJson("/internal/threads", userId, { method: "POST", body: JSON.stringify(body) });
   expect(created.status).toBe(201);
   return created.body.threadId;
 }
@@ -23,7 +18,7 @@ function feed(userId: string, lastEventId?: string) {
 
 async function pendingApproval(userId: string, threadId: string): Promise<any> {
   for (let i = 0; i < 300; i++) {
-    const { body } = await json(`/internal/thread/${threadId}/approvals?status=pending`, userId);
+    const { body } = await callJson(`/internal/thread/${threadId}/approvals?status=pending`, userId);
     if (body.approvals?.length) return body.approvals[0];
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -49,12 +44,12 @@ describe("the user's live feed and approval inbox", () => {
     expect(titled.thread.title).toMatch(/restart/i);
 
     // The inbox lists it, with the thread's title.
-    const inbox = await json("/internal/approvals?status=pending", user);
+    const inbox = await callJson("/internal/approvals?status=pending", user);
     expect(inbox.status).toBe(200);
     expect(inbox.body.approvals).toHaveLength(1);
     expect(inbox.body.approvals[0]).toMatchObject({ id: requested.approval.id, threadId, tool: "restart", threadTitle: titled.thread.title });
 
-    const decided = await json("/internal/approval/respond", user, {
+    const decided = await callJson("/internal/approval/respond", user, {
       method: "POST",
       body: JSON.stringify({ threadId, approvalId: requested.approval.id, decision: "rejected", reason: "not now" }),
     });
@@ -62,8 +57,8 @@ describe("the user's live feed and approval inbox", () => {
     const resolved = await live.until((event) => event.type === "approval.resolved");
     expect(resolved.approval).toMatchObject({ id: requested.approval.id, status: "rejected", reason: "not now" });
     await live.until((event) => event.type === "thread.status" && event.previous === "awaiting_approval");
-    expect((await json("/internal/approvals", user)).body.approvals).toEqual([]);
-    expect((await json("/internal/approvals?status=rejected", user)).body.approvals.map((a: any) => a.id)).toEqual([requested.approval.id]);
+    expect((await callJson("/internal/approvals", user)).body.approvals).toEqual([]);
+    expect((await callJson("/internal/approvals?status=rejected", user)).body.approvals.map((a: any) => a.id)).toEqual([requested.approval.id]);
 
     // Seqs strictly increase; a second client resuming mid-way gets exactly the rest.
     const seqs = live.events.map((event) => event.seq);
@@ -80,7 +75,7 @@ describe("the user's live feed and approval inbox", () => {
     // Nothing of it reached anyone else.
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(other.events).toEqual([]);
-    expect((await json("/internal/approvals", "bystander-2")).body.approvals).toEqual([]);
+    expect((await callJson("/internal/approvals", "bystander-2")).body.approvals).toEqual([]);
     await other.close();
   });
 
@@ -89,20 +84,20 @@ describe("the user's live feed and approval inbox", () => {
     const threadId = await createThread(user, { title: "Original" });
     const live = liveFeed(await feed(user));
     await live.until((event) => event.type === "thread.created");
-    const patched = await json(`/internal/threads/${threadId}`, user, { method: "PATCH", body: JSON.stringify({ title: "Renamed", pinned: true }) });
+    const patched = await callJson(`/internal/threads/${threadId}`, user, { method: "PATCH", body: JSON.stringify({ title: "Renamed", pinned: true }) });
     expect(patched).toMatchObject({ status: 200, body: { ok: true, title: "Renamed", pinned: true, archived: false } });
     const updated = await live.until((event) => event.type === "thread.updated");
     expect(updated.changed.sort()).toEqual(["pinned", "title"]);
-    const listed = await json("/internal/threads?pinned=true", user);
+    const listed = await callJson("/internal/threads?pinned=true", user);
     expect(listed.body.threads).toMatchObject([{ id: threadId, title: "Renamed", pinned: true }]);
 
-    await json(`/internal/threads/${threadId}`, user, { method: "PATCH", body: JSON.stringify({ title: "Renamed", pinned: true }) });
-    await json(`/internal/threads/${threadId}`, user, { method: "PATCH", body: JSON.stringify({ archived: true }) });
+    await callJson(`/internal/threads/${threadId}`, user, { method: "PATCH", body: JSON.stringify({ title: "Renamed", pinned: true }) });
+    await callJson(`/internal/threads/${threadId}`, user, { method: "PATCH", body: JSON.stringify({ archived: true }) });
     const archived = await live.until((event) => event.type === "thread.updated" && event.changed.includes("archived"));
     expect(archived.thread.archived).toBe(true);
     expect(live.events.filter((event) => event.type === "thread.updated")).toHaveLength(2);
-    expect((await json("/internal/threads", user)).body.threads).toEqual([]);
-    expect((await json("/internal/threads?archived=true", user)).body.threads.map((t: any) => t.id)).toEqual([threadId]);
+    expect((await callJson("/internal/threads", user)).body.threads).toEqual([]);
+    expect((await callJson("/internal/threads?archived=true", user)).body.threads.map((t: any) => t.id)).toEqual([threadId]);
     await live.close();
   });
 
@@ -114,7 +109,7 @@ describe("the user's live feed and approval inbox", () => {
       expect(((await response.json()) as any).error.code).toBe("invalid_request");
     }
     for (const query of ["?status=maybe", "?limit=0", "?limit=1000"]) {
-      expect((await json(`/internal/approvals${query}`, user)).status, query).toBe(400);
+      expect((await callJson(`/internal/approvals${query}`, user)).status, query).toBe(400);
     }
     expect((await call("/internal/user/events", { method: "POST", headers: headers(user) })).status).toBe(405);
     expect((await call("/internal/approvals", { headers: headers(null) })).status).toBe(400);
@@ -136,19 +131,19 @@ describe("deleting a thread", () => {
     expect(await runInDurableObject(stub, async (_agent, state) => state.storage.getAlarm())).not.toBeNull();
 
     // Another user cannot delete it (or learn that it exists).
-    const denied = await json(`/internal/threads/${threadId}`, stranger, { method: "DELETE" });
+    const denied = await callJson(`/internal/threads/${threadId}`, stranger, { method: "DELETE" });
     expect(denied).toMatchObject({ status: 404, body: { error: { code: "thread_not_found" } } });
-    expect((await json(`/internal/thread/${threadId}/messages`, owner)).body.messages.length).toBeGreaterThan(0);
+    expect((await callJson(`/internal/thread/${threadId}/messages`, owner)).body.messages.length).toBeGreaterThan(0);
 
-    const deleted = await json(`/internal/threads/${threadId}`, owner, { method: "DELETE" });
+    const deleted = await callJson(`/internal/threads/${threadId}`, owner, { method: "DELETE" });
     expect(deleted).toMatchObject({ status: 200, body: { ok: true, threadId, deleted: true } });
     await live.until((event) => event.type === "thread.deleted" && event.threadId === threadId);
     await live.close();
 
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM threads WHERE id = ?").bind(threadId).first("n")).toBe(0);
-    expect((await json("/internal/approvals", owner)).body.approvals).toEqual([]);
-    expect((await json(`/internal/thread/${threadId}/messages`, owner)).status).toBe(404);
-    expect((await json(`/internal/threads/${threadId}`, owner, { method: "DELETE" })).status).toBe(404);
+    expect((await callJson("/internal/approvals", owner)).body.approvals).toEqual([]);
+    expect((await callJson(`/internal/thread/${threadId}/messages`, owner)).status).toBe(404);
+    expect((await callJson(`/internal/threads/${threadId}`, owner, { method: "DELETE" })).status).toBe(404);
 
     const leftover = await runInDurableObject(await getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId), async (_agent, state) => {
       const tables = state.storage.sql

@@ -196,6 +196,17 @@ export class RunEngine {
   }
 
   /** Explicit stop. Returns false when the run is not active. */
+  /** Cancels queued and running runs and waits (briefly) for the running one to wind down. */
+  async cancelAll(): Promise<void> {
+    for (let i = 0; i < 150; i++) {
+      const active = this.deps.runs.active();
+      if (active.length === 0) return;
+      // Queued ones first, so none of them starts when the running one ends.
+      for (const run of [...active].reverse()) this.cancelRun(run.id);
+      await scheduler.wait(20);
+    }
+  }
+
   cancelRun(runId: string): boolean {
     const run = this.deps.runs.get(runId);
     if (!run || (run.status !== "queued" && run.status !== "running" && run.status !== "awaiting_approval")) return false;

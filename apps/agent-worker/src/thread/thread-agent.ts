@@ -380,7 +380,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
    */
   async deleteThread(userId: string): Promise<Response> {
     return this.whenOwnedBy(userId, async (meta) => {
-      await this.stopAllRuns(meta.threadId);
+      await this.runs(meta.threadId).cancelAll();
       try {
         if (this.env.DB) await deleteThreadRow(this.env.DB, meta.threadId, userId);
         await (await this.userAgent(userId)).threadDeleted(meta.threadId);
@@ -396,18 +396,6 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       setTimeout(() => this.ctx.abort("thread deleted"), 0);
       return jsonResponse({ ok: true, threadId: meta.threadId, deleted: true });
     });
-  }
-
-  /** Cancels queued and running runs and waits (briefly) for the running one to wind down. */
-  private async stopAllRuns(threadId: string): Promise<void> {
-    const engine = this.runs(threadId);
-    for (let i = 0; i < 150; i++) {
-      const active = this.runStore.active();
-      if (active.length === 0) return;
-      // Queued ones first, so none of them starts when the running one ends.
-      for (const run of [...active].reverse()) engine.cancelRun(run.id);
-      await scheduler.wait(20);
-    }
   }
 
   /**

@@ -42,7 +42,8 @@ export function Sidebar({ user, route, onSignOut }: { user: Me; route: Route; on
       );
     }, 150);
     return () => ((cancelled = true), clearTimeout(timer));
-  }, [query, archived, feed.threads]);
+    // Not re-run per feed event: listed rows are drawn from the live feed when it knows them.
+  }, [query, archived]);
 
   const threads = results ?? sortedThreads(feed.threads, false);
   const activeId = route.name === "thread" ? route.threadId : null;
