@@ -74,6 +74,20 @@ async function aichatReplay() {
   return percentile(times, 50);
 }
 
+/** Reads SSE bytes until `count` text-delta frames went by (a frame may straddle two reads). */
+async function readDeltas(reader, count) {
+  const decoder = new TextDecoder();
+  const marker = '"text-delta"';
+  let carry = "";
+  for (let seen = 0; seen < count; ) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`the stream ended after ${seen} of ${count} text deltas`);
+    const text = carry + decoder.decode(value, { stream: true });
+    seen += text.split(marker).length - 1;
+    carry = text.slice(-(marker.length - 1));
+  }
+}
+
 const results = {};
 try {
   // ── warm-up: nobody pays module compilation in the samples ──
@@ -140,21 +154,12 @@ try {
   const replayThread = id("replay");
   const live = await c.turn({ id: replayThread }, `count to ${REPLAY_CHUNKS - 1} and hold 30s`).response;
   const liveReader = live.body.getReader();
-  const decoder = new TextDecoder();
-  for (let seen = 0; seen < REPLAY_CHUNKS - 1; ) {
-    const { value, done } = await liveReader.read();
-    if (done) break;
-    seen += (decoder.decode(value).match(/"text-delta"/g) ?? []).length;
-  }
+  await readDeltas(liveReader, REPLAY_CHUNKS - 1);
   const replays = [];
   for (let i = 0; i < 10; i++) {
     const started = performance.now();
     const reader = (await c.resume(replayThread)).body.getReader();
-    for (let deltas = 0; deltas < REPLAY_CHUNKS - 1; ) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      deltas += (decoder.decode(value).match(/"text-delta"/g) ?? []).length;
-    }
+    await readDeltas(reader, REPLAY_CHUNKS - 1);
     replays.push(performance.now() - started);
     await reader.cancel();
   }
