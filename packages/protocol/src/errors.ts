@@ -2,6 +2,7 @@ import { z } from "zod";
 
 export const errorCodes = [
   "config_missing_internal_key",
+  "config_invalid",
   "unauthorized",
   "missing_user_id",
   "invalid_user_id",
@@ -10,6 +11,7 @@ export const errorCodes = [
   "invalid_thread_id",
   "body_too_large",
   "message_too_long",
+  "unsupported_file_part",
   "thread_not_found",
   "message_not_found",
   "not_found",
@@ -20,6 +22,7 @@ export const errorCodes = [
   "approval_expired",
   "approval_mismatch",
   "conflict",
+  "quota_exceeded",
   "model_error",
   "dependency_unavailable",
   "internal_error",

@@ -2,6 +2,7 @@ import type { ErrorBody, ErrorCode } from "@oa/protocol";
 
 const statusByCode: Record<ErrorCode, number> = {
   config_missing_internal_key: 500,
+  config_invalid: 500,
   unauthorized: 401,
   missing_user_id: 400,
   invalid_user_id: 400,
@@ -10,6 +11,7 @@ const statusByCode: Record<ErrorCode, number> = {
   invalid_thread_id: 400,
   body_too_large: 400,
   message_too_long: 400,
+  unsupported_file_part: 400,
   thread_not_found: 404,
   message_not_found: 404,
   not_found: 404,
@@ -20,6 +22,7 @@ const statusByCode: Record<ErrorCode, number> = {
   approval_expired: 409,
   approval_mismatch: 409,
   conflict: 409,
+  quota_exceeded: 429,
   model_error: 502,
   dependency_unavailable: 503,
   internal_error: 500,
