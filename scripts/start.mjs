@@ -16,13 +16,16 @@ const persistTo = join(root, ".wrangler/state");
 const { key, source } = resolveInternalKey();
 const settings = Object.fromEntries(passthroughSettings.map((name) => [name, process.env[name]]));
 
-// OPENCLAW_API_BASE in the environment points the agent at another OpenClaw API (e.g. production)
-// and no local one is started; otherwise openclaw-local comes up first, with the same key.
+// OPENCLAW_API_BASE (with OPENCLAW_API_KEY) in the environment points the agent at another OpenClaw
+// API (e.g. production) and no local one is started; otherwise openclaw-local comes up first.
 const externalOpenClaw = process.env.OPENCLAW_API_BASE?.trim();
 const openclaw = externalOpenClaw ? null : await startOpenClawLocal({ port: openclawPort, persistTo, key });
 const openclawApiBase = externalOpenClaw || openclaw.apiBase;
 
-const envFile = writeEnvFile("agent-worker", { OA_INTERNAL_KEY: key, ...settings, OPENCLAW_API_BASE: openclawApiBase });
+// One secret per hop: OA_INTERNAL_KEY is what the agent worker accepts, OPENCLAW_API_KEY what it
+// presents to the OpenClaw API (openclaw-local's key; the same value locally, separate settings).
+const openclawApiKey = externalOpenClaw ? process.env.OPENCLAW_API_KEY : key;
+const envFile = writeEnvFile("agent-worker", { OA_INTERNAL_KEY: key, ...settings, OPENCLAW_API_BASE: openclawApiBase, OPENCLAW_API_KEY: openclawApiKey });
 let agent;
 let web;
 try {

@@ -143,6 +143,11 @@ export type SystemOptions = {
   agentVars?: Record<string, string>;
   /** Extra vars for openclaw-local (on top of FAST_OPENCLAW_TIMING and the control surface). */
   openclawVars?: Record<string, string>;
+  /**
+   * The agent worker's own OA_INTERNAL_KEY when it should differ from openclaw-local's key (which
+   * the agent worker presents as OPENCLAW_API_KEY). Default: one key for both.
+   */
+  agentKey?: string;
   /** Also start the website (apps/web) in front of the agent worker. */
   web?: { vars?: Record<string, string> };
 };
@@ -194,7 +199,8 @@ export type System = {
 };
 
 export async function startSystem(options: SystemOptions = {}): Promise<System> {
-  const key = randomBytes(16).toString("hex");
+  const openclawKey = randomBytes(16).toString("hex");
+  const key = options.agentKey ?? openclawKey;
   const openclawState = tempState();
   const agentState = tempState();
   const webState = tempState();
@@ -210,9 +216,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     webState.cleanup();
   };
   try {
-    openclaw = await startOpenClawLocal({ stateDir: openclawState.dir, key, ...(options.openclawVars ? { vars: options.openclawVars } : {}) });
+    openclaw = await startOpenClawLocal({ stateDir: openclawState.dir, key: openclawKey, ...(options.openclawVars ? { vars: options.openclawVars } : {}) });
     envFiles.add(openclaw.envFile!);
-    const agentVars = { ...options.agentVars, OPENCLAW_API_BASE: openclaw.apiBase };
+    // openclaw-local's key reaches the agent worker as OPENCLAW_API_KEY (the key it presents there).
+    const agentVars = { OPENCLAW_API_KEY: openclaw.key, ...options.agentVars, OPENCLAW_API_BASE: openclaw.apiBase };
     const agentPort = await freePort();
     const startAgent = async () => {
       const started = await startAgentWorker({ stateDir: agentState.dir, key, vars: agentVars, port: agentPort });

@@ -1,5 +1,5 @@
 import { busyPolicySchema, type BusyPolicy } from "@oa/protocol";
-import { parseApprovalPolicy } from "./tools/openclaw/catalog.ts";
+import { openClawTools, parseApprovalPolicy } from "./tools/openclaw/catalog.ts";
 
 /** Every setting the agent worker reads, with its default. Documented in the README's table. */
 export type AgentWorkerEnv = Env & {
@@ -10,6 +10,8 @@ export type AgentWorkerEnv = Env & {
   RETENTION_GRACE_SECONDS?: string;
   ALLOW_DEV_SEED?: string;
   OPENCLAW_API_BASE?: string;
+  /** The key the agent worker presents to the OpenClaw API: never OA_INTERNAL_KEY (one secret per hop). */
+  OPENCLAW_API_KEY?: string;
   OPENCLAW_TIMEOUT_MS?: string;
   APPROVAL_POLICY?: string;
   APPROVAL_TTL_SECONDS?: string;
@@ -32,13 +34,18 @@ export type AgentConfig = {
   /** How long a finished run's chunk events stay before compaction. */
   retentionGraceSeconds: number;
   openclawApiBase: string | undefined;
+  openclawApiKey: string | undefined;
   openclawTimeoutMs: number;
-  /** Tools that wait for the person's approval. */
+  /** Tools that wait for the person's approval (every tool while the policy is invalid). */
   gatedTools: ReadonlySet<string>;
+  /** A setting that is present but wrong: the router refuses every request while there is one. */
+  problem: ConfigProblem | null;
   approvalTtlSeconds: number;
   /** How often a background job polls the OpenClaw API while it waits. */
   jobPollMs: number;
 };
+
+export type ConfigProblem = { setting: string; message: string; details: Record<string, unknown> };
 
 function intSetting(value: string | undefined, fallback: number, min: number, max: number): number {
   const parsed = Number.parseInt(value ?? "", 10);
@@ -58,6 +65,7 @@ export function readConfig(env: AgentWorkerEnv): AgentConfig {
           : "offline";
   const contextWindow = intSetting(env.CONTEXT_WINDOW_MESSAGES, 40, 2, 1000);
   const busy = busyPolicySchema.safeParse(env.BUSY_POLICY);
+  const policy = parseApprovalPolicy(env.APPROVAL_POLICY);
   return {
     provider,
     model: env.MODEL?.trim() || "gpt-4o-mini",
@@ -70,8 +78,17 @@ export function readConfig(env: AgentWorkerEnv): AgentConfig {
     maxSteps: intSetting(env.MAX_STEPS, 8, 1, 50),
     retentionGraceSeconds: intSetting(env.RETENTION_GRACE_SECONDS, 600, 0, 30 * 24 * 3600),
     openclawApiBase: env.OPENCLAW_API_BASE?.trim() || undefined,
+    openclawApiKey: env.OPENCLAW_API_KEY?.trim() || undefined,
     openclawTimeoutMs: intSetting(env.OPENCLAW_TIMEOUT_MS, 15_000, 100, 120_000),
-    gatedTools: parseApprovalPolicy(env.APPROVAL_POLICY),
+    // Fail closed: code that runs without the router (alarms, jobs) gates every tool instead.
+    gatedTools: policy.ok ? policy.gated : new Set(openClawTools.map((spec) => spec.name)),
+    problem: policy.ok
+      ? null
+      : {
+          setting: "APPROVAL_POLICY",
+          message: `APPROVAL_POLICY names no tool: ${policy.unknown.map((name) => JSON.stringify(name)).join(", ")}. The agent worker refuses to serve until it is fixed.`,
+          details: { setting: "APPROVAL_POLICY", unknown: policy.unknown, tools: openClawTools.map((spec) => spec.name) },
+        },
     approvalTtlSeconds: intSetting(env.APPROVAL_TTL_SECONDS, 24 * 3600, 1, 30 * 24 * 3600),
     jobPollMs: intSetting(env.JOB_POLL_MS, 3000, 100, 600_000),
   };

@@ -4,8 +4,10 @@ import {
   createThreadSchema,
   eventCursorSchema,
   inboxQuerySchema,
+  jobIdSchema,
   messagesQuerySchema,
   patchThreadSchema,
+  scheduleIdSchema,
   threadIdSchema,
   threadListQuerySchema,
 } from "@oa/protocol";
@@ -21,8 +23,8 @@ import { ApiError, errorResponse, toErrorResponse } from "./http/errors.ts";
 import type { ThreadAgent } from "./thread/thread-agent.ts";
 import { decodeCursor, listThreads } from "./threads-index/thread-index.ts";
 import type { UserAgent } from "./user/user-agent.ts";
-import { readConfig } from "./config.ts";
-import { OpenClawClient } from "./tools/openclaw/client.ts";
+import { requireValidConfig } from "./http/require-valid-config.ts";
+import { configuredOpenClawClient } from "./tools/openclaw/configured-client.ts";
 import { readOverview } from "./tools/openclaw/overview.ts";
 
 export { ThreadAgent } from "./thread/thread-agent.ts";
@@ -37,15 +39,17 @@ const app = new Hono<App>();
 app.onError((error) => toErrorResponse(error));
 app.notFound(() => errorResponse("not_found", "No such endpoint."));
 
-// Every request is authenticated, including unknown paths: the worker is never open.
+// Every request is authenticated, including unknown paths: the worker is never open. A wrong
+// setting refuses every request before anything else, like a missing key.
 app.use("*", async (c, next) => {
+  requireValidConfig(c.env);
   c.set("principal", await requirePrincipal(c.req.raw, c.env.OA_INTERNAL_KEY));
   await next();
 });
 
 function threadParam(c: Context<App>): string {
   const parsed = threadIdSchema.safeParse(c.req.param("threadId"));
-  if (!parsed.success) throw new ApiError("invalid_thread_id", "Thread ids are 1–128 characters of A-Z a-z 0-9 _ . : -");
+  if (!parsed.success) throw new ApiError("invalid_thread_id", "Thread ids are 1–128 characters of A-Z a-z 0-9 _ . : -, not starting with . or -");
   return parsed.data;
 }
 
@@ -128,11 +132,7 @@ app.get("/internal/approvals", async (c) => {
 
 /** The OpenClaw panel's read of the caller's runtime (reads only; actions go through a thread). */
 app.get("/internal/openclaw/overview", async (c) => {
-  const config = readConfig(c.env);
-  const client =
-    config.openclawApiBase && c.env.OA_INTERNAL_KEY
-      ? new OpenClawClient({ baseUrl: config.openclawApiBase, internalKey: c.env.OA_INTERNAL_KEY, userId: c.get("principal").userId, timeoutMs: config.openclawTimeoutMs })
-      : null;
+  const client = configuredOpenClawClient(requireValidConfig(c.env), c.get("principal").userId);
   return c.json(await readOverview(client), 200, { "cache-control": "no-store" });
 });
 
@@ -140,8 +140,6 @@ app.get("/internal/user/events", async (c) => {
   const after = eventCursor(c);
   return (await userAgent(c)).events(after);
 });
-
-const jobIdSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/);
 
 app.get("/internal/thread/:threadId/jobs", async (c) => {
   const stub = await thread(c, threadParam(c));
@@ -162,7 +160,7 @@ app.get("/internal/thread/:threadId/schedules", async (c) => {
 
 app.delete("/internal/thread/:threadId/schedules/:scheduleId", async (c) => {
   const threadId = threadParam(c);
-  const scheduleId = parseWith(jobIdSchema, c.req.param("scheduleId"), "schedule id");
+  const scheduleId = parseWith(scheduleIdSchema, c.req.param("scheduleId"), "schedule id");
   const stub = await thread(c, threadId);
   return stub.deleteSchedule(c.get("principal").userId, scheduleId);
 });

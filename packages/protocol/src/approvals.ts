@@ -16,6 +16,14 @@ export const approvalRespondSchema = z.object({
 });
 export type ApprovalRespond = z.infer<typeof approvalRespondSchema>;
 
+/** The exact OpenClaw API request an approval allows: shown to the person, checked before sending. */
+export const boundRequestSchema = z.object({
+  method: z.enum(["GET", "POST", "DELETE"]),
+  path: z.string(),
+  bodyHash: z.string().nullable(),
+});
+export type BoundRequest = z.infer<typeof boundRequestSchema>;
+
 export const approvalSchema = z.object({
   id: z.string(),
   threadId: z.string(),
@@ -25,6 +33,8 @@ export const approvalSchema = z.object({
   tool: z.string(),
   args: z.record(z.string(), z.unknown()),
   argsHash: z.string(),
+  /** null only for approvals recorded before requests were bound (they can no longer run). */
+  request: boundRequestSchema.nullable(),
   summary: z.string(),
   risk: riskSchema,
   cost: z.string().nullable(),

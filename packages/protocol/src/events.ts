@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { approvalStatusSchema, receiptStatusSchema, riskSchema } from "./approvals.ts";
+import { approvalStatusSchema, boundRequestSchema, receiptStatusSchema, riskSchema } from "./approvals.ts";
 import { jobKindSchema, jobStatusSchema } from "./jobs.ts";
 import { runStatusSchema } from "./thread.ts";
 
@@ -63,6 +63,7 @@ export const threadEventSchema = z.discriminatedUnion("type", [
     runId: z.string(),
     toolCallId: z.string(),
     tool: z.string(),
+    request: boundRequestSchema.nullable().optional(),
     summary: z.string(),
     risk: riskSchema,
     cost: z.string().nullable(),

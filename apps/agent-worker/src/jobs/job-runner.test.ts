@@ -19,7 +19,7 @@ function fakeOpenClaw(answer: (call: Call, index: number) => Response) {
     calls.push(call);
     return answer(call, calls.length - 1);
   }) as typeof fetch;
-  return { calls, client: new OpenClawClient({ baseUrl: "http://openclaw.test/api", internalKey: "k", userId: "u", fetch: fetchImpl, readRetries: 0 }) };
+  return { calls, client: new OpenClawClient({ baseUrl: "http://openclaw.test/api", apiKey: "k", userId: "u", fetch: fetchImpl, readRetries: 0 }) };
 }
 
 const ok = (data: unknown) => Response.json({ ok: true, data, error: null });

@@ -126,7 +126,7 @@ export class JobRunner {
     const now = this.now();
     const client = this.deps.client();
     if (now > job.deadlineAt) return this.finish(job, { status: "failed", message: "The job ran out of time.", error: "deadline exceeded" });
-    if (!client) return this.finish(job, { status: "failed", message: "The OpenClaw API is not configured.", error: "OPENCLAW_API_BASE is empty" });
+    if (!client) return this.finish(job, { status: "failed", message: "The OpenClaw API is not configured.", error: "OPENCLAW_API_BASE or OPENCLAW_API_KEY is empty" });
     this.deps.transact(() => this.deps.jobs.begin(job.id, now));
     const attempt = job.attempts + 1;
     let outcome: StepOutcome;

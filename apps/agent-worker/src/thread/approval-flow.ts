@@ -3,6 +3,7 @@ import type { UIMessage } from "ai";
 import { failure, type Failure } from "../http/errors.ts";
 import { hashArgs } from "../tools/openclaw/args-hash.ts";
 import { toolSpecsByName } from "../tools/openclaw/catalog.ts";
+import { resolvedRequest } from "../tools/openclaw/resolved-request.ts";
 import type { ApprovalRecord, ApprovalStore } from "./approval-store.ts";
 import type { EventLog } from "./event-log.ts";
 import type { RunStore } from "./run-store.ts";
@@ -42,6 +43,8 @@ export class ApprovalFlow {
     const spec = toolSpecsByName.get(call.tool);
     const now = Date.now();
     const argsHash = await hashArgs(call.input);
+    // The person approves this exact request; the tool sends nothing else (toolset.ts checks it).
+    const request = spec ? await resolvedRequest(spec, call.input) : null;
     const record = this.deps.transact(() => {
       const existing = this.deps.approvals.get(call.approvalId);
       if (existing) return existing;
@@ -53,6 +56,7 @@ export class ApprovalFlow {
         tool: call.tool,
         args: call.input,
         argsHash,
+        request,
         summary: spec?.summarize(call.input) ?? `Run ${call.tool}`,
         risk: spec?.risk ?? "medium",
         cost: spec?.cost ?? null,
@@ -66,6 +70,7 @@ export class ApprovalFlow {
           runId,
           toolCallId: created.toolCallId,
           tool: created.tool,
+          request: created.request,
           summary: created.summary,
           risk: created.risk,
           cost: created.cost,

@@ -1,4 +1,4 @@
-import type { Approval, ApprovalStatus } from "@oa/protocol";
+import type { Approval, ApprovalStatus, BoundRequest } from "@oa/protocol";
 
 type ApprovalRow = {
   id: string;
@@ -8,6 +8,7 @@ type ApprovalRow = {
   tool: string;
   args: string;
   args_hash: string;
+  request: string | null;
   summary: string;
   risk: string;
   cost: string | null;
@@ -35,6 +36,7 @@ function toRecord(row: ApprovalRow): ApprovalRecord {
     tool: row.tool,
     args: JSON.parse(row.args) as Record<string, unknown>,
     argsHash: row.args_hash,
+    request: row.request === null ? null : (JSON.parse(row.request) as BoundRequest),
     summary: row.summary,
     risk: row.risk as Approval["risk"],
     cost: row.cost,
@@ -59,14 +61,14 @@ export function toApiApproval(record: ApprovalRecord, threadId: string): Approva
   };
 }
 
-/** Pending approvals are server-side facts: bound to one tool call and its exact arguments. */
+/** Pending approvals are server-side facts: bound to one tool call, its exact arguments and the exact request they make. */
 export class ApprovalStore {
   constructor(private readonly sql: SqlStorage) {}
 
   create(record: Omit<ApprovalRecord, "status" | "reason" | "decidedBy" | "decidedVia" | "decidedAt">): ApprovalRecord {
     this.sql.exec(
-      `INSERT INTO approvals (id, run_id, message_id, tool_call_id, tool, args, args_hash, summary, risk, cost, status, created_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
+      `INSERT INTO approvals (id, run_id, message_id, tool_call_id, tool, args, args_hash, request, summary, risk, cost, status, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
       record.id,
       record.runId,
       record.messageId,
@@ -74,6 +76,7 @@ export class ApprovalStore {
       record.tool,
       JSON.stringify(record.args),
       record.argsHash,
+      record.request === null ? null : JSON.stringify(record.request),
       record.summary,
       record.risk,
       record.cost,

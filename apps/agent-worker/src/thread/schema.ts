@@ -143,6 +143,8 @@ const migrations: ReadonlyArray<string> = [
   ALTER TABLE thread_meta ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE thread_meta ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
   `,
+  // 9: the exact OpenClaw request (method, path, body hash) an approval allows; null for older ones.
+  `ALTER TABLE approvals ADD COLUMN request TEXT;`,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -5,7 +5,8 @@ import { readConfig, type AgentConfig, type AgentWorkerEnv } from "../config.ts"
 import { failure, failureResponse, type Failure } from "../http/errors.ts";
 import { jsonResponse, resultResponse } from "../http/json.ts";
 import { selectModel } from "../model/provider.ts";
-import { OpenClawClient } from "../tools/openclaw/client.ts";
+import type { OpenClawClient } from "../tools/openclaw/client.ts";
+import { configuredOpenClawClient } from "../tools/openclaw/configured-client.ts";
 import { toApiJob } from "../jobs/job-store.ts";
 import { toApiSchedule } from "../jobs/schedule-store.ts";
 import { IndexSync } from "../threads-index/index-sync.ts";
@@ -138,13 +139,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
 
   private openclawClient(): OpenClawClient | null {
     const meta = this.store.meta();
-    if (!meta || !this.config.openclawApiBase || !this.env.OA_INTERNAL_KEY) return null;
-    return new OpenClawClient({
-      baseUrl: this.config.openclawApiBase,
-      internalKey: this.env.OA_INTERNAL_KEY,
-      userId: meta.ownerId,
-      timeoutMs: this.config.openclawTimeoutMs,
-    });
+    return meta ? configuredOpenClawClient(this.config, meta.ownerId) : null;
   }
 
   private work(threadId: string): Background {

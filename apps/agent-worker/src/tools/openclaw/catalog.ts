@@ -1,6 +1,6 @@
-import type { JobKind } from "@oa/protocol";
+import { openclawPathIdSchema, type JobKind } from "@oa/protocol";
 import { z } from "zod";
-import type { OpenClawClient, OpenClawResult } from "./client.ts";
+import { openclawRequests, type OpenClawRequest } from "./openclaw-requests.ts";
 
 export type Risk = "low" | "medium" | "high";
 
@@ -18,11 +18,15 @@ export type OpenClawToolSpec = {
   risk: Risk;
   cost: string | null;
   summarize: (input: Record<string, unknown>) => string;
-} & (
-  | { call: (client: OpenClawClient, input: Record<string, unknown>, key: string, signal?: AbortSignal) => Promise<OpenClawResult<unknown>> }
+  /**
+   * The exact OpenClaw API request a call makes (for a job, its one keyed request): what an
+   * approval records and shows, and what is checked again before anything is sent.
+   */
+  request: (input: Record<string, unknown>) => OpenClawRequest;
   /** Long work: the call starts a background job (keyed by the tool-call id) that reports progress and its result. */
-  | { job: JobKind; jobInput?: (input: Record<string, unknown>) => Record<string, unknown> }
-);
+  job?: JobKind;
+  jobInput?: (input: Record<string, unknown>) => Record<string, unknown>;
+};
 
 const channel = z.enum(["telegram", "whatsapp", "signal", "imessage", "discord", "slack"]);
 const none = z.object({});
@@ -37,7 +41,7 @@ export const openClawTools: OpenClawToolSpec[] = [
     risk: "low",
     cost: null,
     summarize: () => "Read your OpenClaw instance",
-    call: (client, _input, _key, signal) => client.getInstance(signal),
+    request: () => openclawRequests.getInstance(),
   },
   {
     name: "provision",
@@ -49,6 +53,7 @@ export const openClawTools: OpenClawToolSpec[] = [
     risk: "medium",
     cost: "Starts a billed OpenClaw runtime (standard-4 container) charged to your balance.",
     summarize: () => "Provision a new managed OpenClaw instance",
+    request: () => openclawRequests.provision(),
     job: "provision",
   },
   {
@@ -60,7 +65,7 @@ export const openClawTools: OpenClawToolSpec[] = [
     risk: "high",
     cost: "Irreversible: the runtime and its data are removed; back up first if needed.",
     summarize: () => "Delete your OpenClaw instance (stops the runtime; irreversible)",
-    call: (client, _input, key, signal) => client.deleteInstance(key, signal),
+    request: () => openclawRequests.deleteInstance(),
   },
   {
     name: "get_status",
@@ -71,7 +76,7 @@ export const openClawTools: OpenClawToolSpec[] = [
     risk: "low",
     cost: null,
     summarize: () => "Read your OpenClaw runtime status",
-    call: (client, _input, _key, signal) => client.getStatus(signal),
+    request: () => openclawRequests.getStatus(),
   },
   {
     name: "list_devices",
@@ -82,18 +87,18 @@ export const openClawTools: OpenClawToolSpec[] = [
     risk: "low",
     cost: null,
     summarize: () => "List your OpenClaw devices",
-    call: (client, _input, _key, signal) => client.listDevices(signal),
+    request: () => openclawRequests.listDevices(),
   },
   {
     name: "approve_device",
     description: "Approve a pending device request by its requestId (from list_devices), pairing that device with the runtime.",
-    input: z.object({ requestId: z.string().min(1).max(200).describe("The pending request's requestId") }),
+    input: z.object({ requestId: openclawPathIdSchema.describe("The pending request's requestId") }),
     gatedByDefault: true,
     idempotent: true,
     risk: "high",
     cost: "The device gets access to your OpenClaw runtime.",
     summarize: (input) => `Approve device request ${String(input.requestId)} (it gets access to your OpenClaw)`,
-    call: (client, input, key, signal) => client.approveDevice(String(input.requestId), key, signal),
+    request: (input) => openclawRequests.approveDevice(String(input.requestId)),
   },
   {
     name: "list_pairing_requests",
@@ -104,7 +109,7 @@ export const openClawTools: OpenClawToolSpec[] = [
     risk: "low",
     cost: null,
     summarize: (input) => `List pending ${String(input.channel)} pairing requests`,
-    call: (client, input, _key, signal) => client.listPairingRequests(String(input.channel), signal),
+    request: (input) => openclawRequests.listPairingRequests(String(input.channel)),
   },
   {
     name: "approve_pairing",
@@ -115,7 +120,7 @@ export const openClawTools: OpenClawToolSpec[] = [
     risk: "high",
     cost: "That sender can then message your OpenClaw on this channel.",
     summarize: (input) => `Approve ${String(input.channel)} pairing code ${String(input.code)} (that sender can message your OpenClaw)`,
-    call: (client, input, key, signal) => client.approvePairing(String(input.channel), String(input.code), key, signal),
+    request: (input) => openclawRequests.approvePairing(String(input.channel), String(input.code)),
   },
   {
     name: "backup_now",
@@ -126,6 +131,7 @@ export const openClawTools: OpenClawToolSpec[] = [
     risk: "low",
     cost: null,
     summarize: () => "Back up your OpenClaw runtime now",
+    request: () => openclawRequests.backupNow(),
     job: "backup",
   },
   {
@@ -138,6 +144,7 @@ export const openClawTools: OpenClawToolSpec[] = [
     risk: "medium",
     cost: "Your OpenClaw is unavailable for a few seconds; in-flight conversations are interrupted.",
     summarize: () => "Restart your OpenClaw gateway (a few seconds of downtime)",
+    request: () => openclawRequests.restart(),
     job: "restart",
   },
   {
@@ -152,6 +159,7 @@ export const openClawTools: OpenClawToolSpec[] = [
     risk: "low",
     cost: null,
     summarize: (input) => `Watch your OpenClaw status for ${String(input.durationMinutes ?? 10)} minutes`,
+    request: () => openclawRequests.getStatus(),
     job: "watch_status",
     jobInput: (input) => ({ durationSeconds: Number(input.durationMinutes ?? 10) * 60, intervalSeconds: Number(input.intervalSeconds ?? 30) }),
   },
@@ -164,7 +172,7 @@ export const openClawTools: OpenClawToolSpec[] = [
     risk: "low",
     cost: null,
     summarize: () => "Read your balance",
-    call: (client, _input, _key, signal) => client.billingSummary(signal),
+    request: () => openclawRequests.billingSummary(),
   },
   {
     name: "list_sessions",
@@ -180,13 +188,13 @@ export const openClawTools: OpenClawToolSpec[] = [
     risk: "low",
     cost: null,
     summarize: () => "List your OpenClaw sessions",
-    call: (client, input, _key, signal) => client.listSessions(input as Parameters<OpenClawClient["listSessions"]>[0], signal),
+    request: (input) => openclawRequests.listSessions(input as Parameters<typeof openclawRequests.listSessions>[0]),
   },
   {
     name: "get_session_history",
     description: "Read the transcript of one OpenClaw session by its key (the main session's key is \"main\").",
     input: z.object({
-      sessionKey: z.string().min(1).max(200),
+      sessionKey: openclawPathIdSchema,
       limit: z.number().int().min(1).max(200).optional(),
       includeTools: z.boolean().optional(),
     }),
@@ -195,14 +203,14 @@ export const openClawTools: OpenClawToolSpec[] = [
     risk: "low",
     cost: null,
     summarize: (input) => `Read the history of session ${String(input.sessionKey)}`,
-    call: (client, input, _key, signal) =>
-      client.sessionHistory(String(input.sessionKey), { limit: input.limit as number | undefined, includeTools: input.includeTools as boolean | undefined }, signal),
+    request: (input) =>
+      openclawRequests.sessionHistory(String(input.sessionKey), { limit: input.limit as number | undefined, includeTools: input.includeTools as boolean | undefined }),
   },
   {
     name: "send_session_message",
     description: "Send a message into an OpenClaw session and wait up to timeoutSeconds for its reply (0 = do not wait).",
     input: z.object({
-      sessionKey: z.string().min(1).max(200),
+      sessionKey: openclawPathIdSchema,
       message: z.string().min(1).max(10_000),
       timeoutSeconds: z.number().int().min(0).max(120).optional(),
     }),
@@ -211,8 +219,7 @@ export const openClawTools: OpenClawToolSpec[] = [
     risk: "medium",
     cost: null,
     summarize: (input) => `Send a message to session ${String(input.sessionKey)}`,
-    call: (client, input, key, signal) =>
-      client.sendSessionMessage(String(input.sessionKey), String(input.message), input.timeoutSeconds as number | undefined, key, signal),
+    request: (input) => openclawRequests.sendSessionMessage(String(input.sessionKey), String(input.message), input.timeoutSeconds as number | undefined),
   },
 ];
 
@@ -220,11 +227,20 @@ export const toolSpecsByName = new Map(openClawTools.map((spec) => [spec.name, s
 
 export const DEFAULT_GATED_TOOLS = openClawTools.filter((spec) => spec.gatedByDefault).map((spec) => spec.name);
 
-/** `APPROVAL_POLICY`: empty → the defaults; `none`; `all`; or a comma list of tool names. */
-export function parseApprovalPolicy(raw: string | undefined): Set<string> {
-  const value = (raw ?? "").trim();
-  if (value === "") return new Set(DEFAULT_GATED_TOOLS);
-  if (value === "none") return new Set();
-  if (value === "all") return new Set(openClawTools.map((spec) => spec.name));
-  return new Set(value.split(",").map((name) => name.trim()).filter((name) => toolSpecsByName.has(name)));
+export type ApprovalPolicy = { ok: true; gated: Set<string> } | { ok: false; unknown: string[] };
+
+/**
+ * `APPROVAL_POLICY`: empty → the defaults; `none`; `all`; or a comma list of tool names, matched
+ * case-insensitively. A name that is no tool is an error, never ignored: a typo would otherwise
+ * silently remove a gate.
+ */
+export function parseApprovalPolicy(raw: string | undefined): ApprovalPolicy {
+  const value = (raw ?? "").trim().toLowerCase();
+  if (value === "") return { ok: true, gated: new Set(DEFAULT_GATED_TOOLS) };
+  if (value === "none") return { ok: true, gated: new Set() };
+  if (value === "all") return { ok: true, gated: new Set(openClawTools.map((spec) => spec.name)) };
+  const entries = (raw ?? "").split(",").map((name) => name.trim()).filter((name) => name !== "");
+  const unknown = entries.filter((name) => !toolSpecsByName.has(name.toLowerCase()));
+  if (unknown.length > 0) return { ok: false, unknown };
+  return { ok: true, gated: new Set(entries.map((name) => name.toLowerCase())) };
 }

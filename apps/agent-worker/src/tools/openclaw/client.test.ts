@@ -19,7 +19,7 @@ const ok = (data: unknown) => () => Response.json({ ok: true, data, error: null 
 const err = (status: number, error: string) => () => Response.json({ ok: false, data: null, error }, { status });
 
 function client(api: ReturnType<typeof fakeApi>, timeoutMs = 1000) {
-  return new OpenClawClient({ baseUrl: "http://openclaw.test/api/", internalKey: "k", userId: "alice", fetch: api.fetch, timeoutMs });
+  return new OpenClawClient({ baseUrl: "http://openclaw.test/api/", apiKey: "k", userId: "alice", fetch: api.fetch, timeoutMs });
 }
 
 describe("OpenClaw client", () => {
@@ -75,7 +75,7 @@ describe("OpenClaw client", () => {
     const hang = (request: Request) =>
       new Promise<Response>((_resolve, reject) => request.signal.addEventListener("abort", () => reject(request.signal.reason)));
     const slow = fakeApi([hang]);
-    const result = await new OpenClawClient({ baseUrl: "http://openclaw.test/api", internalKey: "k", userId: "u", fetch: slow.fetch, timeoutMs: 50, readRetries: 0 }).getStatus();
+    const result = await new OpenClawClient({ baseUrl: "http://openclaw.test/api", apiKey: "k", userId: "u", fetch: slow.fetch, timeoutMs: 50, readRetries: 0 }).getStatus();
     expect(result).toMatchObject({ ok: false, error: { kind: "timeout" } });
 
     const controller = new AbortController();
@@ -86,7 +86,21 @@ describe("OpenClaw client", () => {
 
   it("maps a network failure to a typed error", async () => {
     const down = fakeApi([() => Promise.reject(new TypeError("connection refused"))]);
-    const result = await new OpenClawClient({ baseUrl: "http://openclaw.test/api", internalKey: "k", userId: "u", fetch: down.fetch, readRetries: 0 }).billingSummary();
+    const result = await new OpenClawClient({ baseUrl: "http://openclaw.test/api", apiKey: "k", userId: "u", fetch: down.fetch, readRetries: 0 }).billingSummary();
     expect(result).toMatchObject({ ok: false, error: { kind: "network" } });
+  });
+
+  it("never sends an id that is no path segment (., .., empty) nor a path with a dot segment", async () => {
+    const api = fakeApi([ok({})]);
+    for (const id of [".", "..", ""]) {
+      expect(await client(api).approveDevice(id, "k")).toMatchObject({ ok: false, error: { kind: "invalid_request" } });
+      expect(await client(api).sessionHistory(id, {})).toMatchObject({ ok: false, error: { kind: "invalid_request" } });
+    }
+    for (const path of ["/sessions/../history", "/runtime/devices/./approve", "/sessions/%2e%2E/send", "/sessions//history"]) {
+      expect(await client(api).request("POST", path)).toMatchObject({ ok: false, error: { kind: "invalid_request" } });
+    }
+    expect(api.seen).toEqual([]);
+    await client(api).sessionHistory("a/b%2F..", { limit: 2 });
+    expect(api.seen[0]!.url).toBe("http://openclaw.test/api/openclaw/sessions/a%2Fb%252F../history?limit=2");
   });
 });

@@ -1,10 +1,12 @@
+import { hasDotSegment, openclawRequests, UnsafePathSegmentError, type HistoryQuery, type OpenClawRequest, type SessionsQuery } from "./openclaw-requests.ts";
+
 /**
  * Typed client for the OpenClaw API (`/api/openclaw/*`, ../shared/openclaw-api.md). Every call
  * resolves to a result value: the string-error envelope, non-JSON 500s, network failures and
  * time-outs all become `OpenClawError`s, never exceptions that could crash a run.
  */
 export type OpenClawError = {
-  kind: "http" | "timeout" | "network" | "invalid_response" | "aborted";
+  kind: "http" | "timeout" | "network" | "invalid_response" | "aborted" | "invalid_request";
   status: number | null;
   message: string;
 };
@@ -38,7 +40,8 @@ export type PairingRequests = {
 
 export type ClientOptions = {
   baseUrl: string;
-  internalKey: string;
+  /** Presented as X-OA-Internal-Key: the OpenClaw API's own key (OPENCLAW_API_KEY), never the one the agent worker accepts. */
+  apiKey: string;
   userId: string;
   timeoutMs?: number;
   /** Retries for reads only; writes are never repeated by the client. */
@@ -74,6 +77,8 @@ export class OpenClawClient {
   }
 
   async request<T>(method: "GET" | "POST" | "DELETE", path: string, call: CallOptions = {}): Promise<OpenClawResult<T>> {
+    // Defence in depth: whatever built the path, a segment a URL parser would resolve away is never sent.
+    if (hasDotSegment(path)) return fail("invalid_request", null, "The request path holds an empty, `.` or `..` segment; it was not sent.");
     const attempts = method === "GET" ? this.readRetries + 1 : 1;
     let last: OpenClawResult<T> = { ok: false, error: { kind: "network", status: null, message: "not attempted" } };
     for (let attempt = 0; attempt < attempts; attempt++) {
@@ -87,7 +92,7 @@ export class OpenClawClient {
   private async once<T>(method: string, path: string, call: CallOptions): Promise<OpenClawResult<T>> {
     const headers: Record<string, string> = {
       accept: "application/json",
-      "x-oa-internal-key": this.options.internalKey,
+      "x-oa-internal-key": this.options.apiKey,
       "x-oa-user-id": this.options.userId,
     };
     if (call.body !== undefined) headers["content-type"] = "application/json";
@@ -125,46 +130,43 @@ export class OpenClawClient {
     return fail("http", response.status, message);
   }
 
-  getInstance = (signal?: AbortSignal) => this.request<InstanceSummary | null>("GET", "/instance", { signal });
-  provision = (key: string, signal?: AbortSignal) => this.request<InstanceSummary>("POST", "/instance", { idempotencyKey: key, signal });
-  deleteInstance = (key: string, signal?: AbortSignal) => this.request<{ deleted: boolean }>("DELETE", "/instance", { idempotencyKey: key, signal });
-  getStatus = (signal?: AbortSignal) => this.request<RuntimeStatus>("GET", "/runtime/status", { signal });
-  listDevices = (signal?: AbortSignal) => this.request<DeviceList>("GET", "/runtime/devices", { signal });
+  /**
+   * Sends one request built by `openclawRequests`; an id that cannot be a path segment is a typed
+   * error and nothing is sent. Writes carry `key` as their Idempotency-Key.
+   */
+  send<T>(build: () => OpenClawRequest, key?: string, signal?: AbortSignal): Promise<OpenClawResult<T>> {
+    let built: OpenClawRequest;
+    try {
+      built = build();
+    } catch (error) {
+      if (error instanceof UnsafePathSegmentError) return Promise.resolve(fail("invalid_request", null, error.message));
+      throw error;
+    }
+    return this.request<T>(built.method, built.path, {
+      signal,
+      ...(built.body === undefined ? {} : { body: built.body }),
+      ...(built.method !== "GET" && key ? { idempotencyKey: key } : {}),
+    });
+  }
+
+  getInstance = (signal?: AbortSignal) => this.send<InstanceSummary | null>(() => openclawRequests.getInstance(), undefined, signal);
+  provision = (key: string, signal?: AbortSignal) => this.send<InstanceSummary>(() => openclawRequests.provision(), key, signal);
+  deleteInstance = (key: string, signal?: AbortSignal) => this.send<{ deleted: boolean }>(() => openclawRequests.deleteInstance(), key, signal);
+  getStatus = (signal?: AbortSignal) => this.send<RuntimeStatus>(() => openclawRequests.getStatus(), undefined, signal);
+  listDevices = (signal?: AbortSignal) => this.send<DeviceList>(() => openclawRequests.listDevices(), undefined, signal);
   approveDevice = (requestId: string, key: string, signal?: AbortSignal) =>
-    this.request<{ approved: boolean; requestId: string }>("POST", `/runtime/devices/${encodeURIComponent(requestId)}/approve`, { idempotencyKey: key, signal });
-  listPairingRequests = (channel: string, signal?: AbortSignal) =>
-    this.request<PairingRequests>("GET", `/runtime/pairing/${encodeURIComponent(channel)}`, { signal });
+    this.send<{ approved: boolean; requestId: string }>(() => openclawRequests.approveDevice(requestId), key, signal);
+  listPairingRequests = (channel: string, signal?: AbortSignal) => this.send<PairingRequests>(() => openclawRequests.listPairingRequests(channel), undefined, signal);
   approvePairing = (channel: string, code: string, key: string, signal?: AbortSignal) =>
-    this.request<{ approved: true; channel: string; code: string }>("POST", `/runtime/pairing/${encodeURIComponent(channel)}/approve`, {
-      body: { code },
-      idempotencyKey: key,
-      signal,
-    });
-  backupNow = (key: string, signal?: AbortSignal) => this.request<{ lastBackup: string }>("POST", "/runtime/backup", { idempotencyKey: key, signal });
-  restart = (key: string, signal?: AbortSignal) => this.request<{ message: string }>("POST", "/runtime/restart", { idempotencyKey: key, signal });
-  billingSummary = (signal?: AbortSignal) => this.request<{ user_id: string; balance_usd: number }>("GET", "/billing/summary", { signal });
-  listSessions = (query: { limit?: number; activeMinutes?: number; messageLimit?: number; kinds?: string[] }, signal?: AbortSignal) => {
-    const params = new URLSearchParams();
-    if (query.limit !== undefined) params.set("limit", String(query.limit));
-    if (query.activeMinutes !== undefined) params.set("activeMinutes", String(query.activeMinutes));
-    if (query.messageLimit !== undefined) params.set("messageLimit", String(query.messageLimit));
-    for (const kind of query.kinds ?? []) params.append("kinds", kind);
-    const search = params.size > 0 ? `?${params}` : "";
-    return this.request<unknown>("GET", `/sessions${search}`, { signal });
-  };
-  sessionHistory = (key: string, query: { limit?: number; includeTools?: boolean }, signal?: AbortSignal) => {
-    const params = new URLSearchParams();
-    if (query.limit !== undefined) params.set("limit", String(query.limit));
-    if (query.includeTools !== undefined) params.set("includeTools", String(query.includeTools));
-    const search = params.size > 0 ? `?${params}` : "";
-    return this.request<{ messages: unknown[] }>("GET", `/sessions/${encodeURIComponent(key)}/history${search}`, { signal });
-  };
+    this.send<{ approved: true; channel: string; code: string }>(() => openclawRequests.approvePairing(channel, code), key, signal);
+  backupNow = (key: string, signal?: AbortSignal) => this.send<{ lastBackup: string }>(() => openclawRequests.backupNow(), key, signal);
+  restart = (key: string, signal?: AbortSignal) => this.send<{ message: string }>(() => openclawRequests.restart(), key, signal);
+  billingSummary = (signal?: AbortSignal) => this.send<{ user_id: string; balance_usd: number }>(() => openclawRequests.billingSummary(), undefined, signal);
+  listSessions = (query: SessionsQuery, signal?: AbortSignal) => this.send<unknown>(() => openclawRequests.listSessions(query), undefined, signal);
+  sessionHistory = (key: string, query: HistoryQuery, signal?: AbortSignal) =>
+    this.send<{ messages: unknown[] }>(() => openclawRequests.sessionHistory(key, query), undefined, signal);
   sendSessionMessage = (sessionKey: string, message: string, timeoutSeconds: number | undefined, key: string, signal?: AbortSignal) =>
-    this.request<{ runId: string; status: string; reply?: string; error?: string }>("POST", `/sessions/${encodeURIComponent(sessionKey)}/send`, {
-      body: timeoutSeconds === undefined ? { message } : { message, timeoutSeconds },
-      idempotencyKey: key,
-      signal,
-    });
+    this.send<{ runId: string; status: string; reply?: string; error?: string }>(() => openclawRequests.sendSessionMessage(sessionKey, message, timeoutSeconds), key, signal);
 }
 
 function fail<T>(kind: OpenClawError["kind"], status: number | null, message: string): OpenClawResult<T> {

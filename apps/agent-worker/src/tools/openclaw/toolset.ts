@@ -4,6 +4,8 @@ import type { ApprovalStore } from "../../thread/approval-store.ts";
 import type { ReceiptStore } from "../../thread/receipt-store.ts";
 import { canonicalJson, hashArgs } from "./args-hash.ts";
 import { openClawTools, type OpenClawToolSpec } from "./catalog.ts";
+import { sameRequest } from "./openclaw-requests.ts";
+import { resolvedRequest } from "./resolved-request.ts";
 import type { OpenClawClient, OpenClawResult } from "./client.ts";
 
 export type ToolsetDeps = {
@@ -77,6 +79,8 @@ async function executeWithReceipt(
 ): Promise<unknown> {
   let approvalId: string | null = null;
   let decidedBy: string | null = null;
+  const request = await resolvedRequest(spec, input);
+  if (!request) throw new ToolFailure(`${spec.name} was not run: its input does not form a valid OpenClaw API request.`);
   if (deps.gated.has(spec.name)) {
     const approval = deps.approvals.byToolCall(toolCallId);
     if (!approval || approval.status !== "approved" || approval.tool !== spec.name) {
@@ -84,6 +88,10 @@ async function executeWithReceipt(
     }
     if (approval.argsHash !== (await hashArgs(input))) {
       throw new ToolFailure(`${spec.name} was approved with different arguments, so it was not run.`);
+    }
+    // The approval allows one exact request; anything else (or an approval that recorded none) is not sent.
+    if (!approval.request || !sameRequest(approval.request, request)) {
+      throw new ToolFailure(`${spec.name} would not make the request that was approved, so it was not run.`);
     }
     approvalId = approval.id;
     decidedBy = approval.decidedBy;
@@ -105,14 +113,14 @@ async function executeWithReceipt(
     throw new ToolFailure(message);
   }
 
-  if (!deps.client) throw new ToolFailure("The OpenClaw API is not configured for this agent (OPENCLAW_API_BASE is empty).");
+  if (!deps.client) throw new ToolFailure("The OpenClaw API is not configured for this agent (OPENCLAW_API_BASE or OPENCLAW_API_KEY is empty).");
   deps.transact(() => {
     deps.receipts.start({ toolCallId: callId, runId: deps.runId, tool: spec.name, args: input, approvalId, decidedBy }, Date.now());
     deps.onReceipt({ toolCallId: callId, tool: spec.name, status: "started", resultSummary: null });
   });
 
   const result =
-    "job" in spec ? await deps.startJob(spec.job, spec.jobInput?.(input) ?? input, callId) : await spec.call(deps.client, input, callId, signal);
+    spec.job ? await deps.startJob(spec.job, spec.jobInput?.(input) ?? input, callId) : await deps.client.send(() => spec.request(input), callId, signal);
   if (result.ok) {
     const summary = summarizeResult(result.data);
     deps.transact(() => {
