@@ -6,7 +6,7 @@ import type { EventLog } from "../thread/event-log.ts";
 import type { RunStore } from "../thread/run-store.ts";
 import type { ThreadStore } from "../thread/store.ts";
 import { upsertThreadRow, type ThreadIndexRow } from "./thread-index.ts";
-import { writeTitle } from "./title.ts";
+import { heuristicTitle, writeTitle } from "./title.ts";
 
 export type IndexSyncDeps = {
   db: D1Database | undefined;
@@ -57,9 +57,12 @@ export class IndexSync {
   private onEvent(event: ThreadEvent): void {
     if (!RELEVANT.test(event.type)) return;
     if (event.type === "approval.requested" || event.type === "approval.resolved") this.unsentApprovals?.add(event.approvalId);
-    // The first exchange is over when the answer ends or stops to ask for an approval.
+    // The first exchange is over on any terminal state: answered, waiting for an approval, or
+    // failed/stopped — a thread whose first run fails still gets a title (from the person's words).
     if (event.type === "run.finished" || (event.type === "run.status" && event.status === "awaiting_approval")) {
-      this.deps.waitUntil(this.ensureTitle());
+      this.deps.waitUntil(this.ensureTitle(true));
+    } else if (event.type === "run.failed" || event.type === "run.cancelled") {
+      this.deps.waitUntil(this.ensureTitle(false));
     }
     this.request();
   }
@@ -155,8 +158,11 @@ export class IndexSync {
     };
   }
 
-  /** After the first exchange the thread gets a title (by the model when it is a real one). */
-  private async ensureTitle(): Promise<void> {
+  /**
+   * After the first exchange the thread gets a title: by the model when it is a real one and it
+   * answered; from the person's first message when there is no answer to title with.
+   */
+  private async ensureTitle(answered: boolean): Promise<void> {
     const { store } = this.deps;
     const meta = store.meta();
     if (!meta || meta.title || this.titling) return;
@@ -164,7 +170,8 @@ export class IndexSync {
     if (!first || first.role !== "user") return;
     this.titling = true;
     try {
-      const title = await writeTitle(this.deps.provider, this.deps.model(), textOf(first), answer ? textOf(answer) : "");
+      const answerText = answered && answer ? textOf(answer) : "";
+      const title = answerText ? await writeTitle(this.deps.provider, this.deps.model(), textOf(first), answerText) : heuristicTitle(textOf(first));
       // The title change is an event like any other: it reaches the log, the feeds and the index.
       this.deps.transact(() => {
         if (store.meta()?.title) return;
