@@ -9,7 +9,8 @@ import { headers } from "./helpers.ts";
 
 async function fetchWith(overrides: Partial<AgentWorkerEnv>, path: string, init: RequestInit = {}): Promise<Response> {
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`http://agent.test${path}`, init), { ...(env as AgentWorkerEnv), ...overrides }, ctx);
+  const request = new Request(`http://agent.test${path}`, init) as Request<unknown, IncomingRequestCfProperties>;
+  const response = await worker.fetch(request, { ...(env as AgentWorkerEnv), ...overrides }, ctx);
   await waitOnExecutionContext(ctx);
   return response;
 }

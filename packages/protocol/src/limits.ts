@@ -38,3 +38,13 @@ export async function readBodyWithin(request: Request, limit = MAX_BODY_BYTES): 
   }
   return { ok: true, text: new TextDecoder().decode(joined) };
 }
+
+/** A file a person sends travels inline as a base64 `data:` URL of at most this many decoded bytes. */
+export const MAX_FILE_PART_BYTES = 512 * 1024;
+/** All the files of one message together (the whole body is capped at MAX_BODY_BYTES anyway). */
+export const MAX_MESSAGE_FILE_BYTES = 768 * 1024;
+/**
+ * File data inlined into one model call, newest first: older files are described to the model,
+ * not inlined, so no run holds more than this of file data whatever the thread holds.
+ */
+export const MAX_CONTEXT_FILE_BYTES = 1536 * 1024;

@@ -1,5 +1,7 @@
 import {
+  checkUserFilePart,
   MAX_MESSAGE_CHARS,
+  MAX_MESSAGE_FILE_BYTES,
   simpleChatRequestSchema,
   threadIdSchema,
   transportChatRequestSchema,
@@ -69,17 +71,25 @@ function tooLong(length: number): never {
   });
 }
 
-/** Only what a person can send: text (and files by URL). Everything else is refused. */
+/**
+ * Only what a person can send: text, and files inline as base64 `data:` URLs of an allowed type
+ * within the size limits. A file by URL is refused: the agent never fetches what a client points at.
+ */
 function sanitizeUserParts(parts: Array<Record<string, unknown>>): UIMessage["parts"] {
+  let fileBytes = 0;
   return parts.map((part, index) => {
     if (part.type === "text" && typeof part.text === "string") return { type: "text", text: part.text };
-    if (part.type === "file" && typeof part.url === "string" && typeof part.mediaType === "string") {
-      return {
-        type: "file",
-        url: part.url,
-        mediaType: part.mediaType,
-        ...(typeof part.filename === "string" ? { filename: part.filename } : {}),
-      };
+    if (part.type === "file") {
+      const checked = checkUserFilePart(part);
+      if (!checked.ok) throw new ApiError("unsupported_file_part", `Message part ${index}: ${checked.reason}`, { part: index });
+      fileBytes += checked.bytes;
+      if (fileBytes > MAX_MESSAGE_FILE_BYTES) {
+        throw new ApiError("unsupported_file_part", `The files of one message may hold at most ${MAX_MESSAGE_FILE_BYTES} bytes together.`, {
+          part: index,
+          limit: MAX_MESSAGE_FILE_BYTES,
+        });
+      }
+      return checked.part;
     }
     throw new ApiError("invalid_request", `Message part ${index} of type "${String(part.type)}" cannot be sent by a user.`);
   });

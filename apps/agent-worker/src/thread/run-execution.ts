@@ -4,6 +4,7 @@ import type { ApprovalFlow } from "./approval-flow.ts";
 import type { ApprovalStore } from "./approval-store.ts";
 import { ChunkWriter } from "./chunk-writer.ts";
 import { buildModelContext } from "./context.ts";
+import { refuseDownloads } from "./files-for-model.ts";
 import type { EventLog } from "./event-log.ts";
 import { messageToChunks } from "./message-chunks.ts";
 import type { RunHub } from "./run-hub.ts";
@@ -77,7 +78,10 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, controller
     const result = streamText({
       model: deps.model(),
       system: context.system,
-      messages: await convertToModelMessages(context.messages),
+      // Files only as inline data within the context's budget (never URLs); and should one slip
+      // through, the model call refuses to download it.
+      messages: await convertToModelMessages(context.forModel),
+      experimental_download: refuseDownloads,
       // Notes the agent writes to itself (job results, follow-ups) are system messages in the transcript.
       allowSystemInMessages: true,
       tools: deps.tools(run.id),

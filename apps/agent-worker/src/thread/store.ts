@@ -17,6 +17,9 @@ export type ThreadMeta = {
   pinned: boolean;
 };
 
+/** Stands in for a file's data that `contextMessages` left in storage. */
+export const OMITTED_FILE_URL = "omitted:file-budget";
+
 export type StoredMessage = UIMessage & { position: number; createdAt: number; runId: string | null };
 
 type MessageRow = {
@@ -179,6 +182,47 @@ export class ThreadStore {
   /** The last `count` messages at or before `through`, oldest first. */
   lastMessages(count: number, through = Number.MAX_SAFE_INTEGER): StoredMessage[] {
     return this.pageMessages(through + 1, count);
+  }
+
+  /**
+   * The last `count` messages at or before `through` as the model may see them, oldest first.
+   * Newest first, a message's inline files are read while their data fits `fileChars`; older
+   * rows are read with their file data left in storage (the url becomes OMITTED_FILE_URL), so a
+   * run holds at most that much file data whatever the thread holds.
+   */
+  contextMessages(count: number, through: number, fileChars: number): StoredMessage[] {
+    const sizes = this.sql
+      .exec<{ position: number; file_chars: number }>(
+        `SELECT position, (SELECT COALESCE(SUM(length(json_extract(part.value, '$.url'))), 0) FROM json_each(messages.parts) AS part
+           WHERE json_extract(part.value, '$.type') = 'file') AS file_chars
+         FROM messages WHERE position <= ? ORDER BY position DESC LIMIT ?`,
+        through,
+        count,
+      )
+      .toArray();
+    let remaining = fileChars;
+    const whole: number[] = [];
+    for (const row of sizes) {
+      if (row.file_chars > remaining) continue;
+      remaining -= row.file_chars;
+      whole.push(row.position);
+    }
+    const oldest = sizes.at(-1)?.position ?? through + 1;
+    return this.sql
+      .exec<MessageRow>(
+        `SELECT position, id, role, metadata, run_id, created_at, updated_at,
+           CASE WHEN position IN (SELECT value FROM json_each(?)) THEN parts ELSE
+             (SELECT json_group_array(CASE WHEN json_extract(part.value, '$.type') = 'file'
+                THEN json_set(part.value, '$.url', ?) ELSE json(part.value) END) FROM json_each(messages.parts) AS part)
+           END AS parts
+         FROM messages WHERE position >= ? AND position <= ? ORDER BY position ASC`,
+        JSON.stringify(whole),
+        OMITTED_FILE_URL,
+        oldest,
+        through,
+      )
+      .toArray()
+      .map(toStoredMessage);
   }
 
   /** Messages in (after, through], oldest first: what a summary update folds in. */

@@ -1,0 +1,41 @@
+import { ALLOWED_FILE_MEDIA_TYPES, parseDataUrl } from "@oa/protocol";
+import type { UIMessage } from "ai";
+import { OMITTED_FILE_URL } from "./store.ts";
+
+const allowed = new Set<string>(ALLOWED_FILE_MEDIA_TYPES);
+
+function describe(part: { filename?: unknown; mediaType?: unknown }, why: string): { type: "text"; text: string } {
+  const name = typeof part.filename === "string" && part.filename ? part.filename.slice(0, 255) : "unnamed";
+  const type = typeof part.mediaType === "string" ? part.mediaType.slice(0, 100) : "unknown type";
+  return { type: "text", text: `[file: ${name}, ${type} — ${why}]` };
+}
+
+/**
+ * The messages as the model may see them: a file part reaches the model only as inline data (a
+ * base64 `data:` URL of an allowed type, whose own type is the declared one). Anything else —
+ * a URL stored before the server refused them, a file left out for the context's file budget — is
+ * described as text, so nothing is ever downloaded and no old thread breaks on one.
+ */
+export function filesForModel<M extends UIMessage>(messages: M[]): M[] {
+  return messages.map((message) => {
+    if (!message.parts.some((part) => part.type === "file")) return message;
+    const parts = message.parts.map((part) => {
+      if (part.type !== "file") return part;
+      if (part.url === OMITTED_FILE_URL) return describe(part, "not included: only the newest files fit the context");
+      const data = typeof part.url === "string" ? parseDataUrl(part.url) : null;
+      const declared = typeof part.mediaType === "string" ? part.mediaType.toLowerCase() : "";
+      if (!data || !allowed.has(data.mediaType) || data.mediaType !== declared) return describe(part, "not available");
+      return part;
+    });
+    return { ...message, parts };
+  });
+}
+
+/**
+ * Defence in depth for streamText: the model call never downloads a URL, nor hands one to the
+ * provider to fetch (returning null would). `filesForModel` leaves none, so this only ever sees [].
+ */
+export async function refuseDownloads(requests: Array<{ url: URL }>): Promise<never[]> {
+  if (requests.length === 0) return [];
+  throw new Error(`The agent never fetches URLs from a conversation (${requests.length} asked for).`);
+}
