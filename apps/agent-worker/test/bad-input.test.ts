@@ -15,6 +15,9 @@ const cases = (threadId: string): Case[] => [
   { name: "no thread id", body: { input: "hi" }, status: 400, code: "invalid_thread_id" },
   { name: "thread id with a slash", body: { threadId: "a/b", input: "hi" }, status: 400, code: "invalid_thread_id" },
   { name: "thread id too long", body: { threadId: "a".repeat(129), input: "hi" }, status: 400, code: "invalid_thread_id" },
+  { name: "thread id of dots", body: { threadId: "..", input: "hi" }, status: 400, code: "invalid_thread_id" },
+  { name: "thread id starting with a dot", body: { threadId: ".hidden", input: "hi" }, status: 400, code: "invalid_thread_id" },
+  { name: "message id of dots", body: { threadId, input: "hi", messageId: ".." }, status: 400, code: "invalid_request" },
   { name: "bad thread header", body: { threadId, input: "hi" }, status: 400, code: "invalid_thread_id", threadHeader: "bad id!" },
   { name: "input over 100,000 characters", body: { threadId, input: big }, status: 400, code: "message_too_long" },
   {
@@ -85,6 +88,21 @@ describe("bad input", () => {
     for (const query of ["limit=0", "limit=201", "limit=abc", "before=-1", "before=0"]) {
       const response = await call(`/internal/thread/abc/messages?${query}`, { headers: headers("alice") });
       expect(response.status, query).toBe(400);
+    }
+  });
+
+  it("refuses dot-led ids in path parameters (a URL parser already resolves . and .. away)", async () => {
+    const cases: Array<[string, string, string]> = [
+      ["GET", "/internal/thread/.hidden/messages", "invalid_thread_id"],
+      ["GET", "/internal/chat/.x/stream", "invalid_thread_id"],
+      ["GET", "/internal/thread/-x/summary", "invalid_thread_id"],
+      ["POST", "/internal/thread/t1/jobs/.x/cancel", "invalid_request"],
+      ["DELETE", "/internal/thread/t1/schedules/..x", "invalid_request"],
+      ["GET", "/internal/thread/%2E%2E/summary", "not_found"],
+    ];
+    for (const [method, path, code] of cases) {
+      const response = await call(path, { method, headers: headers("alice") });
+      expect((await response.json<any>()).error.code, path).toBe(code);
     }
   });
 });

@@ -90,8 +90,9 @@ const openClawIntents: OfflineIntent[] = [
   },
   {
     name: "session-history",
-    match: /\bhistory of (?:session )?([A-Za-z0-9:_.-]+)/i,
-    tool: { name: "get_session_history", input: (text) => ({ sessionKey: /\bhistory of (?:session )?([A-Za-z0-9:_.-]+)/i.exec(text)?.[1] ?? "main", limit: 20 }) },
+    // Whatever the person names is passed on as typed (even "..", "a/b"): the tool's input schema judges it.
+    match: /\bhistory of (?:session )?(\S+)/i,
+    tool: { name: "get_session_history", input: (text) => ({ sessionKey: /\bhistory of (?:session )?(\S+)/i.exec(text)?.[1] ?? "main", limit: 20 }) },
     reply: toolUnavailable("read that session's history"),
   },
   {
