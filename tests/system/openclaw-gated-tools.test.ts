@@ -126,7 +126,8 @@ describe("gated tools wait for approval, then the same run goes on and the effec
   it("approve the pending device → list_devices, then approve_device for the request it found", async () => {
     const { user, thread, control } = await freshUser("approve-device", { ...READY, devices: { pending: [{ requestId: "req-7", client: { platform: "macos" } }] } });
     const asked = await askForApproval(thread, "approve the pending device", "approve_device");
-    expect((await thread.approvals())[0]).toMatchObject({ args: { requestId: "req-7" }, risk: "high" });
+    // The approval shows, and binds, the exact request it allows.
+    expect((await thread.approvals())[0]).toMatchObject({ args: { requestId: "req-7" }, risk: "high", request: { method: "POST", path: "/runtime/devices/req-7/approve", bodyHash: null } });
     // Only the read that found the request has reached openclaw-local.
     expect(await control.requests()).toMatchObject([{ method: "GET", path: "/api/openclaw/runtime/devices" }]);
 
@@ -149,7 +150,10 @@ describe("gated tools wait for approval, then the same run goes on and the effec
   it("approve pairing code … on telegram → approve_pairing", async () => {
     const { user, thread, control } = await freshUser("approve-pairing", { ...READY, pairing: { telegram: [{ id: "4242", code: "QRST2345" }] } });
     const asked = await askForApproval(thread, "approve pairing code QRST2345 on telegram", "approve_pairing");
-    expect((await thread.approvals())[0]).toMatchObject({ args: { channel: "telegram", code: "QRST2345" } });
+    expect((await thread.approvals())[0]).toMatchObject({
+      args: { channel: "telegram", code: "QRST2345" },
+      request: { method: "POST", path: "/runtime/pairing/telegram/approve", bodyHash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
     expect(await control.requests()).toEqual([]);
 
     const events = await decideAndFollow(thread, asked, "approved");
