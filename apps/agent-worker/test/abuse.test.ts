@@ -65,7 +65,7 @@ async function settle(): Promise<void> {
 const headerSafe = (s: string) => !/[\r\n\0]/.test(s) && [...s].every((c) => c.charCodeAt(0) < 128);
 const text = fc.string({ maxLength: 40 });
 const asciiText = fc.string({ unit: "grapheme-ascii", maxLength: 300 });
-const weirdIds = fc.constantFrom("", " ", "..", "../x", "%2e%2e", "a/b", "x".repeat(129), "t?x=1", "t#x", "Ω", "t\u0000", "__proto__", "constructor");
+const weirdIds = fc.constantFrom("", " ", ".", "..", "../x", ".hidden", "-x", "%2e%2e", "%2F", "a%2Fb", "..%2F..", "a/b", "/", "x".repeat(129), "t?x=1", "t#x", "Ω", "t\u0000", "__proto__", "constructor");
 const threadArb = fc.oneof(
   { weight: 4, arbitrary: fc.constant("THREAD") },
   { weight: 2, arbitrary: fc.constant("OTHER_THREAD") },
@@ -97,8 +97,8 @@ const lastEventIdArb = fc.option(fc.oneof(fc.nat().map(String), fc.constantFrom(
 
 type Case = { user: string | null; key: string | null; thread: string; body: string; query: Record<string, string>; lastEventId: string | undefined; extra: string };
 
-const caseArb = (shapes: Array<Record<string, unknown>>): fc.Arbitrary<Case> =>
-  fc.record({ user: userArb, key: keyArb, thread: threadArb, body: bodyArb(shapes), query: queryArb, lastEventId: lastEventIdArb, extra: fc.oneof(asciiText, weirdIds, fc.constant("job_1")) });
+const caseArb = (shapes: Array<Record<string, unknown>>, bodies?: fc.Arbitrary<string>): fc.Arbitrary<Case> =>
+  fc.record({ user: userArb, key: keyArb, thread: threadArb, body: bodies ?? bodyArb(shapes), query: queryArb, lastEventId: lastEventIdArb, extra: fc.oneof(asciiText, weirdIds, fc.constant("job_1")) });
 
 function resolveThread(thread: string): string {
   return thread === "THREAD" ? THREAD : thread === "OTHER_THREAD" ? OTHER_THREAD : thread;
@@ -109,9 +109,28 @@ type Endpoint = {
   path: (c: Case) => string;
   shapes?: Array<Record<string, unknown>>;
   body?: boolean;
+  /** Bodies of its own instead of mutated shapes. */
+  bodies?: fc.Arbitrary<string>;
+  /** Every case must be refused (4xx): nothing of it may ever be accepted. */
+  mustRefuse?: boolean;
+  runs?: number;
   /** Cases left out: the one legitimate request that would destroy the fixture itself. */
   skip?: (c: Case) => boolean;
 };
+/** A message to the fixture thread carrying a file part by URL, or a malformed one: never accepted, never fetched. */
+const fileUrlArb = fc.oneof(
+  fc.webUrl({ withQueryParameters: true }),
+  fc.constantFrom("ftp://example.com/a.txt", "javascript:alert(1)", "http://localhost:8788/internal/threads", "http://127.0.0.1:9/huge.bin", "http://[::1]/x", "file:///etc/passwd", "data:text/plain,hi", "data:text/html;base64,PGI+", "data:image/png;base64,@@@@", "blob:null/1", "//evil.test/x"),
+  fc.string({ maxLength: 80 }),
+);
+const filePartBodies = fc
+  .record({
+    url: fileUrlArb,
+    mediaType: fc.oneof(fc.constantFrom("image/png", "text/plain", "application/pdf", "text/html", "application/octet-stream"), fc.string({ maxLength: 20 })),
+    filename: fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
+  })
+  .map((file) => JSON.stringify({ id: "THREAD", trigger: "submit-message", messages: [{ id: "m-file", role: "user", parts: [{ type: "text", text: "see file" }, { type: "file", ...file }] }] }));
+
 const ownDelete = (c: Case) => c.key === KEY && ((c.user === OWNER && c.thread === "THREAD") || (c.user === OTHER && c.thread === "OTHER_THREAD"));
 const t = (c: Case) => encodeURIComponent(resolveThread(c.thread));
 const ENDPOINTS: Endpoint[] = [
@@ -136,6 +155,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: "POST", path: (c) => `/internal/chat/${t(c)}/stop` },
   { method: "POST", path: (c) => `/internal/thread/${t(c)}/dev/seed`, body: true, shapes: [{ count: 10 }] },
   { method: "POST", path: () => "/internal/chat", body: true, shapes: [{ threadId: "OTHER_THREAD", input: "hi" }, { id: "THREAD", messages: [{ id: "m1", role: "user", parts: [{ type: "text", text: "hi" }] }], trigger: "submit-message" }] },
+  { method: "POST", path: () => "/internal/chat#file-parts", body: true, bodies: filePartBodies, mustRefuse: true, runs: 300 },
 ];
 
 function requestFor(endpoint: Endpoint, c: Case): { path: string; init: RequestInit } {
@@ -146,7 +166,7 @@ function requestFor(endpoint: Endpoint, c: Case): { path: string; init: RequestI
   const query = new URLSearchParams(c.query).toString();
   const body = endpoint.body ? c.body.replaceAll('"THREAD"', JSON.stringify(THREAD)).replaceAll('"OTHER_THREAD"', JSON.stringify(OTHER_THREAD)).replaceAll('"APPROVAL"', JSON.stringify(APPROVAL)) : undefined;
   if (body !== undefined) h["content-type"] = "application/json";
-  return { path: `${endpoint.path(c)}${query ? `?${query}` : ""}`, init: { method: endpoint.method, headers: h, ...(body !== undefined ? { body } : {}) } };
+  return { path: `${endpoint.path(c).split("#")[0]}${query ? `?${query}` : ""}`, init: { method: endpoint.method, headers: h, ...(body !== undefined ? { body } : {}) } };
 }
 
 describe("abuse suite: fuzzing every internal endpoint", () => {
@@ -172,12 +192,13 @@ describe("abuse suite: fuzzing every internal endpoint", () => {
       const statuses: Record<number, number> = {};
       let before = await snapshot();
       await fc.assert(
-        fc.asyncProperty(caseArb(endpoint.shapes ?? [{}]), async (c) => {
+        fc.asyncProperty(caseArb(endpoint.shapes ?? [{}], endpoint.bodies), async (c) => {
           fc.pre(!endpoint.skip?.(c));
           const { path, init } = requestFor(endpoint, c);
           const response = await call(path, init);
           statuses[response.status] = (statuses[response.status] ?? 0) + 1;
           expect(response.status, `${name} ${JSON.stringify(c).slice(0, 400)}`).toBeLessThan(500);
+          if (endpoint.mustRefuse) expect(response.status, `${name} ${JSON.stringify(c).slice(0, 400)}`).toBeGreaterThanOrEqual(400);
           if (response.status >= 400) {
             const body = (await response.json()) as { ok: boolean; error: { code: string } };
             expect(body.ok).toBe(false);
@@ -192,10 +213,10 @@ describe("abuse suite: fuzzing every internal endpoint", () => {
             before = await snapshot();
           }
         }),
-        { numRuns: RUNS },
+        { numRuns: endpoint.runs ?? RUNS },
       );
-      tally.push({ endpoint: name, cases: RUNS, statuses });
-      expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(RUNS);
+      tally.push({ endpoint: name, cases: endpoint.runs ?? RUNS, statuses });
+      expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(endpoint.runs ?? RUNS);
     }, 600_000);
   }
 

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { threadIdSchema } from "./ids.ts";
+import { opaqueIdSchema, threadIdSchema } from "./ids.ts";
 
 export const approvalStatusSchema = z.enum(["pending", "approved", "rejected", "expired", "superseded"]);
 export type ApprovalStatus = z.infer<typeof approvalStatusSchema>;
 export const riskSchema = z.enum(["low", "medium", "high"]);
 
-const approvalIdSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, "not an approval id");
+const approvalIdSchema = opaqueIdSchema("approval id");
 
 /** `POST /internal/approval/respond` */
 export const approvalRespondSchema = z.object({

@@ -2,6 +2,7 @@ import {
   checkUserFilePart,
   MAX_MESSAGE_CHARS,
   MAX_MESSAGE_FILE_BYTES,
+  OPAQUE_ID_PATTERN,
   simpleChatRequestSchema,
   threadIdSchema,
   transportChatRequestSchema,
@@ -27,7 +28,6 @@ export type ParsedChatRequest =
       decisions: Array<{ approvalId: string; approved: boolean; reason: string | null }>;
     };
 
-const approvalIdPattern = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 /** Reads the decisions out of `approval-responded` tool parts; nothing else of the message is trusted. */
 function approvalDecisions(parts: Array<Record<string, unknown>>): Array<{ approvalId: string; approved: boolean; reason: string | null }> {
@@ -36,7 +36,7 @@ function approvalDecisions(parts: Array<Record<string, unknown>>): Array<{ appro
     const isTool = typeof part.type === "string" && (part.type === "dynamic-tool" || part.type.startsWith("tool-"));
     if (!isTool || part.state !== "approval-responded") continue;
     const approval = part.approval as { id?: unknown; approved?: unknown; reason?: unknown } | undefined;
-    if (!approval || typeof approval.id !== "string" || !approvalIdPattern.test(approval.id) || typeof approval.approved !== "boolean") {
+    if (!approval || typeof approval.id !== "string" || !OPAQUE_ID_PATTERN.test(approval.id) || typeof approval.approved !== "boolean") {
       throw new ApiError("invalid_request", "An approval-responded tool part needs approval.id and approval.approved.");
     }
     const reason = typeof approval.reason === "string" ? approval.reason.slice(0, 2000) : null;
