@@ -64,6 +64,24 @@ describe("approvals gate sensitive tools", () => {
     expect(part).toMatchObject({ state: "approval-requested", approval: { id: request.approvalId } });
   });
 
+  it("an approval is bound to the exact request: a call that would send anything else is not run", async () => {
+    const threadId = uniqueThread("bound");
+    const request = await askForRestart(threadId);
+    const pending = (await json(`/internal/thread/${threadId}/approvals?status=pending`)).body.approvals[0];
+    expect(pending.request).toEqual({ method: "POST", path: "/runtime/restart", bodyHash: null });
+    // The stored approval names another request than the call would make (as if the path had changed).
+    const stub = await getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId);
+    await runInDurableObject(stub, (_agent, state) => {
+      state.storage.sql.exec("UPDATE approvals SET request = ? WHERE id = ?", JSON.stringify({ method: "POST", path: "/instance", bodyHash: null }), request.approvalId);
+    });
+    expect((await respond(threadId, request.approvalId, "approved")).status).toBe(200);
+    await waitForRunStatus(threadId, null);
+    const part = (await json(`/internal/thread/${threadId}/messages`)).body.messages[1].parts.find((p: any) => p.type === "tool-restart");
+    expect(part).toMatchObject({ state: "output-error" });
+    expect(part.errorText).toMatch(/would not make the request that was approved/);
+    expect((await json(`/internal/thread/${threadId}/receipts`)).body.receipts).toEqual([]);
+  });
+
   it("approving through the API continues the same run on its own, exactly once", async () => {
     const threadId = uniqueThread("approve");
     const request = await askForRestart(threadId);

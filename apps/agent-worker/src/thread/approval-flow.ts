@@ -44,7 +44,7 @@ export class ApprovalFlow {
     const now = Date.now();
     const argsHash = await hashArgs(call.input);
     // The person approves this exact request; the tool sends nothing else (toolset.ts checks it).
-    const request = spec ? await resolvedRequest(spec, call.input) : null;
+    const request = spec ? ((await resolvedRequest(spec, call.input))?.bound ?? null) : null;
     const record = this.deps.transact(() => {
       const existing = this.deps.approvals.get(call.approvalId);
       if (existing) return existing;

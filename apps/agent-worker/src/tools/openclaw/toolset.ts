@@ -79,8 +79,8 @@ async function executeWithReceipt(
 ): Promise<unknown> {
   let approvalId: string | null = null;
   let decidedBy: string | null = null;
-  const request = await resolvedRequest(spec, input);
-  if (!request) throw new ToolFailure(`${spec.name} was not run: its input does not form a valid OpenClaw API request.`);
+  const resolved = await resolvedRequest(spec, input);
+  if (!resolved) throw new ToolFailure(`${spec.name} was not run: its input does not form a valid OpenClaw API request.`);
   if (deps.gated.has(spec.name)) {
     const approval = deps.approvals.byToolCall(toolCallId);
     if (!approval || approval.status !== "approved" || approval.tool !== spec.name) {
@@ -90,7 +90,7 @@ async function executeWithReceipt(
       throw new ToolFailure(`${spec.name} was approved with different arguments, so it was not run.`);
     }
     // The approval allows one exact request; anything else (or an approval that recorded none) is not sent.
-    if (!approval.request || !sameRequest(approval.request, request)) {
+    if (!approval.request || !sameRequest(approval.request, resolved.bound)) {
       throw new ToolFailure(`${spec.name} would not make the request that was approved, so it was not run.`);
     }
     approvalId = approval.id;
@@ -120,7 +120,7 @@ async function executeWithReceipt(
   });
 
   const result =
-    spec.job ? await deps.startJob(spec.job, spec.jobInput?.(input) ?? input, callId) : await deps.client.send(() => spec.request(input), callId, signal);
+    spec.job ? await deps.startJob(spec.job, spec.jobInput?.(input) ?? input, callId) : await deps.client.send(() => resolved.request, callId, signal);
   if (result.ok) {
     const summary = summarizeResult(result.data);
     deps.transact(() => {
