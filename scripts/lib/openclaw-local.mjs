@@ -7,8 +7,8 @@ export const openclawPassthroughSettings = ["PROVISION_DELAY_MS", "RESTART_DELAY
 
 /**
  * Starts apps/openclaw-local (the local OpenClaw API) under its own `wrangler dev`, with the
- * same internal key as the agent worker. Resolves once it answers; `apiBase` is what the agent
- * worker's OPENCLAW_API_BASE should be.
+ * given key (the agent worker presents it as its OPENCLAW_API_KEY). Resolves once it answers;
+ * `apiBase` is what the agent worker's OPENCLAW_API_BASE should be.
  */
 export async function startOpenClawLocal({ port, persistTo, key, vars = {}, quiet = false, envName = "openclaw-local" }) {
   const fromEnvironment = Object.fromEntries(openclawPassthroughSettings.map((name) => [name, process.env[name]]));

@@ -178,7 +178,9 @@ export async function startWeb(options: { stateDir: string; key: string; agentUr
 
 /**
  * openclaw-local and the agent worker, each under its own `wrangler dev` with its own state
- * folder, sharing one internal key; the agent's OPENCLAW_API_BASE points at openclaw-local.
+ * folder; the agent's OPENCLAW_API_BASE points at openclaw-local and its OPENCLAW_API_KEY is
+ * openclaw-local's key (`key` is the agent worker's own OA_INTERNAL_KEY: the same value unless
+ * `agentKey` was given).
  */
 export type System = {
   key: string;
