@@ -18,7 +18,9 @@ export function webClient(baseUrl: string) {
     const setCookie = response.headers.getSetCookie();
     for (const line of setCookie) {
       const [pair] = line.split(";");
-      if (pair?.startsWith("oa_session=")) cookie = pair === "oa_session=" ? "" : pair;
+      // The session cookie: `oa_session` over http, `__Host-oa_session` over https.
+      const session = /^((?:__Host-)?oa_session)=(.*)$/.exec(pair ?? "");
+      if (session) cookie = session[2] === "" ? "" : pair!;
     }
     return response;
   };
@@ -38,7 +40,7 @@ export function webClient(baseUrl: string) {
     set cookie(value: string) {
       cookie = value;
     },
-    async json(method: string, path: string, body?: unknown, init: { origin?: string | null } = {}) {
+    async json(method: string, path: string, body?: unknown, init: { origin?: string | null; headers?: Record<string, string> } = {}) {
       const response = await request(method, path, body, init);
       return { status: response.status, headers: response.headers, body: JSON.parse(await text(response)) };
     },

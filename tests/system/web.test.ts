@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error -- plain ESM helper shared with the start script
 import { writeEnvFile } from "../../scripts/lib/dev-key.mjs";
 // @ts-expect-error -- plain ESM helper shared with the start script
-import { writeWebConfig } from "../../scripts/lib/web.mjs";
+import { applyWebMigrations, writeWebConfig } from "../../scripts/lib/web.mjs";
 // @ts-expect-error -- plain ESM helper shared with the start script
 import { startWrangler } from "../../scripts/lib/wrangler.mjs";
 import { startFakeWorkOS, type FakeWorkOS } from "./fake-workos.ts";
@@ -214,11 +214,13 @@ describe("WorkOS AuthKit sign-in", () => {
   const state = tempState();
   beforeAll(async () => {
     workos = await startFakeWorkOS();
+    const port = await freePort();
     authWeb = await startWeb({
       stateDir: state.dir,
       key: system.key,
       agentUrl: system.agent.url,
-      vars: { WORKOS_CLIENT_ID: workos.clientId, WORKOS_API_KEY: workos.apiKey, WORKOS_API_BASE: workos.url },
+      port,
+      vars: { WORKOS_CLIENT_ID: workos.clientId, WORKOS_API_KEY: workos.apiKey, WORKOS_API_BASE: workos.url, WORKOS_REDIRECT_URI: `http://127.0.0.1:${port}/auth/callback` },
     });
   });
   afterAll(async () => {
@@ -274,6 +276,7 @@ describe("without an agent worker", () => {
     const configPath = writeWebConfig(join(configDir, "wrangler.json"), { name: "openagents-web-stateless", vars: { OFFLINE_MODEL_DELAY_MS: "1" } });
     const port = await freePort();
     const envFile = writeEnvFile(`system-web-stateless-${port}`, { SESSION_SECRET: randomBytes(16).toString("hex") });
+    applyWebMigrations(state.dir);
     stateless = await startWrangler({ configs: [configPath], port, persistTo: state.dir, envFile, quiet: true });
   });
   afterAll(async () => {

@@ -1,4 +1,11 @@
 import { z } from "zod";
+import { threadIdSchema } from "./ids.ts";
+
+/**
+ * Job and schedule ids in paths: the same opaque-id rules as thread ids (alphabet, length, and
+ * whatever a path segment must never be), taken from one schema so they cannot drift apart.
+ */
+export const jobIdSchema = threadIdSchema;
 
 export const jobStatusSchema = z.enum(["queued", "running", "waiting", "succeeded", "failed", "cancelled"]);
 export type JobStatus = z.infer<typeof jobStatusSchema>;
