@@ -194,12 +194,20 @@ describe("the web worker: sign-in, the browser API and its guards", () => {
     expect((await calm.json("GET", "/approvals")).status).toBe(200);
   });
 
-  it("the OpenClaw panel reads the user's runtime through the agent worker", async () => {
+  it("the OpenClaw panel reads the user's runtime through the agent worker, and the gateway's status only on a POST", async () => {
     const ada = webClient(web.url);
     const user = await ada.login("panel-ada");
-    await openclawControl(system.openclaw, user.id).seed({ instance: { status: "ready" }, devices: { pending: [{ requestId: "req-1" }] } });
+    const control = openclawControl(system.openclaw, user.id);
+    await control.seed({ instance: { status: "ready" }, devices: { pending: [{ requestId: "req-1" }] } });
     const overview = await ada.json("GET", "/openclaw");
-    expect(overview.body).toMatchObject({ ok: true, configured: true, instance: { ok: true, data: { status: "ready" } }, status: { ok: true } });
+    expect(overview.body).toMatchObject({ ok: true, configured: true, instance: { ok: true, data: { status: "ready" } } });
+    // Reading the status starts a stopped gateway: the overview never reads it.
+    expect(overview.body.status).toBeUndefined();
+    expect((await control.requests()).filter((request) => request.path.endsWith("/runtime/status"))).toEqual([]);
+    const status = await ada.json("POST", "/openclaw/status", {});
+    expect(status.body).toMatchObject({ ok: true, configured: true, status: { ok: true, data: { gateway: { status: expect.any(String) } } } });
+    expect((await control.requests()).filter((request) => request.path.endsWith("/runtime/status"))).toHaveLength(1);
+    expect((await ada.json("GET", "/openclaw/status")).status).toBe(405);
     expect(overview.body.devices.data.pending).toMatchObject([{ requestId: "req-1" }]);
     expect(overview.body.pairing).toHaveLength(6);
     const nobody = webClient(web.url);

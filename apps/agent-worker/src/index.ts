@@ -23,7 +23,7 @@ import { decodeCursor, listThreads } from "./threads-index/thread-index.ts";
 import type { UserAgent } from "./user/user-agent.ts";
 import { readConfig } from "./config.ts";
 import { OpenClawClient } from "./tools/openclaw/client.ts";
-import { readOverview } from "./tools/openclaw/overview.ts";
+import { readOverview, readRuntimeStatus } from "./tools/openclaw/overview.ts";
 
 export { ThreadAgent } from "./thread/thread-agent.ts";
 export { UserAgent } from "./user/user-agent.ts";
@@ -127,14 +127,17 @@ app.get("/internal/approvals", async (c) => {
 });
 
 /** The OpenClaw panel's read of the caller's runtime (reads only; actions go through a thread). */
-app.get("/internal/openclaw/overview", async (c) => {
+function openclawClient(c: Context<App>): OpenClawClient | null {
   const config = readConfig(c.env);
-  const client =
-    config.openclawApiBase && c.env.OA_INTERNAL_KEY
-      ? new OpenClawClient({ baseUrl: config.openclawApiBase, internalKey: c.env.OA_INTERNAL_KEY, userId: c.get("principal").userId, timeoutMs: config.openclawTimeoutMs })
-      : null;
-  return c.json(await readOverview(client), 200, { "cache-control": "no-store" });
-});
+  return config.openclawApiBase && c.env.OA_INTERNAL_KEY
+    ? new OpenClawClient({ baseUrl: config.openclawApiBase, internalKey: c.env.OA_INTERNAL_KEY, userId: c.get("principal").userId, timeoutMs: config.openclawTimeoutMs })
+    : null;
+}
+
+app.get("/internal/openclaw/overview", async (c) => c.json(await readOverview(openclawClient(c)), 200, { "cache-control": "no-store" }));
+
+/** The gateway's status on the user's request: a POST, because reading it starts a stopped gateway. */
+app.post("/internal/openclaw/runtime-status", async (c) => c.json(await readRuntimeStatus(openclawClient(c)), 200, { "cache-control": "no-store" }));
 
 app.get("/internal/user/events", async (c) => {
   const after = eventCursor(c);
@@ -217,6 +220,7 @@ for (const path of [
   "/internal/approvals",
   "/internal/user/events",
   "/internal/openclaw/overview",
+  "/internal/openclaw/runtime-status",
   "/internal/chat",
   "/internal/approval/respond",
   "/internal/thread/:threadId/approvals",
