@@ -1,13 +1,14 @@
 /** A browser-like client of apps/web: one cookie jar, same-origin requests (Origin set). */
 export type WebClient = ReturnType<typeof webClient>;
 
-export function webClient(baseUrl: string) {
+/** `origin`: the site's origin as the worker sees it, when that is not `baseUrl` (the https tests). */
+export function webClient(baseUrl: string, options: { origin?: string } = {}) {
   let cookie = "";
   const seen: Array<{ headers: string; body: string }> = [];
   const request = async (method: string, path: string, body?: unknown, init: { origin?: string | null; headers?: Record<string, string> } = {}) => {
     const headers: Record<string, string> = { ...init.headers };
     if (cookie) headers.cookie = cookie;
-    if (init.origin !== null) headers.origin = init.origin ?? baseUrl;
+    if (init.origin !== null) headers.origin = init.origin ?? options.origin ?? baseUrl;
     if (body !== undefined) headers["content-type"] = "application/json";
     const response = await fetch(`${baseUrl}${path}`, {
       method,
