@@ -118,6 +118,7 @@ export function OpenClawPanel() {
  */
 function RuntimeCard() {
   const [status, setStatus] = useState<RuntimeStatus | null>(null);
+  const [checkedAt, setCheckedAt] = useState<Date | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const check = async () => {
@@ -125,8 +126,10 @@ function RuntimeCard() {
     setError(null);
     try {
       const answer = await api.openclawStatus();
-      if (answer.status?.ok) setStatus(answer.status.data);
-      else setError(answer.status ? answer.status.error.message : "This deployment has no OpenClaw API configured.");
+      if (answer.status?.ok) {
+        setStatus(answer.status.data);
+        setCheckedAt(new Date());
+      } else setError(answer.status ? answer.status.error.message : "This deployment has no OpenClaw API configured.");
     } catch (failure) {
       setError((failure as Error).message);
     } finally {
@@ -145,6 +148,7 @@ function RuntimeCard() {
             {status.container.instanceType} · clawdbot {status.version.clawdbot}
           </p>
           <p className="muted">Last backup: {status.lastBackup ? new Date(status.lastBackup).toLocaleString() : "never"}</p>
+          {checkedAt ? <p className="muted">Checked at {checkedAt.toLocaleTimeString()}</p> : null}
         </>
       ) : (
         <p className="muted">Gateway status not checked. Checking it starts the gateway if it is stopped.</p>
