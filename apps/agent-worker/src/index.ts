@@ -126,7 +126,7 @@ app.get("/internal/approvals", async (c) => {
   return (await userAgent(c)).inbox(query.status, query.limit);
 });
 
-/** The OpenClaw panel's read of the caller's runtime (reads only; actions go through a thread). */
+/** The OpenClaw API as the caller, or null when none is configured. */
 function openclawClient(c: Context<App>): OpenClawClient | null {
   const config = readConfig(c.env);
   return config.openclawApiBase && c.env.OA_INTERNAL_KEY
@@ -134,6 +134,7 @@ function openclawClient(c: Context<App>): OpenClawClient | null {
     : null;
 }
 
+/** The OpenClaw panel's read of the caller's runtime (reads without effects; actions go through a thread). */
 app.get("/internal/openclaw/overview", async (c) => c.json(await readOverview(openclawClient(c)), 200, { "cache-control": "no-store" }));
 
 /** The gateway's status on the user's request: a POST, because reading it starts a stopped gateway. */
