@@ -8,6 +8,13 @@ import { nodeBin, startWrangler } from "./wrangler.mjs";
 
 const sessionSecretFile = join(devDir, "session-secret");
 
+/** apps/web/wrangler.jsonc's sessions database, so a generated config shares its local storage. */
+function sessionsDatabase() {
+  const text = readFileSync(join(root, "apps/web/wrangler.jsonc"), "utf8");
+  const field = (name) => new RegExp(`"${name}":\\s*"([^"]+)"`).exec(text.slice(text.indexOf('"d1_databases"')))?.[1];
+  return { binding: WEB_D1.binding, database_name: field("database_name"), database_id: field("database_id"), migrations_dir: join(root, "apps/web/migrations") };
+}
+
 /** Settings for the web worker passed from the environment when present (WorkOS, stateless model). */
 export const webPassthroughSettings = ["DEV_LOGIN", "WORKOS_CLIENT_ID", "WORKOS_API_KEY", "WORKOS_API_BASE", "WORKOS_REDIRECT_URI", "OPENAI_API_KEY", "OPENAI_BASE_URL", "MODEL"];
 
@@ -77,7 +84,7 @@ export function writeWebConfig(path, { name, vars = {}, ratelimit = { api: 300, 
       { name: "API_RATE_LIMIT", namespace_id: "1001", simple: { limit: ratelimit.api, period: 60 } },
       { name: "CHAT_RATE_LIMIT", namespace_id: "1002", simple: { limit: ratelimit.chat, period: 60 } },
     ],
-    d1_databases: [{ binding: WEB_D1.binding, database_name: "openagents-sessions", database_id: "00000000-0000-4000-8000-000000000001", migrations_dir: join(root, "apps/web/migrations") }],
+    d1_databases: [sessionsDatabase()],
     vars: { DEV_LOGIN: "true", AGENT_WORKER_URL: "", WORKOS_CLIENT_ID: "", WORKOS_API_BASE: "", WORKOS_REDIRECT_URI: "", MODEL: "", OFFLINE_MODEL_DELAY_MS: "25", ...vars },
   };
   writeFileSync(path, JSON.stringify(config));
