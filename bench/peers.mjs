@@ -8,7 +8,7 @@ import { AgentClient } from "agents/client";
 import { WebSocketChatTransport } from "agents/chat/transport";
 import { root, writeEnvFile } from "../scripts/lib/dev-key.mjs";
 import { applyD1Migrations } from "../scripts/lib/d1.mjs";
-import { buildWeb, writeWebConfig } from "../scripts/lib/web.mjs";
+import { applyWebMigrations, buildWeb, writeWebConfig } from "../scripts/lib/web.mjs";
 import { startWrangler } from "../scripts/lib/wrangler.mjs";
 
 export const userMessage = (text) => ({ id: `u_${randomBytes(6).toString("hex")}`, role: "user", parts: [{ type: "text", text }] });
@@ -77,6 +77,7 @@ export async function startProduct({ agentPort, webPort, state, paceMs }) {
     ratelimit: { api: 1_000_000, chat: 1_000_000 },
     vars: { AGENT_WORKER_URL: agent.url, OFFLINE_MODEL_DELAY_MS: String(paceMs) },
   });
+  applyWebMigrations(persistTo);
   const webEnv = writeEnvFile("bench-web", { OA_INTERNAL_KEY: key, SESSION_SECRET: randomBytes(32).toString("hex") });
   const web = await startWrangler({ configs: [configPath], port: webPort, persistTo, envFile: webEnv, quiet: true });
   const login = await fetch(`${web.url}/auth/dev-login`, { method: "POST", headers: { origin: web.url, "content-type": "application/json" }, body: JSON.stringify({ name: "bench" }) });

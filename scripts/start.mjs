@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Starts the whole product locally: the website (apps/web), the agent worker and the local OpenClaw
-// API (openclaw-local), D1 migrations applied, state under .wrangler/state, offline model unless a
-// model key is configured.
+// API (openclaw-local), D1 migrations applied (the agent's threads, the web's sessions), state
+// under .wrangler/state, offline model unless a model key is configured.
 import { join } from "node:path";
 import { passthroughSettings, resolveInternalKey, root, writeEnvFile } from "./lib/dev-key.mjs";
 import { startOpenClawLocal } from "./lib/openclaw-local.mjs";
@@ -31,14 +31,15 @@ let web;
 try {
   applyD1Migrations(persistTo);
   agent = await startWrangler({ configs: [join(root, "apps/agent-worker/wrangler.jsonc")], port, persistTo, envFile });
-  web = await startWeb({ port: webPort, persistTo, key, agentUrl: agent.url, sessionSecret: resolveSessionSecret() });
+  // Locally the dev login is on unless DEV_LOGIN says otherwise (it is always off with WorkOS).
+  web = await startWeb({ port: webPort, persistTo, key, agentUrl: agent.url, sessionSecret: resolveSessionSecret(), vars: { DEV_LOGIN: process.env.DEV_LOGIN ?? "true" } });
 } catch (error) {
   await Promise.all([agent?.stop(), openclaw?.stop()]);
   throw error;
 }
 
 const provider = process.env.MODEL_PROVIDER || (process.env.OPENAI_BASE_URL ? "openai-compatible" : process.env.OPENAI_API_KEY ? "openai" : "offline");
-const auth = process.env.WORKOS_CLIENT_ID && process.env.WORKOS_API_KEY ? "WorkOS AuthKit" : "dev login: any name";
+const auth = process.env.WORKOS_CLIENT_ID && process.env.WORKOS_API_KEY ? "WorkOS AuthKit" : (process.env.DEV_LOGIN ?? "true") === "true" ? "dev login: any name" : "dev login off";
 console.log(`
   Open:          ${web.url}   (${auth})
 

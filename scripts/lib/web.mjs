@@ -2,13 +2,21 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { applyD1Migrations, WEB_D1 } from "./d1.mjs";
 import { devDir, root, writeEnvFile } from "./dev-key.mjs";
 import { nodeBin, startWrangler } from "./wrangler.mjs";
 
 const sessionSecretFile = join(devDir, "session-secret");
 
+/** apps/web/wrangler.jsonc's sessions database, so a generated config shares its local storage. */
+function sessionsDatabase() {
+  const text = readFileSync(join(root, "apps/web/wrangler.jsonc"), "utf8");
+  const field = (name) => new RegExp(`"${name}":\\s*"([^"]+)"`).exec(text.slice(text.indexOf('"d1_databases"')))?.[1];
+  return { binding: WEB_D1.binding, database_name: field("database_name"), database_id: field("database_id"), migrations_dir: join(root, "apps/web/migrations") };
+}
+
 /** Settings for the web worker passed from the environment when present (WorkOS, stateless model). */
-export const webPassthroughSettings = ["WORKOS_CLIENT_ID", "WORKOS_API_KEY", "WORKOS_API_BASE", "WORKOS_REDIRECT_URI", "OPENAI_API_KEY", "OPENAI_BASE_URL", "MODEL"];
+export const webPassthroughSettings = ["DEV_LOGIN", "WORKOS_CLIENT_ID", "WORKOS_API_KEY", "WORKOS_API_BASE", "WORKOS_REDIRECT_URI", "OPENAI_API_KEY", "OPENAI_BASE_URL", "MODEL"];
 
 /** SESSION_SECRET from the environment, else one generated once into the git-ignored .dev/. */
 export function resolveSessionSecret() {
@@ -32,12 +40,20 @@ export function buildWeb({ quiet = false } = {}) {
   if (result.status !== 0) throw new Error(`vite build failed:\n${result.stderr ?? ""}`);
 }
 
+/** Applies the web worker's D1 migrations (its sessions table) under `persistTo` (idempotent). */
+export function applyWebMigrations(persistTo) {
+  applyD1Migrations(persistTo, WEB_D1);
+}
+
 /**
- * Starts apps/web under `wrangler dev`: the React app, the dev login (or WorkOS when configured)
- * and the browser API, forwarding to the agent worker at `agentUrl` with the internal key.
+ * Starts apps/web under `wrangler dev`: the React app, the dev login (when DEV_LOGIN=true; never
+ * with WorkOS configured) and the browser API, forwarding to the agent worker at `agentUrl` with
+ * the internal key. Its sessions database is migrated first, under the same `persistTo`.
+ * `upstream` (e.g. "https://web.test") is the origin the worker sees in request.url.
  */
-export async function startWeb({ port, persistTo, key, agentUrl, sessionSecret, vars = {}, quiet = false, envName = "web", build = true }) {
+export async function startWeb({ port, persistTo, key, agentUrl, sessionSecret, vars = {}, quiet = false, envName = "web", build = true, upstream }) {
   if (build) buildWeb({ quiet });
+  applyWebMigrations(persistTo);
   const fromEnvironment = Object.fromEntries(webPassthroughSettings.map((name) => [name, process.env[name]]));
   const envFile = writeEnvFile(envName, {
     ...fromEnvironment,
@@ -46,14 +62,16 @@ export async function startWeb({ port, persistTo, key, agentUrl, sessionSecret, 
     SESSION_SECRET: sessionSecret,
     ...(agentUrl ? { AGENT_WORKER_URL: agentUrl } : {}),
   });
-  const runtime = await startWrangler({ configs: [join(root, "apps/web/wrangler.jsonc")], port, persistTo, envFile, quiet });
+  const args = upstream ? ["--local-upstream", new URL(upstream).host, "--upstream-protocol", new URL(upstream).protocol.slice(0, -1)] : [];
+  const runtime = await startWrangler({ configs: [join(root, "apps/web/wrangler.jsonc")], port, persistTo, envFile, quiet, args });
   return { ...runtime, envFile };
 }
 
 /**
  * A wrangler config for apps/web's own code and built app, for runs that need it wired
  * differently from apps/web/wrangler.jsonc: no service binding (the stateless test), raised
- * limits (the bench). Writes it to `path` and returns the path.
+ * limits (the bench). The dev login is on and the sessions database is apps/web's own (same id,
+ * so `applyWebMigrations` on the same --persist-to prepares it). Writes it to `path`, returns it.
  */
 export function writeWebConfig(path, { name, vars = {}, ratelimit = { api: 300, chat: 30 } }) {
   const config = {
@@ -66,7 +84,8 @@ export function writeWebConfig(path, { name, vars = {}, ratelimit = { api: 300, 
       { name: "API_RATE_LIMIT", namespace_id: "1001", simple: { limit: ratelimit.api, period: 60 } },
       { name: "CHAT_RATE_LIMIT", namespace_id: "1002", simple: { limit: ratelimit.chat, period: 60 } },
     ],
-    vars: { AGENT_WORKER_URL: "", WORKOS_CLIENT_ID: "", WORKOS_API_BASE: "", WORKOS_REDIRECT_URI: "", MODEL: "", OFFLINE_MODEL_DELAY_MS: "25", ...vars },
+    d1_databases: [sessionsDatabase()],
+    vars: { DEV_LOGIN: "true", AGENT_WORKER_URL: "", WORKOS_CLIENT_ID: "", WORKOS_API_BASE: "", WORKOS_REDIRECT_URI: "", MODEL: "", OFFLINE_MODEL_DELAY_MS: "25", ...vars },
   };
   writeFileSync(path, JSON.stringify(config));
   return path;

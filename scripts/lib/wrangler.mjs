@@ -12,10 +12,11 @@ export const nodeBin = existsSync(node22) ? node22 : process.execPath;
  * Starts `wrangler dev` in its own process group (it spawns workerd children) and resolves
  * once the port answers HTTP. `kill(signal)` ends the whole group.
  */
-export async function startWrangler({ configs, port, persistTo, envFile, vars = {}, quiet = false, readyTimeoutMs = 60_000 }) {
+export async function startWrangler({ configs, port, persistTo, envFile, vars = {}, quiet = false, readyTimeoutMs = 60_000, args: extraArgs = [] }) {
   const args = ["dev", ...configs.flatMap((config) => ["-c", config]), "--ip", "127.0.0.1", "--port", String(port)];
   args.push("--persist-to", persistTo, "--show-interactive-dev-session=false", "--inspector-port", "0");
   if (envFile) args.push("--env-file", envFile);
+  args.push(...extraArgs);
   for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
   const child = spawn(nodeBin, [wranglerCli, ...args], {
     cwd: root,

@@ -1,4 +1,6 @@
-import type { Browser, Page } from "playwright-core";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Browser, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openclawControl, startSystem, type System } from "../system/harness.ts";
 import { launchChromium, screenshot, signedIn } from "./browser.ts";
@@ -121,8 +123,17 @@ describe("the chat app in Chromium", () => {
   });
 
   it("the OpenClaw panel shows the runtime and sends actions through the agent", async () => {
+    const statusReads = async () => (await openclawControl(system.openclaw, "dev:ada").requests()).filter((request) => request.path.endsWith("/runtime/status")).length;
+    const readsBefore = await statusReads();
     await ada.getByRole("link", { name: "OpenClaw" }).click();
     await ada.getByRole("article", { name: "Instance" }).waitFor();
+    // The gateway's status is read (which starts a stopped gateway) only when the user asks.
+    const runtime = ada.getByRole("article", { name: "Runtime status" });
+    expect(await runtime.innerText()).toContain("Gateway status not checked");
+    expect(await statusReads()).toBe(readsBefore);
+    await runtime.getByRole("button", { name: "Check gateway status" }).click();
+    await expect.poll(() => runtime.innerText()).toMatch(/Gateway\s+running/);
+    expect(await statusReads()).toBe(readsBefore + 1);
     expect(await ada.getByRole("article", { name: "Devices" }).innerText()).toContain("pending");
     await screenshot(ada, "07-openclaw-panel");
     await ada.getByRole("article", { name: "Devices" }).getByRole("button", { name: "Approve…" }).click();
@@ -145,6 +156,61 @@ describe("the chat app in Chromium", () => {
     expect(await messages(ada).locator("script").count()).toBe(0);
     expect(await messages(ada).innerText()).toContain('<img src=x onerror="alert(1)">');
     expect(alerted).toBe(false);
+  });
+
+  it("never loads an image from another origin: markdown images from the model and from tool output render as links", async () => {
+    const pixels: string[] = [];
+    const server = createServer((request, response) => {
+      pixels.push(request.url ?? "");
+      response.writeHead(200, { "content-type": "image/png" }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const elsewhere = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const outside: string[] = [];
+    const watch = (request: Request) => {
+      const url = new URL(request.url());
+      if (url.protocol.startsWith("http") && url.origin !== base) outside.push(request.url());
+    };
+    ada.on("request", watch);
+    try {
+      await openclawControl(system.openclaw, "dev:ada").seed({
+        sessions: [{ key: "main", kind: "main", messages: [{ role: "assistant", text: `![tool pixel](${elsewhere}/tool.png?secret=1)` }] }],
+      });
+      await ada.getByRole("button", { name: "+ New chat" }).click();
+      await ada.waitForURL(/\/t\/t_/);
+      await ada.getByText("Ask anything").waitFor();
+      // The offline model echoes the message: its answer carries the image markdown.
+      await ada.getByLabel("Message").fill(`Look ![model pixel](${elsewhere}/pixel.png?secret=2)`);
+      await ada.keyboard.press("Enter");
+      await expect.poll(() => messages(ada).innerText(), { timeout: 15_000 }).toContain("for a real model.");
+      await expect.poll(() => ada.locator('[data-role="assistant"][data-status="running"]').count()).toBe(0);
+      await ada.getByLabel("Message").fill("show the history of main");
+      await ada.keyboard.press("Enter");
+      await expect.poll(() => messages(ada).innerText(), { timeout: 15_000 }).toContain("reporting the result");
+      const links = ada.getByTestId("image-link");
+      await expect.poll(() => links.count()).toBeGreaterThanOrEqual(3);
+      const hrefs = await links.evaluateAll((nodes) => nodes.map((node) => (node as HTMLAnchorElement).href));
+      expect(hrefs).toEqual(expect.arrayContaining([`${elsewhere}/pixel.png?secret=2`, `${elsewhere}/tool.png?secret=1`]));
+      expect(await links.allInnerTexts()).toEqual(expect.arrayContaining(["model pixel", "tool pixel"]));
+      expect(await messages(ada).locator("img").count()).toBe(0);
+      await screenshot(ada, "10-image-as-link");
+      expect(outside).toEqual([]);
+      expect(pixels).toEqual([]);
+    } finally {
+      ada.off("request", watch);
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("signs out everywhere from the sidebar: the other devices' sessions end too", async () => {
+    const { page: laptop, context: first } = await signedIn(browser, base, "Carol");
+    const { page: phone, context: second } = await signedIn(browser, base, "Carol");
+    await laptop.getByRole("button", { name: "Sign out everywhere" }).click();
+    await laptop.getByLabel("Your name").waitFor();
+    expect((await phone.request.get("/threads")).status()).toBe(401);
+    await phone.reload();
+    await phone.getByLabel("Your name").waitFor();
+    await Promise.all([first.close(), second.close()]);
   });
 
   it("works on a phone-sized screen and by keyboard", async () => {

@@ -154,21 +154,34 @@ export type SystemOptions = {
 
 let webBuilt = false;
 
-/** Starts apps/web under `wrangler dev` (the browser app built once per test process). */
-export async function startWeb(options: { stateDir: string; key: string; agentUrl?: string; vars?: Record<string, string>; port?: number }): Promise<Runtime & { sessionSecret: string }> {
+/**
+ * Starts apps/web under `wrangler dev` (the browser app built once per test process), with the
+ * dev login on unless `vars` says otherwise. `upstream` (e.g. "https://web.test") is the origin
+ * the worker sees, to exercise https behaviour over a plain local port.
+ */
+export async function startWeb(options: {
+  stateDir: string;
+  key: string;
+  agentUrl?: string;
+  vars?: Record<string, string>;
+  port?: number;
+  sessionSecret?: string;
+  upstream?: string;
+}): Promise<Runtime & { sessionSecret: string }> {
   if (!webBuilt) {
     buildWeb({ quiet: true });
     webBuilt = true;
   }
   const port = options.port ?? (await freePort());
-  const sessionSecret = randomBytes(32).toString("base64url");
+  const sessionSecret = options.sessionSecret ?? randomBytes(32).toString("base64url");
   const runtime = await startWebProcess({
     port,
     persistTo: options.stateDir,
     key: options.key,
     agentUrl: options.agentUrl,
     sessionSecret,
-    vars: options.vars ?? {},
+    vars: { DEV_LOGIN: "true", ...options.vars },
+    upstream: options.upstream,
     quiet: true,
     envName: `system-web-${port}`,
     build: false,

@@ -1,12 +1,19 @@
+import { createHmac, randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, startSystem, waitFor, type System } from "./harness.ts";
+// @ts-expect-error -- plain ESM helper shared with the start script
+import { executeD1, WEB_D1 } from "../../scripts/lib/d1.mjs";
+// @ts-expect-error -- plain ESM helper shared with the start script
+import { applyWebMigrations } from "../../scripts/lib/web.mjs";
+import { client, startSystem, startWeb, tempState, waitFor, type Runtime, type System } from "./harness.ts";
 import { webClient, type WebClient } from "./web-client.ts";
 
 // The abuse suite for the browser API: every endpoint of apps/web fuzzed over HTTP (fast-check,
 // 1,000 cases each) with real, missing and forged sessions, own and foreign origins, and junk
 // paths, queries and bodies. Never a 5xx; a run of 4xx answers changes nothing (checked through
-// the agent worker's own API after every 25 cases).
+// the agent worker's own API after every 25 cases). Dead sessions (revoked by sign-out, the
+// cookie sent twice, a valid dev session on a deployment whose dev login is off) and requests
+// another site started (Sec-Fetch-Site: cross-site / same-site) never get an API answer.
 
 const RUNS = 1000;
 const WINDOW = 25;
@@ -17,6 +24,19 @@ let owner: WebClient;
 let ownerId = "";
 let THREAD = "";
 let APPROVAL = "";
+/** A second website on the same agent worker with the dev login off, and a dev session minted for it. */
+let devOff: Runtime;
+let devOffCookie = "";
+const devOffState = tempState();
+let revokedCookie = "";
+
+/** A session cookie as the web worker signs it (session.ts), for a row written straight into its D1. */
+function mintDevCookie(secret: string, sid: string, sub: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  const payload = Buffer.from(JSON.stringify({ sid, sub, name: "minted", email: null, via: "dev", iat: now, exp: now + 3600 })).toString("base64url");
+  const signature = createHmac("sha256", secret).update(`v1.${payload}`).digest("base64url");
+  return `oa_session=v1.${payload}.${signature}`;
+}
 
 beforeAll(async () => {
   system = await startSystem({ web: {} });
@@ -34,8 +54,22 @@ beforeAll(async () => {
     await session.login(`fuzz user ${i}`);
     sessions.push(session);
   }
+  // The owner signed in elsewhere too, then signed that session out: a copy of its cookie is dead.
+  const other = webClient(base);
+  await other.login("fuzz owner");
+  revokedCookie = other.cookie;
+  await other.request("POST", "/auth/logout", {});
+  // Everything about this session is valid except that the dev login is off where it is used.
+  const secret = randomBytes(32).toString("base64url");
+  const sid = randomBytes(16).toString("base64url");
+  applyWebMigrations(devOffState.dir);
+  executeD1(devOffState.dir, `INSERT INTO sessions (id, user_id, via, created_at, expires_at) VALUES ('${sid}', '${ownerId}', 'dev', ${Date.now()}, ${Date.now() + 3_600_000})`, WEB_D1);
+  devOff = await startWeb({ stateDir: devOffState.dir, key: system.key, agentUrl: system.agent.url, sessionSecret: secret, vars: { DEV_LOGIN: "false" } });
+  devOffCookie = mintDevCookie(secret, sid, ownerId);
 });
 afterAll(async () => {
+  await devOff?.stop("SIGKILL");
+  devOffState.cleanup();
   await system?.stop();
 });
 
@@ -58,7 +92,12 @@ const sessionArb = fc.oneof(
   { weight: 3, arbitrary: fc.integer({ min: 0, max: 39 }).map(String) },
   { weight: 1, arbitrary: fc.constant("none") },
   { weight: 1, arbitrary: fc.constantFrom("forged", "garbage") },
+  { weight: 1, arbitrary: fc.constantFrom("revoked", "duplicated", "devOff") },
 );
+/** Sessions that must never get an API answer. */
+const DEAD_SESSIONS = new Set(["none", "forged", "garbage", "revoked", "duplicated", "devOff"]);
+/** What the browser says about where a request came from (absent: a non-browser client). */
+const fetchSiteArb = fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constant("same-origin") }, { weight: 2, arbitrary: fc.constantFrom("cross-site", "same-site") });
 const originArb = fc.oneof({ weight: 6, arbitrary: fc.constant("own") }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom("https://evil.example", "null", "http://127.0.0.1") });
 const scalar = fc.oneof(text, fc.integer(), fc.boolean(), fc.constant(null), fc.constant([]), fc.constant({}));
 const bodyArb = (shapes: Array<Record<string, unknown>>) =>
@@ -70,11 +109,12 @@ const bodyArb = (shapes: Array<Record<string, unknown>>) =>
   );
 const queryArb = fc.dictionary(fc.oneof(fc.constantFrom("limit", "cursor", "status", "q", "after", "archived", "kind"), text), fc.oneof(text, fc.constantFrom("-1", "0", "1e9", "pending")), { maxKeys: 3 });
 
-type Case = { session: string; origin: string | null; thread: string; body: string; query: Record<string, string>; extra: string; lastEventId: string | undefined };
+type Case = { session: string; origin: string | null; fetchSite: string | undefined; thread: string; body: string; query: Record<string, string>; extra: string; lastEventId: string | undefined };
 const caseArb = (shapes: Array<Record<string, unknown>>) =>
   fc.record({
     session: sessionArb,
     origin: originArb,
+    fetchSite: fetchSiteArb,
     thread: threadArb,
     body: bodyArb(shapes),
     query: queryArb,
@@ -104,12 +144,18 @@ const ENDPOINTS: Endpoint[] = [
   { method: "POST", path: () => "/auth/dev-login", shapes: [{ name: "someone" }] },
 ];
 
+/** The website the case goes to: the dev-login-off one for its minted dev session. */
+const siteFor = (c: Case) => (c.session === "devOff" ? devOff.url : base);
+
 function sessionFor(c: Case): WebClient {
   if (c.session === "owner") return owner;
   if (/^\d+$/.test(c.session)) return sessions[Number(c.session)]!;
-  const anon = webClient(base);
+  const anon = webClient(siteFor(c));
   if (c.session === "forged") anon.cookie = owner.cookie.replace(/\.[^.]+$/, ".AAAA");
   if (c.session === "garbage") anon.cookie = "oa_session=v1.e30.x";
+  if (c.session === "revoked") anon.cookie = revokedCookie;
+  if (c.session === "duplicated") anon.cookie = `${owner.cookie}; ${owner.cookie}`;
+  if (c.session === "devOff") anon.cookie = devOffCookie;
   return anon;
 }
 
@@ -128,15 +174,26 @@ describe("abuse suite: fuzzing every browser endpoint", () => {
           const session = sessionFor(c);
           const query = new URLSearchParams(c.query).toString();
           const body = endpoint.method === "GET" || endpoint.method === "DELETE" ? undefined : c.body.replaceAll('"THREAD"', JSON.stringify(THREAD)).replaceAll('"APPROVAL"', JSON.stringify(APPROVAL));
+          const headers: Record<string, string> = {};
+          if (c.lastEventId !== undefined) headers["last-event-id"] = c.lastEventId;
+          if (c.fetchSite !== undefined) headers["sec-fetch-site"] = c.fetchSite;
           const response = await session.request(endpoint.method, `${endpoint.path(c)}${query ? `?${query}` : ""}`, body, {
-            origin: c.origin === "own" ? base : c.origin,
-            headers: c.lastEventId === undefined ? {} : { "last-event-id": c.lastEventId },
+            origin: c.origin === "own" ? siteFor(c) : c.origin,
+            headers,
           });
           statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-          expect(response.status, `${name} ${JSON.stringify(c).slice(0, 300)}`).toBeLessThan(500);
+          const label = `${name} ${JSON.stringify(c).slice(0, 300)}`;
+          expect(response.status, label).toBeLessThan(500);
+          // Another site's request, or a dead session (dev-login aside, which makes a new one), gets
+          // no API answer: a refusal, or the app's page for a path that normalised out of the API.
+          const crossSite = c.fetchSite === "cross-site" || c.fetchSite === "same-site";
+          if (crossSite || (DEAD_SESSIONS.has(c.session) && endpoint.path(c) !== "/auth/dev-login")) {
+            if (response.ok) expect(response.headers.get("content-type"), label).toContain("text/html");
+          }
           if (response.status >= 400) {
             const payload = (await response.json()) as { ok: boolean; error: { code: string } };
             expect(payload.ok).toBe(false);
+            if (crossSite) expect(["forbidden_origin", "not_found"], label).toContain(payload.error.code);
           } else {
             accepted = true;
             if (endpoint.path(c) === "/chat") await response.text();

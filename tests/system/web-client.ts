@@ -1,13 +1,14 @@
 /** A browser-like client of apps/web: one cookie jar, same-origin requests (Origin set). */
 export type WebClient = ReturnType<typeof webClient>;
 
-export function webClient(baseUrl: string) {
+/** `origin`: the site's origin as the worker sees it, when that is not `baseUrl` (the https tests). */
+export function webClient(baseUrl: string, options: { origin?: string } = {}) {
   let cookie = "";
   const seen: Array<{ headers: string; body: string }> = [];
   const request = async (method: string, path: string, body?: unknown, init: { origin?: string | null; headers?: Record<string, string> } = {}) => {
     const headers: Record<string, string> = { ...init.headers };
     if (cookie) headers.cookie = cookie;
-    if (init.origin !== null) headers.origin = init.origin ?? baseUrl;
+    if (init.origin !== null) headers.origin = init.origin ?? options.origin ?? baseUrl;
     if (body !== undefined) headers["content-type"] = "application/json";
     const response = await fetch(`${baseUrl}${path}`, {
       method,
@@ -18,7 +19,9 @@ export function webClient(baseUrl: string) {
     const setCookie = response.headers.getSetCookie();
     for (const line of setCookie) {
       const [pair] = line.split(";");
-      if (pair?.startsWith("oa_session=")) cookie = pair === "oa_session=" ? "" : pair;
+      // The session cookie: `oa_session` over http, `__Host-oa_session` over https.
+      const session = /^((?:__Host-)?oa_session)=(.*)$/.exec(pair ?? "");
+      if (session) cookie = session[2] === "" ? "" : pair!;
     }
     return response;
   };
@@ -38,7 +41,7 @@ export function webClient(baseUrl: string) {
     set cookie(value: string) {
       cookie = value;
     },
-    async json(method: string, path: string, body?: unknown, init: { origin?: string | null } = {}) {
+    async json(method: string, path: string, body?: unknown, init: { origin?: string | null; headers?: Record<string, string> } = {}) {
       const response = await request(method, path, body, init);
       return { status: response.status, headers: response.headers, body: JSON.parse(await text(response)) };
     },

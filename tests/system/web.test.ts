@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error -- plain ESM helper shared with the start script
 import { writeEnvFile } from "../../scripts/lib/dev-key.mjs";
 // @ts-expect-error -- plain ESM helper shared with the start script
-import { writeWebConfig } from "../../scripts/lib/web.mjs";
+import { applyWebMigrations, writeWebConfig } from "../../scripts/lib/web.mjs";
 // @ts-expect-error -- plain ESM helper shared with the start script
 import { startWrangler } from "../../scripts/lib/wrangler.mjs";
 import { startFakeWorkOS, type FakeWorkOS } from "./fake-workos.ts";
@@ -194,12 +194,20 @@ describe("the web worker: sign-in, the browser API and its guards", () => {
     expect((await calm.json("GET", "/approvals")).status).toBe(200);
   });
 
-  it("the OpenClaw panel reads the user's runtime through the agent worker", async () => {
+  it("the OpenClaw panel reads the user's runtime through the agent worker, and the gateway's status only on a POST", async () => {
     const ada = webClient(web.url);
     const user = await ada.login("panel-ada");
-    await openclawControl(system.openclaw, user.id).seed({ instance: { status: "ready" }, devices: { pending: [{ requestId: "req-1" }] } });
+    const control = openclawControl(system.openclaw, user.id);
+    await control.seed({ instance: { status: "ready" }, devices: { pending: [{ requestId: "req-1" }] } });
     const overview = await ada.json("GET", "/openclaw");
-    expect(overview.body).toMatchObject({ ok: true, configured: true, instance: { ok: true, data: { status: "ready" } }, status: { ok: true } });
+    expect(overview.body).toMatchObject({ ok: true, configured: true, instance: { ok: true, data: { status: "ready" } } });
+    // Reading the status starts a stopped gateway: the overview never reads it.
+    expect(overview.body.status).toBeUndefined();
+    expect((await control.requests()).filter((request) => request.path.endsWith("/runtime/status"))).toEqual([]);
+    const status = await ada.json("POST", "/openclaw/status", {});
+    expect(status.body).toMatchObject({ ok: true, configured: true, status: { ok: true, data: { gateway: { status: expect.any(String) } } } });
+    expect((await control.requests()).filter((request) => request.path.endsWith("/runtime/status"))).toHaveLength(1);
+    expect((await ada.json("GET", "/openclaw/status")).status).toBe(405);
     expect(overview.body.devices.data.pending).toMatchObject([{ requestId: "req-1" }]);
     expect(overview.body.pairing).toHaveLength(6);
     const nobody = webClient(web.url);
@@ -214,11 +222,13 @@ describe("WorkOS AuthKit sign-in", () => {
   const state = tempState();
   beforeAll(async () => {
     workos = await startFakeWorkOS();
+    const port = await freePort();
     authWeb = await startWeb({
       stateDir: state.dir,
       key: system.key,
       agentUrl: system.agent.url,
-      vars: { WORKOS_CLIENT_ID: workos.clientId, WORKOS_API_KEY: workos.apiKey, WORKOS_API_BASE: workos.url },
+      port,
+      vars: { WORKOS_CLIENT_ID: workos.clientId, WORKOS_API_KEY: workos.apiKey, WORKOS_API_BASE: workos.url, WORKOS_REDIRECT_URI: `http://127.0.0.1:${port}/auth/callback` },
     });
   });
   afterAll(async () => {
@@ -274,6 +284,7 @@ describe("without an agent worker", () => {
     const configPath = writeWebConfig(join(configDir, "wrangler.json"), { name: "openagents-web-stateless", vars: { OFFLINE_MODEL_DELAY_MS: "1" } });
     const port = await freePort();
     const envFile = writeEnvFile(`system-web-stateless-${port}`, { SESSION_SECRET: randomBytes(16).toString("hex") });
+    applyWebMigrations(state.dir);
     stateless = await startWrangler({ configs: [configPath], port, persistTo: state.dir, envFile, quiet: true });
   });
   afterAll(async () => {

@@ -25,7 +25,7 @@ import { decodeCursor, listThreads } from "./threads-index/thread-index.ts";
 import type { UserAgent } from "./user/user-agent.ts";
 import { requireValidConfig } from "./http/require-valid-config.ts";
 import { configuredOpenClawClient } from "./tools/openclaw/configured-client.ts";
-import { readOverview } from "./tools/openclaw/overview.ts";
+import { readOverview, readRuntimeStatus } from "./tools/openclaw/overview.ts";
 
 export { ThreadAgent } from "./thread/thread-agent.ts";
 export { UserAgent } from "./user/user-agent.ts";
@@ -130,11 +130,16 @@ app.get("/internal/approvals", async (c) => {
   return (await userAgent(c)).inbox(query.status, query.limit);
 });
 
-/** The OpenClaw panel's read of the caller's runtime (reads only; actions go through a thread). */
-app.get("/internal/openclaw/overview", async (c) => {
-  const client = configuredOpenClawClient(requireValidConfig(c.env), c.get("principal").userId);
-  return c.json(await readOverview(client), 200, { "cache-control": "no-store" });
-});
+/** The OpenClaw API as the caller, or null when none is configured. */
+function openclawClient(c: Context<App>) {
+  return configuredOpenClawClient(requireValidConfig(c.env), c.get("principal").userId);
+}
+
+/** The OpenClaw panel's read of the caller's runtime (reads without effects; actions go through a thread). */
+app.get("/internal/openclaw/overview", async (c) => c.json(await readOverview(openclawClient(c)), 200, { "cache-control": "no-store" }));
+
+/** The gateway's status on the user's request: a POST, because reading it starts a stopped gateway. */
+app.post("/internal/openclaw/runtime-status", async (c) => c.json(await readRuntimeStatus(openclawClient(c)), 200, { "cache-control": "no-store" }));
 
 app.get("/internal/user/events", async (c) => {
   const after = eventCursor(c);
@@ -215,6 +220,7 @@ for (const path of [
   "/internal/approvals",
   "/internal/user/events",
   "/internal/openclaw/overview",
+  "/internal/openclaw/runtime-status",
   "/internal/chat",
   "/internal/approval/respond",
   "/internal/thread/:threadId/approvals",

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { api, type Me } from "./api.ts";
+import { api, type Me, type SignInMode } from "./api.ts";
 import { userFeed } from "./feed.ts";
 import { Inbox } from "./Inbox.tsx";
 import { Login } from "./Login.tsx";
@@ -9,7 +9,7 @@ import { Sidebar } from "./Sidebar.tsx";
 import { ThreadView } from "./ThreadView.tsx";
 
 export function App() {
-  const [session, setSession] = useState<{ mode: "dev" | "workos"; user: Me | null } | null>(null);
+  const [session, setSession] = useState<{ mode: SignInMode; user: Me | null } | null>(null);
   const [menuOpen, setMenuOpen] = useState(false);
   const route = parseRoute(useLocation());
 
@@ -28,8 +28,8 @@ export function App() {
   if (!session) return <div className="splash">Loading…</div>;
   if (!session.user) return <Login mode={session.mode} onSignedIn={(user) => setSession({ ...session, user })} />;
 
-  const signOut = async () => {
-    await api.logout();
+  const signOut = async (everywhere = false) => {
+    await (everywhere ? api.logoutEverywhere() : api.logout());
     userFeed.stop();
     setSession({ ...session, user: null });
     navigate("/");
@@ -37,7 +37,7 @@ export function App() {
 
   return (
     <div className={`shell ${menuOpen ? "menu-open" : ""}`}>
-      <Sidebar user={session.user} route={route} onSignOut={signOut} />
+      <Sidebar user={session.user} route={route} onSignOut={() => signOut()} onSignOutEverywhere={() => signOut(true)} />
       <main className="main">
         <header className="topbar">
           <button className="icon-button menu-toggle" aria-label="Open the thread list" onClick={() => setMenuOpen(!menuOpen)}>

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
-import { api, type Me } from "./api.ts";
+import { api, type Me, type SignInMode } from "./api.ts";
 
-export function Login({ mode, onSignedIn }: { mode: "dev" | "workos"; onSignedIn: (user: Me) => void }) {
+export function Login({ mode, onSignedIn }: { mode: SignInMode; onSignedIn: (user: Me) => void }) {
   const [name, setName] = useState("");
   const [error, setError] = useState<string | null>(new URLSearchParams(window.location.search).get("error") ? "Sign-in failed; try again." : null);
   const [busy, setBusy] = useState(false);
@@ -27,6 +27,8 @@ export function Login({ mode, onSignedIn }: { mode: "dev" | "workos"; onSignedIn
         <a className="primary button" href="/auth/login">
           Sign in
         </a>
+      ) : mode === "off" ? (
+        <p className="muted">Sign-in is not configured on this deployment.</p>
       ) : (
         <form onSubmit={submit} aria-label="Dev sign-in">
           <p className="muted">Local development: sign in with any name. The same name is the same user.</p>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { api, type OpenClawOverview } from "./api.ts";
+import { api, type OpenClawOverview, type RuntimeStatus } from "./api.ts";
 import { navigate } from "./router.ts";
 
 /** The OpenClaw thread: the one thread of kind `openclaw`, created on first use. */
@@ -45,7 +45,6 @@ export function OpenClawPanel() {
     );
   }
   const instance = overview.instance?.ok ? overview.instance.data : null;
-  const status = overview.status?.ok ? overview.status.data : null;
   const devices = overview.devices?.ok ? overview.devices.data : null;
   const pairing = overview.pairing.flatMap((entry) => (entry.result?.ok ? entry.result.data.requests.map((request) => ({ ...request, channel: entry.channel })) : []));
 
@@ -74,24 +73,7 @@ export function OpenClawPanel() {
             </>
           )}
         </article>
-        {status ? (
-          <article className="card" aria-label="Runtime status">
-            <h3>Runtime</h3>
-            <p>
-              Gateway <span className={`badge ${status.gateway.status === "running" ? "ok" : "warn"}`}>{status.gateway.status}</span>
-            </p>
-            <p className="muted">
-              {status.container.instanceType} · clawdbot {status.version.clawdbot}
-            </p>
-            <p className="muted">Last backup: {status.lastBackup ? new Date(status.lastBackup).toLocaleString() : "never"}</p>
-            <div className="row">
-              <button onClick={() => ask("back up my OpenClaw now")}>Back up</button>
-              <button className="danger" onClick={() => ask("restart my OpenClaw")}>
-                Restart…
-              </button>
-            </div>
-          </article>
-        ) : null}
+        {instance?.status === "ready" ? <RuntimeCard /> : null}
         {devices ? (
           <article className="card" aria-label="Devices">
             <h3>Devices</h3>
@@ -127,5 +109,64 @@ export function OpenClawPanel() {
         ) : null}
       </div>
     </section>
+  );
+}
+
+/**
+ * The gateway's status is not read on its own: under the OpenClaw API reading it starts a stopped
+ * gateway, so the panel asks first and reads it only when the user presses the button.
+ */
+function RuntimeCard() {
+  const [status, setStatus] = useState<RuntimeStatus | null>(null);
+  const [checkedAt, setCheckedAt] = useState<Date | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const check = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await api.openclawStatus();
+      if (answer.status?.ok) {
+        setStatus(answer.status.data);
+        setCheckedAt(new Date());
+      } else setError(answer.status ? answer.status.error.message : "This deployment has no OpenClaw API configured.");
+    } catch (failure) {
+      setError((failure as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <article className="card" aria-label="Runtime status">
+      <h3>Runtime</h3>
+      {status ? (
+        <>
+          <p>
+            Gateway <span className={`badge ${status.gateway.status === "running" ? "ok" : "warn"}`}>{status.gateway.status}</span>
+          </p>
+          <p className="muted">
+            {status.container.instanceType} · clawdbot {status.version.clawdbot}
+          </p>
+          <p className="muted">Last backup: {status.lastBackup ? new Date(status.lastBackup).toLocaleString() : "never"}</p>
+          {checkedAt ? <p className="muted">Checked at {checkedAt.toLocaleTimeString()}</p> : null}
+        </>
+      ) : (
+        <p className="muted">Gateway status not checked. Checking it starts the gateway if it is stopped.</p>
+      )}
+      {error ? (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      ) : null}
+      <div className="row">
+        <button onClick={check} disabled={busy}>
+          {busy ? "Checking…" : status ? "Check again" : "Check gateway status"}
+        </button>
+        <button onClick={() => ask("back up my OpenClaw now")}>Back up</button>
+        <button className="danger" onClick={() => ask("restart my OpenClaw")}>
+          Restart…
+        </button>
+      </div>
+    </article>
   );
 }

@@ -21,7 +21,7 @@ function Link({ to, children, className, label }: { to: string; children: React.
   );
 }
 
-export function Sidebar({ user, route, onSignOut }: { user: Me; route: Route; onSignOut: () => void }) {
+export function Sidebar({ user, route, onSignOut, onSignOutEverywhere }: { user: Me; route: Route; onSignOut: () => void; onSignOutEverywhere: () => void }) {
   const feed = useUserFeed();
   const [query, setQuery] = useState("");
   const [archived, setArchived] = useState(false);
@@ -95,6 +95,9 @@ export function Sidebar({ user, route, onSignOut }: { user: Me; route: Route; on
         </span>
         <button className="link-button" onClick={onSignOut}>
           Sign out
+        </button>
+        <button className="link-button" onClick={onSignOutEverywhere} title="Ends your sessions on every device and browser">
+          Sign out everywhere
         </button>
       </div>
     </nav>

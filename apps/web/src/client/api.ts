@@ -1,5 +1,8 @@
 import type { Approval, InboxItem, Job, StoredMessage, ThreadListItem } from "@oa/protocol";
 
+/** How this deployment signs people in; `off`: neither WorkOS nor the dev login is configured. */
+export type SignInMode = "dev" | "workos" | "off";
+
 export type Me = { id: string; name: string; email: string | null; via: "dev" | "workos" };
 
 export class ApiFailure extends Error {
@@ -30,7 +33,6 @@ export type ThreadPage = { threads: ThreadListItem[]; nextCursor: string | null 
 export type OpenClawOverview = {
   configured: boolean;
   instance: Part<{ status: string; runtime_name: string | null; created_at: number; last_ready_at: number | null } | null>;
-  status: Part<{ gateway: { status: string }; lastBackup: string | null; container: { instanceType: string }; version: { clawdbot: string } }>;
   devices: Part<{
     pending: Array<{ requestId: string; client?: { platform?: string; mode?: string }; requestedAt?: string }>;
     paired: Array<{ deviceId: string; client?: { platform?: string; mode?: string }; pairedAt?: string }>;
@@ -38,12 +40,14 @@ export type OpenClawOverview = {
   pairing: Array<{ channel: string; result: Part<{ channel: string; requests: Array<{ id: string; code: string; createdAt: string }> }> }>;
   billing: Part<{ balance_usd: number }>;
 };
+export type RuntimeStatus = { gateway: { status: string }; lastBackup: string | null; container: { instanceType: string }; version: { clawdbot: string } };
 type Part<T> = { ok: true; data: T } | { ok: false; error: { message: string } } | null;
 
 export const api = {
-  me: () => request<{ mode: "dev" | "workos"; user: Me | null }>("GET", "/auth/me"),
+  me: () => request<{ mode: SignInMode; user: Me | null }>("GET", "/auth/me"),
   devLogin: (name: string) => request<{ user: Me }>("POST", "/auth/dev-login", { name }),
   logout: () => request<unknown>("POST", "/auth/logout", {}),
+  logoutEverywhere: () => request<{ revoked: number }>("POST", "/auth/logout-everywhere", {}),
   threads: (query: Record<string, string | undefined>) => {
     const params = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => Boolean(entry[1])));
     return request<ThreadPage>("GET", `/threads?${params}`);
@@ -61,4 +65,6 @@ export const api = {
   respond: (threadId: string, approvalId: string, decision: "approved" | "rejected", reason?: string) =>
     request<{ approval: Approval }>("POST", "/approvals/respond", { threadId, approvalId, decision, ...(reason ? { reason } : {}) }),
   openclaw: () => request<OpenClawOverview>("GET", "/openclaw"),
+  /** Reads the gateway's status, which starts a stopped gateway: only on the user's request. */
+  openclawStatus: () => request<{ configured: boolean; status: Part<RuntimeStatus> }>("POST", "/openclaw/status", {}),
 };

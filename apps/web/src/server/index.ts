@@ -1,16 +1,14 @@
-import { MAX_BODY_BYTES, readBodyWithin, threadIdSchema } from "@oa/protocol";
-import { Hono, type Context, type MiddlewareHandler } from "hono";
-import { z } from "zod";
+import { jobIdSchema, threadIdSchema } from "@oa/protocol";
+import { Hono, type Context } from "hono";
 import { agentTarget, forwardToAgent } from "./agent.ts";
+import type { App } from "./app-types.ts";
+import { auth } from "./auth-routes.ts";
 import type { WebEnv } from "./env.ts";
 import { WebError, webErrorResponse } from "./errors.ts";
-import { devUserId, readCookie, SESSION_COOKIE, SESSION_TTL_SECONDS, sessionCookie, signSession, verifySession, type Session } from "./session.ts";
+import { checkedConfig, rateLimited, requireSession, sameOrigin } from "./guards.ts";
+import { parseJson, readBody } from "./request-body.ts";
+import { CSP, withSecurityHeaders } from "./security-headers.ts";
 import { statelessChat } from "./stateless.ts";
-import { authorizationUrl, exchangeCode, workosConfigured } from "./workos.ts";
-
-type App = { Bindings: WebEnv; Variables: { session: Session } };
-
-const STATE_COOKIE = "oa_auth_state";
 
 const app = new Hono<App>();
 
@@ -20,153 +18,29 @@ app.onError((error) => {
   return webErrorResponse("internal_error", "Something went wrong on our side.");
 });
 
-function secure(c: Context<App>): boolean {
-  return new URL(c.req.url).protocol === "https:";
-}
+app.use("*", checkedConfig);
 
-function sessionSecret(env: WebEnv): string {
-  if (!env.SESSION_SECRET) throw new WebError("config_missing", "SESSION_SECRET is not configured on the web worker.");
-  return env.SESSION_SECRET;
-}
+// `/api/*` belongs to the API worker on the apex domain: here it is always a JSON 404, never the app.
+app.all("/api", () => webErrorResponse("not_found", "No such endpoint."));
+app.all("/api/*", () => webErrorResponse("not_found", "No such endpoint."));
 
-/** State-changing requests must come from this origin's own pages (CSRF). */
-const sameOrigin: MiddlewareHandler<App> = async (c, next) => {
-  if (c.req.method !== "GET" && c.req.method !== "HEAD") {
-    const origin = c.req.header("origin");
-    const own = new URL(c.req.url).origin;
-    const fetchSite = c.req.header("sec-fetch-site");
-    const allowed = origin ? origin === own : fetchSite === "same-origin";
-    if (!allowed) throw new WebError("forbidden_origin", "Cross-origin requests are not accepted.");
-  }
-  await next();
-};
-
-async function currentSession(c: Context<App>): Promise<Session | null> {
-  const value = readCookie(c.req.header("cookie") ?? null, SESSION_COOKIE);
-  if (!value) return null;
-  return verifySession(value, sessionSecret(c.env), Math.floor(Date.now() / 1000));
-}
-
-const requireSession: MiddlewareHandler<App> = async (c, next) => {
-  const session = await currentSession(c);
-  if (!session) throw new WebError("not_authenticated", "Sign in first.");
-  c.set("session", session);
-  await next();
-};
-
-/** Per-user limits: every API call, and chat turns on their own tighter budget. */
-const rateLimited: MiddlewareHandler<App> = async (c, next) => {
-  const key = c.get("session").sub;
-  const limits = [c.env.API_RATE_LIMIT];
-  if (c.req.method === "POST" && c.req.path === "/chat") limits.push(c.env.CHAT_RATE_LIMIT);
-  const outcomes = await Promise.all(limits.filter(Boolean).map((limiter) => limiter.limit({ key })));
-  if (outcomes.some((outcome) => !outcome.success)) {
-    throw new WebError("rate_limited", "Too many requests; slow down.", { "retry-after": "60" });
-  }
-  await next();
-};
-
-async function readBody(c: Context<App>): Promise<string> {
-  const read = await readBodyWithin(c.req.raw, MAX_BODY_BYTES);
-  if (!read.ok) throw new WebError("body_too_large", "The body is larger than 1 MiB.");
-  return read.text;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new WebError("invalid_json", "The body is not JSON.");
-  }
-}
-
-// ── auth ──────────────────────────────────────────────────────────────────────────────────────
-
-app.use("/auth/*", sameOrigin);
-
-app.get("/auth/me", async (c) => {
-  const session = await currentSession(c);
-  return c.json(
-    {
-      ok: true,
-      mode: workosConfigured(c.env) ? "workos" : "dev",
-      user: session ? { id: session.sub, name: session.name, email: session.email, via: session.via } : null,
-    },
-    200,
-    { "cache-control": "no-store" },
-  );
-});
-
-const devLoginSchema = z.object({ name: z.string().trim().min(1).max(64) }).strict();
-
-app.post("/auth/dev-login", async (c) => {
-  if (workosConfigured(c.env)) throw new WebError("not_found", "The dev login is off: this deployment signs in with WorkOS.");
-  const parsed = devLoginSchema.safeParse(parseJson(await readBody(c)));
-  if (!parsed.success) throw new WebError("invalid_request", "Send {name}: 1–64 characters.");
-  const now = Math.floor(Date.now() / 1000);
-  const session: Session = { sub: devUserId(parsed.data.name), name: parsed.data.name, email: null, via: "dev", iat: now, exp: now + SESSION_TTL_SECONDS };
-  const cookie = sessionCookie(await signSession(session, sessionSecret(c.env)), secure(c));
-  return c.json({ ok: true, user: { id: session.sub, name: session.name, email: null, via: "dev" } }, 200, { "set-cookie": cookie, "cache-control": "no-store" });
-});
-
-app.get("/auth/login", (c) => {
-  if (!workosConfigured(c.env)) return c.redirect("/login", 302);
-  const state = crypto.randomUUID();
-  const origin = new URL(c.req.url).origin;
-  c.header("set-cookie", `${STATE_COOKIE}=${state}; Path=/auth; HttpOnly; SameSite=Lax; Max-Age=600${secure(c) ? "; Secure" : ""}`);
-  return c.redirect(authorizationUrl(c.env, origin, state), 302);
-});
-
-async function sameText(a: string, b: string): Promise<boolean> {
-  const encoder = new TextEncoder();
-  const [x, y] = await Promise.all([crypto.subtle.digest("SHA-256", encoder.encode(a)), crypto.subtle.digest("SHA-256", encoder.encode(b))]);
-  return crypto.subtle.timingSafeEqual(x, y);
-}
-
-app.get("/auth/callback", async (c) => {
-  if (!workosConfigured(c.env)) throw new WebError("not_found", "WorkOS is not configured.");
-  const code = c.req.query("code");
-  const state = c.req.query("state");
-  const expected = readCookie(c.req.header("cookie") ?? null, STATE_COOKIE);
-  const clearState = `${STATE_COOKIE}=; Path=/auth; HttpOnly; SameSite=Lax; Max-Age=0`;
-  if (!code || !state || !expected || !(await sameText(state, expected))) {
-    c.header("set-cookie", clearState);
-    return c.redirect("/login?error=state", 302);
-  }
-  let user;
-  try {
-    user = await exchangeCode(c.env, code);
-  } catch (error) {
-    console.warn("WorkOS sign-in failed", error);
-    c.header("set-cookie", clearState);
-    return c.redirect("/login?error=workos", 302);
-  }
-  const now = Math.floor(Date.now() / 1000);
-  const session: Session = { sub: user.id, name: user.name, email: user.email, via: "workos", iat: now, exp: now + SESSION_TTL_SECONDS };
-  c.header("set-cookie", clearState);
-  c.header("set-cookie", sessionCookie(await signSession(session, sessionSecret(c.env)), secure(c)), { append: true });
-  return c.redirect("/", 302);
-});
-
-app.post("/auth/logout", (c) => {
-  return c.json({ ok: true }, 200, { "set-cookie": sessionCookie("", secure(c), 0), "cache-control": "no-store" });
-});
+app.route("/auth", auth);
 
 // ── browser API: forwarded to the agent worker as the signed-in user ─────────────────────────
 
-const API_PATHS = ["/chat", "/chat/*", "/threads", "/threads/*", "/approvals", "/approvals/*", "/events", "/openclaw"];
+const API_PATHS = ["/chat", "/chat/*", "/threads", "/threads/*", "/approvals", "/approvals/*", "/events", "/openclaw", "/openclaw/*"];
 for (const path of API_PATHS) app.use(path, sameOrigin, requireSession, rateLimited);
 
-function threadId(c: Context<App>, name = "threadId"): string {
-  const parsed = threadIdSchema.safeParse(c.req.param(name));
+function threadId(c: Context<App>): string {
+  const parsed = threadIdSchema.safeParse(c.req.param("threadId"));
   if (!parsed.success) throw new WebError("invalid_request", "Not a thread id.");
   return parsed.data;
 }
 
-function idParam(c: Context<App>, name: string): string {
-  const value = c.req.param(name) ?? "";
-  if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(value)) throw new WebError("invalid_request", `Not a valid ${name}.`);
-  return value;
+function jobId(c: Context<App>): string {
+  const parsed = jobIdSchema.safeParse(c.req.param("jobId"));
+  if (!parsed.success) throw new WebError("invalid_request", "Not a job id.");
+  return parsed.data;
 }
 
 /** Forwards as the signed-in user; `stateless` answers when no agent worker is configured. */
@@ -214,36 +88,27 @@ app.get("/threads/:threadId/events", (c) => forward(c, `/internal/thread/${threa
 app.get("/threads/:threadId/summary", (c) => forward(c, `/internal/thread/${threadId(c)}/summary`));
 app.get("/threads/:threadId/approvals", (c) => forward(c, `/internal/thread/${threadId(c)}/approvals`, { query: true }));
 app.get("/threads/:threadId/jobs", (c) => forward(c, `/internal/thread/${threadId(c)}/jobs`));
-app.post("/threads/:threadId/jobs/:jobId/cancel", (c) => forward(c, `/internal/thread/${threadId(c)}/jobs/${idParam(c, "jobId")}/cancel`));
+app.post("/threads/:threadId/jobs/:jobId/cancel", (c) => forward(c, `/internal/thread/${threadId(c)}/jobs/${jobId(c)}/cancel`));
 
 app.get("/approvals", (c) => forward(c, "/internal/approvals", { query: true }));
 app.post("/approvals/respond", (c) => forward(c, "/internal/approval/respond", { body: true }));
 app.get("/events", (c) => forward(c, "/internal/user/events", { query: true }));
+// The overview reads nothing with effects; the gateway's status (reading it starts a stopped
+// gateway) is only read when the user asks, with a POST.
 app.get("/openclaw", (c) => forward(c, "/internal/openclaw/overview"));
+app.post("/openclaw/status", (c) => forward(c, "/internal/openclaw/runtime-status"));
 
 // Known API paths answer 405 to other methods (not the app's HTML).
-for (const path of ["/chat", "/chat/:threadId/stream", "/chat/:threadId/stop", "/threads", "/threads/:threadId", "/approvals", "/approvals/respond", "/events", "/openclaw", "/auth/dev-login", "/auth/logout", "/auth/me"]) {
+for (const path of ["/chat", "/chat/:threadId/stream", "/chat/:threadId/stop", "/threads", "/threads/:threadId", "/approvals", "/approvals/respond", "/events", "/openclaw", "/openclaw/status", "/auth/dev-login", "/auth/logout", "/auth/logout-everywhere", "/auth/me"]) {
   app.all(path, () => webErrorResponse("method_not_allowed", "Method not allowed on this endpoint."));
 }
 
 // ── the app itself ─────────────────────────────────────────────────────────────────────────────
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: https:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join("; ");
-
 app.all("*", async (c) => {
   if (c.req.method !== "GET" && c.req.method !== "HEAD") return webErrorResponse("not_found", "No such endpoint.");
   const response = await c.env.ASSETS.fetch(c.req.raw);
   const headers = new Headers(response.headers);
-  headers.set("x-content-type-options", "nosniff");
   headers.set("referrer-policy", "same-origin");
   if ((headers.get("content-type") ?? "").includes("text/html")) {
     headers.set("content-security-policy", CSP);
@@ -253,5 +118,5 @@ app.all("*", async (c) => {
 });
 
 export default {
-  fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+  fetch: async (request, env, ctx) => withSecurityHeaders(request, await app.fetch(request, env, ctx)),
 } satisfies ExportedHandler<WebEnv>;

@@ -1,8 +1,13 @@
+import { userIdSchema } from "@oa/protocol";
 import { z } from "zod";
 
-/** Who the browser is: the user id sent to the agent worker, and how they signed in. */
+/**
+ * What the signed cookie carries: the server-side session's id (`sid`, checked against the
+ * sessions table on every request) and who the browser is.
+ */
 export const sessionSchema = z.object({
-  sub: z.string().min(1).max(256),
+  sid: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
+  sub: userIdSchema,
   name: z.string().max(200),
   email: z.string().max(320).nullable(),
   via: z.enum(["dev", "workos"]),
@@ -11,7 +16,6 @@ export const sessionSchema = z.object({
 });
 export type Session = z.infer<typeof sessionSchema>;
 
-export const SESSION_COOKIE = "oa_session";
 export const SESSION_TTL_SECONDS = 7 * 24 * 3600;
 
 const encoder = new TextEncoder();
@@ -30,6 +34,11 @@ function fromBase64url(text: string): Uint8Array | null {
   } catch {
     return null;
   }
+}
+
+/** A fresh session id: 128 random bits, base64url (22 characters). */
+export function newSessionId(): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(16)));
 }
 
 async function hmacKey(secret: string): Promise<CryptoKey> {
@@ -63,27 +72,18 @@ export async function verifySession(value: string, secret: string, nowSeconds: n
   }
 }
 
-/** A dev login's stable user id: `dev:` and the name, lower-cased, in the user-id alphabet. */
-export function devUserId(name: string): string {
-  const slug = name
-    .trim()
-    .toLowerCase()
-    .normalize("NFKD")
-    .replace(/[^a-z0-9_.@+-]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 64);
-  return `dev:${slug || "user"}`;
-}
+/** The readable branch's alphabet: what a lower-cased name may hold to appear in its id as is. */
+const READABLE_NAME = /^[a-z0-9_.@+ ]+$/;
 
-export function sessionCookie(value: string, secure: boolean, maxAge = SESSION_TTL_SECONDS): string {
-  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure ? "; Secure" : ""}`;
-}
-
-export function readCookie(header: string | null, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(";")) {
-    const [key, ...value] = part.trim().split("=");
-    if (key === name) return value.join("=");
-  }
-  return null;
+/**
+ * A dev login's stable user id, injective over names compared case-insensitively (after NFKC):
+ * `dev:<name>` with spaces as `-` when the name holds only [a-z0-9_.@+ ] (it never holds `-`,
+ * so the mapping stays one-to-one), else `dev|<SHA-256 of the name>` — a form the readable
+ * branch cannot produce. "Alice Smith" is `dev:alice-smith`; "alice-smith" and "Юлия" are hashes.
+ */
+export async function devUserId(name: string): Promise<string> {
+  const normalized = name.trim().normalize("NFKC").toLowerCase();
+  if (READABLE_NAME.test(normalized)) return `dev:${normalized.replaceAll(" ", "-")}`;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(normalized)));
+  return `dev|${Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
 }

@@ -8,7 +8,6 @@ export type OpenClawOverview = {
   ok: true;
   configured: boolean;
   instance: Part<InstanceSummary | null>;
-  status: Part<RuntimeStatus>;
   devices: Part<DeviceList>;
   pairing: Array<{ channel: string; result: Part<PairingRequests> }>;
   billing: Part<{ user_id: string; balance_usd: number }>;
@@ -20,19 +19,20 @@ function part<T>(result: OpenClawResult<T>): Part<T> {
 
 /**
  * What the OpenClaw panel shows, read in one go for the signed-in user: the instance, and when it
- * is ready its runtime status, devices, DM pairing requests per channel, and the balance. Reads
- * only; every action goes through the agent (and its approvals). Each part fails on its own.
+ * is ready its devices, DM pairing requests per channel, and the balance. Reads without effects
+ * only: not the runtime status, since reading it starts a stopped gateway (readRuntimeStatus, on
+ * the user's explicit request). Every action goes through the agent (and its approvals). Each
+ * part fails on its own.
  */
 export async function readOverview(client: OpenClawClient | null): Promise<OpenClawOverview> {
-  if (!client) return { ok: true, configured: false, instance: null, status: null, devices: null, pairing: [], billing: null };
+  if (!client) return { ok: true, configured: false, instance: null, devices: null, pairing: [], billing: null };
   const [instance, billing] = await Promise.all([
     client.request<InstanceSummary | null>("GET", "/instance"),
     client.request<{ user_id: string; balance_usd: number }>("GET", "/billing/summary"),
   ]);
   const ready = instance.ok && instance.data?.status === "ready";
-  if (!ready) return { ok: true, configured: true, instance: part(instance), status: null, devices: null, pairing: [], billing: part(billing) };
-  const [status, devices, ...pairing] = await Promise.all([
-    client.request<RuntimeStatus>("GET", "/runtime/status"),
+  if (!ready) return { ok: true, configured: true, instance: part(instance), devices: null, pairing: [], billing: part(billing) };
+  const [devices, ...pairing] = await Promise.all([
     client.request<DeviceList>("GET", "/runtime/devices"),
     ...PAIRING_CHANNELS.map((channel) => client.request<PairingRequests>("GET", `/runtime/pairing/${channel}`)),
   ]);
@@ -40,9 +40,17 @@ export async function readOverview(client: OpenClawClient | null): Promise<OpenC
     ok: true,
     configured: true,
     instance: part(instance),
-    status: part(status as OpenClawResult<RuntimeStatus>),
     devices: part(devices as OpenClawResult<DeviceList>),
     pairing: PAIRING_CHANNELS.map((channel, index) => ({ channel, result: part(pairing[index] as OpenClawResult<PairingRequests>) })),
     billing: part(billing),
   };
+}
+
+/**
+ * The gateway's status, read only when the user asks for it: under the OpenClaw contract reading
+ * it starts a stopped gateway, so it is an action (a POST), never part of the overview.
+ */
+export async function readRuntimeStatus(client: OpenClawClient | null): Promise<{ ok: true; configured: boolean; status: Part<RuntimeStatus> }> {
+  if (!client) return { ok: true, configured: false, status: null };
+  return { ok: true, configured: true, status: part(await client.request<RuntimeStatus>("GET", "/runtime/status")) };
 }

@@ -1,0 +1,31 @@
+import { SESSION_TTL_SECONDS } from "./session.ts";
+
+/**
+ * The session cookie's name: `__Host-oa_session` on https, so the browser only keeps it when it
+ * is Secure, Path=/ and has no Domain (a sibling subdomain cannot plant or shadow it);
+ * `oa_session` on plain http (local dev), where browsers refuse `__Host-` cookies.
+ */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? "__Host-oa_session" : "oa_session";
+}
+
+export function sessionCookie(value: string, secure: boolean, maxAge = SESSION_TTL_SECONDS): string {
+  return `${sessionCookieName(secure)}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure ? "; Secure" : ""}`;
+}
+
+/** Every value the Cookie header carries under `name` (a cookie sent twice shows up twice). */
+export function readCookies(header: string | null, name: string): string[] {
+  if (!header) return [];
+  const values: string[] = [];
+  for (const part of header.split(";")) {
+    const [key, ...value] = part.trim().split("=");
+    if (key === name) values.push(value.join("="));
+  }
+  return values;
+}
+
+/** The one value of `name`, or null; a cookie sent twice counts as none (see readSessionCookie). */
+export function readCookie(header: string | null, name: string): string | null {
+  const values = readCookies(header, name);
+  return values.length === 1 ? values[0]! : null;
+}
