@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error -- plain ESM helper shared with the start script
@@ -308,5 +310,37 @@ describe("without an agent worker", () => {
     const threads = await client.json("GET", "/threads");
     expect(threads).toMatchObject({ status: 502, body: { error: { code: "agent_unavailable" } } });
     expect((await client.json("POST", "/chat", { messages: "nope" })).status).toBe(400);
+  });
+
+  it("never fetches a file URL from the history the browser sends", async () => {
+    let fetched = 0;
+    const server = createServer((_request, response) => {
+      fetched += 1;
+      response.end("secret");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const client = webClient(stateless.url);
+      await client.login("stateless-files");
+      for (const url of [`http://127.0.0.1:${port}/x.png`, "ftp://example/x.png", "javascript:alert(1)"]) {
+        const answer = await client.json("POST", "/chat", {
+          id: "anything",
+          messages: [{ id: "u1", role: "user", parts: [{ type: "file", mediaType: "image/png", url }, { type: "text", text: "look" }] }],
+          trigger: "submit-message",
+        });
+        expect(answer).toMatchObject({ status: 400, body: { error: { code: "unsupported_file_part" } } });
+      }
+      const inline = await client.request("POST", "/chat", {
+        id: "anything",
+        messages: [{ id: "u1", role: "user", parts: [{ type: "file", mediaType: "text/plain", url: "data:text/plain;base64,aGVsbG8=" }, { type: "text", text: "look" }] }],
+        trigger: "submit-message",
+      });
+      expect(inline.status).toBe(200);
+      await inline.text();
+      expect(fetched).toBe(0);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -70,3 +70,12 @@ export function checkUserFilePart(part: Record<string, unknown>): FilePartCheck 
     bytes: base64Bytes(data.payload),
   };
 }
+
+/**
+ * Defence in depth for streamText: the model call never downloads a URL, nor hands one to the
+ * provider to fetch (returning null would). Callers strip or refuse URL parts first, so this only ever sees [].
+ */
+export async function refuseDownloads(requests: Array<{ url: URL }>): Promise<never[]> {
+  if (requests.length === 0) return [];
+  throw new Error(`The server never fetches URLs from a conversation (${requests.length} asked for).`);
+}

@@ -30,12 +30,3 @@ export function filesForModel<M extends UIMessage>(messages: M[]): M[] {
     return { ...message, parts };
   });
 }
-
-/**
- * Defence in depth for streamText: the model call never downloads a URL, nor hands one to the
- * provider to fetch (returning null would). `filesForModel` leaves none, so this only ever sees [].
- */
-export async function refuseDownloads(requests: Array<{ url: URL }>): Promise<never[]> {
-  if (requests.length === 0) return [];
-  throw new Error(`The agent never fetches URLs from a conversation (${requests.length} asked for).`);
-}

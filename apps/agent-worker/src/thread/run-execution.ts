@@ -1,10 +1,10 @@
+import { refuseDownloads } from "@oa/protocol";
 import { convertToModelMessages, isStepCount, RetryError, streamText, type LanguageModel, type ToolSet, type UIMessage, type UIMessageChunk } from "ai";
 import type { AgentConfig } from "../config.ts";
 import type { ApprovalFlow } from "./approval-flow.ts";
 import type { ApprovalStore } from "./approval-store.ts";
 import { ChunkWriter } from "./chunk-writer.ts";
 import { buildModelContext } from "./context.ts";
-import { refuseDownloads } from "./files-for-model.ts";
 import type { EventLog } from "./event-log.ts";
 import { messageToChunks } from "./message-chunks.ts";
 import type { RunHub } from "./run-hub.ts";

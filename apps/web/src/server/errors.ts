@@ -5,6 +5,7 @@ export type WebErrorCode =
   | "rate_limited"
   | "invalid_request"
   | "invalid_json"
+  | "unsupported_file_part"
   | "body_too_large"
   | "not_found"
   | "method_not_allowed"
@@ -20,6 +21,7 @@ const statusByCode: Record<WebErrorCode, number> = {
   rate_limited: 429,
   invalid_request: 400,
   invalid_json: 400,
+  unsupported_file_part: 400,
   body_too_large: 413,
   not_found: 404,
   method_not_allowed: 405,

@@ -1,6 +1,6 @@
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOfflineModel } from "@oa/offline-model";
-import { uiMessageSchema } from "@oa/protocol";
+import { checkUserFilePart, refuseDownloads, uiMessageSchema } from "@oa/protocol";
 import { convertToModelMessages, streamText, type LanguageModel, type UIMessage } from "ai";
 import { z } from "zod";
 import type { WebEnv } from "./env.ts";
@@ -24,11 +24,20 @@ function model(env: WebEnv): LanguageModel {
 export async function statelessChat(env: WebEnv, body: unknown, signal: AbortSignal): Promise<Response> {
   const parsed = bodySchema.safeParse(body);
   if (!parsed.success) throw new WebError("invalid_request", "Send {messages: UIMessage[]} (1–200 messages).");
+  // The browser sends the whole history here: every file in it must be inline data, never a URL to fetch.
+  for (const message of parsed.data.messages) {
+    for (const part of message.parts as Array<Record<string, unknown>>) {
+      if (part.type !== "file") continue;
+      const check = checkUserFilePart(part);
+      if (!check.ok) throw new WebError("unsupported_file_part", check.reason);
+    }
+  }
   const result = streamText({
     model: model(env),
     system: SYSTEM,
     messages: await convertToModelMessages(parsed.data.messages as UIMessage[]),
     abortSignal: signal,
+    experimental_download: refuseDownloads,
   });
   return result.toUIMessageStreamResponse({ headers: { "cache-control": "no-store" } });
 }
