@@ -17,8 +17,10 @@ import type { AgentWorkerEnv } from "./config.ts";
 import { requirePrincipal, type Principal } from "./http/auth.ts";
 import { readJsonBody, parseWith } from "./http/body.ts";
 import { parseChatRequest } from "./http/chat-request.ts";
-import { ApiError, errorResponse, toErrorResponse } from "./http/errors.ts";
+import { ApiError, errorResponse, failureResponse, toErrorResponse } from "./http/errors.ts";
 import type { ThreadAgent } from "./thread/thread-agent.ts";
+import { RUN_LEASE_MS, ThreadQuota } from "./thread/user-quota.ts";
+import { quotaFailure } from "./user/quota.ts";
 import { decodeCursor, listThreads } from "./threads-index/thread-index.ts";
 import type { UserAgent } from "./user/user-agent.ts";
 import { readConfig } from "./config.ts";
@@ -61,11 +63,31 @@ async function thread(c: Context<App>, threadId: string): Promise<DurableObjectS
   return getAgentByName<AgentWorkerEnv, ThreadAgent>(c.env.THREAD_AGENT, threadId);
 }
 
+/** The caller's quota slots for one thread, kept by their UserAgent. */
+function threadQuota(c: Context<App>, threadId: string): ThreadQuota {
+  return new ThreadQuota({
+    threadId,
+    limits: readConfig(c.env).quotas,
+    userAgent: () => userAgent(c),
+    waitUntil: (promise) => c.executionCtx.waitUntil(promise),
+  });
+}
+
 app.post("/internal/chat", async (c) => {
   const request = parseChatRequest(await readJsonBody(c.req.raw), c.req.header("x-oa-thread-id") ?? null);
-  const stub = await thread(c, request.threadId);
   const userId = c.get("principal").userId;
-  if (request.kind === "approvals") return stub.chatApproval({ userId, threadId: request.threadId, decisions: request.decisions });
+  if (request.kind === "approvals") {
+    const stub = await thread(c, request.threadId);
+    return stub.chatApproval({ userId, threadId: request.threadId, decisions: request.decisions });
+  }
+  // The turn's run slot (QUOTA_CONCURRENT_RUNS) is taken while the thread's stub is resolved, a
+  // round trip of its own, so the check adds no latency before the first token; over the quota
+  // the turn is refused before the thread stores anything.
+  const [stub, verdict] = await Promise.all([
+    thread(c, request.threadId),
+    threadQuota(c, request.threadId).acquire("run", request.message.id, Date.now() + RUN_LEASE_MS),
+  ]);
+  if (!verdict.ok) return failureResponse(quotaFailure(verdict));
   return stub.chat({ userId, threadId: request.threadId, message: request.message, trigger: request.trigger, onBusy: request.onBusy });
 });
 
@@ -97,8 +119,17 @@ app.get("/internal/threads", async (c) => {
 app.post("/internal/threads", async (c) => {
   const body = parseWith(createThreadSchema, await readJsonBody(c.req.raw));
   const threadId = `t_${generateId()}`;
+  // The user's UserAgent counts and takes the slot in one step: a flood of creates stops exactly at QUOTA_THREADS.
+  const quota = threadQuota(c, threadId);
+  const verdict = await quota.acquire("thread", threadId, null);
+  if (!verdict.ok) return failureResponse(quotaFailure(verdict));
   const stub = await thread(c, threadId);
-  if (!(await stub.createThread(c.get("principal").userId, threadId, body.kind, body.title ?? null))) {
+  const created = await stub.createThread(c.get("principal").userId, threadId, body.kind, body.title ?? null).catch((error: unknown) => {
+    quota.release("thread", [threadId]);
+    throw error;
+  });
+  if (!created) {
+    quota.release("thread", [threadId]);
     throw new ApiError("conflict", "That thread id is taken; try again.");
   }
   return c.json({ ok: true, threadId, kind: body.kind, title: body.title ?? null }, 201);

@@ -8,3 +8,4 @@ export * from "./events.ts";
 export * from "./approvals.ts";
 export * from "./jobs.ts";
 export * from "./threads.ts";
+export * from "./quotas.ts";

@@ -74,6 +74,15 @@ export class ScheduleStore {
     return this.sql.exec<ScheduleRow>("SELECT * FROM schedules ORDER BY created_at DESC LIMIT ?", limit).toArray().map(toRecord);
   }
 
+  activeCount(): number {
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM schedules WHERE status = 'active'").one().n;
+  }
+
+  byToolCall(toolCallId: string): ScheduleRecord | null {
+    const row = this.sql.exec<ScheduleRow>("SELECT * FROM schedules WHERE tool_call_id = ?", toolCallId).toArray()[0];
+    return row ? toRecord(row) : null;
+  }
+
   due(now: number): ScheduleRecord[] {
     return this.sql.exec<ScheduleRow>("SELECT * FROM schedules WHERE status = 'active' AND next_run_at <= ? ORDER BY next_run_at", now).toArray().map(toRecord);
   }

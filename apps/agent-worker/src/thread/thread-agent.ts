@@ -26,6 +26,9 @@ import { migrateThreadSchema } from "./schema.ts";
 import { ThreadStore, type ThreadKind, type ThreadMeta } from "./store.ts";
 import type { ThreadPatch } from "@oa/protocol";
 import { replayResponse, tailRunResponse } from "./tail-stream.ts";
+import { ThreadQuota } from "./user-quota.ts";
+import { feedLease, FEED_LEASE_MS } from "../user/feed-lease.ts";
+import { quotaFailure } from "../user/quota.ts";
 import { messagesPageBody, snapshotEvent, summaryBody } from "./views.ts";
 
 export type ChatCall = {
@@ -96,6 +99,23 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     return getAgentByName<AgentWorkerEnv, UserAgent>(this.env.USER_AGENT, userId);
   }
 
+  /** The owner's quota slots, as seen from this thread. */
+  private quota(threadId: string, ownerId: string): ThreadQuota {
+    return new ThreadQuota({
+      threadId,
+      limits: this.config.quotas,
+      userAgent: () => this.userAgent(ownerId),
+      waitUntil: (promise) => this.ctx.waitUntil(promise),
+    });
+  }
+
+  /** A user turn's run slot (taken by the router) goes back once the run holds nothing. */
+  private releaseRunSlot(runId: string): void {
+    const meta = this.store.meta();
+    const run = this.runStore.get(runId);
+    if (meta && run) this.quota(meta.threadId, meta.ownerId).release("run", [run.userMessageId]);
+  }
+
   /** Scheduled callback: the thread index write that failed earlier, again. */
   async syncIndex(): Promise<void> {
     await this.index.flush();
@@ -124,6 +144,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       keepAliveWhile: (fn) => this.keepAliveDuring(fn),
       newId: (prefix) => `${prefix}_${generateId()}`,
       afterRun: (runId) => this.scheduleCompaction(runId),
+      onRunSettled: (runId) => this.releaseRunSlot(runId),
       meter: this.meter,
       approvals: this.approvalStore,
       receipts: this.receipts,
@@ -159,6 +180,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       newId: (prefix) => `${prefix}_${generateId()}`,
       pollMs: this.config.jobPollMs,
       maxAttempts: 6,
+      quota: this.quota(threadId, this.store.meta()!.ownerId),
     });
     return this.background;
   }
@@ -294,18 +316,36 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     return meta;
   }
 
+  /**
+   * A user turn. The router already took the turn's run slot (`${threadId}/${message.id}`) from
+   * the owner's quota; a turn that starts no run gives it back at once.
+   */
   async chat(call: ChatCall): Promise<Response> {
-    if (this.deleted) return failureResponse(failure("thread_not_found", "No such thread."));
-    const meta = this.store.meta();
-    if (meta && meta.ownerId !== call.userId) return failureResponse(failure("thread_not_found", "No such thread."));
+    const quota = this.quota(call.threadId, call.userId);
+    const refuse = (result: Failure) => {
+      quota.release("run", [call.message.id]);
+      return failureResponse(result);
+    };
+    if (this.deleted) return refuse(failure("thread_not_found", "No such thread."));
+    let meta = this.store.meta();
+    if (meta && meta.ownerId !== call.userId) return refuse(failure("thread_not_found", "No such thread."));
+    if (!meta) {
+      // A first message creates the thread: it takes a thread slot like POST /internal/threads.
+      const verdict = await quota.acquire("thread", call.threadId, null);
+      if (!verdict.ok) return refuse(quotaFailure(verdict));
+      meta = this.store.meta();
+      if (meta && meta.ownerId !== call.userId) return refuse(failure("thread_not_found", "No such thread."));
+    }
     const outcome = this.runs(call.threadId).submitTurn({
       userId: call.userId,
       message: call.message,
       trigger: call.trigger,
       onBusy: call.onBusy,
     });
-    if (!outcome.ok) return failureResponse(outcome);
-    return outcome.kind === "tail" ? tailRunResponse(this.hub, outcome.runId) : replayResponse(outcome.chunks);
+    if (!outcome.ok) return refuse(outcome);
+    if (outcome.kind === "tail") return tailRunResponse(this.hub, outcome.runId);
+    quota.release("run", [call.message.id]);
+    return replayResponse(outcome.chunks);
   }
 
   private scheduleCompaction(runId: string): void {
@@ -326,10 +366,17 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
 
   async events(userId: string, after: number): Promise<Response> {
     return this.whenOwnedBy(userId, async (meta) => {
+      const quota = this.quota(meta.threadId, meta.ownerId);
+      const lease = feedLease(meta.threadId);
+      const verdict = await quota.acquire("feed", lease.id, lease.expiresAt);
+      if (!verdict.ok) return failureResponse(quotaFailure(verdict));
       return eventFeedResponse({
         source: this.log,
         after,
         snapshot: (seq) => snapshotEvent(this.store.meta()!, this.runStore, seq),
+        stallMs: this.config.feedStallMs,
+        onHeartbeat: () => quota.refresh("feed", lease.id, Date.now() + FEED_LEASE_MS),
+        onClose: () => quota.release("feed", [lease.id]),
       });
     });
   }
