@@ -30,7 +30,12 @@ import { readOverview } from "./tools/openclaw/overview.ts";
 export { ThreadAgent } from "./thread/thread-agent.ts";
 export { UserAgent } from "./user/user-agent.ts";
 
-const seedRequestSchema = z.object({ count: z.number().int().min(1).max(20_000) });
+const seedRequestSchema = z.object({
+  count: z.number().int().min(1).max(20_000),
+  /** Also log this many padded events (a long event log, for replay tests and benchmarks). */
+  events: z.number().int().min(0).max(50_000).optional(),
+  eventBytes: z.number().int().min(0).max(4096).optional(),
+});
 
 type App = { Bindings: AgentWorkerEnv; Variables: { principal: Principal } };
 
@@ -236,9 +241,9 @@ app.get("/internal/thread/:threadId/events", async (c) => {
 app.post("/internal/thread/:threadId/dev/seed", async (c) => {
   if (c.env.ALLOW_DEV_SEED !== "true") throw new ApiError("not_found", "No such endpoint.");
   const threadId = threadParam(c);
-  const { count } = parseWith(seedRequestSchema, await readJsonBody(c.req.raw));
+  const { count, events, eventBytes } = parseWith(seedRequestSchema, await readJsonBody(c.req.raw));
   const stub = await thread(c, threadId);
-  return stub.seedHistory(c.get("principal").userId, threadId, count);
+  return stub.seedHistory(c.get("principal").userId, threadId, count, { events: events ?? 0, bytes: eventBytes ?? 0 });
 });
 
 // Known paths answer 405 to other methods rather than 404.

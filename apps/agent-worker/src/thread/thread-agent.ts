@@ -449,13 +449,15 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
    * Benchmark/test aid, reachable only when ALLOW_DEV_SEED is set: appends `count` plain
    * messages in one transaction so long-history behaviour can be measured without 5,000 turns.
    */
-  async seedHistory(userId: string, threadId: string, count: number): Promise<Response> {
+  async seedHistory(userId: string, threadId: string, count: number, padding = { events: 0, bytes: 0 }): Promise<Response> {
     const meta = this.deleted ? null : this.store.meta();
     if (this.deleted || (meta && meta.ownerId !== userId)) return failureResponse(failure("thread_not_found", "No such thread."));
     const now = Date.now();
-    this.ctx.storage.transactionSync(() => {
+    const filler = "x".repeat(padding.bytes);
+    this.runs(threadId).transact(() => {
       if (!meta) this.store.createMeta(threadId, userId, now);
       this.store.appendSeeded(count, now);
+      for (let index = 0; index < padding.events; index++) this.log.append({ type: "job.log", jobId: "seed", message: `${index} ${filler}` }, now);
     });
     return jsonResponse({ ok: true, threadId, seeded: count, messageCount: this.store.meta()!.messageCount });
   }
