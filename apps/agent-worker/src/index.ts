@@ -4,6 +4,7 @@ import {
   createThreadSchema,
   eventCursorSchema,
   inboxQuerySchema,
+  listPageQuerySchema,
   messagesQuerySchema,
   patchThreadSchema,
   threadIdSchema,
@@ -18,7 +19,7 @@ import { requirePrincipal, type Principal } from "./http/auth.ts";
 import { readJsonBody, parseWith } from "./http/body.ts";
 import { parseChatRequest } from "./http/chat-request.ts";
 import { ApiError, errorResponse, failureResponse, toErrorResponse } from "./http/errors.ts";
-import type { ThreadAgent } from "./thread/thread-agent.ts";
+import type { ListPage, ThreadAgent } from "./thread/thread-agent.ts";
 import { RUN_LEASE_MS, ThreadQuota } from "./thread/user-quota.ts";
 import { quotaFailure } from "./user/quota.ts";
 import { decodeCursor, listThreads } from "./threads-index/thread-index.ts";
@@ -64,6 +65,14 @@ function eventCursor(c: Context<App>): number {
   return cursor.data;
 }
 
+/** `?limit=&cursor=` of a thread's list; without them the first page, as big as the list always was. */
+function listPage(c: Context<App>, defaultLimit: number): ListPage {
+  const query = parseWith(listPageQuerySchema, { limit: c.req.query("limit"), cursor: c.req.query("cursor") }, "query");
+  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  if (query.cursor && !after) throw new ApiError("invalid_request", "cursor is not one this API returned.");
+  return { limit: query.limit ?? defaultLimit, after };
+}
+
 async function thread(c: Context<App>, threadId: string): Promise<DurableObjectStub<ThreadAgent>> {
   return getAgentByName<AgentWorkerEnv, ThreadAgent>(c.env.THREAD_AGENT, threadId);
 }
@@ -104,9 +113,10 @@ app.post("/internal/approval/respond", async (c) => {
 
 app.get("/internal/thread/:threadId/approvals", async (c) => {
   const threadId = threadParam(c);
-  const query = parseWith(approvalsQuerySchema, c.req.query(), "query");
+  const query = parseWith(approvalsQuerySchema, { status: c.req.query("status") }, "query");
+  const page = listPage(c, 200);
   const stub = await thread(c, threadId);
-  return stub.approvals(c.get("principal").userId, query.status);
+  return stub.approvals(c.get("principal").userId, query.status, page);
 });
 
 app.get("/internal/threads", async (c) => {
@@ -180,8 +190,10 @@ app.get("/internal/user/events", async (c) => {
 const jobIdSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/);
 
 app.get("/internal/thread/:threadId/jobs", async (c) => {
-  const stub = await thread(c, threadParam(c));
-  return stub.jobsList(c.get("principal").userId);
+  const threadId = threadParam(c);
+  const page = listPage(c, 100);
+  const stub = await thread(c, threadId);
+  return stub.jobsList(c.get("principal").userId, page);
 });
 
 app.post("/internal/thread/:threadId/jobs/:jobId/cancel", async (c) => {
@@ -192,8 +204,10 @@ app.post("/internal/thread/:threadId/jobs/:jobId/cancel", async (c) => {
 });
 
 app.get("/internal/thread/:threadId/schedules", async (c) => {
-  const stub = await thread(c, threadParam(c));
-  return stub.schedulesList(c.get("principal").userId);
+  const threadId = threadParam(c);
+  const page = listPage(c, 100);
+  const stub = await thread(c, threadId);
+  return stub.schedulesList(c.get("principal").userId, page);
 });
 
 app.delete("/internal/thread/:threadId/schedules/:scheduleId", async (c) => {
@@ -204,8 +218,10 @@ app.delete("/internal/thread/:threadId/schedules/:scheduleId", async (c) => {
 });
 
 app.get("/internal/thread/:threadId/receipts", async (c) => {
-  const stub = await thread(c, threadParam(c));
-  return stub.receiptsList(c.get("principal").userId);
+  const threadId = threadParam(c);
+  const page = listPage(c, 200);
+  const stub = await thread(c, threadId);
+  return stub.receiptsList(c.get("principal").userId, page);
 });
 
 app.get("/internal/chat/:threadId/stream", async (c) => {

@@ -19,14 +19,18 @@ async function createThread(userId: string): Promise<string> {
 /** Appends `count` ~1 KB events to the thread's log, committed and published like any others. */
 async function appendEvents(threadId: string, count: number): Promise<number> {
   const stub = await getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId);
-  return runInDurableObject(stub, (agent: any) => {
+  let last = 0;
+  await runInDurableObject(stub, (instance: ThreadAgent) => {
+    // The thread's own log and transaction, so feeds hear the events as they would in a run.
+    const agent = instance as unknown as { runs(id: string): { transact<T>(fn: () => T): T }; log: { append(event: object, now: number): { seq: number } } };
     const engine = agent.runs(threadId);
-    return engine.transact(() => {
+    engine.transact(() => {
       let seq = 0;
       for (let i = 0; i < count; i++) seq = agent.log.append({ type: "thread.titled", title: PAYLOAD }, Date.now()).seq;
-      return seq;
+      last = seq;
     });
   });
+  return last;
 }
 
 function openFeed(userId: string, threadId: string, after = 0) {

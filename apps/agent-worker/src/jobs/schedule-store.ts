@@ -1,4 +1,5 @@
 import type { Schedule } from "@oa/protocol";
+import { keysetPage, type PageAfter } from "../storage/keyset-page.ts";
 
 type ScheduleRow = {
   id: string;
@@ -81,6 +82,12 @@ export class ScheduleStore {
   byToolCall(toolCallId: string): ScheduleRecord | null {
     const row = this.sql.exec<ScheduleRow>("SELECT * FROM schedules WHERE tool_call_id = ?", toolCallId).toArray()[0];
     return row ? toRecord(row) : null;
+  }
+
+  /** Newest first, a page at a time. */
+  page(limit: number, after: PageAfter | null): { schedules: ScheduleRecord[]; next: PageAfter | null } {
+    const { rows, next } = keysetPage<ScheduleRow>(this.sql, { table: "schedules", at: "created_at", id: "id" }, limit, after);
+    return { schedules: rows.map(toRecord), next };
   }
 
   due(now: number): ScheduleRecord[] {

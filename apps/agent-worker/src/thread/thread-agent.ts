@@ -27,9 +27,16 @@ import { ThreadStore, type ThreadKind, type ThreadMeta } from "./store.ts";
 import type { ThreadPatch } from "@oa/protocol";
 import { replayResponse, tailRunResponse } from "./tail-stream.ts";
 import { ThreadQuota } from "./user-quota.ts";
+import type { PageAfter } from "../storage/keyset-page.ts";
+import { encodeCursor } from "../threads-index/thread-index.ts";
 import { feedLease, FEED_LEASE_MS } from "../user/feed-lease.ts";
 import { quotaFailure } from "../user/quota.ts";
 import { messagesPageBody, snapshotEvent, summaryBody } from "./views.ts";
+
+/** Which page of a list: how many, after which row (null: the first page). */
+export type ListPage = { limit: number; after: PageAfter | null };
+
+const nextCursor = (next: PageAfter | null) => (next ? encodeCursor(next[0], next[1]) : null);
 
 export type ChatCall = {
   userId: string;
@@ -225,8 +232,11 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     });
   }
 
-  async jobsList(userId: string): Promise<Response> {
-    return this.whenOwnedBy(userId, (meta) => jsonResponse({ ok: true, threadId: meta.threadId, jobs: this.work(meta.threadId).jobs.list().map(toApiJob) }));
+  async jobsList(userId: string, page: ListPage): Promise<Response> {
+    return this.whenOwnedBy(userId, (meta) => {
+      const { jobs, next } = this.work(meta.threadId).jobs.page(page.limit, page.after);
+      return jsonResponse({ ok: true, threadId: meta.threadId, jobs: jobs.map(toApiJob), nextCursor: nextCursor(next) });
+    });
   }
 
   async cancelJob(userId: string, jobId: string): Promise<Response> {
@@ -237,8 +247,11 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     });
   }
 
-  async schedulesList(userId: string): Promise<Response> {
-    return this.whenOwnedBy(userId, (meta) => jsonResponse({ ok: true, threadId: meta.threadId, schedules: this.work(meta.threadId).schedules.list().map(toApiSchedule) }));
+  async schedulesList(userId: string, page: ListPage): Promise<Response> {
+    return this.whenOwnedBy(userId, (meta) => {
+      const { schedules, next } = this.work(meta.threadId).schedules.page(page.limit, page.after);
+      return jsonResponse({ ok: true, threadId: meta.threadId, schedules: schedules.map(toApiSchedule), nextCursor: nextCursor(next) });
+    });
   }
 
   async deleteSchedule(userId: string, scheduleId: string): Promise<Response> {
@@ -282,12 +295,18 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     });
   }
 
-  async approvals(userId: string, status: ApprovalStatus | undefined): Promise<Response> {
-    return this.whenOwnedBy(userId, (meta) => jsonResponse({ ok: true, threadId: meta.threadId, approvals: this.approvalStore.list(status).map((record) => toApiApproval(record, meta.threadId)) }));
+  async approvals(userId: string, status: ApprovalStatus | undefined, page: ListPage): Promise<Response> {
+    return this.whenOwnedBy(userId, (meta) => {
+      const { approvals, next } = this.approvalStore.page(status, page.limit, page.after);
+      return jsonResponse({ ok: true, threadId: meta.threadId, approvals: approvals.map((record) => toApiApproval(record, meta.threadId)), nextCursor: nextCursor(next) });
+    });
   }
 
-  async receiptsList(userId: string): Promise<Response> {
-    return this.whenOwnedBy(userId, (meta) => jsonResponse({ ok: true, threadId: meta.threadId, receipts: this.receipts.list().map(toApiReceipt) }));
+  async receiptsList(userId: string, page: ListPage): Promise<Response> {
+    return this.whenOwnedBy(userId, (meta) => {
+      const { receipts, next } = this.receipts.page(page.limit, page.after);
+      return jsonResponse({ ok: true, threadId: meta.threadId, receipts: receipts.map(toApiReceipt), nextCursor: nextCursor(next) });
+    });
   }
 
   /**
