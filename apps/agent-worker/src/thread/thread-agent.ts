@@ -361,7 +361,11 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       trigger: call.trigger,
       onBusy: call.onBusy,
     });
-    if (!outcome.ok) return refuse(outcome);
+    if (!outcome.ok) {
+      // A refused first message created no thread: its thread slot goes back too.
+      if (!this.store.meta()) quota.release("thread", [call.threadId]);
+      return refuse(outcome);
+    }
     if (outcome.kind === "tail") return tailRunResponse(this.hub, outcome.runId);
     quota.release("run", [call.message.id]);
     return replayResponse(outcome.chunks);
