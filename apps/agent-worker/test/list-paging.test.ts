@@ -20,7 +20,7 @@ async function crowdedThread(userId: string): Promise<string> {
     for (let i = 0; i < 150; i++) {
       const at = 1_000_000 + Math.floor(i / 3);
       schedules.create({ id: `sched_${i}`, kind: "cron", prompt: "check", cron: "0 * * * *", timezone: "UTC", nextRunAt: at + 3_600_000, toolCallId: null }, at);
-      jobs.create({ id: `job_${i}`, kind: "watch", input: {}, idempotencyKey: `key_${i}`, runId: null, maxAttempts: 3, deadlineAt: at + 60_000 }, at);
+      jobs.create({ id: `job_${i}`, kind: "watch_status", input: {}, idempotencyKey: `key_${i}`, runId: null, maxAttempts: 3, deadlineAt: at + 60_000 }, at);
       receipts.start({ toolCallId: `call_${i}`, runId: "run_x", tool: "get_status", args: {}, approvalId: null, decidedBy: null }, at);
     }
   });

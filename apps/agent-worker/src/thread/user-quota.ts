@@ -5,6 +5,7 @@ import type { LeaseKind, QuotaLimits, QuotaVerdict } from "../user/quota.ts";
 export const RUN_LEASE_MS = 15 * 60_000;
 /** A job's slot outlives its deadline by this much, in case its finish is never heard. */
 export const JOB_LEASE_GRACE_MS = 60_000;
+const RELEASE_ATTEMPTS = 3;
 
 export type ThreadQuotaDeps = {
   threadId: string;
@@ -34,16 +35,25 @@ export class ThreadQuota {
     return user.acquireLease({ kind, id: this.leaseId(kind, key), threadId: this.deps.threadId, expiresAt });
   }
 
-  /** In the background: a release that fails leaves a slot that expires (or goes with the thread). */
+  /**
+   * In the background, retried a few times: a release that still fails leaves a slot that
+   * expires (runs, jobs, feeds, one-off follow-ups) or goes with the thread (threads, cron follow-ups).
+   */
   release(kind: LeaseKind, keys: string[]): void {
     if (keys.length === 0) return;
     const ids = keys.map((key) => this.leaseId(kind, key));
-    this.deps.waitUntil(
-      this.deps
-        .userAgent()
-        .then((user) => user.releaseLeases(kind, ids))
-        .catch((error) => console.warn(`could not release ${kind} slots; they expire or go with the thread`, error)),
-    );
+    const attempt = async () => {
+      for (let tries = 1; ; tries++) {
+        try {
+          await (await this.deps.userAgent()).releaseLeases(kind, ids);
+          return;
+        } catch (error) {
+          if (tries >= RELEASE_ATTEMPTS) throw error;
+          await scheduler.wait(200 * 2 ** tries);
+        }
+      }
+    };
+    this.deps.waitUntil(attempt().catch((error) => console.warn(`could not release ${kind} slots`, error)));
   }
 
   refresh(kind: LeaseKind, key: string, expiresAt: number): void {
