@@ -77,12 +77,19 @@ async function thread(c: Context<App>, threadId: string): Promise<DurableObjectS
   return getAgentByName<AgentWorkerEnv, ThreadAgent>(c.env.THREAD_AGENT, threadId);
 }
 
-/** The caller's quota slots for one thread, kept by their UserAgent. */
+/**
+ * The caller's quota slots for one thread, kept by their UserAgent. The stub is addressed
+ * directly, without the Agents SDK's initialisation round trip: the slot calls need no agent
+ * name or lifecycle, and on a chat turn this keeps the check to one round trip, run alongside
+ * the thread's own.
+ */
 function threadQuota(c: Context<App>, threadId: string): ThreadQuota {
+  const namespace = c.env.USER_AGENT;
+  const stub = namespace.get(namespace.idFromName(c.get("principal").userId));
   return new ThreadQuota({
     threadId,
     limits: readConfig(c.env).quotas,
-    userAgent: () => userAgent(c),
+    userAgent: async () => stub,
     waitUntil: (promise) => c.executionCtx.waitUntil(promise),
   });
 }
