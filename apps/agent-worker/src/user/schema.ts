@@ -47,6 +47,9 @@ const migrations: ReadonlyArray<string> = [
     PRIMARY KEY (kind, id)
   );
   CREATE INDEX leases_by_thread ON leases (thread_id);
+  -- Threads that existed before quotas hold their slot from the start.
+  INSERT INTO leases (kind, id, thread_id, acquired_at, expires_at)
+    SELECT 'thread', id, id, created_at, NULL FROM threads WHERE deleted_at IS NULL AND row IS NOT NULL;
   `,
 ];
 
