@@ -1,5 +1,6 @@
 import { busyPolicySchema, type BusyPolicy } from "@oa/protocol";
 import { openClawTools, parseApprovalPolicy } from "./tools/openclaw/catalog.ts";
+import type { QuotaLimits } from "./user/quota.ts";
 
 /** Every setting the agent worker reads, with its default. Documented in the README's table. */
 export type AgentWorkerEnv = Env & {
@@ -16,6 +17,13 @@ export type AgentWorkerEnv = Env & {
   APPROVAL_POLICY?: string;
   APPROVAL_TTL_SECONDS?: string;
   JOB_POLL_MS?: string;
+  QUOTA_THREADS?: string;
+  QUOTA_SCHEDULES_PER_THREAD?: string;
+  QUOTA_SCHEDULES_PER_USER?: string;
+  QUOTA_ACTIVE_JOBS?: string;
+  QUOTA_CONCURRENT_RUNS?: string;
+  QUOTA_EVENT_FEEDS?: string;
+  FEED_STALL_MS?: string;
 };
 
 export type ProviderKind = "offline" | "openai" | "openai-compatible";
@@ -43,6 +51,10 @@ export type AgentConfig = {
   approvalTtlSeconds: number;
   /** How often a background job polls the OpenClaw API while it waits. */
   jobPollMs: number;
+  /** Per-user limits; over one, a request answers 429 `quota_exceeded` and a tool says so. */
+  quotas: QuotaLimits;
+  /** An event feed whose reader takes nothing for this long (while bytes wait) is dropped. */
+  feedStallMs: number;
 };
 
 export type ConfigProblem = { setting: string; message: string; details: Record<string, unknown> };
@@ -91,5 +103,14 @@ export function readConfig(env: AgentWorkerEnv): AgentConfig {
         },
     approvalTtlSeconds: intSetting(env.APPROVAL_TTL_SECONDS, 24 * 3600, 1, 30 * 24 * 3600),
     jobPollMs: intSetting(env.JOB_POLL_MS, 3000, 100, 600_000),
+    quotas: {
+      threads: intSetting(env.QUOTA_THREADS, 1000, 1, 1_000_000),
+      schedules_per_thread: intSetting(env.QUOTA_SCHEDULES_PER_THREAD, 20, 1, 10_000),
+      schedules_per_user: intSetting(env.QUOTA_SCHEDULES_PER_USER, 100, 1, 100_000),
+      active_jobs: intSetting(env.QUOTA_ACTIVE_JOBS, 10, 1, 10_000),
+      concurrent_runs: intSetting(env.QUOTA_CONCURRENT_RUNS, 5, 1, 10_000),
+      event_feeds: intSetting(env.QUOTA_EVENT_FEEDS, 20, 1, 10_000),
+    },
+    feedStallMs: intSetting(env.FEED_STALL_MS, 30_000, 100, 600_000),
   };
 }

@@ -5,6 +5,7 @@ import {
   eventCursorSchema,
   inboxQuerySchema,
   jobIdSchema,
+  listPageQuerySchema,
   messagesQuerySchema,
   patchThreadSchema,
   scheduleIdSchema,
@@ -19,8 +20,10 @@ import type { AgentWorkerEnv } from "./config.ts";
 import { requirePrincipal, type Principal } from "./http/auth.ts";
 import { readJsonBody, parseWith } from "./http/body.ts";
 import { parseChatRequest } from "./http/chat-request.ts";
-import { ApiError, errorResponse, toErrorResponse } from "./http/errors.ts";
-import type { ThreadAgent } from "./thread/thread-agent.ts";
+import { ApiError, errorResponse, failureResponse, toErrorResponse } from "./http/errors.ts";
+import type { ListPage, ThreadAgent } from "./thread/thread-agent.ts";
+import { RUN_LEASE_MS, ThreadQuota } from "./thread/user-quota.ts";
+import { quotaFailure } from "./user/quota.ts";
 import { decodeCursor, listThreads } from "./threads-index/thread-index.ts";
 import type { UserAgent } from "./user/user-agent.ts";
 import { requireValidConfig } from "./http/require-valid-config.ts";
@@ -30,7 +33,12 @@ import { readOverview, readRuntimeStatus } from "./tools/openclaw/overview.ts";
 export { ThreadAgent } from "./thread/thread-agent.ts";
 export { UserAgent } from "./user/user-agent.ts";
 
-const seedRequestSchema = z.object({ count: z.number().int().min(1).max(20_000) });
+const seedRequestSchema = z.object({
+  count: z.number().int().min(1).max(20_000),
+  /** Also log this many padded events (a long event log, for replay tests and benchmarks). */
+  events: z.number().int().min(0).max(50_000).optional(),
+  eventBytes: z.number().int().min(0).max(4096).optional(),
+});
 
 type App = { Bindings: AgentWorkerEnv; Variables: { principal: Principal } };
 
@@ -61,15 +69,50 @@ function eventCursor(c: Context<App>): number {
   return cursor.data;
 }
 
+/** `?limit=&cursor=` of a thread's list; without them the first page, as big as the list always was. */
+function listPage(c: Context<App>, defaultLimit: number): ListPage {
+  const query = parseWith(listPageQuerySchema, { limit: c.req.query("limit"), cursor: c.req.query("cursor") }, "query");
+  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  if (query.cursor && !after) throw new ApiError("invalid_request", "cursor is not one this API returned.");
+  return { limit: query.limit ?? defaultLimit, after };
+}
+
 async function thread(c: Context<App>, threadId: string): Promise<DurableObjectStub<ThreadAgent>> {
   return getAgentByName<AgentWorkerEnv, ThreadAgent>(c.env.THREAD_AGENT, threadId);
 }
 
+/**
+ * The caller's quota slots for one thread, kept by their UserAgent. The stub is addressed
+ * directly, without the Agents SDK's initialisation round trip: the slot calls need no agent
+ * name or lifecycle, and on a chat turn this keeps the check to one round trip, run alongside
+ * the thread's own.
+ */
+function threadQuota(c: Context<App>, threadId: string): ThreadQuota {
+  const namespace = c.env.USER_AGENT;
+  const stub = namespace.get(namespace.idFromName(c.get("principal").userId));
+  return new ThreadQuota({
+    threadId,
+    limits: requireValidConfig(c.env).quotas,
+    userAgent: async () => stub,
+    waitUntil: (promise) => c.executionCtx.waitUntil(promise),
+  });
+}
+
 app.post("/internal/chat", async (c) => {
   const request = parseChatRequest(await readJsonBody(c.req.raw), c.req.header("x-oa-thread-id") ?? null);
-  const stub = await thread(c, request.threadId);
   const userId = c.get("principal").userId;
-  if (request.kind === "approvals") return stub.chatApproval({ userId, threadId: request.threadId, decisions: request.decisions });
+  if (request.kind === "approvals") {
+    const stub = await thread(c, request.threadId);
+    return stub.chatApproval({ userId, threadId: request.threadId, decisions: request.decisions });
+  }
+  // The turn's run slot (QUOTA_CONCURRENT_RUNS) is taken while the thread's stub is resolved, a
+  // round trip of its own, so the check adds no latency before the first token; over the quota
+  // the turn is refused before the thread stores anything.
+  const [stub, verdict] = await Promise.all([
+    thread(c, request.threadId),
+    threadQuota(c, request.threadId).acquire("run", request.message.id, Date.now() + RUN_LEASE_MS),
+  ]);
+  if (!verdict.ok) return failureResponse(quotaFailure(verdict));
   return stub.chat({ userId, threadId: request.threadId, message: request.message, trigger: request.trigger, onBusy: request.onBusy });
 });
 
@@ -81,9 +124,10 @@ app.post("/internal/approval/respond", async (c) => {
 
 app.get("/internal/thread/:threadId/approvals", async (c) => {
   const threadId = threadParam(c);
-  const query = parseWith(approvalsQuerySchema, c.req.query(), "query");
+  const query = parseWith(approvalsQuerySchema, { status: c.req.query("status") }, "query");
+  const page = listPage(c, 200);
   const stub = await thread(c, threadId);
-  return stub.approvals(c.get("principal").userId, query.status);
+  return stub.approvals(c.get("principal").userId, query.status, page);
 });
 
 app.get("/internal/threads", async (c) => {
@@ -101,8 +145,17 @@ app.get("/internal/threads", async (c) => {
 app.post("/internal/threads", async (c) => {
   const body = parseWith(createThreadSchema, await readJsonBody(c.req.raw));
   const threadId = `t_${generateId()}`;
+  // The user's UserAgent counts and takes the slot in one step: a flood of creates stops exactly at QUOTA_THREADS.
+  const quota = threadQuota(c, threadId);
+  const verdict = await quota.acquire("thread", threadId, null);
+  if (!verdict.ok) return failureResponse(quotaFailure(verdict));
   const stub = await thread(c, threadId);
-  if (!(await stub.createThread(c.get("principal").userId, threadId, body.kind, body.title ?? null))) {
+  const created = await stub.createThread(c.get("principal").userId, threadId, body.kind, body.title ?? null).catch((error: unknown) => {
+    quota.release("thread", [threadId]);
+    throw error;
+  });
+  if (!created) {
+    quota.release("thread", [threadId]);
     throw new ApiError("conflict", "That thread id is taken; try again.");
   }
   return c.json({ ok: true, threadId, kind: body.kind, title: body.title ?? null }, 201);
@@ -147,8 +200,10 @@ app.get("/internal/user/events", async (c) => {
 });
 
 app.get("/internal/thread/:threadId/jobs", async (c) => {
-  const stub = await thread(c, threadParam(c));
-  return stub.jobsList(c.get("principal").userId);
+  const threadId = threadParam(c);
+  const page = listPage(c, 100);
+  const stub = await thread(c, threadId);
+  return stub.jobsList(c.get("principal").userId, page);
 });
 
 app.post("/internal/thread/:threadId/jobs/:jobId/cancel", async (c) => {
@@ -159,8 +214,10 @@ app.post("/internal/thread/:threadId/jobs/:jobId/cancel", async (c) => {
 });
 
 app.get("/internal/thread/:threadId/schedules", async (c) => {
-  const stub = await thread(c, threadParam(c));
-  return stub.schedulesList(c.get("principal").userId);
+  const threadId = threadParam(c);
+  const page = listPage(c, 100);
+  const stub = await thread(c, threadId);
+  return stub.schedulesList(c.get("principal").userId, page);
 });
 
 app.delete("/internal/thread/:threadId/schedules/:scheduleId", async (c) => {
@@ -171,8 +228,10 @@ app.delete("/internal/thread/:threadId/schedules/:scheduleId", async (c) => {
 });
 
 app.get("/internal/thread/:threadId/receipts", async (c) => {
-  const stub = await thread(c, threadParam(c));
-  return stub.receiptsList(c.get("principal").userId);
+  const threadId = threadParam(c);
+  const page = listPage(c, 200);
+  const stub = await thread(c, threadId);
+  return stub.receiptsList(c.get("principal").userId, page);
 });
 
 app.get("/internal/chat/:threadId/stream", async (c) => {
@@ -208,9 +267,9 @@ app.get("/internal/thread/:threadId/events", async (c) => {
 app.post("/internal/thread/:threadId/dev/seed", async (c) => {
   if (c.env.ALLOW_DEV_SEED !== "true") throw new ApiError("not_found", "No such endpoint.");
   const threadId = threadParam(c);
-  const { count } = parseWith(seedRequestSchema, await readJsonBody(c.req.raw));
+  const { count, events, eventBytes } = parseWith(seedRequestSchema, await readJsonBody(c.req.raw));
   const stub = await thread(c, threadId);
-  return stub.seedHistory(c.get("principal").userId, threadId, count);
+  return stub.seedHistory(c.get("principal").userId, threadId, count, { events: events ?? 0, bytes: eventBytes ?? 0 });
 });
 
 // Known paths answer 405 to other methods rather than 404.

@@ -1,7 +1,7 @@
 import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import type { ThreadAgent } from "../src/thread/thread-agent.ts";
 import type { UserAgent } from "../src/user/user-agent.ts";
@@ -219,6 +219,30 @@ describe("abuse suite: fuzzing every internal endpoint", () => {
       expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(endpoint.runs ?? RUNS);
     }, 600_000);
   }
+
+  it("quota flood: 60 concurrent feed opens stop exactly at QUOTA_EVENT_FEEDS (20); the 429s change nothing", async () => {
+    const flooder = "fuzz-flooder";
+    const created = await call("/internal/threads", { method: "POST", headers: headers(flooder), body: "{}" });
+    const threadId = ((await created.json()) as { threadId: string }).threadId;
+    await settle();
+    const before = await snapshot();
+    const responses = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => call(i % 3 === 0 ? "/internal/user/events" : `/internal/thread/${threadId}/events`, { headers: headers(flooder) })),
+    );
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(20);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(40);
+    for (const response of responses.filter((r) => r.status === 429)) {
+      expect(((await response.json()) as { error: { code: string; details: unknown } }).error).toMatchObject({ code: "quota_exceeded", details: { quota: "event_feeds", limit: 20, current: 20 } });
+    }
+    expect(await snapshot()).toBe(before);
+    const user = await getAgentByName<AgentWorkerEnv, UserAgent>(env.USER_AGENT, flooder);
+    expect(await user.leasesInUse("feed")).toBe(20);
+    await Promise.all(responses.filter((r) => r.status === 200).map((response) => response.body!.cancel()));
+    // The runtime notices a gone reader on its next write: a rename reaches both kinds of feed.
+    await call(`/internal/threads/${threadId}`, { method: "PATCH", headers: headers(flooder), body: JSON.stringify({ title: "flood over" }) });
+    await vi.waitFor(async () => expect(await user.leasesInUse("feed")).toBe(0), { timeout: 10_000 });
+  });
 
   it("prints the tally", () => {
     console.log(["", "| endpoint | cases | statuses |", "|---|---|---|", ...tally.map((row) => `| ${row.endpoint} | ${row.cases} | ${Object.entries(row.statuses).map(([s, n]) => `${s}×${n}`).join(" ")} |`)].join("\n"));

@@ -9,3 +9,4 @@ export * from "./approvals.ts";
 export * from "./jobs.ts";
 export * from "./threads.ts";
 export * from "./file-parts.ts";
+export * from "./quotas.ts";

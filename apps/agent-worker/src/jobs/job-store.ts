@@ -1,4 +1,5 @@
 import type { Job, JobKind, JobStatus } from "@oa/protocol";
+import { keysetPage, type PageAfter } from "../storage/keyset-page.ts";
 
 type JobRow = {
   id: string;
@@ -128,6 +129,12 @@ export class JobStore {
 
   list(limit = 100): JobRecord[] {
     return this.sql.exec<JobRow>("SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?", limit).toArray().map(toRecord);
+  }
+
+  /** Newest first, a page at a time. */
+  page(limit: number, after: PageAfter | null): { jobs: JobRecord[]; next: PageAfter | null } {
+    const { rows, next } = keysetPage<JobRow>(this.sql, { table: "jobs", at: "created_at", id: "id" }, limit, after);
+    return { jobs: rows.map(toRecord), next };
   }
 
   due(now: number): JobRecord[] {

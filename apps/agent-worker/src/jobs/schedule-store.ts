@@ -1,4 +1,5 @@
 import type { Schedule } from "@oa/protocol";
+import { keysetPage, type PageAfter } from "../storage/keyset-page.ts";
 
 type ScheduleRow = {
   id: string;
@@ -72,6 +73,21 @@ export class ScheduleStore {
 
   list(limit = 100): ScheduleRecord[] {
     return this.sql.exec<ScheduleRow>("SELECT * FROM schedules ORDER BY created_at DESC LIMIT ?", limit).toArray().map(toRecord);
+  }
+
+  activeCount(): number {
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM schedules WHERE status = 'active'").one().n;
+  }
+
+  byToolCall(toolCallId: string): ScheduleRecord | null {
+    const row = this.sql.exec<ScheduleRow>("SELECT * FROM schedules WHERE tool_call_id = ?", toolCallId).toArray()[0];
+    return row ? toRecord(row) : null;
+  }
+
+  /** Newest first, a page at a time. */
+  page(limit: number, after: PageAfter | null): { schedules: ScheduleRecord[]; next: PageAfter | null } {
+    const { rows, next } = keysetPage<ScheduleRow>(this.sql, { table: "schedules", at: "created_at", id: "id" }, limit, after);
+    return { schedules: rows.map(toRecord), next };
   }
 
   due(now: number): ScheduleRecord[] {

@@ -1,3 +1,4 @@
+import { keysetPage, type PageAfter } from "../storage/keyset-page.ts";
 import type { Approval, ApprovalStatus, BoundRequest } from "@oa/protocol";
 
 type ApprovalRow = {
@@ -98,6 +99,13 @@ export class ApprovalStore {
 
   pendingForRun(runId: string): ApprovalRecord[] {
     return this.sql.exec<ApprovalRow>("SELECT * FROM approvals WHERE run_id = ? AND status = 'pending' ORDER BY created_at", runId).toArray().map(toRecord);
+  }
+
+  /** Newest first, a page at a time, optionally of one status. */
+  page(status: ApprovalStatus | undefined, limit: number, after: PageAfter | null): { approvals: ApprovalRecord[]; next: PageAfter | null } {
+    const where = status ? { clause: "status = ?", params: [status] } : undefined;
+    const { rows, next } = keysetPage<ApprovalRow>(this.sql, { table: "approvals", at: "created_at", id: "id", ...(where ? { where } : {}) }, limit, after);
+    return { approvals: rows.map(toRecord), next };
   }
 
   list(status: ApprovalStatus | undefined, limit = 200): ApprovalRecord[] {

@@ -4,8 +4,11 @@ import { JobRunner } from "../jobs/job-runner.ts";
 import { JobStore, type JobRecord } from "../jobs/job-store.ts";
 import { ScheduleStore, type ScheduleRecord } from "../jobs/schedule-store.ts";
 import type { OpenClawClient, OpenClawResult } from "../tools/openclaw/client.ts";
+import { jobKinds } from "../jobs/job-kinds.ts";
+import type { QuotaVerdict } from "../user/quota.ts";
 import type { EventLog } from "./event-log.ts";
 import type { RunHub } from "./run-hub.ts";
+import { JOB_LEASE_GRACE_MS, type ThreadQuota } from "./user-quota.ts";
 
 export type BackgroundDeps = {
   sql: SqlStorage;
@@ -20,7 +23,12 @@ export type BackgroundDeps = {
   newId: (prefix: string) => string;
   pollMs: number;
   maxAttempts: number;
+  /** The owner's slots: every job and schedule holds one while it is active. */
+  quota: ThreadQuota;
 };
+
+/** A one-off follow-up's slot outlives its due time by this much, in case its firing is never heard. */
+const ONCE_LEASE_GRACE_MS = 60 * 60_000;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -59,6 +67,36 @@ export class Background {
     return { ok: true, data: { job: { id: job.id, kind: job.kind, status: job.status, progress: job.progress, message: job.message } } };
   }
 
+  /**
+   * Whether a job may start: a retried call whose job exists needs no new slot; otherwise the
+   * owner's active-jobs quota decides. The slot is given back when the job finishes.
+   */
+  async admitJob(kind: JobKind, input: Record<string, unknown>, key: string): Promise<QuotaVerdict> {
+    if (this.jobs.byKey(key)) return { ok: true, current: 0 };
+    return this.deps.quota.acquire("job", key, Date.now() + jobKinds[kind].deadlineMs(input) + JOB_LEASE_GRACE_MS);
+  }
+
+  /**
+   * Whether a follow-up may be scheduled: this thread's own count first (no round trip), then the
+   * owner's count across threads. The slot is given back when it is cancelled or, once, has fired.
+   */
+  async admitSchedule(scheduleId: string, nextRunAt: number, once: boolean): Promise<QuotaVerdict> {
+    const perThread = this.perThreadVerdict();
+    if (!perThread.ok) return perThread;
+    return this.deps.quota.acquire("schedule", scheduleId, once ? nextRunAt + ONCE_LEASE_GRACE_MS : null);
+  }
+
+  /** This thread's active follow-ups against QUOTA_SCHEDULES_PER_THREAD. */
+  perThreadVerdict(): QuotaVerdict {
+    const current = this.schedules.activeCount();
+    const limit = this.deps.quota.limits.schedules_per_thread;
+    return current >= limit ? { ok: false, quota: "schedules_per_thread", limit, current } : { ok: true, current };
+  }
+
+  releaseSchedule(scheduleId: string): void {
+    this.deps.quota.release("schedule", [scheduleId]);
+  }
+
   /** The alarm: due job steps, due follow-ups, then the next wake-up. */
   async wake(now = Date.now()): Promise<void> {
     for (const schedule of this.schedules.due(now)) this.fire(schedule, now);
@@ -87,6 +125,7 @@ export class Background {
       if (done) this.deps.log.append({ type: "schedule.cancelled", scheduleId: id }, Date.now());
       return done;
     });
+    if (cancelled) this.releaseSchedule(id);
     return cancelled;
   }
 
@@ -98,6 +137,7 @@ export class Background {
       this.schedules.fired(schedule.id, next, now);
       this.deps.log.append({ type: "schedule.fired", scheduleId: schedule.id, runId, nextRunAt: iso(next) }, now);
     });
+    if (next === null) this.releaseSchedule(schedule.id);
   }
 
   /** While a chat response is open, progress rides along as a `data-job` part updated by id. */
@@ -110,6 +150,7 @@ export class Background {
   }
 
   private reportFinished(job: JobRecord): void {
+    this.deps.quota.release("job", [job.idempotencyKey]);
     const outcome = job.status === "succeeded" ? "finished" : job.status;
     const detail = job.status === "succeeded" ? (job.message ?? "") : `${job.message ?? ""} ${job.error ? `(${job.error})` : ""}`.trim();
     this.deps.postToThread(`Background job ${job.kind} (${job.id}) ${outcome}: ${detail}`, { kind: "job", id: job.id });

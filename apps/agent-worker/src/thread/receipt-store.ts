@@ -1,3 +1,4 @@
+import { keysetPage, type PageAfter } from "../storage/keyset-page.ts";
 import type { Receipt, ReceiptStatus } from "@oa/protocol";
 
 type ReceiptRow = {
@@ -92,6 +93,12 @@ export class ReceiptStore {
 
   claim(toolCallId: string, by: string): void {
     this.sql.exec("UPDATE receipts SET claimed_by = ? WHERE tool_call_id = ?", by, toolCallId);
+  }
+
+  /** Newest first, a page at a time. */
+  page(limit: number, after: PageAfter | null): { receipts: ReceiptRecord[]; next: PageAfter | null } {
+    const { rows, next } = keysetPage<ReceiptRow>(this.sql, { table: "receipts", at: "started_at", id: "tool_call_id" }, limit, after);
+    return { receipts: rows.map(toRecord), next };
   }
 
   list(limit = 200): ReceiptRecord[] {

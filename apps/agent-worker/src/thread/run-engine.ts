@@ -30,6 +30,8 @@ export type RunEngineDeps = {
   newId: (prefix: string) => string;
   /** Called once a run reached a final status (retention schedules its compaction). */
   afterRun: (runId: string) => void;
+  /** The run holds nothing any more: it ended, or it waits for a person's approval. */
+  onRunSettled: (runId: string) => void;
   /** Rows written through this thread's storage; a run reports its own share. */
   meter: { rowsWritten: number };
   approvals: ApprovalStore;
@@ -222,6 +224,7 @@ export class RunEngine {
         this.deps.log.append({ type: "run.cancelled", runId, messageId: run.assistantMessageId }, now);
       });
       this.deps.afterRun(runId);
+      this.deps.onRunSettled(runId);
       return true;
     }
     this.transact(() => {
@@ -237,6 +240,7 @@ export class RunEngine {
     this.deps.hub.push(runId, { type: "abort", reason: "stopped by the user" });
     this.deps.hub.end(runId);
     this.deps.afterRun(runId);
+    this.deps.onRunSettled(runId);
     return true;
   }
 
@@ -263,6 +267,7 @@ export class RunEngine {
           this.pump();
         }
         if (outcome === "completed" || outcome === "failed" || outcome === "cancelled") this.deps.afterRun(next.id);
+        if (outcome !== null && outcome !== "continue") this.deps.onRunSettled(next.id);
         await this.updateSummary().catch((error) => console.warn("summary update failed; will retry next turn", error));
       })
       .catch((error) => console.error("run execution failed unexpectedly", error));

@@ -27,7 +27,17 @@ import { migrateThreadSchema } from "./schema.ts";
 import { ThreadStore, type ThreadKind, type ThreadMeta } from "./store.ts";
 import type { ThreadPatch } from "@oa/protocol";
 import { replayResponse, tailRunResponse } from "./tail-stream.ts";
+import { ThreadQuota } from "./user-quota.ts";
+import type { PageAfter } from "../storage/keyset-page.ts";
+import { encodeCursor } from "../threads-index/thread-index.ts";
+import { feedLease, FEED_LEASE_MS } from "../user/feed-lease.ts";
+import { quotaFailure } from "../user/quota.ts";
 import { messagesPageBody, snapshotEvent, summaryBody } from "./views.ts";
+
+/** Which page of a list: how many, after which row (null: the first page). */
+export type ListPage = { limit: number; after: PageAfter | null };
+
+const nextCursor = (next: PageAfter | null) => (next ? encodeCursor(next[0], next[1]) : null);
 
 export type ChatCall = {
   userId: string;
@@ -97,6 +107,23 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     return getAgentByName<AgentWorkerEnv, UserAgent>(this.env.USER_AGENT, userId);
   }
 
+  /** The owner's quota slots, as seen from this thread. */
+  private quota(threadId: string, ownerId: string): ThreadQuota {
+    return new ThreadQuota({
+      threadId,
+      limits: this.config.quotas,
+      userAgent: () => this.userAgent(ownerId),
+      waitUntil: (promise) => this.ctx.waitUntil(promise),
+    });
+  }
+
+  /** A user turn's run slot (taken by the router) goes back once the run holds nothing. */
+  private releaseRunSlot(runId: string): void {
+    const meta = this.store.meta();
+    const run = this.runStore.get(runId);
+    if (meta && run) this.quota(meta.threadId, meta.ownerId).release("run", [run.userMessageId]);
+  }
+
   /** Scheduled callback: the thread index write that failed earlier, again. */
   async syncIndex(): Promise<void> {
     await this.index.flush();
@@ -125,6 +152,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       keepAliveWhile: (fn) => this.keepAliveDuring(fn),
       newId: (prefix) => `${prefix}_${generateId()}`,
       afterRun: (runId) => this.scheduleCompaction(runId),
+      onRunSettled: (runId) => this.releaseRunSlot(runId),
       meter: this.meter,
       approvals: this.approvalStore,
       receipts: this.receipts,
@@ -154,6 +182,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       newId: (prefix) => `${prefix}_${generateId()}`,
       pollMs: this.config.jobPollMs,
       maxAttempts: 6,
+      quota: this.quota(threadId, this.store.meta()!.ownerId),
     });
     return this.background;
   }
@@ -198,8 +227,11 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     });
   }
 
-  async jobsList(userId: string): Promise<Response> {
-    return this.whenOwnedBy(userId, (meta) => jsonResponse({ ok: true, threadId: meta.threadId, jobs: this.work(meta.threadId).jobs.list().map(toApiJob) }));
+  async jobsList(userId: string, page: ListPage): Promise<Response> {
+    return this.whenOwnedBy(userId, (meta) => {
+      const { jobs, next } = this.work(meta.threadId).jobs.page(page.limit, page.after);
+      return jsonResponse({ ok: true, threadId: meta.threadId, jobs: jobs.map(toApiJob), nextCursor: nextCursor(next) });
+    });
   }
 
   async cancelJob(userId: string, jobId: string): Promise<Response> {
@@ -210,8 +242,11 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     });
   }
 
-  async schedulesList(userId: string): Promise<Response> {
-    return this.whenOwnedBy(userId, (meta) => jsonResponse({ ok: true, threadId: meta.threadId, schedules: this.work(meta.threadId).schedules.list().map(toApiSchedule) }));
+  async schedulesList(userId: string, page: ListPage): Promise<Response> {
+    return this.whenOwnedBy(userId, (meta) => {
+      const { schedules, next } = this.work(meta.threadId).schedules.page(page.limit, page.after);
+      return jsonResponse({ ok: true, threadId: meta.threadId, schedules: schedules.map(toApiSchedule), nextCursor: nextCursor(next) });
+    });
   }
 
   async deleteSchedule(userId: string, scheduleId: string): Promise<Response> {
@@ -255,12 +290,18 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     });
   }
 
-  async approvals(userId: string, status: ApprovalStatus | undefined): Promise<Response> {
-    return this.whenOwnedBy(userId, (meta) => jsonResponse({ ok: true, threadId: meta.threadId, approvals: this.approvalStore.list(status).map((record) => toApiApproval(record, meta.threadId)) }));
+  async approvals(userId: string, status: ApprovalStatus | undefined, page: ListPage): Promise<Response> {
+    return this.whenOwnedBy(userId, (meta) => {
+      const { approvals, next } = this.approvalStore.page(status, page.limit, page.after);
+      return jsonResponse({ ok: true, threadId: meta.threadId, approvals: approvals.map((record) => toApiApproval(record, meta.threadId)), nextCursor: nextCursor(next) });
+    });
   }
 
-  async receiptsList(userId: string): Promise<Response> {
-    return this.whenOwnedBy(userId, (meta) => jsonResponse({ ok: true, threadId: meta.threadId, receipts: this.receipts.list().map(toApiReceipt) }));
+  async receiptsList(userId: string, page: ListPage): Promise<Response> {
+    return this.whenOwnedBy(userId, (meta) => {
+      const { receipts, next } = this.receipts.page(page.limit, page.after);
+      return jsonResponse({ ok: true, threadId: meta.threadId, receipts: receipts.map(toApiReceipt), nextCursor: nextCursor(next) });
+    });
   }
 
   /**
@@ -289,18 +330,40 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     return meta;
   }
 
+  /**
+   * A user turn. The router already took the turn's run slot (`${threadId}/${message.id}`) from
+   * the owner's quota; a turn that starts no run gives it back at once.
+   */
   async chat(call: ChatCall): Promise<Response> {
-    if (this.deleted) return failureResponse(failure("thread_not_found", "No such thread."));
-    const meta = this.store.meta();
-    if (meta && meta.ownerId !== call.userId) return failureResponse(failure("thread_not_found", "No such thread."));
+    const quota = this.quota(call.threadId, call.userId);
+    const refuse = (result: Failure) => {
+      quota.release("run", [call.message.id]);
+      return failureResponse(result);
+    };
+    if (this.deleted) return refuse(failure("thread_not_found", "No such thread."));
+    let meta = this.store.meta();
+    if (meta && meta.ownerId !== call.userId) return refuse(failure("thread_not_found", "No such thread."));
+    if (!meta) {
+      // A first message creates the thread: it takes a thread slot like POST /internal/threads.
+      const verdict = await quota.acquire("thread", call.threadId, null);
+      if (!verdict.ok) return refuse(quotaFailure(verdict));
+      meta = this.store.meta();
+      if (meta && meta.ownerId !== call.userId) return refuse(failure("thread_not_found", "No such thread."));
+    }
     const outcome = this.runs(call.threadId).submitTurn({
       userId: call.userId,
       message: call.message,
       trigger: call.trigger,
       onBusy: call.onBusy,
     });
-    if (!outcome.ok) return failureResponse(outcome);
-    return outcome.kind === "tail" ? tailRunResponse(this.hub, outcome.runId) : replayResponse(outcome.chunks);
+    if (!outcome.ok) {
+      // A refused first message created no thread: its thread slot goes back too.
+      if (!this.store.meta()) quota.release("thread", [call.threadId]);
+      return refuse(outcome);
+    }
+    if (outcome.kind === "tail") return tailRunResponse(this.hub, outcome.runId);
+    quota.release("run", [call.message.id]);
+    return replayResponse(outcome.chunks);
   }
 
   private scheduleCompaction(runId: string): void {
@@ -321,10 +384,17 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
 
   async events(userId: string, after: number): Promise<Response> {
     return this.whenOwnedBy(userId, async (meta) => {
+      const quota = this.quota(meta.threadId, meta.ownerId);
+      const lease = feedLease(meta.threadId);
+      const verdict = await quota.acquire("feed", lease.id, lease.expiresAt);
+      if (!verdict.ok) return failureResponse(quotaFailure(verdict));
       return eventFeedResponse({
         source: this.log,
         after,
         snapshot: (seq) => snapshotEvent(this.store.meta()!, this.runStore, seq),
+        stallMs: this.config.feedStallMs,
+        onHeartbeat: () => quota.refresh("feed", lease.id, Date.now() + FEED_LEASE_MS),
+        onClose: () => quota.release("feed", [lease.id]),
       });
     });
   }
@@ -397,13 +467,15 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
    * Benchmark/test aid, reachable only when ALLOW_DEV_SEED is set: appends `count` plain
    * messages in one transaction so long-history behaviour can be measured without 5,000 turns.
    */
-  async seedHistory(userId: string, threadId: string, count: number): Promise<Response> {
+  async seedHistory(userId: string, threadId: string, count: number, padding = { events: 0, bytes: 0 }): Promise<Response> {
     const meta = this.deleted ? null : this.store.meta();
     if (this.deleted || (meta && meta.ownerId !== userId)) return failureResponse(failure("thread_not_found", "No such thread."));
     const now = Date.now();
-    this.ctx.storage.transactionSync(() => {
+    const filler = "x".repeat(padding.bytes);
+    this.runs(threadId).transact(() => {
       if (!meta) this.store.createMeta(threadId, userId, now);
       this.store.appendSeeded(count, now);
+      for (let index = 0; index < padding.events; index++) this.log.append({ type: "job.log", jobId: "seed", message: `${index} ${filler}` }, now);
     });
     return jsonResponse({ ok: true, threadId, seeded: count, messageCount: this.store.meta()!.messageCount });
   }

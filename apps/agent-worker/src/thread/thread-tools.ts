@@ -42,6 +42,7 @@ export function buildThreadTools(deps: ThreadToolsDeps): ToolSet {
       transact: deps.transact,
       onReceipt: (receipt) => deps.log.append({ type: "tool.receipt", runId, ...receipt }, Date.now()),
       startJob: (kind, input, key) => deps.background.startJob(kind, input, key, runId),
+      admitJob: (kind, input, key) => deps.background.admitJob(kind, input, key),
     }),
     ...buildFollowupTools({
       schedules: deps.background.schedules,
@@ -49,6 +50,9 @@ export function buildThreadTools(deps: ThreadToolsDeps): ToolSet {
       newId: () => deps.newId("sched"),
       onCreated: (schedule) => deps.background.created(schedule),
       cancel: (scheduleId) => deps.background.cancelSchedule(scheduleId),
+      admit: (scheduleId, nextRunAt, once) => deps.background.admitSchedule(scheduleId, nextRunAt, once),
+      perThread: () => deps.background.perThreadVerdict(),
+      release: (scheduleId) => deps.background.releaseSchedule(scheduleId),
     }),
   };
 }

@@ -3,6 +3,7 @@ import { tool, type ToolSet } from "ai";
 import { z } from "zod";
 import { assertTimeZone, nextCronRun, validateCron } from "../jobs/cron-tz.ts";
 import { toApiSchedule, type ScheduleRecord, type ScheduleStore } from "../jobs/schedule-store.ts";
+import { quotaToolResult, type QuotaVerdict } from "../user/quota.ts";
 
 export type FollowupToolDeps = {
   schedules: ScheduleStore;
@@ -12,6 +13,12 @@ export type FollowupToolDeps = {
   onCreated: (schedule: ScheduleRecord) => void;
   /** The one cancel path (API and tool alike), so every cancellation is logged. */
   cancel: (scheduleId: string) => boolean;
+  /** Takes a quota slot for a new follow-up, or says which quota is full. */
+  admit: (scheduleId: string, nextRunAt: number, once: boolean) => Promise<QuotaVerdict>;
+  /** This thread's own count, checked again inside the creating transaction. */
+  perThread: () => QuotaVerdict;
+  /** Gives back a slot taken for a follow-up that was not created after all. */
+  release: (scheduleId: string) => void;
 };
 
 /** When a follow-up first fires, from exactly one of delaySeconds / at / cron. */
@@ -38,10 +45,20 @@ export function buildFollowupTools(deps: FollowupToolDeps): ToolSet {
       execute: async (input, { toolCallId }) => {
         const now = Date.now();
         const nextRunAt = firstRunAt(input, now);
-        const { schedule } = deps.transact(() =>
-          deps.schedules.create(
+        // A repeated call (a step replayed after a crash) finds its schedule: no second slot.
+        const existing = deps.schedules.byToolCall(toolCallId);
+        if (existing) return toApiSchedule(existing);
+        const id = deps.newId();
+        const admitted = await deps.admit(id, nextRunAt, !input.cron);
+        // Over a quota the model is told so as the tool's answer, and nothing is scheduled.
+        if (!admitted.ok) return quotaToolResult(admitted, "The follow-up");
+        const outcome = deps.transact(() => {
+          // Another call of the same step may have taken the thread's last place meanwhile.
+          const perThread = deps.perThread();
+          if (!perThread.ok) return perThread;
+          return deps.schedules.create(
             {
-              id: deps.newId(),
+              id,
               kind: input.cron ? "cron" : "once",
               prompt: input.prompt,
               cron: input.cron ?? null,
@@ -50,10 +67,15 @@ export function buildFollowupTools(deps: FollowupToolDeps): ToolSet {
               toolCallId,
             },
             now,
-          ),
-        );
-        deps.onCreated(schedule);
-        return toApiSchedule(schedule);
+          );
+        });
+        if ("ok" in outcome) {
+          deps.release(id);
+          return quotaToolResult(outcome as Extract<QuotaVerdict, { ok: false }>, "The follow-up");
+        }
+        if (!outcome.created) deps.release(id);
+        else deps.onCreated(outcome.schedule);
+        return toApiSchedule(outcome.schedule);
       },
     }),
     list_schedules: tool({

@@ -36,6 +36,21 @@ const migrations: ReadonlyArray<string> = [
   CREATE INDEX inbox_by_status ON inbox (status, created_at);
   CREATE INDEX inbox_by_thread ON inbox (thread_id);
   `,
+  // 2: quota slots (see quota-store.ts): one row per thread, schedule, job, run or feed held.
+  `
+  CREATE TABLE leases (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    thread_id TEXT,
+    acquired_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    PRIMARY KEY (kind, id)
+  );
+  CREATE INDEX leases_by_thread ON leases (thread_id);
+  -- Threads that existed before quotas hold their slot from the start.
+  INSERT INTO leases (kind, id, thread_id, acquired_at, expires_at)
+    SELECT 'thread', id, id, created_at, NULL FROM threads WHERE deleted_at IS NULL AND row IS NOT NULL;
+  `,
 ];
 
 export function migrateUserSchema(storage: DurableObjectStorage): void {

@@ -1,10 +1,14 @@
 import type { Approval, ApprovalStatus, InboxItem, NewUserEvent, ThreadListItem, UserEvent } from "@oa/protocol";
 import { Agent } from "agents";
-import type { AgentWorkerEnv } from "../config.ts";
+import { readConfig, type AgentConfig, type AgentWorkerEnv } from "../config.ts";
 import { eventFeedResponse } from "../http/event-feed.ts";
+import { failureResponse } from "../http/errors.ts";
 import { jsonResponse } from "../http/json.ts";
 import { toListItem, type ThreadIndexRow } from "../threads-index/thread-index.ts";
 import { FeedLog } from "./feed-log.ts";
+import { feedLease, FEED_LEASE_MS } from "./feed-lease.ts";
+import { quotaFailure, type LeaseKind, type LeaseRequest, type QuotaVerdict } from "./quota.ts";
+import { QuotaStore } from "./quota-store.ts";
 import { migrateUserSchema } from "./schema.ts";
 
 /** What a ThreadAgent tells its owner's UserAgent: the thread's row and the approvals that changed. */
@@ -25,11 +29,34 @@ type ThreadStateRow = { id: string; row: string | null; version: number; created
  */
 export class UserAgent extends Agent<AgentWorkerEnv> {
   private readonly feed: FeedLog;
+  private readonly config: AgentConfig;
+  /** The user's quota slots: every per-user count across threads is checked here, in one place. */
+  private readonly quota: QuotaStore;
 
   constructor(ctx: DurableObjectState, env: AgentWorkerEnv) {
     super(ctx, env);
     migrateUserSchema(ctx.storage);
     this.feed = new FeedLog(ctx.storage.sql);
+    this.config = readConfig(env);
+    this.quota = new QuotaStore(ctx.storage.sql, this.config.quotas);
+  }
+
+  /** Takes one quota slot (counted and inserted in one transaction, so concurrent callers queue). */
+  acquireLease(lease: LeaseRequest): QuotaVerdict {
+    return this.ctx.storage.transactionSync(() => this.quota.acquire(lease, Date.now()));
+  }
+
+  releaseLeases(kind: LeaseKind, ids: string[]): number {
+    return this.ctx.storage.transactionSync(() => this.quota.release(kind, ids));
+  }
+
+  refreshLease(kind: LeaseKind, id: string, expiresAt: number): boolean {
+    return this.quota.refresh(kind, id, expiresAt);
+  }
+
+  /** Slots in use of one kind (tests and diagnostics). */
+  leasesInUse(kind: LeaseKind): number {
+    return this.quota.inUse(kind, Date.now());
   }
 
   private commit<T>(fn: () => T): T {
@@ -126,6 +153,8 @@ export class UserAgent extends Agent<AgentWorkerEnv> {
         now,
       );
       sql.exec("DELETE FROM inbox WHERE thread_id = ?", threadId);
+      // Its thread slot and whatever schedules, jobs, runs and feeds it held are free again.
+      this.quota.releaseThread(threadId);
       this.feed.append({ type: "thread.deleted", threadId }, now);
     });
   }
@@ -143,10 +172,16 @@ export class UserAgent extends Agent<AgentWorkerEnv> {
   }
 
   events(after: number): Response {
+    const lease = feedLease(null);
+    const verdict = this.acquireLease(lease);
+    if (!verdict.ok) return failureResponse(quotaFailure(verdict));
     return eventFeedResponse<UserEvent>({
       source: this.feed,
       after,
       snapshot: (seq) => ({ type: "snapshot", reason: "compacted", seq, at: new Date().toISOString() }),
+      stallMs: this.config.feedStallMs,
+      onHeartbeat: () => this.quota.refresh("feed", lease.id, Date.now() + FEED_LEASE_MS),
+      onClose: () => this.releaseLeases("feed", [lease.id]),
     });
   }
 

@@ -2,6 +2,7 @@ import type { JobKind } from "@oa/protocol";
 import { tool, type ToolSet } from "ai";
 import type { ApprovalStore } from "../../thread/approval-store.ts";
 import type { ReceiptStore } from "../../thread/receipt-store.ts";
+import { quotaToolResult, type QuotaVerdict } from "../../user/quota.ts";
 import { canonicalJson, hashArgs } from "./args-hash.ts";
 import { openClawTools, type OpenClawToolSpec } from "./catalog.ts";
 import { sameRequest } from "./openclaw-requests.ts";
@@ -23,6 +24,8 @@ export type ToolsetDeps = {
    * the person approved has happened when the tool answers.
    */
   startJob: (kind: JobKind, input: Record<string, unknown>, key: string) => Promise<OpenClawResult<unknown>>;
+  /** Takes the owner's active-job slot for a new job (a retried key needs none), or says the quota is full. */
+  admitJob: (kind: JobKind, input: Record<string, unknown>, key: string) => Promise<QuotaVerdict>;
   /** Runs inside the receipt's transaction: the log records the receipt change with it. */
   onReceipt: (receipt: { toolCallId: string; tool: string; status: "started" | "succeeded" | "failed" | "unknown"; resultSummary: string | null }) => void;
 };
@@ -114,6 +117,11 @@ async function executeWithReceipt(
   }
 
   if (!deps.client) throw new ToolFailure("The OpenClaw API is not configured for this agent (OPENCLAW_API_BASE or OPENCLAW_API_KEY is empty).");
+  if (spec.job) {
+    // Over the active-jobs quota nothing is called and no receipt is written: the model reads why.
+    const admitted = await deps.admitJob(spec.job, spec.jobInput?.(input) ?? input, callId);
+    if (!admitted.ok) return quotaToolResult(admitted, `The ${spec.name} job`);
+  }
   deps.transact(() => {
     deps.receipts.start({ toolCallId: callId, runId: deps.runId, tool: spec.name, args: input, approvalId, decidedBy }, Date.now());
     deps.onReceipt({ toolCallId: callId, tool: spec.name, status: "started", resultSummary: null });
