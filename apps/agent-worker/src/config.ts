@@ -59,58 +59,79 @@ export type AgentConfig = {
 
 export type ConfigProblem = { setting: string; message: string; details: Record<string, unknown> };
 
-function intSetting(value: string | undefined, fallback: number, min: number, max: number): number {
-  const parsed = Number.parseInt(value ?? "", 10);
-  if (!Number.isFinite(parsed)) return fallback;
-  return Math.min(max, Math.max(min, parsed));
+/**
+ * A whole-number setting: empty means the default, a number is clamped into range, anything else
+ * (a typo such as `10O` or `ten`) is a problem that stops the worker rather than a silent default.
+ */
+function intSetting(problems: ConfigProblem[], name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  const text = (value ?? "").trim();
+  if (text === "") return fallback;
+  if (!/^-?\d+$/.test(text)) {
+    problems.push({ setting: name, message: `${name} must be a whole number, not ${JSON.stringify(text.slice(0, 40))}.`, details: { setting: name } });
+    return fallback;
+  }
+  return Math.min(max, Math.max(min, Number.parseInt(text, 10)));
+}
+
+/** An enumerated setting: empty means the default; a value outside the list is a problem. */
+function oneOf<T extends string>(problems: ConfigProblem[], name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  const text = (value ?? "").trim();
+  if (text === "") return undefined;
+  if ((allowed as readonly string[]).includes(text)) return text as T;
+  problems.push({ setting: name, message: `${name} must be one of ${allowed.join(", ")}; it is ${JSON.stringify(text.slice(0, 40))}.`, details: { setting: name, allowed } });
+  return undefined;
 }
 
 export function readConfig(env: AgentWorkerEnv): AgentConfig {
-  const explicit = (env.MODEL_PROVIDER ?? "").trim();
+  const problems: ConfigProblem[] = [];
+  const int = (name: keyof AgentWorkerEnv & string, fallback: number, min: number, max: number) =>
+    intSetting(problems, name, env[name] as string | undefined, fallback, min, max);
+  const explicit = oneOf(problems, "MODEL_PROVIDER", env.MODEL_PROVIDER, ["offline", "openai", "openai-compatible"] as const);
   const provider: ProviderKind =
-    explicit === "offline" || explicit === "openai" || explicit === "openai-compatible"
+    explicit
       ? explicit
       : env.OPENAI_BASE_URL
         ? "openai-compatible"
         : env.OPENAI_API_KEY
           ? "openai"
           : "offline";
-  const contextWindow = intSetting(env.CONTEXT_WINDOW_MESSAGES, 40, 2, 1000);
-  const busy = busyPolicySchema.safeParse(env.BUSY_POLICY);
+  const contextWindow = int("CONTEXT_WINDOW_MESSAGES", 40, 2, 1000);
+  const busy = oneOf(problems, "BUSY_POLICY", env.BUSY_POLICY, busyPolicySchema.options);
   const policy = parseApprovalPolicy(env.APPROVAL_POLICY);
-  return {
+  if (!policy.ok) {
+    problems.unshift({
+      setting: "APPROVAL_POLICY",
+      message: `APPROVAL_POLICY names no tool: ${policy.unknown.map((name) => JSON.stringify(name)).join(", ")}. The agent worker refuses to serve until it is fixed.`,
+      details: { setting: "APPROVAL_POLICY", unknown: policy.unknown, tools: openClawTools.map((spec) => spec.name) },
+    });
+  }
+  const config: Omit<AgentConfig, "problem"> = {
     provider,
     model: env.MODEL?.trim() || "gpt-4o-mini",
     openaiApiKey: env.OPENAI_API_KEY || undefined,
     openaiBaseUrl: env.OPENAI_BASE_URL || undefined,
-    offlineDelayMs: intSetting(env.OFFLINE_MODEL_DELAY_MS, 25, 0, 5000),
+    offlineDelayMs: int("OFFLINE_MODEL_DELAY_MS", 25, 0, 5000),
     contextWindow,
     summaryBatch: Math.max(2, Math.ceil(contextWindow / 2)),
-    busyPolicy: busy.success ? busy.data : "queue",
-    maxSteps: intSetting(env.MAX_STEPS, 8, 1, 50),
-    retentionGraceSeconds: intSetting(env.RETENTION_GRACE_SECONDS, 600, 0, 30 * 24 * 3600),
+    busyPolicy: busy ?? "queue",
+    maxSteps: int("MAX_STEPS", 8, 1, 50),
+    retentionGraceSeconds: int("RETENTION_GRACE_SECONDS", 600, 0, 30 * 24 * 3600),
     openclawApiBase: env.OPENCLAW_API_BASE?.trim() || undefined,
     openclawApiKey: env.OPENCLAW_API_KEY?.trim() || undefined,
-    openclawTimeoutMs: intSetting(env.OPENCLAW_TIMEOUT_MS, 15_000, 100, 120_000),
+    openclawTimeoutMs: int("OPENCLAW_TIMEOUT_MS", 15_000, 100, 120_000),
     // Fail closed: code that runs without the router (alarms, jobs) gates every tool instead.
     gatedTools: policy.ok ? policy.gated : new Set(openClawTools.map((spec) => spec.name)),
-    problem: policy.ok
-      ? null
-      : {
-          setting: "APPROVAL_POLICY",
-          message: `APPROVAL_POLICY names no tool: ${policy.unknown.map((name) => JSON.stringify(name)).join(", ")}. The agent worker refuses to serve until it is fixed.`,
-          details: { setting: "APPROVAL_POLICY", unknown: policy.unknown, tools: openClawTools.map((spec) => spec.name) },
-        },
-    approvalTtlSeconds: intSetting(env.APPROVAL_TTL_SECONDS, 24 * 3600, 1, 30 * 24 * 3600),
-    jobPollMs: intSetting(env.JOB_POLL_MS, 3000, 100, 600_000),
+    approvalTtlSeconds: int("APPROVAL_TTL_SECONDS", 24 * 3600, 1, 30 * 24 * 3600),
+    jobPollMs: int("JOB_POLL_MS", 3000, 100, 600_000),
     quotas: {
-      threads: intSetting(env.QUOTA_THREADS, 1000, 1, 1_000_000),
-      schedules_per_thread: intSetting(env.QUOTA_SCHEDULES_PER_THREAD, 20, 1, 10_000),
-      schedules_per_user: intSetting(env.QUOTA_SCHEDULES_PER_USER, 100, 1, 100_000),
-      active_jobs: intSetting(env.QUOTA_ACTIVE_JOBS, 10, 1, 10_000),
-      concurrent_runs: intSetting(env.QUOTA_CONCURRENT_RUNS, 5, 1, 10_000),
-      event_feeds: intSetting(env.QUOTA_EVENT_FEEDS, 20, 1, 10_000),
+      threads: int("QUOTA_THREADS", 1000, 1, 1_000_000),
+      schedules_per_thread: int("QUOTA_SCHEDULES_PER_THREAD", 20, 1, 10_000),
+      schedules_per_user: int("QUOTA_SCHEDULES_PER_USER", 100, 1, 100_000),
+      active_jobs: int("QUOTA_ACTIVE_JOBS", 10, 1, 10_000),
+      concurrent_runs: int("QUOTA_CONCURRENT_RUNS", 5, 1, 10_000),
+      event_feeds: int("QUOTA_EVENT_FEEDS", 20, 1, 10_000),
     },
-    feedStallMs: intSetting(env.FEED_STALL_MS, 30_000, 100, 600_000),
+    feedStallMs: int("FEED_STALL_MS", 30_000, 100, 600_000),
   };
+  return { ...config, problem: problems[0] ?? null };
 }

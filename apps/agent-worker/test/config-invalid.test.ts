@@ -53,3 +53,24 @@ describe("an APPROVAL_POLICY naming no tool", () => {
     expect(response.status).toBe(200);
   });
 });
+
+describe("a misspelt number or choice", () => {
+  it("refuses to serve with 500 config_invalid naming the setting, instead of a silent default", async () => {
+    for (const bad of [{ QUOTA_THREADS: "10O" }, { QUOTA_EVENT_FEEDS: "twenty" }, { MAX_STEPS: "8 steps" }, { MODEL_PROVIDER: "opneai" }, { BUSY_POLICY: "Queue!" }]) {
+      const [setting] = Object.keys(bad);
+      const response = await fetchWith(bad, "/internal/threads", { headers: headers("alice") });
+      expect(response.status, setting).toBe(500);
+      const body = await response.json<any>();
+      expect(body.error, setting).toMatchObject({ code: "config_invalid", details: { setting } });
+      expect(body.error.message, setting).toContain(setting!);
+    }
+  });
+
+  it("empty means the default and a number out of range is clamped", () => {
+    const config = readConfig({ ...(env as AgentWorkerEnv), QUOTA_THREADS: "", QUOTA_EVENT_FEEDS: "0", BUSY_POLICY: "" });
+    expect(config.problem).toBeNull();
+    expect(config.quotas.threads).toBe(1000);
+    expect(config.quotas.event_feeds).toBe(1);
+    expect(config.busyPolicy).toBe("queue");
+  });
+});

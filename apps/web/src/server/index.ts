@@ -87,7 +87,7 @@ app.get("/threads/:threadId/messages", (c) => forward(c, `/internal/thread/${thr
 app.get("/threads/:threadId/events", (c) => forward(c, `/internal/thread/${threadId(c)}/events`, { query: true }));
 app.get("/threads/:threadId/summary", (c) => forward(c, `/internal/thread/${threadId(c)}/summary`));
 app.get("/threads/:threadId/approvals", (c) => forward(c, `/internal/thread/${threadId(c)}/approvals`, { query: true }));
-app.get("/threads/:threadId/jobs", (c) => forward(c, `/internal/thread/${threadId(c)}/jobs`));
+app.get("/threads/:threadId/jobs", (c) => forward(c, `/internal/thread/${threadId(c)}/jobs`, { query: true }));
 app.post("/threads/:threadId/jobs/:jobId/cancel", (c) => forward(c, `/internal/thread/${threadId(c)}/jobs/${jobId(c)}/cancel`));
 
 app.get("/approvals", (c) => forward(c, "/internal/approvals", { query: true }));
