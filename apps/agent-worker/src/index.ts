@@ -23,6 +23,7 @@ import { parseChatRequest } from "./http/chat-request.ts";
 import { ApiError, errorResponse, failureResponse, toErrorResponse } from "./http/errors.ts";
 import type { ListPage, ThreadAgent } from "./thread/thread-agent.ts";
 import { RUN_LEASE_MS, ThreadQuota } from "./thread/user-quota.ts";
+import { feedLease } from "./user/feed-lease.ts";
 import { quotaFailure } from "./user/quota.ts";
 import { decodeCursor, listThreads } from "./threads-index/thread-index.ts";
 import type { UserAgent } from "./user/user-agent.ts";
@@ -105,15 +106,24 @@ app.post("/internal/chat", async (c) => {
     const stub = await thread(c, request.threadId);
     return stub.chatApproval({ userId, threadId: request.threadId, decisions: request.decisions });
   }
-  // The turn's run slot (QUOTA_CONCURRENT_RUNS) is taken while the thread's stub is resolved, a
-  // round trip of its own, so the check adds no latency before the first token; over the quota
-  // the turn is refused before the thread stores anything.
-  const [stub, verdict] = await Promise.all([
+  // The turn's run slot (QUOTA_CONCURRENT_RUNS) and its answer stream's feed slot
+  // (QUOTA_EVENT_FEEDS) are taken while the thread's stub is resolved, a round trip of its own,
+  // so the check adds no latency before the first token; over either quota the turn is refused
+  // before the thread stores anything.
+  const quota = threadQuota(c, request.threadId);
+  const feed = feedLease(request.threadId);
+  const [stub, runVerdict, feedVerdict] = await Promise.all([
     thread(c, request.threadId),
-    threadQuota(c, request.threadId).acquire("run", request.message.id, Date.now() + RUN_LEASE_MS),
+    quota.acquire("run", request.message.id, Date.now() + RUN_LEASE_MS),
+    quota.acquire("feed", feed.id, feed.expiresAt),
   ]);
-  if (!verdict.ok) return failureResponse(quotaFailure(verdict));
-  return stub.chat({ userId, threadId: request.threadId, message: request.message, trigger: request.trigger, onBusy: request.onBusy });
+  const refusal = !runVerdict.ok ? runVerdict : !feedVerdict.ok ? feedVerdict : null;
+  if (refusal) {
+    if (runVerdict.ok) quota.release("run", [request.message.id]);
+    if (feedVerdict.ok) quota.release("feed", [feed.id]);
+    return failureResponse(quotaFailure(refusal));
+  }
+  return stub.chat({ userId, threadId: request.threadId, message: request.message, trigger: request.trigger, onBusy: request.onBusy, feedKey: feed.id });
 });
 
 app.post("/internal/approval/respond", async (c) => {

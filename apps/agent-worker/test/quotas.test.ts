@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import { QuotaStore } from "../src/user/quota-store.ts";
 import type { UserAgent } from "../src/user/user-agent.ts";
-import { call, callJson, headers, uniqueThread } from "./helpers.ts";
+import { call, callJson, headers, postChat, uniqueThread } from "./helpers.ts";
 
 // Quotas under the worker's defaults (QUOTA_EVENT_FEEDS = 20); the small-limit cases of every
 // quota run against `wrangler dev` in tests/system/quotas.test.ts.
@@ -69,5 +69,35 @@ describe("per-user quotas", () => {
       expect(store.inUse("job", now + 11)).toBe(0);
       expect(store.inUse("run", now + 11)).toBe(0);
     });
+  });
+});
+
+describe("chat answer streams hold feed slots", () => {
+  it("a chat turn takes an event_feeds slot for its answer stream and gives it back when the answer ends", async () => {
+    const user = uniqueThread("chat-feed");
+    const threadId = await createThread(user);
+    const answer = await postChat(user, { threadId, input: "hello" });
+    expect(answer.status).toBe(200);
+    await answer.text();
+    await vi.waitFor(async () => expect(await feedsInUse(user)).toBe(0));
+  });
+
+  it("over QUOTA_EVENT_FEEDS a chat turn is refused with 429 before its message is stored", async () => {
+    const user = uniqueThread("chat-feed-full");
+    const threadId = await createThread(user);
+    const open: Response[] = [];
+    for (let i = 0; i < 20; i++) open.push(await call(`/internal/thread/${threadId}/events`, { headers: headers(user) }));
+    expect(open.map((response) => response.status)).toEqual(Array(20).fill(200));
+
+    const refused = await postChat(user, { threadId, input: "hello" });
+    expect(refused.status).toBe(429);
+    expect((await refused.json<any>()).error).toMatchObject({ code: "quota_exceeded", details: { quota: "event_feeds", limit: 20, current: 20 } });
+    const messages = await callJson(`/internal/thread/${threadId}/messages`, user);
+    expect(messages.body.messages).toEqual([]);
+    // The run slot taken alongside was given back.
+    const stub = await getAgentByName<AgentWorkerEnv, UserAgent>(env.USER_AGENT, user);
+    await vi.waitFor(async () => expect(await stub.leasesInUse("run")).toBe(0));
+
+    await Promise.all(open.map((response) => response.body!.cancel()));
   });
 });

@@ -1,9 +1,24 @@
 import type { UIMessageChunk } from "ai";
 
 type Tail = {
-  onChunk: (chunk: UIMessageChunk) => void;
+  /** A chunk was appended, or the run's continuation began. */
+  onAppend: () => void;
   onEnd: () => void;
-  continuationOnly: boolean;
+};
+
+/**
+ * A tail's view of one run: the chunks stay in the hub, the tail reads them from its own cursor
+ * at its own pace, so catching up costs no copy.
+ */
+export type RunFollower = {
+  messageId: string;
+  /** Up to `limit` chunks from `index` on (fewer when the run has not produced them yet). */
+  read(index: number, limit: number): UIMessageChunk[];
+  /** Where a continuation-only reader starts; null while the replayed prefix is still coming. */
+  startIndex(): number | null;
+  /** The run ended: no chunk is appended any more. */
+  ended(): boolean;
+  unsubscribe(): void;
 };
 
 type LiveRun = {
@@ -30,7 +45,9 @@ export class RunHub {
   /** Marks the end of the replayed prefix: what a client that already holds the message still needs. */
   markContinuation(runId: string): void {
     const run = this.runs.get(runId);
-    if (run) run.continuationFrom = run.chunks.length;
+    if (!run) return;
+    run.continuationFrom = run.chunks.length;
+    for (const tail of run.tails) tail.onAppend();
   }
 
   isLive(runId: string): boolean {
@@ -42,10 +59,7 @@ export class RunHub {
     const run = this.runs.get(runId);
     if (!run || run.ended) return;
     run.chunks.push(chunk);
-    for (const tail of run.tails) {
-      if (tail.continuationOnly && run.continuationFrom === null) continue; // still the replayed prefix
-      tail.onChunk(chunk);
-    }
+    for (const tail of run.tails) tail.onAppend();
   }
 
   /** Something that concerns every open response (job progress): sent to each live run. */
@@ -62,20 +76,21 @@ export class RunHub {
   }
 
   /**
-   * Replays what the run produced so far, then follows it. With `continuationOnly` a client that
-   * already holds the message (it just sent its approval) gets only what is new.
+   * Follows a run from its first chunk (or, with `continuationOnly`, from where its continuation
+   * begins: a client that just sent its approval already holds the rest). Listeners only hear
+   * that something is there to read; the reader takes it when it has room.
    */
-  tail(runId: string, onChunk: Tail["onChunk"], onEnd: Tail["onEnd"], continuationOnly = false): (() => void) | null {
+  follow(runId: string, onAppend: Tail["onAppend"], onEnd: Tail["onEnd"], continuationOnly = false): RunFollower | null {
     const run = this.runs.get(runId);
     if (!run) return null;
-    if (continuationOnly) {
-      onChunk({ type: "start", messageId: run.messageId });
-      if (run.continuationFrom !== null) for (const chunk of run.chunks.slice(run.continuationFrom)) onChunk(chunk);
-    } else {
-      for (const chunk of run.chunks) onChunk(chunk);
-    }
-    const tail: Tail = { onChunk, onEnd, continuationOnly };
+    const tail: Tail = { onAppend, onEnd };
     run.tails.add(tail);
-    return () => run.tails.delete(tail);
+    return {
+      messageId: run.messageId,
+      read: (index, limit) => run.chunks.slice(index, index + limit),
+      startIndex: () => (continuationOnly ? run.continuationFrom : 0),
+      ended: () => run.ended,
+      unsubscribe: () => run.tails.delete(tail),
+    };
   }
 }

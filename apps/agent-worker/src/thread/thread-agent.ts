@@ -45,6 +45,8 @@ export type ChatCall = {
   message: UIMessage;
   trigger: "submit-message" | "regenerate-message";
   onBusy?: BusyPolicy;
+  /** The answer stream's feed slot, taken by the router with the run slot. */
+  feedKey: string;
 };
 
 /** The AI SDK's approval continuation: decisions taken from the client's tool parts. */
@@ -285,7 +287,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       const result = await this.runs(meta.threadId).approvals.decide(call.userId, "chat", call.decisions);
       if (!result.ok) return failureResponse(result);
       const run = this.runStore.get(result.runId)!;
-      if (result.continued && this.hub.isLive(run.id)) return tailRunResponse(this.hub, run.id, true);
+      if (result.continued && this.hub.isLive(run.id)) return this.tailRun(meta, run.id, true);
       return replayResponse([{ type: "start", messageId: run.assistantMessageId }, { type: "finish" }]);
     });
   }
@@ -331,13 +333,14 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   }
 
   /**
-   * A user turn. The router already took the turn's run slot (`${threadId}/${message.id}`) from
-   * the owner's quota; a turn that starts no run gives it back at once.
+   * A user turn. The router already took the turn's run slot (`${threadId}/${message.id}`) and
+   * its answer stream's feed slot from the owner's quota; a turn that starts no run gives both back at once.
    */
   async chat(call: ChatCall): Promise<Response> {
     const quota = this.quota(call.threadId, call.userId);
     const refuse = (result: Failure) => {
       quota.release("run", [call.message.id]);
+      quota.release("feed", [call.feedKey]);
       return failureResponse(result);
     };
     if (this.deleted) return refuse(failure("thread_not_found", "No such thread."));
@@ -361,9 +364,29 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       if (!this.store.meta()) quota.release("thread", [call.threadId]);
       return refuse(outcome);
     }
-    if (outcome.kind === "tail") return tailRunResponse(this.hub, outcome.runId);
+    if (outcome.kind === "tail") return this.tailWithSlot(quota, call.feedKey, outcome.runId);
     quota.release("run", [call.message.id]);
+    quota.release("feed", [call.feedKey]);
     return replayResponse(outcome.chunks);
+  }
+
+  /** Follows a run on a feed slot already taken; the slot lives while the tail does. */
+  private tailWithSlot(quota: ThreadQuota, feedKey: string, runId: string, continuationOnly = false): Response {
+    return tailRunResponse(this.hub, runId, {
+      continuationOnly,
+      stallMs: this.config.feedStallMs,
+      onHeartbeat: () => quota.refresh("feed", feedKey, Date.now() + FEED_LEASE_MS),
+      onClose: () => quota.release("feed", [feedKey]),
+    });
+  }
+
+  /** Takes a feed slot and follows a run; 429 over QUOTA_EVENT_FEEDS, 204 once the run is over. */
+  private async tailRun(meta: ThreadMeta, runId: string, continuationOnly = false): Promise<Response> {
+    const quota = this.quota(meta.threadId, meta.ownerId);
+    const lease = feedLease(meta.threadId);
+    const verdict = await quota.acquire("feed", lease.id, lease.expiresAt);
+    if (!verdict.ok) return failureResponse(quotaFailure(verdict));
+    return this.tailWithSlot(quota, lease.id, runId, continuationOnly);
   }
 
   private scheduleCompaction(runId: string): void {
@@ -501,7 +524,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     return this.whenOwnedBy(userId, async (meta) => {
       const runId = this.runs(meta.threadId).activeRunId();
       if (!runId || !this.hub.isLive(runId)) return new Response(null, { status: 204 });
-      return tailRunResponse(this.hub, runId);
+      return this.tailRun(meta, runId);
     });
   }
 }
