@@ -49,6 +49,7 @@ export function eventFeedResponse<E extends { seq: number }>(options: EventFeedO
   let live = false;
   let closed = false;
   let stop = () => {};
+  let fail = (_error: unknown) => {};
   /** When the reader last asked for more (every read that leaves room calls `pull`). */
   let lastPull = Date.now();
 
@@ -67,6 +68,11 @@ export function eventFeedResponse<E extends { seq: number }>(options: EventFeedO
           options.onClose?.();
         };
         stop = close;
+        // A storage read that throws ends the feed like a drop: its slot and timers go with it.
+        fail = (error) => {
+          close();
+          controller.error(error);
+        };
         const drop = () => {
           slowReaderStats.dropped++;
           close();
@@ -101,11 +107,15 @@ export function eventFeedResponse<E extends { seq: number }>(options: EventFeedO
       pull(controller) {
         lastPull = Date.now();
         if (live || closed) return;
-        const page = source.after(cursor, REPLAY_PAGE);
-        for (const event of page) controller.enqueue(sseFrame(JSON.stringify(event), event.seq));
-        if (page.length > 0) cursor = page[page.length - 1]!.seq;
-        // Caught up: from here on the subscription delivers, starting right after `cursor`.
-        if (page.length < REPLAY_PAGE) live = true;
+        try {
+          const page = source.after(cursor, REPLAY_PAGE);
+          for (const event of page) controller.enqueue(sseFrame(JSON.stringify(event), event.seq));
+          if (page.length > 0) cursor = page[page.length - 1]!.seq;
+          // Caught up: from here on the subscription delivers, starting right after `cursor`.
+          if (page.length < REPLAY_PAGE) live = true;
+        } catch (error) {
+          fail(error);
+        }
       },
       cancel() {
         stop();
