@@ -111,19 +111,21 @@ app.post("/internal/chat", async (c) => {
   // so the check adds no latency before the first token; over either quota the turn is refused
   // before the thread stores anything.
   const quota = threadQuota(c, request.threadId);
+  // The slot is the run's, not the message's: a regenerated answer is a run of its own.
+  const runId = `run_${generateId()}`;
   const feed = feedLease(request.threadId);
   const [stub, runVerdict, feedVerdict] = await Promise.all([
     thread(c, request.threadId),
-    quota.acquire("run", request.message.id, Date.now() + RUN_LEASE_MS),
+    quota.acquire("run", runId, Date.now() + RUN_LEASE_MS),
     quota.acquire("feed", feed.id, feed.expiresAt),
   ]);
   const refusal = !runVerdict.ok ? runVerdict : !feedVerdict.ok ? feedVerdict : null;
   if (refusal) {
-    if (runVerdict.ok) quota.release("run", [request.message.id]);
+    if (runVerdict.ok) quota.release("run", [runId]);
     if (feedVerdict.ok) quota.release("feed", [feed.id]);
     return failureResponse(quotaFailure(refusal));
   }
-  return stub.chat({ userId, threadId: request.threadId, message: request.message, trigger: request.trigger, onBusy: request.onBusy, feedKey: feed.id });
+  return stub.chat({ userId, threadId: request.threadId, message: request.message, trigger: request.trigger, onBusy: request.onBusy, runId, feedKey: feed.id });
 });
 
 app.post("/internal/approval/respond", async (c) => {

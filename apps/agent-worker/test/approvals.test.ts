@@ -3,7 +3,9 @@ import { env, runInDurableObject } from "cloudflare:test";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import type { ThreadAgent } from "../src/thread/thread-agent.ts";
 import { lastAssistantMessageIsCompleteWithApprovalResponses } from "ai";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import type { UserAgent } from "../src/user/user-agent.ts";
+import { readFramesUntil } from "./sse-reader.ts";
 import { TestChat } from "./chat-client.ts";
 import { call, chunksOf, headers, postChat, readAnswer, textOf, uniqueThread } from "./helpers.ts";
 
@@ -219,5 +221,29 @@ describe("the AI SDK approval flow", () => {
     expect(textOf(final)).toContain("later please");
     const { body } = await json(`/internal/thread/${threadId}/approvals`);
     expect(body.approvals[0]).toMatchObject({ status: "rejected", decidedVia: "chat", reason: "later please" });
+  });
+});
+
+describe("approved runs and the concurrent_runs quota", () => {
+  it("an approved run takes a run slot again: over QUOTA_CONCURRENT_RUNS it fails with quota_exceeded instead of running uncounted", async () => {
+    const user = uniqueThread("runs-full");
+    const threadId = uniqueThread("approve-over-quota");
+    const { chunks } = await chunksOf(await postChat(user, { threadId, input: "restart my OpenClaw" }));
+    const request = chunks.find((chunk) => chunk.type === "tool-approval-request") as { approvalId: string } | undefined;
+    expect(request, JSON.stringify(chunks)).toBeDefined();
+    const userAgent = await getAgentByName<AgentWorkerEnv, UserAgent>(env.USER_AGENT, user);
+    // Waiting for a person, the run holds no slot; the user's other runs (default limit 5) take them all.
+    await vi.waitFor(async () => expect(await userAgent.leasesInUse("run")).toBe(0));
+    for (let i = 0; i < 5; i++) {
+      expect(await userAgent.acquireLease({ kind: "run", id: `elsewhere/run_${i}`, threadId: "elsewhere", expiresAt: Date.now() + 60_000 })).toMatchObject({ ok: true });
+    }
+
+    const answered = await respond(threadId, request!.approvalId, "approved", user);
+    expect(answered.status).toBe(200);
+    const events = await call(`/internal/thread/${threadId}/events`, { headers: headers(user) });
+    const frames = await readFramesUntil(events, (frame) => /"type":"run\.(failed|finished)"/.test(frame.data));
+    const last = JSON.parse(frames[frames.length - 1]!.data);
+    expect(last).toMatchObject({ type: "run.failed", error: { code: "quota_exceeded" } });
+    expect(await userAgent.leasesInUse("run")).toBe(5);
   });
 });

@@ -11,8 +11,9 @@ import { messageToChunks } from "./message-chunks.ts";
 import type { RunHub } from "./run-hub.ts";
 import { executeRun } from "./run-execution.ts";
 import type { ReceiptStore } from "./receipt-store.ts";
-import type { RunStore } from "./run-store.ts";
+import type { RunRecord, RunStore } from "./run-store.ts";
 import type { ThreadStore } from "./store.ts";
+import type { QuotaVerdict } from "../user/quota.ts";
 
 /** A run that keeps failing to recover is ended after this many attempts. */
 export const MAX_RUN_ATTEMPTS = 3;
@@ -32,6 +33,10 @@ export type RunEngineDeps = {
   afterRun: (runId: string) => void;
   /** The run holds nothing any more: it ended, or it waits for a person's approval. */
   onRunSettled: (runId: string) => void;
+  /** A user turn continued after its approvals takes a run slot again (it gave it back to wait). */
+  acquireRunSlot: (runId: string) => Promise<QuotaVerdict>;
+  /** A running user turn is alive: its slot's lease is pushed on (at each step). */
+  refreshRunSlot: (runId: string) => void;
   /** Rows written through this thread's storage; a run reports its own share. */
   meter: { rowsWritten: number };
   approvals: ApprovalStore;
@@ -44,6 +49,8 @@ export type RunEngineDeps = {
 };
 
 export type TurnInput = {
+  /** The run's id, when the caller took its run slot under it already. */
+  runId?: string;
   userId: string;
   message: UIMessage;
   trigger: "submit-message" | "regenerate-message";
@@ -63,6 +70,8 @@ type ActiveExecution = { runId: string; controller: AbortController };
  */
 export class RunEngine {
   private executing: ActiveExecution | null = null;
+  /** Approved runs taking their run slot again (one attempt each, however often they are continued). */
+  private readonly continuing = new Set<string>();
   /** One summary update at a time, so two turns never fold the same messages twice. */
   private summarizing = false;
 
@@ -114,7 +123,7 @@ export class RunEngine {
       });
     }
 
-    const runId = this.deps.newId("run");
+    const runId = input.runId ?? this.deps.newId("run");
     const assistantMessageId = this.deps.newId("msg");
     this.transact(() => {
       if (!store.meta()) store.createMeta(this.deps.threadId, input.userId, now);
@@ -154,17 +163,57 @@ export class RunEngine {
     this.deps.log.append({ type: "run.finished", runId, messageId }, now);
   }
 
-  /** The last pending approval of a run was decided: the run goes on by itself. */
+  /**
+   * The last pending approval of a run was decided: the run goes on by itself. A user turn gave
+   * its run slot back while it waited, so it takes one again first; over QUOTA_CONCURRENT_RUNS
+   * it fails with a `quota_exceeded` error the person sees, rather than running uncounted.
+   */
   continueRun(runId: string): void {
     const run = this.deps.runs.get(runId);
-    if (!run || run.status !== "awaiting_approval") return;
+    if (!run || run.status !== "awaiting_approval" || this.continuing.has(runId)) return;
+    // Tails may attach at once (the approval's own response follows the continuation).
+    this.deps.hub.open(runId, run.assistantMessageId);
+    if (!isUserTurn(run, this.deps.store)) {
+      this.requeue(runId);
+      return;
+    }
+    this.continuing.add(runId);
+    void this.deps
+      .acquireRunSlot(runId)
+      .catch((error): QuotaVerdict => {
+        console.warn("could not take a run slot for a continuation", error);
+        return { ok: true, current: 0 };
+      })
+      .then((verdict) => {
+        this.continuing.delete(runId);
+        if (verdict.ok) this.requeue(runId);
+        else this.failOverQuota(runId, `You already have ${verdict.current} runs active, the most allowed is ${verdict.limit}; the approved run could not go on. Send the message again once one finished.`);
+      });
+  }
+
+  private requeue(runId: string): void {
+    if (this.deps.runs.get(runId)?.status !== "awaiting_approval") return;
     const now = Date.now();
     this.transact(() => {
       this.deps.runs.setStatus(runId, "queued", now);
       this.deps.log.append({ type: "run.status", runId, status: "queued" }, now);
     });
-    this.deps.hub.open(runId, run.assistantMessageId);
     this.pump();
+  }
+
+  private failOverQuota(runId: string, message: string): void {
+    const run = this.deps.runs.get(runId);
+    if (!run || run.status !== "awaiting_approval") return;
+    const now = Date.now();
+    this.transact(() => {
+      const answer = this.deps.store.getMessage(run.assistantMessageId);
+      if (answer) this.deps.store.updateMessage({ ...answer, metadata: { runId, status: "failed" } }, now);
+      this.deps.runs.setStatus(runId, "failed", now, message);
+      this.deps.log.append({ type: "run.failed", runId, messageId: run.assistantMessageId, error: { code: "quota_exceeded", message } }, now);
+    });
+    this.deps.hub.push(runId, { type: "error", errorText: message });
+    this.deps.hub.end(runId);
+    this.deps.afterRun(runId);
   }
 
   /**
@@ -259,7 +308,8 @@ export class RunEngine {
       .keepAliveWhile(async () => {
         let outcome: Awaited<ReturnType<typeof executeRun>> | null = null;
         try {
-          outcome = await executeRun({ ...this.deps, flow: this.approvals, transact: (fn) => this.transact(fn) }, next, controller);
+          const onStep = isUserTurn(next, this.deps.store) ? () => this.deps.refreshRunSlot(next.id) : undefined;
+          outcome = await executeRun({ ...this.deps, flow: this.approvals, transact: (fn) => this.transact(fn), onStep }, next, controller);
           if (outcome === "continue") this.deps.hub.open(next.id, next.assistantMessageId);
         } finally {
           // The next turn starts now; housekeeping for this one runs beside it.
@@ -292,6 +342,10 @@ export class RunEngine {
       this.deps.hub.open(run.id, run.assistantMessageId);
     }
     this.approvals.expireDue();
+    // A continuation interrupted while it took its run slot: every approval decided, never requeued.
+    for (const run of this.deps.runs.active()) {
+      if (run.status === "awaiting_approval" && this.deps.approvals.pendingForRun(run.id).length === 0) this.continueRun(run.id);
+    }
     this.pump();
   }
 
@@ -319,4 +373,10 @@ export class RunEngine {
     const summary = await foldIntoSummary(config.provider, this.deps.model(), meta.summary, batch);
     store.setSummary(summary, batch[batch.length - 1]!.position, Date.now());
   }
+}
+
+/** A person's turn, which holds a run slot; the agent's own turns (follow-ups, job notes) hold none. */
+export function isUserTurn(run: RunRecord, store: ThreadStore): boolean {
+  const trigger = run.pendingMessage ?? store.getMessage(run.userMessageId);
+  return trigger?.role !== "system";
 }

@@ -23,6 +23,8 @@ export type ExecutionDeps = {
   tools: (runId: string) => ToolSet;
   transact: <T>(fn: () => T) => T;
   meter: { rowsWritten: number };
+  /** After each step: the run is alive (its run slot's lease is pushed on). */
+  onStep?: () => void;
 };
 
 /** `continue`: a decision arrived while this attempt was finishing; the run goes on at once. */
@@ -99,7 +101,10 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, controller
         errorText = describeModelError(error);
         return errorText;
       },
-      onStepEnd: ({ responseMessage }) => checkpoint(responseMessage),
+      onStepEnd: ({ responseMessage }) => {
+        checkpoint(responseMessage);
+        deps.onStep?.();
+      },
       onEnd: ({ responseMessage }) => {
         latest = responseMessage;
       },

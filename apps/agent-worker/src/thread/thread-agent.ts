@@ -18,7 +18,7 @@ import type { Decision } from "./approval-flow.ts";
 import { ApprovalStore, toApiApproval } from "./approval-store.ts";
 import { eventFeedResponse } from "../http/event-feed.ts";
 import { EventLog } from "./event-log.ts";
-import { RunEngine } from "./run-engine.ts";
+import { isUserTurn, RunEngine } from "./run-engine.ts";
 import { RunHub } from "./run-hub.ts";
 import { RunStore } from "./run-store.ts";
 import { meteredSql, type WriteMeter } from "./metered-sql.ts";
@@ -27,7 +27,7 @@ import { migrateThreadSchema } from "./schema.ts";
 import { ThreadStore, type ThreadKind, type ThreadMeta } from "./store.ts";
 import type { ThreadPatch } from "@oa/protocol";
 import { replayResponse, tailRunResponse } from "./tail-stream.ts";
-import { ThreadQuota } from "./user-quota.ts";
+import { RUN_LEASE_MS, ThreadQuota } from "./user-quota.ts";
 import type { PageAfter } from "../storage/keyset-page.ts";
 import { encodeCursor } from "../threads-index/thread-index.ts";
 import { feedLease, FEED_LEASE_MS } from "../user/feed-lease.ts";
@@ -45,6 +45,8 @@ export type ChatCall = {
   message: UIMessage;
   trigger: "submit-message" | "regenerate-message";
   onBusy?: BusyPolicy;
+  /** The run's id, under which the router took its run slot. */
+  runId: string;
   /** The answer stream's feed slot, taken by the router with the run slot. */
   feedKey: string;
 };
@@ -119,11 +121,16 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     });
   }
 
-  /** A user turn's run slot (taken by the router) goes back once the run holds nothing. */
+  /** A user turn's run slot (`${threadId}/${runId}`) goes back once the run holds nothing; system turns hold none. */
   private releaseRunSlot(runId: string): void {
     const meta = this.store.meta();
     const run = this.runStore.get(runId);
-    if (meta && run) this.quota(meta.threadId, meta.ownerId).release("run", [run.userMessageId]);
+    if (meta && run && isUserTurn(run, this.store)) this.quota(meta.threadId, meta.ownerId).release("run", [runId]);
+  }
+
+  private ownerQuota(): ThreadQuota {
+    const meta = this.store.meta()!;
+    return this.quota(meta.threadId, meta.ownerId);
   }
 
   /** Scheduled callback: the thread index write that failed earlier, again. */
@@ -155,6 +162,8 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       newId: (prefix) => `${prefix}_${generateId()}`,
       afterRun: (runId) => this.scheduleCompaction(runId),
       onRunSettled: (runId) => this.releaseRunSlot(runId),
+      acquireRunSlot: (runId) => this.ownerQuota().acquire("run", runId, Date.now() + RUN_LEASE_MS),
+      refreshRunSlot: (runId) => this.ownerQuota().refresh("run", runId, Date.now() + RUN_LEASE_MS),
       meter: this.meter,
       approvals: this.approvalStore,
       receipts: this.receipts,
@@ -333,13 +342,13 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   }
 
   /**
-   * A user turn. The router already took the turn's run slot (`${threadId}/${message.id}`) and
+   * A user turn. The router already took the turn's run slot (`${threadId}/${runId}`) and
    * its answer stream's feed slot from the owner's quota; a turn that starts no run gives both back at once.
    */
   async chat(call: ChatCall): Promise<Response> {
     const quota = this.quota(call.threadId, call.userId);
     const refuse = (result: Failure) => {
-      quota.release("run", [call.message.id]);
+      quota.release("run", [call.runId]);
       quota.release("feed", [call.feedKey]);
       return failureResponse(result);
     };
@@ -354,6 +363,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       if (meta && meta.ownerId !== call.userId) return refuse(failure("thread_not_found", "No such thread."));
     }
     const outcome = this.runs(call.threadId).submitTurn({
+      runId: call.runId,
       userId: call.userId,
       message: call.message,
       trigger: call.trigger,
@@ -364,8 +374,10 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       if (!this.store.meta()) quota.release("thread", [call.threadId]);
       return refuse(outcome);
     }
+    // A retried request follows the run its first attempt started, which holds its own slot.
+    if (outcome.kind === "tail" && outcome.runId !== call.runId) quota.release("run", [call.runId]);
     if (outcome.kind === "tail") return this.tailWithSlot(quota, call.feedKey, outcome.runId);
-    quota.release("run", [call.message.id]);
+    quota.release("run", [call.runId]);
     quota.release("feed", [call.feedKey]);
     return replayResponse(outcome.chunks);
   }

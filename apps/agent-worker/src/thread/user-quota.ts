@@ -1,7 +1,7 @@
 import type { UserAgent } from "../user/user-agent.ts";
 import type { LeaseKind, QuotaLimits, QuotaVerdict } from "../user/quota.ts";
 
-/** A run holds its slot at most this long if its release is never heard (a crash). */
+/** A run's slot lasts this long past its start or its last step, if its release is never heard (a crash). */
 export const RUN_LEASE_MS = 15 * 60_000;
 /** A job's slot outlives its deadline by this much, in case its finish is never heard. */
 export const JOB_LEASE_GRACE_MS = 60_000;
