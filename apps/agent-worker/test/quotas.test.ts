@@ -101,3 +101,17 @@ describe("chat answer streams hold feed slots", () => {
     await Promise.all(open.map((response) => response.body!.cancel()));
   });
 });
+
+describe("thread slots of first messages", () => {
+  it("two users' first messages race for one thread id: the loser gets 404 and keeps no thread slot", async () => {
+    const threadId = uniqueThread("contested");
+    const [alice, bob] = [uniqueThread("race-a"), uniqueThread("race-b")];
+    const answers = await Promise.all([alice, bob].map((user) => postChat(user, { threadId, input: "mine" })));
+    await Promise.all(answers.map((answer) => answer.text()));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 404]);
+    const threadsOf = async (user: string) => (await getAgentByName<AgentWorkerEnv, UserAgent>(env.USER_AGENT, user)).leasesInUse("thread");
+    const [winner, loser] = answers[0]!.status === 200 ? [alice, bob] : [bob, alice];
+    await vi.waitFor(async () => expect(await threadsOf(loser)).toBe(0));
+    expect(await threadsOf(winner)).toBe(1);
+  });
+});

@@ -31,7 +31,7 @@ import { RUN_LEASE_MS, ThreadQuota } from "./user-quota.ts";
 import type { PageAfter } from "../storage/keyset-page.ts";
 import { encodeCursor } from "../threads-index/thread-index.ts";
 import { feedLease, FEED_LEASE_MS } from "../user/feed-lease.ts";
-import { quotaFailure } from "../user/quota.ts";
+import { quotaFailure, type QuotaVerdict } from "../user/quota.ts";
 import { messagesPageBody, snapshotEvent, summaryBody } from "./views.ts";
 
 /** Which page of a list: how many, after which row (null: the first page). */
@@ -74,6 +74,10 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   private engine: RunEngine | null = null;
   private background: Background | null = null;
   private readonly index: IndexSync;
+  /** First messages in flight per user, each holding a claim on that user's thread slot for this thread. */
+  private readonly threadSlotClaims = new Map<string, number>();
+  /** A thread slot release under way per user; a new claim waits for it. */
+  private readonly threadSlotReleases = new Map<string, Promise<void>>();
   /** Set once the thread's storage is wiped, until the runtime discards this instance. */
   private deleted = false;
   /** This thread's storage, metered (the SDK's own `sql` tag is a different thing). */
@@ -355,12 +359,18 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     if (this.deleted) return refuse(failure("thread_not_found", "No such thread."));
     let meta = this.store.meta();
     if (meta && meta.ownerId !== call.userId) return refuse(failure("thread_not_found", "No such thread."));
+    let claimedThreadSlot = false;
     if (!meta) {
       // A first message creates the thread: it takes a thread slot like POST /internal/threads.
-      const verdict = await quota.acquire("thread", call.threadId, null);
+      const verdict = await this.claimThreadSlot(quota, call.threadId, call.userId);
       if (!verdict.ok) return refuse(quotaFailure(verdict));
+      claimedThreadSlot = true;
       meta = this.store.meta();
-      if (meta && meta.ownerId !== call.userId) return refuse(failure("thread_not_found", "No such thread."));
+      if (meta && meta.ownerId !== call.userId) {
+        // Someone else created the thread meanwhile: the slot taken for it goes back too.
+        this.settleThreadSlot(quota, call.threadId, call.userId);
+        return refuse(failure("thread_not_found", "No such thread."));
+      }
     }
     const outcome = this.runs(call.threadId).submitTurn({
       runId: call.runId,
@@ -369,17 +379,51 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       trigger: call.trigger,
       onBusy: call.onBusy,
     });
-    if (!outcome.ok) {
-      // A refused first message created no thread: its thread slot goes back too.
-      if (!this.store.meta()) quota.release("thread", [call.threadId]);
-      return refuse(outcome);
-    }
+    if (claimedThreadSlot) this.settleThreadSlot(quota, call.threadId, call.userId);
+    if (!outcome.ok) return refuse(outcome);
     // A retried request follows the run its first attempt started, which holds its own slot.
     if (outcome.kind === "tail" && outcome.runId !== call.runId) quota.release("run", [call.runId]);
     if (outcome.kind === "tail") return this.tailWithSlot(quota, call.feedKey, outcome.runId);
     quota.release("run", [call.runId]);
     quota.release("feed", [call.feedKey]);
     return replayResponse(outcome.chunks);
+  }
+
+  /**
+   * The owner's thread slot for this thread, taken by a first message. Concurrent first messages
+   * of one user share the slot: it goes back only when the last of them settles and none created
+   * the thread, and a new claim waits for a release under way, so no claim is undone by it.
+   */
+  private async claimThreadSlot(quota: ThreadQuota, threadId: string, userId: string): Promise<QuotaVerdict> {
+    this.threadSlotClaims.set(userId, (this.threadSlotClaims.get(userId) ?? 0) + 1);
+    try {
+      await this.threadSlotReleases.get(userId);
+      const verdict = await quota.acquire("thread", threadId, null);
+      if (!verdict.ok) this.dropThreadSlotClaim(userId);
+      return verdict;
+    } catch (error) {
+      this.dropThreadSlotClaim(userId);
+      throw error;
+    }
+  }
+
+  /** A first message is done with its claim: the thread exists (the slot stays) or the last claim gives it back. */
+  private settleThreadSlot(quota: ThreadQuota, threadId: string, userId: string): void {
+    const left = this.dropThreadSlotClaim(userId);
+    const meta = this.store.meta();
+    if (meta?.ownerId === userId || left > 0) return;
+    const released = quota.release("thread", [threadId]);
+    this.threadSlotReleases.set(userId, released);
+    void released.then(() => {
+      if (this.threadSlotReleases.get(userId) === released) this.threadSlotReleases.delete(userId);
+    });
+  }
+
+  private dropThreadSlotClaim(userId: string): number {
+    const left = (this.threadSlotClaims.get(userId) ?? 1) - 1;
+    if (left > 0) this.threadSlotClaims.set(userId, left);
+    else this.threadSlotClaims.delete(userId);
+    return left;
   }
 
   /** Follows a run on a feed slot already taken; the slot lives while the tail does. */

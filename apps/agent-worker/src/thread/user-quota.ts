@@ -36,11 +36,11 @@ export class ThreadQuota {
   }
 
   /**
-   * In the background, retried a few times: a release that still fails leaves a slot that
+   * In the background (the promise says when it is done), retried a few times: a release that still fails leaves a slot that
    * expires (runs, jobs, feeds, one-off follow-ups) or goes with the thread (threads, cron follow-ups).
    */
-  release(kind: LeaseKind, keys: string[]): void {
-    if (keys.length === 0) return;
+  release(kind: LeaseKind, keys: string[]): Promise<void> {
+    if (keys.length === 0) return Promise.resolve();
     const ids = keys.map((key) => this.leaseId(kind, key));
     const attempt = async () => {
       for (let tries = 1; ; tries++) {
@@ -53,7 +53,9 @@ export class ThreadQuota {
         }
       }
     };
-    this.deps.waitUntil(attempt().catch((error) => console.warn(`could not release ${kind} slots`, error)));
+    const released = attempt().catch((error) => console.warn(`could not release ${kind} slots`, error));
+    this.deps.waitUntil(released);
+    return released;
   }
 
   refresh(kind: LeaseKind, key: string, expiresAt: number): void {
