@@ -16,7 +16,7 @@ import { z } from "zod";
 import { getAgentByName } from "agents";
 import { generateId } from "ai";
 import { Hono, type Context } from "hono";
-import type { AgentWorkerEnv } from "./config.ts";
+import type { AgentConfig, AgentWorkerEnv } from "./config.ts";
 import { requirePrincipal, type Principal } from "./http/auth.ts";
 import { readJsonBody, parseWith } from "./http/body.ts";
 import { parseChatRequest } from "./http/chat-request.ts";
@@ -41,7 +41,7 @@ const seedRequestSchema = z.object({
   eventBytes: z.number().int().min(0).max(4096).optional(),
 });
 
-type App = { Bindings: AgentWorkerEnv; Variables: { principal: Principal } };
+type App = { Bindings: AgentWorkerEnv; Variables: { principal: Principal; config: AgentConfig } };
 
 const app = new Hono<App>();
 
@@ -51,7 +51,8 @@ app.notFound(() => errorResponse("not_found", "No such endpoint."));
 // Every request is authenticated, including unknown paths: the worker is never open. A wrong
 // setting refuses every request before anything else, like a missing key.
 app.use("*", async (c, next) => {
-  requireValidConfig(c.env);
+  // Parsed once per request; every handler reads it from the context.
+  c.set("config", requireValidConfig(c.env));
   c.set("principal", await requirePrincipal(c.req.raw, c.env.OA_INTERNAL_KEY));
   await next();
 });
@@ -93,7 +94,7 @@ function threadQuota(c: Context<App>, threadId: string): ThreadQuota {
   const stub = namespace.get(namespace.idFromName(c.get("principal").userId));
   return new ThreadQuota({
     threadId,
-    limits: requireValidConfig(c.env).quotas,
+    limits: c.get("config").quotas,
     userAgent: async () => stub,
     waitUntil: (promise) => c.executionCtx.waitUntil(promise),
   });
@@ -197,7 +198,7 @@ app.get("/internal/approvals", async (c) => {
 
 /** The OpenClaw API as the caller, or null when none is configured. */
 function openclawClient(c: Context<App>) {
-  return configuredOpenClawClient(requireValidConfig(c.env), c.get("principal").userId);
+  return configuredOpenClawClient(c.get("config"), c.get("principal").userId);
 }
 
 /** The OpenClaw panel's read of the caller's runtime (reads without effects; actions go through a thread). */
