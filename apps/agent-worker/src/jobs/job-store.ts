@@ -127,10 +127,6 @@ export class JobStore {
     return row ? toRecord(row) : null;
   }
 
-  list(limit = 100): JobRecord[] {
-    return this.sql.exec<JobRow>("SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?", limit).toArray().map(toRecord);
-  }
-
   /** Newest first, a page at a time. */
   page(limit: number, after: PageAfter | null): { jobs: JobRecord[]; next: PageAfter | null } {
     const { rows, next } = keysetPage<JobRow>(this.sql, { table: "jobs", at: "created_at", id: "id" }, limit, after);

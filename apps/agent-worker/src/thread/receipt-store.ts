@@ -100,8 +100,4 @@ export class ReceiptStore {
     const { rows, next } = keysetPage<ReceiptRow>(this.sql, { table: "receipts", at: "started_at", id: "tool_call_id" }, limit, after);
     return { receipts: rows.map(toRecord), next };
   }
-
-  list(limit = 200): ReceiptRecord[] {
-    return this.sql.exec<ReceiptRow>("SELECT * FROM receipts ORDER BY started_at DESC LIMIT ?", limit).toArray().map(toRecord);
-  }
 }
