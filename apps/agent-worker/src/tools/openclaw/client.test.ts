@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { normalizeBaseUrl, OpenClawClient } from "./client.ts";
+import { openclawRequests } from "./openclaw-requests.ts";
 
 type Seen = { method: string; url: string; headers: Headers; body: string | null };
 
@@ -44,11 +45,11 @@ describe("OpenClaw client", () => {
 
   it("percent-encodes path parameters and sends JSON bodies", async () => {
     const api = fakeApi([ok({ approved: true, channel: "telegram", code: "ABCD2345" })]);
-    await client(api).approvePairing("telegram", "ABCD2345", "k1");
+    await client(api).send(() => openclawRequests.approvePairing("telegram", "ABCD2345"), "k1");
     expect(api.seen[0]!.headers.get("content-type")).toBe("application/json");
     expect(JSON.parse(api.seen[0]!.body!)).toEqual({ code: "ABCD2345" });
     const encoded = fakeApi([ok({})]);
-    await client(encoded).approveDevice("a/b c", "k2");
+    await client(encoded).send(() => openclawRequests.approveDevice("a/b c"), "k2");
     expect(encoded.seen[0]!.url).toBe("http://openclaw.test/api/openclaw/runtime/devices/a%2Fb%20c/approve");
   });
 
@@ -86,21 +87,21 @@ describe("OpenClaw client", () => {
 
   it("maps a network failure to a typed error", async () => {
     const down = fakeApi([() => Promise.reject(new TypeError("connection refused"))]);
-    const result = await new OpenClawClient({ baseUrl: "http://openclaw.test/api", apiKey: "k", userId: "u", fetch: down.fetch, readRetries: 0 }).billingSummary();
+    const result = await new OpenClawClient({ baseUrl: "http://openclaw.test/api", apiKey: "k", userId: "u", fetch: down.fetch, readRetries: 0 }).send(() => openclawRequests.billingSummary());
     expect(result).toMatchObject({ ok: false, error: { kind: "network" } });
   });
 
   it("never sends an id that is no path segment (., .., empty) nor a path with a dot segment", async () => {
     const api = fakeApi([ok({})]);
     for (const id of [".", "..", ""]) {
-      expect(await client(api).approveDevice(id, "k")).toMatchObject({ ok: false, error: { kind: "invalid_request" } });
-      expect(await client(api).sessionHistory(id, {})).toMatchObject({ ok: false, error: { kind: "invalid_request" } });
+      expect(await client(api).send(() => openclawRequests.approveDevice(id), "k")).toMatchObject({ ok: false, error: { kind: "invalid_request" } });
+      expect(await client(api).send(() => openclawRequests.sessionHistory(id, {}))).toMatchObject({ ok: false, error: { kind: "invalid_request" } });
     }
     for (const path of ["/sessions/../history", "/runtime/devices/./approve", "/sessions/%2e%2E/send", "/sessions//history"]) {
       expect(await client(api).request("POST", path)).toMatchObject({ ok: false, error: { kind: "invalid_request" } });
     }
     expect(api.seen).toEqual([]);
-    await client(api).sessionHistory("a/b%2F..", { limit: 2 });
+    await client(api).send(() => openclawRequests.sessionHistory("a/b%2F..", { limit: 2 }));
     expect(api.seen[0]!.url).toBe("http://openclaw.test/api/openclaw/sessions/a%2Fb%252F../history?limit=2");
   });
 });

@@ -151,22 +151,9 @@ export class OpenClawClient {
 
   getInstance = (signal?: AbortSignal) => this.send<InstanceSummary | null>(() => openclawRequests.getInstance(), undefined, signal);
   provision = (key: string, signal?: AbortSignal) => this.send<InstanceSummary>(() => openclawRequests.provision(), key, signal);
-  deleteInstance = (key: string, signal?: AbortSignal) => this.send<{ deleted: boolean }>(() => openclawRequests.deleteInstance(), key, signal);
   getStatus = (signal?: AbortSignal) => this.send<RuntimeStatus>(() => openclawRequests.getStatus(), undefined, signal);
-  listDevices = (signal?: AbortSignal) => this.send<DeviceList>(() => openclawRequests.listDevices(), undefined, signal);
-  approveDevice = (requestId: string, key: string, signal?: AbortSignal) =>
-    this.send<{ approved: boolean; requestId: string }>(() => openclawRequests.approveDevice(requestId), key, signal);
-  listPairingRequests = (channel: string, signal?: AbortSignal) => this.send<PairingRequests>(() => openclawRequests.listPairingRequests(channel), undefined, signal);
-  approvePairing = (channel: string, code: string, key: string, signal?: AbortSignal) =>
-    this.send<{ approved: true; channel: string; code: string }>(() => openclawRequests.approvePairing(channel, code), key, signal);
   backupNow = (key: string, signal?: AbortSignal) => this.send<{ lastBackup: string }>(() => openclawRequests.backupNow(), key, signal);
   restart = (key: string, signal?: AbortSignal) => this.send<{ message: string }>(() => openclawRequests.restart(), key, signal);
-  billingSummary = (signal?: AbortSignal) => this.send<{ user_id: string; balance_usd: number }>(() => openclawRequests.billingSummary(), undefined, signal);
-  listSessions = (query: SessionsQuery, signal?: AbortSignal) => this.send<unknown>(() => openclawRequests.listSessions(query), undefined, signal);
-  sessionHistory = (key: string, query: HistoryQuery, signal?: AbortSignal) =>
-    this.send<{ messages: unknown[] }>(() => openclawRequests.sessionHistory(key, query), undefined, signal);
-  sendSessionMessage = (sessionKey: string, message: string, timeoutSeconds: number | undefined, key: string, signal?: AbortSignal) =>
-    this.send<{ runId: string; status: string; reply?: string; error?: string }>(() => openclawRequests.sendSessionMessage(sessionKey, message, timeoutSeconds), key, signal);
 }
 
 function fail<T>(kind: OpenClawError["kind"], status: number | null, message: string): OpenClawResult<T> {
