@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { userIdSchema } from "@oa/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeWorkOS, type FakeWorkOS } from "./fake-workos.ts";
 import { freePort, openclawControl, startSystem, startWeb, tempState, type Runtime, type System } from "./harness.ts";
 import { webClient, type WebClient } from "./web-client.ts";
 
@@ -113,12 +114,14 @@ describe("sign-in fails closed", () => {
     }
   });
 
-  it("refuses to serve with a misspelt DEV_LOGIN, half a WorkOS configuration, or WorkOS without WORKOS_REDIRECT_URI", async () => {
+  it("refuses to serve with a misspelt DEV_LOGIN, half a WorkOS configuration, or WorkOS without an https (or local http) WORKOS_REDIRECT_URI", async () => {
     const cases: Array<[Record<string, string>, string]> = [
       [{ DEV_LOGIN: "ture" }, "config_invalid"],
       [{ DEV_LOGIN: "TRUE" }, "config_invalid"],
       [{ DEV_LOGIN: "true", WORKOS_CLIENT_ID: "client_x" }, "config_missing"],
       [{ DEV_LOGIN: "false", WORKOS_CLIENT_ID: "client_x", WORKOS_API_KEY: "sk_x", WORKOS_REDIRECT_URI: "" }, "config_missing"],
+      [{ DEV_LOGIN: "false", WORKOS_CLIENT_ID: "client_x", WORKOS_API_KEY: "sk_x", WORKOS_REDIRECT_URI: "javascript:alert(1)" }, "config_invalid"],
+      [{ DEV_LOGIN: "false", WORKOS_CLIENT_ID: "client_x", WORKOS_API_KEY: "sk_x", WORKOS_REDIRECT_URI: "http://web.example/auth/callback" }, "config_invalid"],
     ];
     for (const [vars, code] of cases) {
       const state = tempState();
@@ -308,6 +311,64 @@ describe("headers on every answer", () => {
       }
       const out = await ada.request("POST", "/auth/logout", {});
       expect(out.headers.get("set-cookie")).toMatch(/^__Host-oa_session=; Path=\/;.*Max-Age=0; Secure$/);
+    });
+
+    describe("with WorkOS", () => {
+      let workos: FakeWorkOS;
+      let authWeb: Runtime;
+      const authState = tempState();
+      beforeAll(async () => {
+        workos = await startFakeWorkOS();
+        authWeb = await startWeb({
+          stateDir: authState.dir,
+          key: system.key,
+          agentUrl: system.agent.url,
+          upstream: origin,
+          vars: { WORKOS_CLIENT_ID: workos.clientId, WORKOS_API_KEY: workos.apiKey, WORKOS_API_BASE: workos.url, WORKOS_REDIRECT_URI: `${origin}/auth/callback` },
+        });
+      });
+      afterAll(async () => {
+        await authWeb?.stop("SIGKILL");
+        await workos?.close();
+        authState.cleanup();
+      });
+
+      /** Starts a sign-in: the state cookie this browser got and the callback WorkOS sends it to. */
+      async function startSignIn(): Promise<{ setCookie: string; stateCookie: string; callback: string }> {
+        const start = await webClient(authWeb.url, { origin }).request("GET", "/auth/login");
+        expect(start.status).toBe(302);
+        const setCookie = start.headers.getSetCookie().find((line) => line.includes("oa_auth_state="))!;
+        const hosted = await fetch(start.headers.get("location")!, { redirect: "manual" });
+        const back = new URL(hosted.headers.get("location")!);
+        return { setCookie, stateCookie: setCookie.split(";")[0]!, callback: `${back.pathname}${back.search}` };
+      }
+
+      async function finish(callback: string, cookie: string): Promise<string> {
+        const done = await webClient(authWeb.url, { origin }).request("GET", callback, undefined, { headers: { cookie } });
+        return done.headers.get("location") ?? "";
+      }
+
+      it("keeps the sign-in state in a signed __Host- cookie: a planted, doubled or another browser's state cookie signs no one in", async () => {
+        const victim = await startSignIn();
+        expect(victim.setCookie).toMatch(/^__Host-oa_auth_state=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=600; Secure$/);
+        expect(victim.setCookie).not.toMatch(/Domain=/i);
+
+        // Cookie tossing: a sibling subdomain can plant only the plain name, which https ignores.
+        const attacker = await startSignIn();
+        const planted = attacker.stateCookie.replace(/^__Host-/, "");
+        expect(await finish(attacker.callback, planted)).toBe("/login?error=state");
+        expect(await finish(attacker.callback, `${victim.stateCookie}; ${planted}`)).toBe("/login?error=state");
+        // Two state cookies (one planted by whatever means) count as none.
+        expect(await finish(attacker.callback, `${attacker.stateCookie}; ${victim.stateCookie}`)).toBe("/login?error=state");
+        // The state is bound to the cookie's signed value: a made-up cookie matching the state fails.
+        const state = new URL(attacker.callback, origin).searchParams.get("state")!;
+        expect(await finish(attacker.callback, `__Host-oa_auth_state=${state}`)).toBe("/login?error=state");
+        const [, issued, signature] = attacker.stateCookie.split("=")[1]!.split(".");
+        expect(await finish(attacker.callback, `__Host-oa_auth_state=${state}.${Number(issued) + 3600}.${signature}`)).toBe("/login?error=state");
+
+        // The browser that started the sign-in finishes it.
+        expect(await finish(victim.callback, victim.stateCookie)).toBe("/");
+      });
     });
   });
 });
