@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { userIdSchema } from "@oa/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { executeD1, WEB_D1 } from "../../scripts/lib/d1.mjs";
 import { startFakeWorkOS, type FakeWorkOS } from "./fake-workos.ts";
 import { freePort, openclawControl, startSystem, startWeb, tempState, type Runtime, type System } from "./harness.ts";
 import { webClient, type WebClient } from "./web-client.ts";
@@ -182,6 +183,32 @@ describe("sessions can be revoked", () => {
     }
     expect((await clients[0]!.json("GET", "/threads")).status).toBe(401);
     for (const client of clients.slice(1)) expect((await client.json("GET", "/threads")).status).toBe(200);
+  });
+
+  it("each sign-in sweeps up to 100 dead rows of anyone: expired and revoked sessions of users who never come back", async () => {
+    const state = tempState();
+    const own = await startWeb({ stateDir: state.dir, key: system.key, agentUrl: system.agent.url });
+    const count = (where: string) => Number(/"n":\s*(\d+)/.exec(executeD1(state.dir, `SELECT COUNT(*) AS n FROM sessions WHERE ${where}`, WEB_D1))![1]);
+    try {
+      const gone = webClient(own.url);
+      await gone.login("gone for good");
+      expect((await gone.request("POST", "/auth/logout", {})).status).toBe(200);
+      const ghosts = Array.from({ length: 150 }, (_, i) => `('ghost_${i}', 'dev:ghost-${i}', 'dev', 1, 2)`).join(", ");
+      executeD1(state.dir, `INSERT INTO sessions (id, user_id, via, created_at, expires_at) VALUES ${ghosts}`, WEB_D1);
+      expect(count("revoked_at IS NOT NULL OR expires_at <= 2")).toBe(151);
+
+      const alive = webClient(own.url);
+      await alive.login("still here");
+      expect(count("revoked_at IS NOT NULL OR expires_at <= 2")).toBe(51);
+      await webClient(own.url).login("also here");
+      expect(count("revoked_at IS NOT NULL OR expires_at <= 2")).toBe(0);
+      // Live sessions are untouched.
+      expect(count("revoked_at IS NULL AND expires_at > 2")).toBe(2);
+      expect((await alive.json("GET", "/auth/me")).body.user).toMatchObject({ name: "still here" });
+    } finally {
+      await own.stop("SIGKILL");
+      state.cleanup();
+    }
   });
 
   it("refuses a request that carries the session cookie twice", async () => {
