@@ -75,6 +75,8 @@ describe("the chat app in Chromium", () => {
     await card.waitFor({ timeout: 15_000 });
     await expect.poll(() => card.innerText()).toContain("medium risk");
     expect(await card.innerText()).toMatch(/few seconds of downtime/);
+    // The exact request approving allows, as the agent bound it.
+    expect(await card.getByTestId("bound-request").innerText()).toBe("OpenClaw API request: POST /runtime/restart");
     await screenshot(ada, "03-approval-card");
 
     // The other tab sees the request and the badge live, and the inbox lists it.
