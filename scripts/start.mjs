@@ -3,7 +3,7 @@
 // API (openclaw-local), D1 migrations applied (the agent's threads, the web's sessions), state
 // under .wrangler/state, offline model unless a model key is configured.
 import { join } from "node:path";
-import { passthroughSettings, resolveInternalKey, root, writeEnvFile } from "./lib/dev-key.mjs";
+import { passthroughSettings, resolveInternalKey, resolveOpenClawKey, root, writeEnvFile } from "./lib/dev-key.mjs";
 import { startOpenClawLocal } from "./lib/openclaw-local.mjs";
 import { startWrangler } from "./lib/wrangler.mjs";
 import { applyD1Migrations } from "./lib/d1.mjs";
@@ -19,12 +19,11 @@ const settings = Object.fromEntries(passthroughSettings.map((name) => [name, pro
 // OPENCLAW_API_BASE (with OPENCLAW_API_KEY) in the environment points the agent at another OpenClaw
 // API (e.g. production) and no local one is started; otherwise openclaw-local comes up first.
 const externalOpenClaw = process.env.OPENCLAW_API_BASE?.trim();
-const openclaw = externalOpenClaw ? null : await startOpenClawLocal({ port: openclawPort, persistTo, key });
-const openclawApiBase = externalOpenClaw || openclaw.apiBase;
-
 // One secret per hop: OA_INTERNAL_KEY is what the agent worker accepts, OPENCLAW_API_KEY what it
-// presents to the OpenClaw API (openclaw-local's key; the same value locally, separate settings).
-const openclawApiKey = externalOpenClaw ? process.env.OPENCLAW_API_KEY : key;
+// presents to the OpenClaw API — openclaw-local's own key (.dev/openclaw-key), a different value.
+const openclawApiKey = externalOpenClaw ? process.env.OPENCLAW_API_KEY : resolveOpenClawKey();
+const openclaw = externalOpenClaw ? null : await startOpenClawLocal({ port: openclawPort, persistTo, key: openclawApiKey });
+const openclawApiBase = externalOpenClaw || openclaw.apiBase;
 const envFile = writeEnvFile("agent-worker", { OA_INTERNAL_KEY: key, ...settings, OPENCLAW_API_BASE: openclawApiBase, OPENCLAW_API_KEY: openclawApiKey });
 let agent;
 let web;

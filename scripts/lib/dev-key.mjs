@@ -13,11 +13,26 @@ export const keyFile = join(devDir, "oa-internal-key");
  */
 export function resolveInternalKey() {
   if (process.env.OA_INTERNAL_KEY) return { key: process.env.OA_INTERNAL_KEY, source: "the OA_INTERNAL_KEY environment variable" };
-  if (!existsSync(keyFile)) {
+  return { key: generatedOnce(keyFile), source: keyFile };
+}
+
+export const openclawKeyFile = join(devDir, "openclaw-key");
+
+/**
+ * openclaw-local's own key for local runs (the agent worker presents it as OPENCLAW_API_KEY):
+ * generated once into .dev/, and never the agent worker's key, so each hop checks its own secret.
+ */
+export function resolveOpenClawKey() {
+  return generatedOnce(openclawKeyFile);
+}
+
+/** A random key kept in `file` (git-ignored .dev/), created on first use. */
+function generatedOnce(file) {
+  if (!existsSync(file)) {
     mkdirSync(devDir, { recursive: true });
-    writeFileSync(keyFile, `${randomBytes(32).toString("base64url")}\n`, { mode: 0o600 });
+    writeFileSync(file, `${randomBytes(32).toString("base64url")}\n`, { mode: 0o600 });
   }
-  return { key: readFileSync(keyFile, "utf8").trim(), source: keyFile };
+  return readFileSync(file, "utf8").trim();
 }
 
 /** Settings passed from the environment to the local agent worker, when present. */

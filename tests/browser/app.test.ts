@@ -75,6 +75,8 @@ describe("the chat app in Chromium", () => {
     await card.waitFor({ timeout: 15_000 });
     await expect.poll(() => card.innerText()).toContain("medium risk");
     expect(await card.innerText()).toMatch(/few seconds of downtime/);
+    // The exact request approving allows, as the agent bound it.
+    expect(await card.getByTestId("bound-request").innerText()).toBe("OpenClaw API request: POST /runtime/restart");
     await screenshot(ada, "03-approval-card");
 
     // The other tab sees the request and the badge live, and the inbox lists it.
@@ -211,6 +213,28 @@ describe("the chat app in Chromium", () => {
     await phone.reload();
     await phone.getByLabel("Your name").waitFor();
     await Promise.all([first.close(), second.close()]);
+  });
+
+  it("says sign-in is unavailable when /auth/me fails, never guesses the dev login, and retries", async () => {
+    const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const failures: Array<[string, (route: import("playwright-core").Route) => Promise<void>]> = [
+      ["The settings are invalid.", (route) => route.fulfill({ status: 500, contentType: "application/json", body: JSON.stringify({ ok: false, error: { code: "config_invalid", message: "The settings are invalid." } }) })],
+      ["The session cookie was sent more than once; sign in again.", (route) => route.fulfill({ status: 401, contentType: "application/json", body: JSON.stringify({ ok: false, error: { code: "not_authenticated", message: "The session cookie was sent more than once; sign in again." } }) })],
+      ["", (route) => route.abort("connectionrefused")],
+    ];
+    for (const [message, fail] of failures) {
+      await page.route("**/auth/me", fail);
+      await page.goto("/");
+      const alert = page.getByRole("alert");
+      await alert.waitFor();
+      expect(await alert.innerText()).toMatch(new RegExp(`^Sign-in is unavailable: .*${message.replace(/[.;]/g, "\\$&")}`));
+      expect(await page.getByLabel("Your name").count()).toBe(0);
+      await page.unroute("**/auth/me");
+    }
+    await page.getByRole("button", { name: "Retry" }).click();
+    await page.getByLabel("Your name").waitFor();
+    await context.close();
   });
 
   it("works on a phone-sized screen and by keyboard", async () => {

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { userIdSchema } from "@oa/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { executeD1, WEB_D1 } from "../../scripts/lib/d1.mjs";
+import { startFakeWorkOS, type FakeWorkOS } from "./fake-workos.ts";
 import { freePort, openclawControl, startSystem, startWeb, tempState, type Runtime, type System } from "./harness.ts";
 import { webClient, type WebClient } from "./web-client.ts";
 
@@ -113,12 +115,14 @@ describe("sign-in fails closed", () => {
     }
   });
 
-  it("refuses to serve with a misspelt DEV_LOGIN, half a WorkOS configuration, or WorkOS without WORKOS_REDIRECT_URI", async () => {
+  it("refuses to serve with a misspelt DEV_LOGIN, half a WorkOS configuration, or WorkOS without an https (or local http) WORKOS_REDIRECT_URI", async () => {
     const cases: Array<[Record<string, string>, string]> = [
       [{ DEV_LOGIN: "ture" }, "config_invalid"],
       [{ DEV_LOGIN: "TRUE" }, "config_invalid"],
       [{ DEV_LOGIN: "true", WORKOS_CLIENT_ID: "client_x" }, "config_missing"],
       [{ DEV_LOGIN: "false", WORKOS_CLIENT_ID: "client_x", WORKOS_API_KEY: "sk_x", WORKOS_REDIRECT_URI: "" }, "config_missing"],
+      [{ DEV_LOGIN: "false", WORKOS_CLIENT_ID: "client_x", WORKOS_API_KEY: "sk_x", WORKOS_REDIRECT_URI: "javascript:alert(1)" }, "config_invalid"],
+      [{ DEV_LOGIN: "false", WORKOS_CLIENT_ID: "client_x", WORKOS_API_KEY: "sk_x", WORKOS_REDIRECT_URI: "http://web.example/auth/callback" }, "config_invalid"],
     ];
     for (const [vars, code] of cases) {
       const state = tempState();
@@ -179,6 +183,32 @@ describe("sessions can be revoked", () => {
     }
     expect((await clients[0]!.json("GET", "/threads")).status).toBe(401);
     for (const client of clients.slice(1)) expect((await client.json("GET", "/threads")).status).toBe(200);
+  });
+
+  it("each sign-in sweeps up to 100 dead rows of anyone: expired and revoked sessions of users who never come back", async () => {
+    const state = tempState();
+    const own = await startWeb({ stateDir: state.dir, key: system.key, agentUrl: system.agent.url });
+    const count = (where: string) => Number(/"n":\s*(\d+)/.exec(executeD1(state.dir, `SELECT COUNT(*) AS n FROM sessions WHERE ${where}`, WEB_D1))![1]);
+    try {
+      const gone = webClient(own.url);
+      await gone.login("gone for good");
+      expect((await gone.request("POST", "/auth/logout", {})).status).toBe(200);
+      const ghosts = Array.from({ length: 150 }, (_, i) => `('ghost_${i}', 'dev:ghost-${i}', 'dev', 1, 2)`).join(", ");
+      executeD1(state.dir, `INSERT INTO sessions (id, user_id, via, created_at, expires_at) VALUES ${ghosts}`, WEB_D1);
+      expect(count("revoked_at IS NOT NULL OR expires_at <= 2")).toBe(151);
+
+      const alive = webClient(own.url);
+      await alive.login("still here");
+      expect(count("revoked_at IS NOT NULL OR expires_at <= 2")).toBe(51);
+      await webClient(own.url).login("also here");
+      expect(count("revoked_at IS NOT NULL OR expires_at <= 2")).toBe(0);
+      // Live sessions are untouched.
+      expect(count("revoked_at IS NULL AND expires_at > 2")).toBe(2);
+      expect((await alive.json("GET", "/auth/me")).body.user).toMatchObject({ name: "still here" });
+    } finally {
+      await own.stop("SIGKILL");
+      state.cleanup();
+    }
   });
 
   it("refuses a request that carries the session cookie twice", async () => {
@@ -308,6 +338,64 @@ describe("headers on every answer", () => {
       }
       const out = await ada.request("POST", "/auth/logout", {});
       expect(out.headers.get("set-cookie")).toMatch(/^__Host-oa_session=; Path=\/;.*Max-Age=0; Secure$/);
+    });
+
+    describe("with WorkOS", () => {
+      let workos: FakeWorkOS;
+      let authWeb: Runtime;
+      const authState = tempState();
+      beforeAll(async () => {
+        workos = await startFakeWorkOS();
+        authWeb = await startWeb({
+          stateDir: authState.dir,
+          key: system.key,
+          agentUrl: system.agent.url,
+          upstream: origin,
+          vars: { WORKOS_CLIENT_ID: workos.clientId, WORKOS_API_KEY: workos.apiKey, WORKOS_API_BASE: workos.url, WORKOS_REDIRECT_URI: `${origin}/auth/callback` },
+        });
+      });
+      afterAll(async () => {
+        await authWeb?.stop("SIGKILL");
+        await workos?.close();
+        authState.cleanup();
+      });
+
+      /** Starts a sign-in: the state cookie this browser got and the callback WorkOS sends it to. */
+      async function startSignIn(): Promise<{ setCookie: string; stateCookie: string; callback: string }> {
+        const start = await webClient(authWeb.url, { origin }).request("GET", "/auth/login");
+        expect(start.status).toBe(302);
+        const setCookie = start.headers.getSetCookie().find((line) => line.includes("oa_auth_state="))!;
+        const hosted = await fetch(start.headers.get("location")!, { redirect: "manual" });
+        const back = new URL(hosted.headers.get("location")!);
+        return { setCookie, stateCookie: setCookie.split(";")[0]!, callback: `${back.pathname}${back.search}` };
+      }
+
+      async function finish(callback: string, cookie: string): Promise<string> {
+        const done = await webClient(authWeb.url, { origin }).request("GET", callback, undefined, { headers: { cookie } });
+        return done.headers.get("location") ?? "";
+      }
+
+      it("keeps the sign-in state in a signed __Host- cookie: a planted, doubled or another browser's state cookie signs no one in", async () => {
+        const victim = await startSignIn();
+        expect(victim.setCookie).toMatch(/^__Host-oa_auth_state=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=600; Secure$/);
+        expect(victim.setCookie).not.toMatch(/Domain=/i);
+
+        // Cookie tossing: a sibling subdomain can plant only the plain name, which https ignores.
+        const attacker = await startSignIn();
+        const planted = attacker.stateCookie.replace(/^__Host-/, "");
+        expect(await finish(attacker.callback, planted)).toBe("/login?error=state");
+        expect(await finish(attacker.callback, `${victim.stateCookie}; ${planted}`)).toBe("/login?error=state");
+        // Two state cookies (one planted by whatever means) count as none.
+        expect(await finish(attacker.callback, `${attacker.stateCookie}; ${victim.stateCookie}`)).toBe("/login?error=state");
+        // The state is bound to the cookie's signed value: a made-up cookie matching the state fails.
+        const state = new URL(attacker.callback, origin).searchParams.get("state")!;
+        expect(await finish(attacker.callback, `__Host-oa_auth_state=${state}`)).toBe("/login?error=state");
+        const [, issued, signature] = attacker.stateCookie.split("=")[1]!.split(".");
+        expect(await finish(attacker.callback, `__Host-oa_auth_state=${state}.${Number(issued) + 3600}.${signature}`)).toBe("/login?error=state");
+
+        // The browser that started the sign-in finishes it.
+        expect(await finish(victim.callback, victim.stateCookie)).toBe("/");
+      });
     });
   });
 });

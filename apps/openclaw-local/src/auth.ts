@@ -1,18 +1,5 @@
+import { secretsEqual } from "@oa/protocol";
 import { failure, type Failure } from "./envelope.ts";
-
-const encoder = new TextEncoder();
-
-/**
- * Compares two secrets without leaking where they differ or how long they are: both sides are
- * hashed to a fixed length first, then compared with the runtime's constant-time check.
- */
-export async function secretsEqual(presented: string, expected: string): Promise<boolean> {
-  const [a, b] = await Promise.all([
-    crypto.subtle.digest("SHA-256", encoder.encode(presented)),
-    crypto.subtle.digest("SHA-256", encoder.encode(expected)),
-  ]);
-  return crypto.subtle.timingSafeEqual(a, b);
-}
 
 /** The server refuses to serve without a configured key; the caller must present it. */
 export async function checkInternalKey(request: Request, configuredKey: string | undefined): Promise<Failure | null> {

@@ -10,3 +10,4 @@ export * from "./jobs.ts";
 export * from "./threads.ts";
 export * from "./file-parts.ts";
 export * from "./quotas.ts";
+export * from "./secrets.ts";

@@ -10,12 +10,17 @@ import { ThreadView } from "./ThreadView.tsx";
 
 export function App() {
   const [session, setSession] = useState<{ mode: SignInMode; user: Me | null } | null>(null);
+  const [unavailable, setUnavailable] = useState<string | null>(null);
   const [menuOpen, setMenuOpen] = useState(false);
   const route = parseRoute(useLocation());
 
-  useEffect(() => {
-    api.me().then(setSession, () => setSession({ mode: "dev", user: null }));
-  }, []);
+  // Which sign-in this deployment offers comes only from /auth/me: when it cannot answer, say so
+  // and offer a retry, never guess (a guessed dev login would show a form the server refuses).
+  const loadSession = () => {
+    setUnavailable(null);
+    api.me().then(setSession, (failure: Error) => setUnavailable(failure.message || "the server did not answer."));
+  };
+  useEffect(loadSession, []);
 
   useEffect(() => {
     if (!session?.user) return;
@@ -25,6 +30,7 @@ export function App() {
 
   useEffect(() => setMenuOpen(false), [route.name, route.name === "thread" ? route.threadId : ""]);
 
+  if (unavailable !== null) return <SignInUnavailable message={unavailable} onRetry={loadSession} />;
   if (!session) return <div className="splash">Loading…</div>;
   if (!session.user) return <Login mode={session.mode} onSignedIn={(user) => setSession({ ...session, user })} />;
 
@@ -56,6 +62,20 @@ export function App() {
         )}
       </main>
     </div>
+  );
+}
+
+function SignInUnavailable({ message, onRetry }: { message: string; onRetry: () => void }) {
+  return (
+    <main className="login">
+      <h1>OpenAgents</h1>
+      <p role="alert" className="error">
+        Sign-in is unavailable: {message}
+      </p>
+      <button className="primary" onClick={onRetry}>
+        Retry
+      </button>
+    </main>
   );
 }
 

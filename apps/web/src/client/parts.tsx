@@ -72,6 +72,17 @@ export function ToolCard(props: ToolCallMessagePartProps) {
   );
 }
 
+/** The exact OpenClaw API request approving allows (the only one the agent may then send). */
+function BoundRequestLine({ request }: { request: Approval["request"] }) {
+  if (!request) return <p className="muted bound-request">No exact request was recorded; this approval can no longer run.</p>;
+  return (
+    <p className="bound-request" data-testid="bound-request">
+      OpenClaw API request: <code>{`${request.method} ${request.path}`}</code>
+      {request.bodyHash ? <span className="muted"> with the arguments below</span> : null}
+    </p>
+  );
+}
+
 function ApprovalCard(props: ToolCallMessagePartProps & { label: string }) {
   const { approval, label, result, isError, args } = props;
   const record = useContext(ThreadExtrasContext).approvals.get(approval!.id);
@@ -101,6 +112,7 @@ function ApprovalCard(props: ToolCallMessagePartProps & { label: string }) {
       </header>
       <p>{record?.summary ?? `The agent wants to run ${props.toolName}.`}</p>
       {record?.cost ? <p className="muted">Cost: {record.cost}</p> : null}
+      {record ? <BoundRequestLine request={record.request} /> : null}
       {Object.keys(args ?? {}).length > 0 ? <pre className="tool-args">{short(args)}</pre> : null}
       {decided ? (
         <p className="decision" role="status">

@@ -1,3 +1,4 @@
+import { OPAQUE_ID_PATTERN } from "@oa/protocol";
 import { useSyncExternalStore } from "react";
 
 export type Route =
@@ -8,8 +9,9 @@ export type Route =
   | { name: "login" };
 
 export function parseRoute(pathname: string): Route {
-  const thread = /^\/t\/([A-Za-z0-9_.:-]{1,128})\/?$/.exec(pathname);
-  if (thread) return { name: "thread", threadId: thread[1]! };
+  const thread = /^\/t\/([^/]+)\/?$/.exec(pathname);
+  // The protocol's one id shape: `/t/.` and `/t/..` are no thread.
+  if (thread && OPAQUE_ID_PATTERN.test(thread[1]!)) return { name: "thread", threadId: thread[1]! };
   if (pathname === "/inbox") return { name: "inbox" };
   if (pathname === "/openclaw") return { name: "openclaw" };
   if (pathname === "/login") return { name: "login" };

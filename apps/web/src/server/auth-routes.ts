@@ -1,21 +1,20 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { App } from "./app-types.ts";
+import { authStateCookie, authStateCookieName, authStateMatches, newAuthState } from "./auth-state.ts";
 import { WebError, webErrorResponse } from "./errors.ts";
 import { currentSession, requireSession, sameOrigin, secure, sessionSecret } from "./guards.ts";
 import { parseJson, readBody } from "./request-body.ts";
-import { readCookie, sessionCookie } from "./session-cookie.ts";
+import { readCookies, sessionCookie } from "./session-cookie.ts";
 import { sessionStore } from "./session-store.ts";
 import { devUserId, newSessionId, SESSION_TTL_SECONDS, signSession, type Session } from "./session.ts";
 import { authorizationUrl, exchangeCode } from "./workos.ts";
-
-const STATE_COOKIE = "oa_auth_state";
 
 /** `/auth/*`: sign in (dev login or WorkOS AuthKit), who am I, sign out (here or everywhere). */
 export const auth = new Hono<App>();
 
 // The callback is WorkOS redirecting the browser back (a cross-site navigation by design); the
-// state cookie, compared in constant time, is its guard instead.
+// state cookie (`__Host-` on https, signed, dated, compared in constant time) is its guard instead.
 for (const path of ["/me", "/dev-login", "/login", "/logout", "/logout-everywhere"]) auth.use(path, sameOrigin);
 
 /** Records a new server-side session and answers with its signed cookie. */
@@ -51,28 +50,24 @@ auth.post("/dev-login", async (c) => {
   return c.json({ ok: true, user: { id: user.sub, name: user.name, email: null, via: "dev" } }, 200, { "set-cookie": cookie, "cache-control": "no-store" });
 });
 
-auth.get("/login", (c) => {
+auth.get("/login", async (c) => {
   const workos = c.get("config").workos;
   if (!workos) return c.redirect("/login", 302);
-  const state = crypto.randomUUID();
-  c.header("set-cookie", `${STATE_COOKIE}=${state}; Path=/auth; HttpOnly; SameSite=Lax; Max-Age=600${secure(c) ? "; Secure" : ""}`);
+  const { state, cookie } = await newAuthState(sessionSecret(c.env), Math.floor(Date.now() / 1000));
+  c.header("set-cookie", authStateCookie(cookie, secure(c)));
   return c.redirect(authorizationUrl(workos, state), 302);
 });
-
-async function sameText(a: string, b: string): Promise<boolean> {
-  const encoder = new TextEncoder();
-  const [x, y] = await Promise.all([crypto.subtle.digest("SHA-256", encoder.encode(a)), crypto.subtle.digest("SHA-256", encoder.encode(b))]);
-  return crypto.subtle.timingSafeEqual(x, y);
-}
 
 auth.get("/callback", async (c) => {
   const workos = c.get("config").workos;
   if (!workos) throw new WebError("not_found", "WorkOS is not configured.");
   const code = c.req.query("code");
   const state = c.req.query("state");
-  const expected = readCookie(c.req.header("cookie") ?? null, STATE_COOKIE);
-  const clearState = `${STATE_COOKIE}=; Path=/auth; HttpOnly; SameSite=Lax; Max-Age=0`;
-  if (!code || !state || !expected || !(await sameText(state, expected))) {
+  // Only this scheme's name counts, and a state cookie sent twice counts as none (a planted copy).
+  const cookies = readCookies(c.req.header("cookie") ?? null, authStateCookieName(secure(c)));
+  const clearState = authStateCookie("", secure(c), 0);
+  const now = Math.floor(Date.now() / 1000);
+  if (!code || !state || cookies.length !== 1 || !(await authStateMatches(state, cookies[0]!, sessionSecret(c.env), now))) {
     c.header("set-cookie", clearState);
     return c.redirect("/login?error=state", 302);
   }

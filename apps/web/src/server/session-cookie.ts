@@ -23,9 +23,3 @@ export function readCookies(header: string | null, name: string): string[] {
   }
   return values;
 }
-
-/** The one value of `name`, or null; a cookie sent twice counts as none (see readSessionCookie). */
-export function readCookie(header: string | null, name: string): string | null {
-  const values = readCookies(header, name);
-  return values.length === 1 ? values[0]! : null;
-}
