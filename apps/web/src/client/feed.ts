@@ -7,7 +7,11 @@ type State = {
   nextCursor: string | null;
   inbox: InboxItem[];
   live: boolean;
+  /** `connecting` until the feed first opens; `reconnecting` after it dropped, until it is back. */
+  connection: "connecting" | "live" | "reconnecting";
   loaded: boolean;
+  /** Why the list and inbox could not be (re)loaded; null once they were. Unknown is never shown as empty. */
+  error: string | null;
 };
 
 /**
@@ -15,7 +19,7 @@ type State = {
  * EventSource per tab, which reconnects by itself and resumes with Last-Event-ID.
  */
 class UserFeed {
-  private state: State = { threads: new Map(), nextCursor: null, inbox: [], live: false, loaded: false };
+  private state: State = { threads: new Map(), nextCursor: null, inbox: [], live: false, connection: "connecting", loaded: false, error: null };
   private readonly listeners = new Set<() => void>();
   private source: EventSource | null = null;
 
@@ -34,8 +38,8 @@ class UserFeed {
   start(): void {
     if (this.source) return;
     this.source = new EventSource("/events");
-    this.source.onopen = () => this.set({ live: true });
-    this.source.onerror = () => this.set({ live: false });
+    this.source.onopen = () => this.set({ live: true, connection: "live" });
+    this.source.onerror = () => this.set({ live: false, connection: "reconnecting" });
     this.source.onmessage = (message) => this.apply(JSON.parse(message.data) as UserEvent);
     void this.reload();
   }
@@ -43,12 +47,12 @@ class UserFeed {
   stop(): void {
     this.source?.close();
     this.source = null;
-    this.state = { threads: new Map(), nextCursor: null, inbox: [], live: false, loaded: false };
+    this.state = { threads: new Map(), nextCursor: null, inbox: [], live: false, connection: "connecting", loaded: false, error: null };
   }
 
   async reload(): Promise<void> {
     const [page, inbox] = await Promise.all([api.threads({ limit: "100" }), api.inbox()]);
-    this.set({ threads: new Map(page.threads.map((thread) => [thread.id, thread])), nextCursor: page.nextCursor, inbox: inbox.approvals, loaded: true });
+    this.set({ threads: new Map(page.threads.map((thread) => [thread.id, thread])), nextCursor: page.nextCursor, inbox: inbox.approvals, loaded: true, error: null });
   }
 
   async loadMore(): Promise<void> {
