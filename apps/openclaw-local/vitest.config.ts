@@ -12,6 +12,8 @@ export default defineConfig({
           RESTART_DELAY_MS: "200",
           BACKUP_DELAY_MS: "50",
           OPENCLAW_CONTROL_ENABLED: "true",
+          // Off here, as in every contract test: arrivals are tested with their own clock (arrivals.test.ts).
+          SIMULATE_ARRIVALS: "off",
         },
       },
     }),

@@ -6,6 +6,8 @@ interface __BaseEnv_Env {
 	RESTART_DELAY_MS: string;
 	BACKUP_DELAY_MS: string;
 	OPENCLAW_CONTROL_ENABLED: string;
+	SIMULATE_ARRIVALS: string;
+	SIMULATE_ARRIVAL_DELAY_MS: string;
 	OPENCLAW_USER: DurableObjectNamespace<import("./src/index").OpenClawUser>;
 }
 declare namespace Cloudflare {
@@ -20,7 +22,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "PROVISION_DELAY_MS" | "RESTART_DELAY_MS" | "BACKUP_DELAY_MS" | "OPENCLAW_CONTROL_ENABLED">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "PROVISION_DELAY_MS" | "RESTART_DELAY_MS" | "BACKUP_DELAY_MS" | "OPENCLAW_CONTROL_ENABLED" | "SIMULATE_ARRIVALS" | "SIMULATE_ARRIVAL_DELAY_MS">> {}
 }
 declare module "*.txt" {
 	const value: string;

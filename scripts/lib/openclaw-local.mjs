@@ -3,7 +3,14 @@ import { root, writeEnvFile } from "./dev-key.mjs";
 import { startWrangler } from "./wrangler.mjs";
 
 /** openclaw-local settings passed from the environment when present (see apps/openclaw-local/README.md). */
-export const openclawPassthroughSettings = ["PROVISION_DELAY_MS", "RESTART_DELAY_MS", "BACKUP_DELAY_MS", "OPENCLAW_CONTROL_ENABLED"];
+export const openclawPassthroughSettings = [
+  "PROVISION_DELAY_MS",
+  "RESTART_DELAY_MS",
+  "BACKUP_DELAY_MS",
+  "OPENCLAW_CONTROL_ENABLED",
+  "SIMULATE_ARRIVALS",
+  "SIMULATE_ARRIVAL_DELAY_MS",
+];
 
 /**
  * Starts apps/openclaw-local (the local OpenClaw API) under its own `wrangler dev`, with the

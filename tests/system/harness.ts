@@ -176,7 +176,7 @@ export type OpenClawLocal = Runtime & { apiBase: string };
 /** openclaw-local's timing for system tests: quick, yet every transition is still observable. */
 export const FAST_OPENCLAW_TIMING = { PROVISION_DELAY_MS: "1500", RESTART_DELAY_MS: "1000", BACKUP_DELAY_MS: "100" } as const;
 
-/** Starts apps/openclaw-local under `wrangler dev` with the control surface on and fast timing. */
+/** Starts apps/openclaw-local under `wrangler dev` with the control surface on, fast timing and no simulated arrivals. */
 export async function startOpenClawLocal(options: { stateDir: string; key: string; port?: number; vars?: Record<string, string> }): Promise<OpenClawLocal> {
   const port = options.port ?? (await freePort());
   const envName = `system-openclaw-${port}`;
@@ -188,7 +188,8 @@ export async function startOpenClawLocal(options: { stateDir: string; key: strin
       key: options.key,
       quiet: true,
       envName,
-      vars: { ...FAST_OPENCLAW_TIMING, OPENCLAW_CONTROL_ENABLED: "true", ...options.vars },
+      // No simulated arrivals unless a test asks for them: tests expect the world they seed.
+      vars: { ...FAST_OPENCLAW_TIMING, OPENCLAW_CONTROL_ENABLED: "true", SIMULATE_ARRIVALS: "off", ...options.vars },
     });
     return { ...runtime, key: options.key, envFile };
   } catch (error) {

@@ -1,3 +1,4 @@
+import { deliverDueArrivals } from "./arrivals.ts";
 import { billingSummary } from "./billing.ts";
 import type { UserContext } from "./context.ts";
 import { approveDevice, listDevices } from "./devices.ts";
@@ -78,6 +79,7 @@ export async function dispatch(ctx: UserContext, call: ApiCall): Promise<Outcome
 
   const gate = requireRuntime(ctx, userId);
   if (gate) return gate;
+  deliverDueArrivals(ctx, userId);
 
   switch (call.route) {
     case "runtime.status":

@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import { apiRoutes, type ApiCall, type ApiRoute } from "./api.ts";
 import { checkInternalKey, userIdFrom } from "./auth.ts";
 import { parseJsonOrNull, readBodyText } from "./body.ts";
-import type { OpenClawEnv } from "./config.ts";
+import { readConfig, type OpenClawEnv } from "./config.ts";
 import { controlApp } from "./control.ts";
 import { errorAnswer, okAnswer, toResponse } from "./envelope.ts";
 import { userStub } from "./user-stub.ts";
@@ -38,6 +38,13 @@ app.onError((error) => {
   return toResponse(errorAnswer(500, "internal error"));
 });
 app.notFound(() => toResponse(errorAnswer(404, "not found")));
+
+// A setting that does not parse refuses to serve anything, naming itself, rather than guess.
+app.use("*", async (c, next) => {
+  const config = readConfig(c.env);
+  if (!config.ok) return toResponse(errorAnswer(500, config.error));
+  await next();
+});
 
 for (const path of [BASE, `${BASE}/`]) {
   app.get(path, () => toResponse(okAnswer(INDEX)));

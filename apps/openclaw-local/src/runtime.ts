@@ -40,7 +40,7 @@ export function stopGateway(ctx: UserContext): boolean {
 
 /** Everything a runtime holds goes with it when its instance is deleted. */
 export function removeRuntime(ctx: UserContext): void {
-  for (const table of ["gateway", "devices", "pairing_requests", "pairing_allowed", "sessions", "session_messages"]) {
+  for (const table of ["gateway", "devices", "pairing_requests", "pairing_allowed", "sessions", "session_messages", "arrivals"]) {
     ctx.sql.exec(`DELETE FROM ${table}`);
   }
 }

@@ -99,6 +99,15 @@ const migrations: ReadonlyArray<string> = [
     duration_ms INTEGER
   );
   `,
+  // 2: simulated arrivals (SIMULATE_ARRIVALS): what reaches a runtime without anyone asking, once per readiness.
+  `
+  CREATE TABLE arrivals (
+    kind TEXT PRIMARY KEY,
+    instance_ready_at INTEGER NOT NULL,
+    due_at INTEGER NOT NULL,
+    arrived_at INTEGER
+  );
+  `,
 ];
 
 /** Every table a user reset empties (the schema version stays). */
@@ -114,6 +123,7 @@ export const USER_TABLES = [
   "idempotency",
   "faults",
   "request_log",
+  "arrivals",
 ] as const;
 
 export function migrateUserSchema(storage: DurableObjectStorage): void {
