@@ -3,12 +3,13 @@
 import { parseArgs } from "node:util";
 import { resolveInternalKey } from "./lib/dev-key.mjs";
 
+const defaults = { user: process.env.OA_USER_ID ?? "local-user", url: process.env.AGENT_URL ?? `http://127.0.0.1:${process.env.AGENT_PORT ?? 8788}` };
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     thread: { type: "string", default: "t1" },
-    user: { type: "string", default: process.env.OA_USER_ID ?? "local-user" },
-    url: { type: "string", default: process.env.AGENT_URL ?? `http://127.0.0.1:${process.env.AGENT_PORT ?? 8788}` },
+    user: { type: "string", default: defaults.user },
+    url: { type: "string", default: defaults.url },
     history: { type: "boolean", default: false },
     approve: { type: "string" },
     reject: { type: "string" },
@@ -18,8 +19,30 @@ const { values, positionals } = parseArgs({
 const { key } = resolveInternalKey();
 const headers = { "x-oa-internal-key": key, "x-oa-user-id": values.user, "content-type": "application/json" };
 
+/** fetch, but an agent worker that cannot be reached is one sentence, not a stack trace. */
+async function request(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch {
+    console.error(`cannot reach the agent worker at ${values.url}; is npm start running?`);
+    process.exit(1);
+  }
+}
+
+/** The flags that pick this agent worker, user and thread, to repeat in a hint (only those not defaulted). */
+function sameTarget() {
+  const flags = [`--thread ${shellWord(values.thread)}`];
+  if (values.user !== defaults.user) flags.push(`--user ${shellWord(values.user)}`);
+  if (values.url !== defaults.url) flags.push(`--url ${shellWord(values.url)}`);
+  return flags.join(" ");
+}
+
+function shellWord(text) {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
 if (values.history) {
-  const response = await fetch(`${values.url}/internal/thread/${encodeURIComponent(values.thread)}/messages?limit=200`, { headers });
+  const response = await request(`${values.url}/internal/thread/${encodeURIComponent(values.thread)}/messages?limit=200`, { headers });
   const body = await response.json();
   if (!body.ok) {
     console.error(`error ${response.status}: ${body.error.code}: ${body.error.message}`);
@@ -34,6 +57,17 @@ if (values.history) {
 
 /** Prints a UI message stream as it arrives: text, tool calls, approvals, job progress. */
 async function printStream(response) {
+  try {
+    await printChunks(response);
+  } catch {
+    // The run goes on on the server; only this connection is gone.
+    console.error(`\nlost the connection to the agent worker at ${values.url}; the answer goes on there: npm run chat -- ${sameTarget()} --history`);
+    process.exit(1);
+  }
+  process.stdout.write("\n");
+}
+
+async function printChunks(response) {
   const decoder = new TextDecoder();
   let buffer = "";
   for await (const bytes of response.body) {
@@ -49,16 +83,15 @@ async function printStream(response) {
       else if (chunk.type === "error") process.stderr.write(`\n[error] ${chunk.errorText}\n`);
       else if (chunk.type === "tool-input-available") process.stdout.write(`\n[tool ${chunk.toolName}] ${JSON.stringify(chunk.input)}\n`);
       else if (chunk.type === "tool-approval-request")
-        process.stdout.write(`\n[approval needed] npm run chat -- --thread ${values.thread} --approve ${chunk.approvalId}   (or --reject)\n`);
+        process.stdout.write(`\n[approval needed] npm run chat -- ${sameTarget()} --approve ${chunk.approvalId}   (or --reject)\n`);
       else if (chunk.type === "data-job") process.stdout.write(`\n[job ${chunk.data.kind}] ${Math.round(chunk.data.progress * 100)}% ${chunk.data.message ?? ""}\n`);
     }
   }
-  process.stdout.write("\n");
 }
 
 const decisionId = values.approve ?? values.reject;
 if (decisionId) {
-  const response = await fetch(`${values.url}/internal/approval/respond`, {
+  const response = await request(`${values.url}/internal/approval/respond`, {
     method: "POST",
     headers,
     body: JSON.stringify({ threadId: values.thread, approvalId: decisionId, decision: values.approve ? "approved" : "rejected", ...(values.reason ? { reason: values.reason } : {}) }),
@@ -70,7 +103,7 @@ if (decisionId) {
   }
   console.log(`[${body.approval.status}] ${body.approval.summary}`);
   // The run continues by itself; follow it.
-  const stream = await fetch(`${values.url}/internal/chat/${encodeURIComponent(values.thread)}/stream`, { headers });
+  const stream = await request(`${values.url}/internal/chat/${encodeURIComponent(values.thread)}/stream`, { headers });
   if (stream.status === 200) await printStream(stream);
   process.exit(0);
 }
@@ -80,7 +113,7 @@ if (!input) {
   console.error('usage: npm run chat -- --thread t1 "your message"   (or --history to print the thread)');
   process.exit(2);
 }
-const response = await fetch(`${values.url}/internal/chat`, {
+const response = await request(`${values.url}/internal/chat`, {
   method: "POST",
   headers,
   body: JSON.stringify({ threadId: values.thread, input }),

@@ -1,10 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const devDir = join(root, ".dev");
+/** Local keys and env files: .dev/ at the root (git-ignored), or OA_DEV_DIR. */
+export const devDir = process.env.OA_DEV_DIR?.trim() ? resolve(process.env.OA_DEV_DIR.trim()) : join(root, ".dev");
+/** Local Durable Object and D1 state for `npm start`: .wrangler/state at the root, or OA_STATE_DIR. */
+export const stateDir = process.env.OA_STATE_DIR?.trim() ? resolve(process.env.OA_STATE_DIR.trim()) : join(root, ".wrangler", "state");
 export const keyFile = join(devDir, "oa-internal-key");
 
 /**

@@ -51,7 +51,7 @@ export function applyWebMigrations(persistTo) {
  * the internal key. Its sessions database is migrated first, under the same `persistTo`.
  * `upstream` (e.g. "https://web.test") is the origin the worker sees in request.url.
  */
-export async function startWeb({ port, persistTo, key, agentUrl, sessionSecret, vars = {}, quiet = false, envName = "web", build = true, upstream }) {
+export async function startWeb({ port, persistTo, key, agentUrl, sessionSecret, vars = {}, quiet = false, logRequests = true, envName = "web", build = true, upstream }) {
   if (build) buildWeb({ quiet });
   applyWebMigrations(persistTo);
   const fromEnvironment = Object.fromEntries(webPassthroughSettings.map((name) => [name, process.env[name]]));
@@ -63,7 +63,7 @@ export async function startWeb({ port, persistTo, key, agentUrl, sessionSecret, 
     ...(agentUrl ? { AGENT_WORKER_URL: agentUrl } : {}),
   });
   const args = upstream ? ["--local-upstream", new URL(upstream).host, "--upstream-protocol", new URL(upstream).protocol.slice(0, -1)] : [];
-  const runtime = await startWrangler({ configs: [join(root, "apps/web/wrangler.jsonc")], port, persistTo, envFile, quiet, args });
+  const runtime = await startWrangler({ configs: [join(root, "apps/web/wrangler.jsonc")], port, persistTo, envFile, quiet, logRequests, args });
   return { ...runtime, envFile };
 }
 

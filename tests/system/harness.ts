@@ -9,7 +9,7 @@ import { applyD1Migrations } from "../../scripts/lib/d1.mjs";
 // @ts-expect-error -- plain ESM helper shared with the start script
 import { startWrangler } from "../../scripts/lib/wrangler.mjs";
 // @ts-expect-error -- plain ESM helper shared with the start script
-import { root, writeEnvFile } from "../../scripts/lib/dev-key.mjs";
+import { devDir, root, writeEnvFile } from "../../scripts/lib/dev-key.mjs";
 // @ts-expect-error -- plain ESM helper shared with the start script
 import { startOpenClawLocal as startOpenClawLocalProcess } from "../../scripts/lib/openclaw-local.mjs";
 // @ts-expect-error -- plain ESM helper shared with the start script
@@ -180,7 +180,7 @@ export const FAST_OPENCLAW_TIMING = { PROVISION_DELAY_MS: "1500", RESTART_DELAY_
 export async function startOpenClawLocal(options: { stateDir: string; key: string; port?: number; vars?: Record<string, string> }): Promise<OpenClawLocal> {
   const port = options.port ?? (await freePort());
   const envName = `system-openclaw-${port}`;
-  const envFile = join(root, ".dev", `${envName}.env`);
+  const envFile = join(devDir, `${envName}.env`);
   try {
     const runtime = await startOpenClawLocalProcess({
       port,
