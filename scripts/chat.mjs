@@ -4,8 +4,9 @@ import { parseArgs } from "node:util";
 import { resolveInternalKey } from "./lib/dev-key.mjs";
 
 const defaults = { user: process.env.OA_USER_ID ?? "local-user", url: process.env.AGENT_URL ?? `http://127.0.0.1:${process.env.AGENT_PORT ?? 8788}` };
-const { values, positionals } = parseArgs({
+const { values, positionals, tokens } = parseArgs({
   allowPositionals: true,
+  tokens: true,
   options: {
     thread: { type: "string", default: "t1" },
     user: { type: "string", default: defaults.user },
@@ -29,11 +30,12 @@ async function request(url, init) {
   }
 }
 
-/** The flags that pick this agent worker, user and thread, to repeat in a hint (only those not defaulted). */
+/** The flags that pick this agent worker, user and thread, to repeat in a hint (those given or not defaulted). */
 function sameTarget() {
+  const given = new Set(tokens.filter((token) => token.kind === "option").map((token) => token.name));
   const flags = [`--thread ${shellWord(values.thread)}`];
-  if (values.user !== defaults.user) flags.push(`--user ${shellWord(values.user)}`);
-  if (values.url !== defaults.url) flags.push(`--url ${shellWord(values.url)}`);
+  if (given.has("user") || values.user !== defaults.user) flags.push(`--user ${shellWord(values.user)}`);
+  if (given.has("url") || values.url !== defaults.url) flags.push(`--url ${shellWord(values.url)}`);
   return flags.join(" ");
 }
 
