@@ -4,19 +4,27 @@ import { parseArgs } from "node:util";
 import { resolveInternalKey } from "./lib/dev-key.mjs";
 
 const defaults = { user: process.env.OA_USER_ID ?? "local-user", url: process.env.AGENT_URL ?? `http://127.0.0.1:${process.env.AGENT_PORT ?? 8788}` };
-const { values, positionals, tokens } = parseArgs({
-  allowPositionals: true,
-  tokens: true,
-  options: {
-    thread: { type: "string", default: "t1" },
-    user: { type: "string", default: defaults.user },
-    url: { type: "string", default: defaults.url },
-    history: { type: "boolean", default: false },
-    approve: { type: "string" },
-    reject: { type: "string" },
-    reason: { type: "string" },
-  },
-});
+const USAGE = 'usage: npm run chat -- [--thread t1] [--user me] [--url http://127.0.0.1:8788] "your message"\n       npm run chat -- --history | --approve <approvalId> | --reject <approvalId> [--reason "…"]';
+let parsed;
+try {
+  parsed = parseArgs({
+    allowPositionals: true,
+    tokens: true,
+    options: {
+      thread: { type: "string", default: "t1" },
+      user: { type: "string", default: defaults.user },
+      url: { type: "string", default: defaults.url },
+      history: { type: "boolean", default: false },
+      approve: { type: "string" },
+      reject: { type: "string" },
+      reason: { type: "string" },
+    },
+  });
+} catch (error) {
+  console.error(`${error.message}\n${USAGE}`);
+  process.exit(2);
+}
+const { values, positionals, tokens } = parsed;
 const { key } = resolveInternalKey();
 const headers = { "x-oa-internal-key": key, "x-oa-user-id": values.user, "content-type": "application/json" };
 
@@ -112,7 +120,7 @@ if (decisionId) {
 
 const input = positionals.join(" ").trim();
 if (!input) {
-  console.error('usage: npm run chat -- --thread t1 "your message"   (or --history to print the thread)');
+  console.error(USAGE);
   process.exit(2);
 }
 const response = await request(`${values.url}/internal/chat`, {
