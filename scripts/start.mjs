@@ -60,6 +60,8 @@ try {
     return started;
   });
 } catch (error) {
+  // Interrupted while starting: the signal's handler ends everything and exits; no stack trace.
+  if (workers.shuttingDown) await new Promise(() => {});
   await workers.stopAll();
   throw error;
 }

@@ -95,5 +95,12 @@ export function superviseWorkers({ log = (line) => console.error(line) } = {}) {
   // Last resort (an exception, process.exit anywhere): nothing survives this process.
   process.on("exit", () => killProcessGroups("SIGKILL"));
 
-  return { start, stopAll };
+  return {
+    start,
+    stopAll,
+    /** True once a signal asked everything to stop (its handler exits when done). */
+    get shuttingDown() {
+      return signalled;
+    },
+  };
 }
