@@ -74,32 +74,31 @@ export async function startWrangler({ configs, port, persistTo, envFile, vars = 
     forwardLines(child.stderr, process.stderr, (line) => requestLine.test(line));
   }
   processGroups.add(child.pid);
-  // The whole group, even after wrangler itself is gone: its workerd children may outlive it.
-  const kill = (signal = "SIGTERM") => {
+  const signalGroup = (signal) => {
     try {
       process.kill(-child.pid, signal);
     } catch {
-      processGroups.delete(child.pid);
+      // the group is gone
     }
   };
   let exited = false;
   const exitedWith = new Promise((resolve) =>
     child.on("exit", (code, signal) => {
       exited = true;
-      // No workerd outlives its wrangler.
-      kill("SIGKILL");
+      // No workerd outlives its wrangler: the whole group goes with it (then the id may be reused).
+      signalGroup("SIGKILL");
       processGroups.delete(child.pid);
       resolve({ code, signal });
     }),
   );
+  const kill = (signal = "SIGTERM") => {
+    if (!exited) signalGroup(signal);
+  };
   const stopped = exitedWith;
 
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
-    if (exited) {
-      kill("SIGKILL");
-      throw new Error(`wrangler dev exited before it was ready:\n${output}`);
-    }
+    if (exited) throw new Error(`wrangler dev exited before it was ready:\n${output}`);
     try {
       await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) });
       break;
