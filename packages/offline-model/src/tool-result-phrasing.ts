@@ -91,11 +91,11 @@ export function plainText(value: string, max = 240): string {
     try {
       clean = `${value.slice(0, start)}${factsOf(JSON.parse(value.slice(start, end + 1))) || "no details"}${value.slice(end + 1)}`;
     } catch {
-      // Not JSON after all: its brackets and quotes go below.
+      // Not JSON after all: its braces and quotes go below.
     }
   }
   clean = clean
-    .replace(/[{}[\]"]/g, " ")
+    .replace(/[{}"]/g, " ")
     .replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (name) => (Object.hasOwn(toolPhrasings, name) ? words(name) : name))
     .replace(/\s+/g, " ")
     .trim();
@@ -283,12 +283,15 @@ function describeDeletion(value: unknown): string | null {
 
 // ---------------------------------------------------------------- jobs and follow-ups
 
-const JOB_STARTED: Record<string, (input: Input) => string> = {
-  provision: () => "Provisioning started; I'll tell you when your OpenClaw instance is ready.",
-  restart: () => "Restart started; I'll tell you when the gateway is back.",
-  backup: () => "Backup started; I'll tell you when it is done.",
-  watch_status: (input) =>
-    `I'm watching your OpenClaw status${typeof input.durationMinutes === "number" ? ` for ${plural(input.durationMinutes, "minute")}` : ""}; I'll report what changed when the watch ends.`,
+/** What a started job is called, and what the person will hear about it later. */
+const JOB_STARTED: Record<string, (input: Input) => { lead: string; promise: string }> = {
+  provision: () => ({ lead: "Provisioning started", promise: "I'll tell you when your OpenClaw instance is ready" }),
+  restart: () => ({ lead: "Restart started", promise: "I'll tell you when the gateway is back" }),
+  backup: () => ({ lead: "Backup started", promise: "I'll tell you when it is done" }),
+  watch_status: (input) => ({
+    lead: `I'm watching your OpenClaw status${typeof input.durationMinutes === "number" ? ` for ${plural(input.durationMinutes, "minute")}` : ""}`,
+    promise: "I'll report what changed when the watch ends",
+  }),
 };
 
 /** A tool that starts a background job answers with its handle: `{ job: { kind, status, message } }`. */
@@ -299,9 +302,13 @@ function describeJobHandle(value: unknown, input: Input): string | null {
   if (!job || !kind || !status) return null;
   const message = text(job.message);
   if (status === "succeeded") return message ? sentence(plainText(message)) : "Done.";
-  if (status === "failed") return `That did not work${message ? `: ${plainText(message)}` : ""}.`;
+  if (status === "failed") return `That did not work${message ? `: ${plainText(message).replace(/[.\s]+$/, "")}` : ""}.`;
   if (status === "cancelled") return "That job was cancelled.";
-  return JOB_STARTED[kind]?.(input) ?? `Started; I'll tell you when it is done${message ? ` (${plainText(message)})` : ""}.`;
+  const { lead, promise } = JOB_STARTED[kind]?.(input) ?? { lead: "Started", promise: "I'll tell you when it is done" };
+  // The job runner's words when its first try failed and a retry is due: "Retrying in 2 s: <reason>".
+  const retry = message ? /^Retrying in ([^:]+): ([\s\S]+)$/.exec(message) : null;
+  if (retry) return `${lead}, but the first try failed (${plainText(retry[2]!).replace(/[.\s]+$/, "")}); I'm retrying in ${plainText(retry[1]!)}. ${sentence(promise)}`;
+  return `${lead}; ${promise}.`;
 }
 
 function describeSchedule(schedule: Fields): string | null {
@@ -426,7 +433,9 @@ function errorDetail(toolName: string, message: string): { detail: string; statu
   return { detail, status };
 }
 
-function describeFailure(toolName: string, message: string, input: Input): string {
+function describeFailure(toolName: string, raw: string, input: Input): string {
+  // A stored answer carries the error as the UI showed it: "Error: restart failed: …".
+  const message = raw.trim().replace(/^(?:[A-Za-z]*Error: )+/, "");
   const phrasing = phrasingOf(toolName);
   const action = phrasing.action(input);
   if (/Tool call execution denied/i.test(message)) return describeDenial(toolName, null, input);

@@ -81,7 +81,10 @@ const successes: Record<string, Array<{ input?: Record<string, unknown>; output:
   approve_pairing: [
     { input: { channel: "telegram", code: "ABCD2345" }, output: shaped(contract.pairingApprovalSchema, { approved: true, channel: "telegram", code: "ABCD2345", stdout: "ok", stderr: "" }) },
   ],
-  backup_now: [{ output: jobHandle("backup") }, { output: json({ job: { id: "job_2", kind: "backup", status: "succeeded", progress: 1, message: "Backup finished at 2026-11-27T09:21:00.000Z." } }) }],
+  backup_now: [
+    { output: jobHandle("backup") },
+    { output: json({ job: { id: "job_2", kind: "backup", status: "waiting", progress: 0, message: "Retrying in 2 s: OpenClaw API answered HTTP 503 without JSON: {\"a\":1}" } }) },
+    { output: json({ job: { id: "job_2", kind: "backup", status: "succeeded", progress: 1, message: "Backup finished at 2026-11-27T09:21:00.000Z." } }) }],
   restart: [{ output: jobHandle("restart") }],
   watch_status: [{ input: { durationMinutes: 10, intervalSeconds: 30 }, output: jobHandle("watch_status") }],
   get_billing_summary: [{ output: shaped(contract.billingSummarySchema, { user_id: "u-1", balance_usd: 25 }) }],
@@ -158,6 +161,9 @@ describe("the offline model's words for tool results", () => {
       "You have 2 paired devices (ios and macos) and 1 waiting to pair (android, request req-1).",
     );
     expect(await say("restart", jobHandle("restart"))).toBe("Restart started; I'll tell you when the gateway is back.");
+    expect(await say("restart", json({ job: { id: "job_1", kind: "restart", status: "waiting", progress: 0, message: "Retrying in 2 s: runtime exploded" } }))).toBe(
+      "Restart started, but the first try failed (runtime exploded); I'm retrying in 2 s. I'll tell you when the gateway is back.",
+    );
     expect(await say("get_instance", instance("ready"))).toBe("Your OpenClaw instance (runtime rt-1) is ready (since 2026-11-27 09:20 UTC).");
     expect(await say("get_instance", json(null))).toBe("You have no OpenClaw instance yet. Ask me to provision one if you want it.");
     expect(await say("list_pairing_requests", successes.list_pairing_requests![0]!.output, { channel: "telegram" })).toBe("No Telegram pairing requests are waiting.");
@@ -188,6 +194,10 @@ describe("the offline model's words for tool results", () => {
     );
     expect(await say("restart", errorText("restart failed: instance not found (HTTP 404)"))).toBe(
       "I couldn't restart your OpenClaw gateway: you have no OpenClaw instance yet. Nothing was changed. Ask me to provision one if you want it.",
+    );
+    // A stored answer's error reaches the model as the UI showed it.
+    expect(await say("backup_now", { type: "error-json", value: "Error: backup_now failed: a backup is already running (HTTP 409)" })).toBe(
+      "I couldn't back up your OpenClaw. The OpenClaw API said: a backup is already running (HTTP 409). Nothing was changed.",
     );
     expect(await say("cancel_schedule", errorText("No active schedule sched_9."), { scheduleId: "sched_9" })).toBe(
       "I couldn't cancel follow-up sched_9. No active schedule sched_9.",
