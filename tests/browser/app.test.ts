@@ -27,6 +27,8 @@ afterAll(async () => {
 });
 
 const PROMPT = "Give me a long answer please";
+/** The thread's offline title: a short summary of its first message. */
+const TITLE = "Long answer";
 const LAST_SENTENCE = "Sentence 40 of a deliberately long answer that streams word by word.";
 const messages = (page: Page) => page.getByTestId("messages");
 const sidebar = (page: Page) => page.getByTestId("thread-list");
@@ -60,13 +62,13 @@ describe("the chat app in Chromium", () => {
     expect(text.match(/Sentence 1 of/g)).toHaveLength(1);
     expect(text.match(/Sentence 40 of/g)).toHaveLength(1);
     expect(text.match(new RegExp(PROMPT, "g"))).toHaveLength(1);
-    await expect.poll(() => sidebar(ada).innerText()).toContain(PROMPT);
+    await expect.poll(() => sidebar(ada).innerText()).toContain(TITLE);
   });
 
   it("restart my OpenClaw: approval card, approve, job progress, result — live in a second tab of the same user", async () => {
     const { page: second } = await signedIn(browser, base, "Ada");
-    await expect.poll(() => sidebar(second).innerText()).toContain(PROMPT);
-    await second.getByRole("link", { name: new RegExp(PROMPT) }).click();
+    await expect.poll(() => sidebar(second).innerText()).toContain(TITLE);
+    await second.getByRole("link", { name: new RegExp(TITLE) }).click();
     await expect.poll(() => messages(second).innerText()).toContain(LAST_SENTENCE);
 
     await ada.getByLabel("Message").fill("restart my OpenClaw");
@@ -84,7 +86,7 @@ describe("the chat app in Chromium", () => {
     await expect.poll(() => sidebar(second).innerText()).toContain("Needs approval");
     await second.getByRole("link", { name: /Approvals/ }).click();
     await second.getByTestId("inbox-item").waitFor();
-    expect(await second.getByTestId("inbox-item").innerText()).toContain(PROMPT);
+    expect(await second.getByTestId("inbox-item").innerText()).toContain(TITLE);
     await screenshot(second, "04-inbox");
 
     await card.getByRole("button", { name: "Approve" }).click();
@@ -94,7 +96,7 @@ describe("the chat app in Chromium", () => {
     expect(await card.innerText()).toMatch(/Approved/);
     // The inbox emptied in the other tab, and its thread shows the result too.
     await expect.poll(() => second.getByTestId("inbox-item").count()).toBe(0);
-    await second.getByRole("link", { name: new RegExp(PROMPT) }).click();
+    await second.getByRole("link", { name: new RegExp(TITLE) }).click();
     await expect.poll(() => messages(second).innerText(), { timeout: 15_000 }).toMatch(/Background job restart .* finished/);
     // Exactly one restart reached the OpenClaw API.
     const log = await openclawControl(system.openclaw, "dev:ada").requests();
@@ -119,7 +121,7 @@ describe("the chat app in Chromium", () => {
     await system.killAgent();
     await system.restartAgent();
     await ada.reload();
-    await expect.poll(() => sidebar(ada).innerText(), { timeout: 15_000 }).toContain(PROMPT);
+    await expect.poll(() => sidebar(ada).innerText(), { timeout: 15_000 }).toContain(TITLE);
     await expect.poll(() => messages(ada).innerText(), { timeout: 15_000 }).toContain(LAST_SENTENCE);
     await screenshot(ada, "06-after-restart");
   });
@@ -188,7 +190,7 @@ describe("the chat app in Chromium", () => {
       await expect.poll(() => ada.locator('[data-role="assistant"][data-status="running"]').count()).toBe(0);
       await ada.getByLabel("Message").fill("show the history of main");
       await ada.keyboard.press("Enter");
-      await expect.poll(() => messages(ada).innerText(), { timeout: 15_000 }).toContain("reporting the result");
+      await expect.poll(() => messages(ada).innerText(), { timeout: 15_000 }).toContain("Session main has 1 message.");
       const links = ada.getByTestId("image-link");
       await expect.poll(() => links.count()).toBeGreaterThanOrEqual(3);
       const hrefs = await links.evaluateAll((nodes) => nodes.map((node) => (node as HTMLAnchorElement).href));
@@ -240,10 +242,10 @@ describe("the chat app in Chromium", () => {
   it("works on a phone-sized screen and by keyboard", async () => {
     const { page: phone, context } = await signedIn(browser, base, "Ada", { width: 390, height: 844 });
     await phone.getByRole("button", { name: "Open the thread list" }).click();
-    await expect.poll(() => sidebar(phone).innerText()).toContain(PROMPT);
+    await expect.poll(() => sidebar(phone).innerText()).toContain(TITLE);
     await phone.waitForTimeout(300); // the drawer's slide-in
     await screenshot(phone, "08-phone-menu");
-    await phone.getByRole("link", { name: new RegExp(PROMPT) }).click();
+    await phone.getByRole("link", { name: new RegExp(TITLE) }).click();
     await phone.getByLabel("Message").focus();
     await phone.keyboard.type("hello from my phone");
     await phone.keyboard.press("Enter");

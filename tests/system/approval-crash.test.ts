@@ -144,7 +144,7 @@ describe("the agent worker is SIGKILLed", () => {
     expect(report.started).toHaveLength(1);
     expect(report.job).toMatchObject({ status: "succeeded", runId: asked.runId, message: MAY_NOT_HAVE_RESTARTED, result: { gateway: { status: "running" } } });
     expect(report.notes).toEqual([`Background job restart (${report.job.id}) finished: ${MAY_NOT_HAVE_RESTARTED}`]);
-    expect(report.reply).toBe(`Update from the offline model: ${report.note}`);
+    expect(report.reply).toBe(`The restart is done. ${MAY_NOT_HAVE_RESTARTED}`);
 
     const events = eventsOfRun(await thread().events({ after: asked.pausedAt }), asked.runId);
     const types = events.map((event) => event.type);

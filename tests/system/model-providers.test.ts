@@ -113,12 +113,12 @@ describe("the openai provider, against a fake Responses API", () => {
     expect(failed.messages.map((message) => message.role)).toEqual(["user", "assistant"]);
     expect(textOf(failed.messages[0]!)).toBe("Restart my runtime");
     expect(failed.messages[1]!.metadata).toMatchObject({ status: "failed" });
-    // A thread whose first run failed still gets a title: the person's words, no model call.
+    // A thread whose first run failed still gets a title: the offline summary of the person's words, no model call.
     const row = await waitFor(async () => {
       const listed = (await (await alice().get("/internal/threads")).json()) as { threads: Array<{ id: string; title: string | null; status: string }> };
       return listed.threads.find((candidate) => candidate.id === "oa-2" && candidate.title);
     });
-    expect(row).toMatchObject({ title: "Restart my runtime", status: "error" });
+    expect(row).toMatchObject({ title: "Restart OpenClaw", status: "error" });
     expect(fake().requests.filter(isTitleCall)).toEqual([]);
 
     fake().behave({ type: "reply", text: REPLY });

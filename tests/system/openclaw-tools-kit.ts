@@ -121,11 +121,16 @@ export function expectSameRunContinued(events: ThreadEventRecord[], asked: Asked
   expect(events.filter((event) => event.type === "message.stored").map((event) => event.messageId)).toEqual([asked.messageId]);
 }
 
-/** The call's one job ended and the agent said so once: a note in the thread, and a new run answering it. */
-export function expectReported(report: Awaited<ReturnType<typeof waitForJobReport>>, kind: string, message: string) {
+/** The call's one job ended and the agent said so once: a note in the thread, and a new run answering it in words. */
+export function expectReported(report: Awaited<ReturnType<typeof waitForJobReport>>, kind: string, message: string, reply: string) {
   expect(report.started).toHaveLength(1);
   expect(report.notes).toEqual([`Background job ${kind} (${report.job.id}) finished: ${message}`]);
-  expect(report.reply).toBe(`Update from the offline model: ${report.note}`);
+  expect(report.reply).toBe(reply);
+}
+
+/** An ISO time as the offline model says it: "2026-11-27 09:20 UTC". */
+export function utcMinute(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
 /** Receipt transitions the log recorded for one tool call. */

@@ -97,7 +97,7 @@ describe("approvals gate sensitive tools", () => {
     // OPENCLAW_API_BASE is not configured in these tests: the tool ran and failed readably.
     expect(part.state).toBe("output-error");
     expect(part.errorText).toMatch(/OpenClaw API is not configured/);
-    expect(textOf(page.messages[1])).toMatch(/Offline model, reporting the result/);
+    expect(textOf(page.messages[1])).toBe("I couldn't restart your OpenClaw gateway: the OpenClaw API is not configured for this agent. Nothing was changed.");
     // A replayed decision is refused and runs nothing more.
     const replay = await respond(threadId, request.approvalId, "approved");
     expect(replay.status).toBe(409);
@@ -113,7 +113,7 @@ describe("approvals gate sensitive tools", () => {
     const page = (await json(`/internal/thread/${threadId}/messages`)).body;
     const part = page.messages[1].parts.find((p: any) => p.type === "tool-restart");
     expect(part.state).toBe("output-denied");
-    expect(textOf(page.messages[1])).toContain("not during the demo");
+    expect(textOf(page.messages[1])).toBe("OK, I won't restart your OpenClaw gateway. Your reason: not during the demo.");
     expect((await json(`/internal/thread/${threadId}/receipts`)).body.receipts).toEqual([]);
   });
 
@@ -164,7 +164,7 @@ describe("approvals gate sensitive tools", () => {
     expect(body.approvals[0]).toMatchObject({ status: "expired", decidedVia: "expiry" });
     const page = (await json(`/internal/thread/${threadId}/messages`)).body;
     expect(page.messages[1].parts.find((p: any) => p.type === "tool-restart").state).toBe("output-denied");
-    expect(textOf(page.messages[1])).toMatch(/expired/);
+    expect(textOf(page.messages[1])).toBe("OK, I won't restart your OpenClaw gateway. The approval expired before anyone decided.");
     expect((await json(`/internal/thread/${threadId}/receipts`)).body.receipts).toEqual([]);
   });
 

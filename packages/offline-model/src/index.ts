@@ -1,2 +1,5 @@
 export * from "./offline-model.ts";
 export * from "./offline-intents.ts";
+export * from "./offline-title.ts";
+export * from "./tool-result-phrasing.ts";
+export * from "./job-note-phrasing.ts";

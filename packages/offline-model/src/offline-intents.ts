@@ -6,6 +6,11 @@
 export type OfflineIntent = {
   name: string;
   match: RegExp;
+  /**
+   * The thread's title when its first message is this intent: 2–6 words, capitalised, no trailing
+   * punctuation; null leaves it to the message's first words.
+   */
+  title: (text: string) => string | null;
   tool?: { name: string; input: (text: string, context: OfflineReplyContext) => Record<string, unknown> };
   /** After a tool result: the next call this intent makes (e.g. list, then approve), or null to answer. */
   next?: (toolName: string, output: unknown, text: string) => { name: string; input: Record<string, unknown> } | null;
@@ -34,6 +39,23 @@ function channelIn(text: string): string {
   return CHANNELS.find((channel) => new RegExp(`\\b${channel}\\b`, "i").test(text)) ?? "telegram";
 }
 
+const CHANNEL_NAMES: Record<string, string> = {
+  telegram: "Telegram",
+  whatsapp: "WhatsApp",
+  signal: "Signal",
+  imessage: "iMessage",
+  discord: "Discord",
+  slack: "Slack",
+};
+
+/** "whatsapp" → "WhatsApp": a channel as people write it. */
+export function channelName(channel: string): string {
+  return CHANNEL_NAMES[channel.toLowerCase()] ?? channel;
+}
+
+/** A title that does not depend on the words used. */
+const titled = (title: string) => () => title;
+
 function toolUnavailable(what: string): () => string {
   return () => `${OFFLINE_NOTICE} I would ${what}, but the OpenClaw tools are not connected to this agent.`;
 }
@@ -42,6 +64,7 @@ function toolUnavailable(what: string): () => string {
 const openClawIntents: OfflineIntent[] = [
   {
     name: "approve-pairing",
+    title: (text) => `Approve ${channelName(channelIn(text))} pairing`,
     match: /\bapprove\b.*\b(pairing|code)\b/i,
     tool: {
       name: "approve_pairing",
@@ -51,6 +74,7 @@ const openClawIntents: OfflineIntent[] = [
   },
   {
     name: "approve-device",
+    title: titled("Approve device"),
     match: /\bapprove\b.*\bdevices?\b/i,
     tool: { name: "list_devices", input: () => ({}) },
     next: (toolName, output) => {
@@ -61,35 +85,40 @@ const openClawIntents: OfflineIntent[] = [
     },
     reply: toolUnavailable("approve the pending device"),
   },
-  { name: "list-devices", match: /\bdevices?\b/i, tool: { name: "list_devices", input: () => ({}) }, reply: toolUnavailable("list your devices") },
+  { name: "list-devices", title: titled("List devices"), match: /\bdevices?\b/i, tool: { name: "list_devices", input: () => ({}) }, reply: toolUnavailable("list your devices") },
   {
     name: "list-pairing",
+    title: (text) => `${channelName(channelIn(text))} pairing requests`,
     match: /\bpairing\b/i,
     tool: { name: "list_pairing_requests", input: (text) => ({ channel: channelIn(text) }) },
     reply: toolUnavailable("list pairing requests"),
   },
-  { name: "restart", match: /\brestart\b/i, tool: { name: "restart", input: () => ({}) }, reply: toolUnavailable("restart your OpenClaw") },
-  { name: "backup", match: /\bback ?up\b/i, tool: { name: "backup_now", input: () => ({}) }, reply: toolUnavailable("back up your OpenClaw") },
+  { name: "restart", title: titled("Restart OpenClaw"), match: /\brestart\b/i, tool: { name: "restart", input: () => ({}) }, reply: toolUnavailable("restart your OpenClaw") },
+  { name: "backup", title: titled("Back up OpenClaw"), match: /\bback ?up\b/i, tool: { name: "backup_now", input: () => ({}) }, reply: toolUnavailable("back up your OpenClaw") },
   {
     name: "delete-instance",
+    title: titled("Delete OpenClaw instance"),
     match: /\b(delete|remove|destroy)\b.*\b(openclaw|instance)\b/i,
     tool: { name: "delete_instance", input: () => ({}) },
     reply: toolUnavailable("delete your OpenClaw instance"),
   },
   {
     name: "provision",
+    title: titled("Provision OpenClaw"),
     match: /\b(provision|create|set ?up|spin up)\b.*\b(openclaw|instance)\b/i,
     tool: { name: "provision", input: () => ({}) },
     reply: toolUnavailable("provision an OpenClaw instance"),
   },
   {
     name: "billing",
+    title: titled("Balance check"),
     match: /\b(balance|billing|credits?|how much money)\b/i,
     tool: { name: "get_billing_summary", input: () => ({}) },
     reply: toolUnavailable("read your balance"),
   },
   {
     name: "session-history",
+    title: titled("Session history"),
     // Whatever the person names is passed on as typed (even "..", "a/b"): the tool's input schema judges it.
     match: /\bhistory of (?:session )?(\S+)/i,
     tool: { name: "get_session_history", input: (text) => ({ sessionKey: /\bhistory of (?:session )?(\S+)/i.exec(text)?.[1] ?? "main", limit: 20 }) },
@@ -97,6 +126,7 @@ const openClawIntents: OfflineIntent[] = [
   },
   {
     name: "send-session",
+    title: titled("Message an OpenClaw session"),
     match: /\b(?:send|tell)\b.*\b(?:openclaw|session)\b[^:]*:\s*(.+)$/i,
     tool: {
       name: "send_session_message",
@@ -104,15 +134,17 @@ const openClawIntents: OfflineIntent[] = [
     },
     reply: toolUnavailable("send that message"),
   },
-  { name: "sessions", match: /\bsessions?\b/i, tool: { name: "list_sessions", input: () => ({ limit: 20 }) }, reply: toolUnavailable("list your sessions") },
+  { name: "sessions", title: titled("List sessions"), match: /\bsessions?\b/i, tool: { name: "list_sessions", input: () => ({ limit: 20 }) }, reply: toolUnavailable("list your sessions") },
   {
     name: "status",
+    title: titled("OpenClaw status"),
     match: /\b(status|is my openclaw|how is my openclaw|health)\b/i,
     tool: { name: "get_status", input: () => ({}) },
     reply: toolUnavailable("check your OpenClaw status"),
   },
   {
     name: "instance",
+    title: titled("OpenClaw instance"),
     match: /\b(instance|do i have (an )?openclaw|my openclaw)\b/i,
     tool: { name: "get_instance", input: () => ({}) },
     reply: toolUnavailable("look up your OpenClaw instance"),
@@ -124,6 +156,12 @@ const DELAY = /\bin (\d{1,4}) ?(second|minute|hour|day)s?\b/i;
 const EVERY = /\bevery (morning|evening|day|hour|weekday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?: at (\d{1,2})(?::(\d{2}))? ?(am|pm)?)?\b/i;
 const ZONE = /\b(?:in|tz|timezone) ([A-Z][A-Za-z_]+\/[A-Za-z_]+(?:\/[A-Za-z_]+)?)\b/;
 const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+
+/** "MONDAY" → "Monday", "Morning" → "morning": an EVERY period as a title writes it. */
+function dayName(period: string): string {
+  const lower = period.toLowerCase();
+  return WEEKDAYS.includes(lower) ? lower[0]!.toUpperCase() + lower.slice(1) : lower;
+}
 
 /** "every morning at 9" → "0 9 * * *"; "every monday at 8am" → "0 8 * * 1". */
 function cronFrom(match: RegExpExecArray): string {
@@ -156,15 +194,17 @@ function followupPrompt(text: string, context: OfflineReplyContext): string {
 
 /** Follow-ups and watches: the agent comes back by itself. */
 const laterIntents: OfflineIntent[] = [
-  { name: "list-schedules", match: /\b(list|show)\b.*\b(schedules?|follow-?ups?|reminders?)\b/i, tool: { name: "list_schedules", input: () => ({}) }, reply: toolUnavailable("list your follow-ups") },
+  { name: "list-schedules", title: titled("List follow-ups"), match: /\b(list|show)\b.*\b(schedules?|follow-?ups?|reminders?)\b/i, tool: { name: "list_schedules", input: () => ({}) }, reply: toolUnavailable("list your follow-ups") },
   {
     name: "cancel-schedule",
+    title: titled("Cancel a follow-up"),
     match: /\bcancel\b.*\b(sched_[A-Za-z0-9_-]+)/i,
     tool: { name: "cancel_schedule", input: (text) => ({ scheduleId: /\b(sched_[A-Za-z0-9_-]+)/.exec(text)?.[1] ?? "" }) },
     reply: toolUnavailable("cancel that follow-up"),
   },
   {
     name: "recurring-followup",
+    title: (text) => `Follow-up every ${dayName(EVERY.exec(text)?.[1] ?? "day")}`,
     match: EVERY,
     tool: {
       name: "schedule_followup",
@@ -178,6 +218,10 @@ const laterIntents: OfflineIntent[] = [
   },
   {
     name: "delayed-followup",
+    title: (text) => {
+      const [, amount = "10", unit = "minute"] = DELAY.exec(text) ?? [];
+      return `Follow-up in ${Number(amount)} ${unit.toLowerCase()}${Number(amount) === 1 ? "" : "s"}`;
+    },
     match: DELAY,
     tool: {
       name: "schedule_followup",
@@ -190,6 +234,7 @@ const laterIntents: OfflineIntent[] = [
   },
   {
     name: "watch-status",
+    title: titled("Watch OpenClaw status"),
     match: /\b(watch|monitor|keep an eye on)\b/i,
     tool: {
       name: "watch_status",
@@ -207,18 +252,22 @@ export const offlineIntents: OfflineIntent[] = [
   ...openClawIntents,
   {
     name: "greeting",
+    // "hi, tell me a joke" is about the joke; only a bare greeting is titled by it.
+    title: (text) => (/^\s*(hi|hello|hey|good (morning|afternoon|evening))\b[\s,!.]*$/i.test(text) ? "Saying hello" : null),
     match: /^\s*(hi|hello|hey|good (morning|afternoon|evening))\b/i,
     reply: () =>
       `Hello! ${OFFLINE_NOTICE} I keep this thread's whole history, so you can leave and come back on any device. Set OPENAI_API_KEY to talk to a real model.`,
   },
   {
     name: "help",
+    title: titled("What the assistant can do"),
     match: /\b(help|what can you do|who are you|which model)\b/i,
     reply: () =>
       `${OFFLINE_NOTICE} I can manage your hosted OpenClaw runtime once its tools are connected: status, provisioning, devices, pairing, backups, restarts, billing and sessions. Sensitive actions always wait for your approval.`,
   },
   {
     name: "recap",
+    title: titled("Conversation recap"),
     match: /\b(recap|summari[sz]e|what did (i|we) (say|talk about|discuss))\b/i,
     reply: (_text, context) => {
       const earlier = context.summary ? ` Earlier in this thread: ${context.summary}` : " There is no earlier summary yet.";
@@ -229,6 +278,7 @@ export const offlineIntents: OfflineIntent[] = [
   {
     // Benchmarks: "count to 5000 and hold 10s" streams 5,000 chunks at once, then waits before the last.
     name: "count",
+    title: (text) => `Count to ${Number(/\bcount to (\d{1,5})\b/i.exec(text)?.[1] ?? "10")}`,
     match: /\bcount to (\d{1,5})\b/i,
     reply: (text) => {
       const n = Math.min(20_000, Number(/\bcount to (\d{1,5})\b/i.exec(text)?.[1] ?? "10"));
@@ -241,6 +291,7 @@ export const offlineIntents: OfflineIntent[] = [
   },
   {
     name: "long-answer",
+    title: titled("Long answer"),
     match: /\b(long|detailed) (answer|story|explanation)\b/i,
     reply: () => {
       const sentences = Array.from(

@@ -4,16 +4,18 @@ import type {
   LanguageModelV4Content,
   LanguageModelV4Prompt,
   LanguageModelV4StreamPart,
+  LanguageModelV4ToolResultOutput,
   LanguageModelV4Usage,
 } from "@ai-sdk/provider";
+import { describeJobNote } from "./job-note-phrasing.ts";
 import {
   fallbackReply,
   offlineIntents,
-  truncate,
   type OfflineIntent,
   type OfflinePace,
   type OfflineReplyContext,
 } from "./offline-intents.ts";
+import { describeToolOutcome, plainText, type ToolOutcome } from "./tool-result-phrasing.ts";
 
 export type OfflineModelOptions = {
   /** Pause between streamed words, in milliseconds; 0 streams as fast as possible. */
@@ -58,23 +60,43 @@ function summaryFrom(prompt: LanguageModelV4Prompt): string | null {
   return null;
 }
 
+/** How the model reads a tool result part's output. */
+function outcomeOf(output: LanguageModelV4ToolResultOutput): ToolOutcome {
+  switch (output.type) {
+    case "json":
+    case "text":
+      return { kind: "result", value: output.value };
+    case "error-text":
+      return { kind: "error", message: output.value };
+    case "error-json":
+      return { kind: "error", message: typeof output.value === "string" ? output.value : JSON.stringify(output.value) };
+    case "execution-denied":
+      return { kind: "denied", reason: output.reason ?? null };
+    default:
+      return { kind: "result", value: output.value.map((part) => (part.type === "text" ? part.text : "")).join(" ") };
+  }
+}
+
+/** The arguments of the call a result answers, from the assistant message that made it. */
+function callInput(prompt: LanguageModelV4Prompt, toolCallId: string): Record<string, unknown> {
+  for (const message of prompt) {
+    if (message.role !== "assistant") continue;
+    for (const part of message.content) {
+      if (part.type === "tool-call" && part.toolCallId === toolCallId && part.input !== null && typeof part.input === "object") {
+        return part.input as Record<string, unknown>;
+      }
+    }
+  }
+  return {};
+}
+
 function describeToolResult(prompt: LanguageModelV4Prompt): string {
   const last = prompt[prompt.length - 1];
   if (!last || last.role !== "tool") return "";
-  const lines = last.content.map((part) => {
-    if (part.type !== "tool-result") return "";
-    const output = part.output;
-    const value =
-      output.type === "json" || output.type === "text"
-        ? output.value
-        : output.type === "error-text" || output.type === "error-json"
-          ? { error: output.value }
-          : output.type === "execution-denied"
-            ? { denied: output.reason ?? "no reason given" }
-            : output;
-    return `${part.toolName}: ${truncate(typeof value === "string" ? value : JSON.stringify(value), 600)}`;
-  });
-  return `Offline model, reporting the result. ${lines.filter(Boolean).join(" · ")}`;
+  return last.content
+    .map((part) => (part.type === "tool-result" ? describeToolOutcome(part.toolName, outcomeOf(part.output), callInput(prompt, part.toolCallId)) : ""))
+    .filter(Boolean)
+    .join(" ");
 }
 
 /** A chained intent's next call, from the last tool result (only when that result is a success). */
@@ -122,7 +144,7 @@ export function planOfflineAnswer(options: LanguageModelV4CallOptions, intents: 
   }
   // A job's result (not a follow-up to act on): report it.
   if (last?.role === "system" && prompt.length > 1 && !FOLLOWUP.test(last.content)) {
-    return { kind: "text", text: `Update from the offline model: ${truncate(last.content, 1500)}` };
+    return { kind: "text", text: describeJobNote(last.content) ?? `Update: ${plainText(last.content, 1500)}` };
   }
   const files = last?.role === "user" ? attachedFiles(last) : [];
   if (files.length > 0) return { kind: "text", text: `Offline model: I received ${files.join(", ")}. I cannot read files, but they are in this thread.` };

@@ -32,6 +32,7 @@ function finishOf(parts: LanguageModelV4StreamPart[]) {
 /** One table entry: "restart my OpenClaw" becomes a `restart` tool call when that tool is offered. */
 const restartIntent: OfflineIntent = {
   name: "restart",
+  title: () => "Restart OpenClaw",
   match: /\brestart\b.*\bopenclaw\b/i,
   tool: { name: "restart", input: () => ({ target: "openclaw", reason: "asked by the user" }) },
   reply: () => "Offline model: I would restart your OpenClaw, but the restart tool is not connected yet.",
@@ -182,7 +183,7 @@ describe("offline model, driven through doStream", () => {
       },
     ];
     const text = deltasOf(await streamParts({ prompt, tools: [functionTool("restart")] }, 0, intentsWithRestart)).join("");
-    expect(text).toBe('Offline model, reporting the result. restart: {"restarted":true,"tookMs":4200}');
+    expect(text).toBe("I ran restart: restarted true, took ms 4200.");
   });
 });
 
@@ -226,7 +227,7 @@ describe("offline model, driven through streamText", () => {
     expect(steps[0]!.finishReason).toBe("tool-calls");
     expect(steps[0]!.toolCalls.map((call) => [call.toolName, call.input])).toEqual([["restart", { target: "openclaw", reason: "asked by the user" }]]);
     expect(steps[0]!.toolResults.map((toolResult) => toolResult.output)).toEqual([{ restarted: true, target: "openclaw" }]);
-    expect(await result.text).toBe('Offline model, reporting the result. restart: {"restarted":true,"target":"openclaw"}');
+    expect(await result.text).toBe("I ran restart: restarted true, target openclaw.");
     expect(await result.finishReason).toBe("stop");
   });
 

@@ -1,13 +1,13 @@
+import { offlineTitle } from "@oa/offline-model";
 import { generateText, type LanguageModel } from "ai";
 import type { ProviderKind } from "../config.ts";
 
-/** First words of the person's first message, on one line: the offline title. */
+/**
+ * The offline title: a short summary of the person's first message (the fixed title of its
+ * intent, or its first words without filler), written without any model call.
+ */
 export function heuristicTitle(firstUserText: string): string {
-  const line = firstUserText.replace(/\s+/g, " ").trim();
-  if (line.length <= 60) return line || "New chat";
-  const cut = line.slice(0, 60);
-  const space = cut.lastIndexOf(" ");
-  return `${(space > 30 ? cut.slice(0, space) : cut).trim()}…`;
+  return offlineTitle(firstUserText);
 }
 
 /** A short title after the first exchange: written by the model when it is a real one. */
