@@ -1,0 +1,159 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSystem, type System } from "../system/harness.ts";
+import { launchChromium, screenshot, signedIn } from "./browser.ts";
+
+let system: System;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  // About 15 ms a word: the long answer takes some seconds, long enough to watch it grow.
+  [system, browser] = await Promise.all([startSystem({ web: {}, agentVars: { OFFLINE_MODEL_DELAY_MS: "15" } }), launchChromium()]);
+  base = system.web!.url;
+});
+afterAll(async () => {
+  await browser?.close();
+  await system?.stop();
+});
+
+const PROMPT = "Give me a long answer please";
+const LAST_SENTENCE = "Sentence 40 of a deliberately long answer that streams word by word.";
+
+type Stored = { id: string; role: string; parts: Array<{ type: string; text?: string }>; metadata?: { status?: string } };
+
+const assistantText = async (page: Page) => (await page.locator('[data-role="assistant"]').allInnerTexts()).join("\n");
+const textOf = (message: Stored) => message.parts.filter((part) => part.type === "text").map((part) => part.text).join("");
+
+/** A thread made through the browser API (same origin, as the signed-in user), opened in each page. */
+async function openNewThread(pages: Page[], title?: string): Promise<string> {
+  const threadId = await pages[0]!.evaluate(async (title) => {
+    const response = await fetch("/threads", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(title ? { kind: "chat", title } : { kind: "chat" }) });
+    return ((await response.json()) as { threadId: string }).threadId;
+  }, title);
+  for (const page of pages) {
+    await page.goto(`/t/${threadId}`);
+    await page.getByText("Ask anything").waitFor();
+  }
+  return threadId;
+}
+
+async function stored(page: Page, threadId: string): Promise<Stored[]> {
+  return page.evaluate(async (id) => {
+    const response = await fetch(`/threads/${id}/messages?limit=200`);
+    return ((await response.json()) as { messages: Stored[] }).messages;
+  }, threadId);
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  await page.getByLabel("Message").fill(text);
+  await page.keyboard.press("Enter");
+}
+
+describe("live in every tab", () => {
+  it("a second window of the same user streams the answer another window asked for, with Stop, and both end with it once", async () => {
+    const { page: a, context: first } = await signedIn(browser, base, "Dana");
+    const { page: b, context: second } = await signedIn(browser, base, "Dana");
+    const threadId = await openNewThread([a, b]);
+
+    await send(a, PROMPT);
+    // B was idle: it sees the answer grow, sampled twice at different lengths before the end.
+    await expect.poll(() => assistantText(b), { timeout: 15_000 }).toContain("Sentence 2 of");
+    const early = await assistantText(b);
+    expect(early).not.toContain(LAST_SENTENCE);
+    expect(await b.getByRole("button", { name: "Stop" }).isVisible()).toBe(true);
+    await expect.poll(async () => (await assistantText(b)).length, { timeout: 15_000 }).toBeGreaterThan(early.length + 40);
+    const later = await assistantText(b);
+    expect(later).not.toContain(LAST_SENTENCE);
+    await screenshot(b, "live-01-second-window-streaming");
+
+    for (const page of [a, b]) await expect.poll(() => assistantText(page), { timeout: 30_000 }).toContain(LAST_SENTENCE);
+    const messages = await stored(a, threadId);
+    const answer = textOf(messages.at(-1)!);
+    for (const page of [a, b]) {
+      await expect.poll(() => assistantText(page)).toBe(answer);
+      const text = await page.getByTestId("messages").innerText();
+      expect(text.match(/Sentence 1 of/g)).toHaveLength(1);
+      expect(text.match(new RegExp(PROMPT, "g"))).toHaveLength(1);
+      await expect.poll(() => page.getByRole("button", { name: "Stop" }).count()).toBe(0);
+    }
+    await Promise.all([first.close(), second.close()]);
+  });
+
+  it("Escape in the composer stops the run on the server, not only in this tab", async () => {
+    const { page, context } = await signedIn(browser, base, "Eve");
+    const threadId = await openNewThread([page]);
+    await send(page, PROMPT);
+    await expect.poll(() => assistantText(page), { timeout: 15_000 }).toContain("Sentence 2 of");
+    await page.getByLabel("Message").press("Escape");
+    await expect.poll(async () => (await stored(page, threadId)).at(-1)?.metadata?.status, { timeout: 10_000 }).toBe("stopped");
+    const cancelled = textOf((await stored(page, threadId)).at(-1)!);
+    expect(cancelled).not.toContain(LAST_SENTENCE);
+    // Nothing goes on writing: the stored answer stays as it was when the run was cancelled.
+    await page.waitForTimeout(1500);
+    expect(textOf((await stored(page, threadId)).at(-1)!)).toBe(cancelled);
+    await context.close();
+  });
+
+  it("a failed send is marked as not sent with a sentence, and Retry sends it once", async () => {
+    const { page, context } = await signedIn(browser, base, "Finn");
+    const threadId = await openNewThread([page]);
+    let refused = 0;
+    await page.route("**/chat", async (route) => {
+      if (route.request().method() === "POST" && refused++ === 0) {
+        await route.fulfill({ status: 502, contentType: "application/json", body: JSON.stringify({ ok: false, error: { code: "agent_unavailable", message: "The agent is unreachable right now; try again." } }) });
+      } else await route.continue();
+    });
+    await send(page, "hello after a hiccup");
+    const unsent = page.getByTestId("not-sent");
+    await unsent.waitFor({ timeout: 10_000 });
+    expect(await unsent.innerText()).toContain("Not sent");
+    const alert = page.getByRole("alert");
+    await expect.poll(() => alert.innerText()).toContain("The agent is unreachable right now; try again.");
+    expect(await alert.innerText()).not.toContain("{");
+    await screenshot(page, "live-02-not-sent");
+
+    await unsent.getByRole("button", { name: "Retry" }).click();
+    await expect.poll(() => page.locator('[data-role="assistant"]').count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId("not-sent").count()).toBe(0);
+    await expect.poll(async () => (await stored(page, threadId)).at(-1)?.metadata?.status, { timeout: 15_000 }).toBe("completed");
+    const users = (await stored(page, threadId)).filter((message) => message.role === "user");
+    expect(users.map(textOf)).toEqual(["hello after a hiccup"]);
+    expect((await page.getByTestId("messages").innerText()).match(/hello after a hiccup/g)?.length).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('[data-role="user"]').count()).toBe(1);
+    await context.close();
+  });
+
+  it("tabs heal by themselves after the agent worker is killed and restarted mid-answer", async () => {
+    const { page: a, context: first } = await signedIn(browser, base, "Gus");
+    const { page: b, context: second } = await signedIn(browser, base, "Gus");
+    const threadId = await openNewThread([a, b]);
+    await send(a, PROMPT);
+    await expect.poll(() => assistantText(b), { timeout: 15_000 }).toContain("Sentence 2 of");
+
+    await system.killAgent();
+    for (const page of [a, b]) await page.getByRole("status").filter({ hasText: "Reconnecting…" }).first().waitFor({ timeout: 15_000 });
+    await screenshot(b, "live-03-reconnecting");
+    await system.restartAgent();
+    const restarted = Date.now();
+
+    try {
+      for (const page of [a, b]) await expect.poll(() => assistantText(page), { timeout: 15_000 - (Date.now() - restarted) }).toContain(LAST_SENTENCE);
+    } finally {
+      await screenshot(a, "live-04-after-restart-a");
+      await screenshot(b, "live-04-after-restart-b");
+      console.log("stored after restart:", JSON.stringify((await stored(a, threadId).catch(() => [])).map((m) => [m.role, m.metadata?.status, textOf(m).length])));
+    }
+    await expect.poll(async () => (await stored(a, threadId)).at(-1)?.metadata?.status, { timeout: 10_000 }).toBe("completed");
+    const answer = textOf((await stored(a, threadId)).at(-1)!);
+    for (const page of [a, b]) {
+      await expect.poll(() => assistantText(page), { timeout: 10_000 }).toBe(answer);
+      await expect.poll(() => page.getByRole("status").filter({ hasText: "Reconnecting…" }).count()).toBe(0);
+    }
+
+    // The sidebar is live again too: a thread made after the outage appears in the other tab.
+    await openNewThread([a], "Made after the outage");
+    await expect.poll(() => b.getByTestId("thread-list").innerText(), { timeout: 15_000 }).toContain("Made after the outage");
+    await Promise.all([first.close(), second.close()]);
+  });
+});
