@@ -8,8 +8,8 @@ let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  // About 15 ms a word: the long answer takes some seconds, long enough to watch it grow.
-  [system, browser] = await Promise.all([startSystem({ web: {}, agentVars: { OFFLINE_MODEL_DELAY_MS: "15" } }), launchChromium()]);
+  // About 10 ms a word: the long answer takes some seconds, long enough to watch it grow.
+  [system, browser] = await Promise.all([startSystem({ web: {}, agentVars: { OFFLINE_MODEL_DELAY_MS: "10" } }), launchChromium()]);
   base = system.web!.url;
 });
 afterAll(async () => {
@@ -129,7 +129,8 @@ describe("live in every tab", () => {
     const { page: b, context: second } = await signedIn(browser, base, "Gus");
     const threadId = await openNewThread([a, b]);
     await send(a, PROMPT);
-    await expect.poll(() => assistantText(b), { timeout: 15_000 }).toContain("Sentence 2 of");
+    // Killed with the answer well under way (the rest takes a few seconds once it resumes).
+    await expect.poll(() => assistantText(b), { timeout: 15_000 }).toContain("Sentence 25 of");
 
     await system.killAgent();
     for (const page of [a, b]) await page.getByRole("status").filter({ hasText: "Reconnecting…" }).first().waitFor({ timeout: 15_000 });

@@ -175,6 +175,8 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
    */
   const syncing = useRef<Promise<void> | null>(null);
   const again = useRef(false);
+  const reachedRef = useRef(() => {});
+  const reached = () => reachedRef.current();
   const sync = useCallback(async () => {
     if (syncing.current) {
       again.current = true;
@@ -185,6 +187,7 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
         again.current = false;
         if (busy()) continue; // the live stream carries it; its end syncs again
         const page = await api.messages(threadId, 200);
+        reached();
         if (busy()) continue;
         const messages = page.messages.map(toUIMessage);
         const stored = new Set(messages.map((message) => message.id));
@@ -203,6 +206,14 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
 
   // After a blip (agent restarted, network gone): sync again with backoff until it works.
   const heal = useRef({ active: false, attempt: 0, timer: undefined as ReturnType<typeof setTimeout> | undefined, run: () => {} });
+  /** The server answered again: no longer "Reconnecting…" (the live run may still be resuming). */
+  reachedRef.current = () => {
+    const state = heal.current;
+    if (!state.active) return;
+    state.active = false;
+    clearTimeout(state.timer);
+    setHealing(false);
+  };
   const startHealing = useCallback(() => {
     const state = heal.current;
     if (state.active) return;
@@ -212,11 +223,12 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
       clearTimeout(state.timer);
       sync().then(
         () => {
-          state.active = false;
           state.attempt = 0;
-          setHealing(false);
+          reached();
         },
         () => {
+          state.active = true;
+          setHealing(true);
           state.timer = setTimeout(state.run, backoffDelay(state.attempt++));
         },
       );

@@ -14,10 +14,10 @@ export type LiveSourceOptions = {
 };
 
 const FIRST_DELAY_MS = 500;
-const MAX_DELAY_MS = 8_000;
+const MAX_DELAY_MS = 5_000;
 const STALL_MS = 45_000;
 
-/** 0.5 s doubling to 8 s, ±25 % so a hundred tabs do not come back in the same millisecond. */
+/** 0.5 s doubling to 5 s, ±25 % so a hundred tabs do not come back in the same millisecond. */
 export function backoffDelay(attempt: number): number {
   const base = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** attempt);
   return Math.round(base * (0.75 + Math.random() * 0.5));
