@@ -267,7 +267,7 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
       if (last?.role === "user" && (refused || error instanceof TypeError)) {
         markUnsent(last.id, errorSentence(error));
         setSendError(errorSentence(error));
-      }
+      } else if (refused) setSendError(errorSentence(error));
       // No answer at all, or the stream broke off: the server may hold more than this tab knows.
       if (!refused) startHealing();
     },
