@@ -207,12 +207,15 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
   // After a blip (agent restarted, network gone): sync again with backoff until it works.
   const heal = useRef({ active: false, attempt: 0, timer: undefined as ReturnType<typeof setTimeout> | undefined, run: () => {} });
   /** The server answered again: no longer "Reconnecting…" (the live run may still be resuming). */
+  const events = useRef<LiveSource | null>(null);
   reachedRef.current = () => {
     const state = heal.current;
     if (!state.active) return;
     state.active = false;
     clearTimeout(state.timer);
     setHealing(false);
+    // The server is back: the event feed need not wait out its own backoff.
+    events.current?.reconnectNow();
   };
   const startHealing = useCallback(() => {
     const state = heal.current;
@@ -302,7 +305,7 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
   useEffect(() => {
     void refreshExtras();
     const timers = new Set<ReturnType<typeof setTimeout>>();
-    const source = new LiveSource({
+    const source = (events.current = new LiveSource({
       url: (after) => `/threads/${threadId}/events?after=${after ?? initial.lastSeq}`,
       after: initial.lastSeq,
       onStatus: setFeedStatus,
@@ -343,9 +346,10 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
         // Whoever started it (another tab, a follow-up, a job's report): this tab follows it live.
         if ((started || ended || unknownMessage) && !busy()) refresh();
       },
-    });
+    }));
     return () => {
       source.close();
+      events.current = null;
       for (const timer of timers) clearTimeout(timer);
     };
   }, [threadId, initial.lastSeq, refreshExtras, refresh, startHealing, session]);
