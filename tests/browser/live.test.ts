@@ -80,11 +80,20 @@ describe("live in every tab", () => {
     await Promise.all([first.close(), second.close()]);
   });
 
-  it("Escape in the composer stops the run on the server, not only in this tab", async () => {
+  it("shows Stop at once after a refresh mid-answer, and Escape in the composer stops the run on the server", async () => {
     const { page, context } = await signedIn(browser, base, "Eve");
     const threadId = await openNewThread([page]);
     await send(page, PROMPT);
     await expect.poll(() => assistantText(page), { timeout: 15_000 }).toContain("Sentence 2 of");
+
+    // Refreshed while the answer is written, before any stream could resume: Stop is there already.
+    await page.route("**/chat/*/stream", (route) => route.fulfill({ status: 204 }));
+    await page.reload();
+    await page.getByLabel("Message").waitFor();
+    await page.getByRole("button", { name: "Stop" }).waitFor({ timeout: 5_000 });
+    await page.unroute("**/chat/*/stream");
+    // The next chunk the event feed reports brings the live answer back into this tab.
+    await expect.poll(async () => (await assistantText(page)).match(/Sentence \d+ of/g)?.length ?? 0, { timeout: 15_000 }).toBeGreaterThan(3);
     await page.getByLabel("Message").press("Escape");
     await expect.poll(async () => (await stored(page, threadId)).at(-1)?.metadata?.status, { timeout: 10_000 }).toBe("stopped");
     const cancelled = textOf((await stored(page, threadId)).at(-1)!);

@@ -11,7 +11,8 @@ import { JobPart, JobProgress, MarkdownText, ThreadExtrasContext, ToolCard, type
 import { navigate, takePendingSend } from "./router.ts";
 import "./live.css";
 
-type Loaded = { messages: UIMessage[]; lastSeq: number };
+/** `running`: a run is active on the server, whether or not its answer is stored yet. */
+type Loaded = { messages: UIMessage[]; lastSeq: number; running: boolean };
 
 /** How long a finished job stays in the strip, at its final state, before it goes. */
 const FINISHED_JOB_MS = 5_000;
@@ -26,6 +27,13 @@ function inFlight(messages: UIMessage[]): UIMessage | null {
   if (!last || last.role !== "assistant") return null;
   const status = (last.metadata as { status?: string } | undefined)?.status;
   return status === undefined || status === "running" ? last : null;
+}
+
+/** Whether a run is active in the thread; false when that cannot be read (the stream still tells). */
+async function activeRun(threadId: string): Promise<boolean> {
+  const summary = await api.summary(threadId).catch(() => null);
+  const status = summary?.activeRun?.status;
+  return status === "running" || status === "queued";
 }
 
 /** Calls `fn` when the browser is back online or the tab becomes visible. */
@@ -64,10 +72,10 @@ export function ThreadView({ threadId }: { threadId: string }) {
       if (done || loading) return;
       clearTimeout(timer);
       loading = true;
-      api.messages(threadId, 200).then(
-        (page) => {
+      Promise.all([api.messages(threadId, 200), activeRun(threadId)]).then(
+        ([page, running]) => {
           done = true;
-          setLoaded({ messages: page.messages.map(toUIMessage), lastSeq: page.lastSeq });
+          setLoaded({ messages: page.messages.map(toUIMessage), lastSeq: page.lastSeq, running: running || inFlight(page.messages.map(toUIMessage)) !== null });
         },
         (error) => {
           loading = false;
@@ -75,7 +83,7 @@ export function ThreadView({ threadId }: { threadId: string }) {
           // A thread created by the first message does not exist yet: start empty.
           if (error instanceof ApiFailure && error.status === 404) {
             done = true;
-            setLoaded({ messages: [], lastSeq: 0 });
+            setLoaded({ messages: [], lastSeq: 0, running: false });
             return;
           }
           setFailure(errorSentence(error));
@@ -146,7 +154,7 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
   const [finishedJobs, setFinishedJobs] = useState<Set<string>>(new Set());
   const [feedStatus, setFeedStatus] = useState<LiveStatus>("connecting");
   const [healing, setHealing] = useState(false);
-  const [serverRunning, setServerRunning] = useState(inFlight(initial.messages) !== null);
+  const [serverRunning, setServerRunning] = useState(initial.running);
   const [unsent, setUnsent] = useState<Map<string, string>>(new Map());
   const unsentRef = useRef(unsent);
   unsentRef.current = unsent;
@@ -198,7 +206,7 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
         session.clearError();
         await session.resumeStream();
         if (session.status === "error") throw session.error ?? new Error("The answer stream broke off.");
-        if (!busy()) setServerRunning(inFlight(session.messages) !== null);
+        if (!busy()) setServerRunning(await activeRun(threadId));
       } while (again.current);
     })().finally(() => (syncing.current = null));
     return syncing.current;
@@ -359,7 +367,7 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
     pendingSend.current = null;
     if (text) void send({ text });
     // Refreshed mid-answer: the same answer carries on here.
-    else if (inFlight(initial.messages)) refresh();
+    else if (initial.running) refresh();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 

@@ -58,6 +58,8 @@ export const api = {
   deleteThread: (id: string) => request<unknown>("DELETE", `/threads/${id}`),
   messages: (id: string, limit = 100) =>
     request<{ messages: StoredMessage[]; nextBefore: number | null; lastSeq: number }>("GET", `/threads/${id}/messages?limit=${limit}`),
+  /** Whether a run is active in the thread (its answer may not be stored yet). */
+  summary: (id: string) => request<{ activeRun: { id: string; status: string } | null }>("GET", `/threads/${id}/summary`),
   approvals: (id: string) => request<{ approvals: Approval[] }>("GET", `/threads/${id}/approvals`),
   jobs: (id: string) => request<{ jobs: Job[] }>("GET", `/threads/${id}/jobs`),
   stop: (id: string) => request<unknown>("POST", `/chat/${id}/stop`, {}),
