@@ -104,14 +104,18 @@ describe("live in every tab", () => {
     await context.close();
   });
 
-  it("a failed send is marked as not sent with a sentence, and Retry sends it once", async () => {
+  it("a failed send is marked as not sent with a sentence; Retry sends it once, thinking until the first word", async () => {
     const { page, context } = await signedIn(browser, base, "Finn");
     const threadId = await openNewThread([page]);
     let refused = 0;
     await page.route("**/chat", async (route) => {
       if (route.request().method() === "POST" && refused++ === 0) {
         await route.fulfill({ status: 502, contentType: "application/json", body: JSON.stringify({ ok: false, error: { code: "agent_unavailable", message: "The agent is unreachable right now; try again." } }) });
-      } else await route.continue();
+      } else {
+        // The retry reaches the agent a moment late: long enough to see the tab thinking.
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await route.continue();
+      }
     });
     await send(page, "hello after a hiccup");
     const unsent = page.getByTestId("not-sent");
@@ -123,8 +127,11 @@ describe("live in every tab", () => {
     await screenshot(page, "live-02-not-sent");
 
     await unsent.getByRole("button", { name: "Retry" }).click();
+    const thinking = page.getByRole("status").filter({ hasText: "Thinking…" });
+    await thinking.waitFor({ timeout: 5_000 });
     await expect.poll(() => page.locator('[data-role="assistant"]').count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => page.getByTestId("not-sent").count()).toBe(0);
+    await expect.poll(() => thinking.count(), { timeout: 10_000 }).toBe(0);
     await expect.poll(async () => (await stored(page, threadId)).at(-1)?.metadata?.status, { timeout: 15_000 }).toBe("completed");
     const users = (await stored(page, threadId)).filter((message) => message.role === "user");
     expect(users.map(textOf)).toEqual(["hello after a hiccup"]);

@@ -155,6 +155,8 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
   const [feedStatus, setFeedStatus] = useState<LiveStatus>("connecting");
   const [healing, setHealing] = useState(false);
   const [serverRunning, setServerRunning] = useState(initial.running);
+  /** How many run events this tab has seen: orders what the feed says against what a read said. */
+  const runEvents = useRef(0);
   const [unsent, setUnsent] = useState<Map<string, string>>(new Map());
   const unsentRef = useRef(unsent);
   unsentRef.current = unsent;
@@ -206,7 +208,12 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
         session.clearError();
         await session.resumeStream();
         if (session.status === "error") throw session.error ?? new Error("The answer stream broke off.");
-        if (!busy()) setServerRunning(await activeRun(threadId));
+        if (!busy()) {
+          // A run event that arrives while the summary is read is newer than its answer.
+          const seen = runEvents.current;
+          const running = await activeRun(threadId);
+          if (seen === runEvents.current && !busy()) setServerRunning(running);
+        }
       } while (again.current);
     })().finally(() => (syncing.current = null));
     return syncing.current;
@@ -348,6 +355,7 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
         }
         const started = event.type === "run.started" || event.type === "run.recovered" || event.type === "ui.chunks" || (event.type === "run.status" && event.status === "running");
         const ended = event.type === "run.finished" || event.type === "run.failed" || event.type === "run.cancelled" || (event.type === "run.status" && event.status === "awaiting_approval");
+        if (started || ended) runEvents.current++;
         if (started) setServerRunning(true);
         if (ended) setServerRunning(false);
         const unknownMessage = event.type === "message.stored" && !session.messages.some((message) => message.id === event.messageId);
