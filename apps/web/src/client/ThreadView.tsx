@@ -1,14 +1,15 @@
 import { Chat as ChatSession, useChat } from "@ai-sdk/react";
-import { AssistantRuntimeProvider, ComposerPrimitive, MessagePrimitive, ThreadPrimitive, useAuiState } from "@assistant-ui/react";
+import { AssistantRuntimeProvider, ComposerPrimitive, ThreadPrimitive } from "@assistant-ui/react";
 import { useAISDKRuntime } from "@assistant-ui/react-ai-sdk";
 import type { Approval, Job, StoredMessage, ThreadEvent } from "@oa/protocol";
 import { DefaultChatTransport, type UIMessage } from "ai";
-import { createContext, useCallback, useContext, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { api, ApiFailure, errorSentence } from "./api.ts";
 import { useUserFeed } from "./feed.ts";
 import { backoffDelay, LiveSource, type LiveStatus } from "./live-source.ts";
-import { JobPart, JobProgress, MarkdownText, ThreadExtrasContext, ToolCard, type ThreadExtras } from "./parts.tsx";
+import { JobProgress, ThreadExtrasContext, type ThreadExtras } from "./parts.tsx";
 import { navigate, takePendingSend } from "./router.ts";
+import { AssistantMessage, SendStateContext, SystemMessage, UserMessage } from "./thread-messages.tsx";
 import "./live.css";
 
 /** `running`: a run is active on the server, whether or not its answer is stored yet. */
@@ -120,10 +121,6 @@ export function ThreadView({ threadId }: { threadId: string }) {
   if (!loaded) return <div className="splash">Loading the thread…</div>;
   return <Chat threadId={threadId} initial={loaded} />;
 }
-
-/** Messages this tab could not send: their id and why, with a way to send them again. */
-type SendState = { unsent: Map<string, string>; retry: (id: string) => void };
-const SendStateContext = createContext<SendState>({ unsent: new Map(), retry: () => {} });
 
 function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
   // A message handed over by the OpenClaw panel, sent once this view is up (instead of resuming).
@@ -462,42 +459,5 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
         </AssistantRuntimeProvider>
       </SendStateContext.Provider>
     </ThreadExtrasContext.Provider>
-  );
-}
-
-function UserMessage() {
-  const id = useAuiState((state) => state.message.id);
-  const { unsent, retry } = useContext(SendStateContext);
-  const reason = unsent.get(id);
-  return (
-    <MessagePrimitive.Root className="message user" data-role="user">
-      <MessagePrimitive.Parts components={{ Text: MarkdownText }} />
-      {reason !== undefined ? (
-        <div className="not-sent" data-testid="not-sent" title={reason}>
-          <span>Not sent</span>
-          <button type="button" onClick={() => retry(id)}>
-            Retry
-          </button>
-        </div>
-      ) : null}
-    </MessagePrimitive.Root>
-  );
-}
-
-function AssistantMessage() {
-  const status = useAuiState((state) => state.message.status?.type);
-  return (
-    <MessagePrimitive.Root className="message assistant" data-role="assistant" data-status={status}>
-      <MessagePrimitive.Parts components={{ Text: MarkdownText, tools: { Fallback: ToolCard }, data: { by_name: { job: JobPart } } }} />
-    </MessagePrimitive.Root>
-  );
-}
-
-/** The thread's own notes (a job finished, a follow-up fired) as one status line. */
-function SystemMessage() {
-  return (
-    <MessagePrimitive.Root className="message system" data-role="system" role="status">
-      <MessagePrimitive.Parts components={{ Text: ({ text }) => <span>ⓘ {text}</span> }} />
-    </MessagePrimitive.Root>
   );
 }
