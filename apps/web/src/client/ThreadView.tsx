@@ -279,14 +279,16 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
       const last = session.messages.at(-1);
       session.clearError();
       const refused = typeof (error as { statusCode?: unknown } | undefined)?.statusCode === "number";
-      if (last?.role === "user" && (refused || error instanceof TypeError)) {
+      const unreachable = error instanceof TypeError;
+      if (last?.role === "user" && (refused || unreachable)) {
         markUnsent(last.id, errorSentence(error));
         setSendError(errorSentence(error));
-      } else if (refused) setSendError(errorSentence(error));
+      } else if (!unreachable) setSendError(errorSentence(error));
       // No answer at all, or the stream broke off: the server may hold more than this tab knows.
-      if (!refused) startHealing();
+      if (unreachable) startHealing();
+      else if (!refused) refresh();
     },
-    [session, markUnsent, startHealing],
+    [session, markUnsent, startHealing, refresh],
   );
 
   const retry = useCallback(
