@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSystem, type System } from "../system/harness.ts";
+import { openclawControl, startSystem, type System } from "../system/harness.ts";
 import { launchChromium, screenshot, signedIn } from "./browser.ts";
 
 let system: System;
@@ -137,6 +137,23 @@ describe("live in every tab", () => {
     expect(users.map(textOf)).toEqual(["hello after a hiccup"]);
     expect((await page.getByTestId("messages").innerText()).match(/hello after a hiccup/g)?.length).toBeGreaterThanOrEqual(1);
     expect(await page.locator('[data-role="user"]').count()).toBe(1);
+    await context.close();
+  });
+
+  it("a background job ends at 100 % in the job strip before it goes", async () => {
+    await openclawControl(system.openclaw, "dev:hal").seed({ instance: { status: "ready" } });
+    const { page, context } = await signedIn(browser, base, "Hal");
+    await openNewThread([page]);
+    await send(page, "restart my OpenClaw");
+    const card = page.getByTestId("approval-card");
+    await card.waitFor({ timeout: 15_000 });
+    await card.getByRole("button", { name: "Approve" }).click();
+    const strip = page.getByLabel("Background jobs");
+    const done = strip.locator('[data-testid="job-progress"][data-status="succeeded"]');
+    await done.waitFor({ timeout: 20_000 });
+    expect(await done.innerText()).toContain("100%");
+    await screenshot(page, "live-05-job-done");
+    await expect.poll(() => strip.count(), { timeout: 15_000 }).toBe(0);
     await context.close();
   });
 
