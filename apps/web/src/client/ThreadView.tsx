@@ -1,21 +1,28 @@
-import { useChat } from "@ai-sdk/react";
-import { AssistantRuntimeProvider, ComposerPrimitive, MessagePrimitive, ThreadPrimitive, useAuiState } from "@assistant-ui/react";
+import { Chat as ChatSession, useChat } from "@ai-sdk/react";
+import { AssistantRuntimeProvider, ComposerPrimitive, ThreadPrimitive } from "@assistant-ui/react";
 import { useAISDKRuntime } from "@assistant-ui/react-ai-sdk";
 import type { Approval, Job, StoredMessage, ThreadEvent } from "@oa/protocol";
 import { DefaultChatTransport, type UIMessage } from "ai";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { api, ApiFailure } from "./api.ts";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { api, ApiFailure, errorSentence } from "./api.ts";
 import { useUserFeed } from "./feed.ts";
-import { JobPart, JobProgress, MarkdownText, ThreadExtrasContext, ToolCard, type ThreadExtras } from "./parts.tsx";
+import { backoffDelay, LiveSource, type LiveStatus } from "./live-source.ts";
+import { JobProgress, ThreadExtrasContext, type ThreadExtras } from "./parts.tsx";
 import { navigate, takePendingSend } from "./router.ts";
+import { AssistantMessage, SendStateContext, SystemMessage, UserMessage } from "./thread-messages.tsx";
+import "./live.css";
 
-type Loaded = { messages: UIMessage[]; lastSeq: number };
+/** `running`: a run is active on the server, whether or not its answer is stored yet. */
+type Loaded = { messages: UIMessage[]; lastSeq: number; running: boolean };
+
+/** How long a finished job stays in the strip, at its final state, before it goes. */
+const FINISHED_JOB_MS = 5_000;
 
 function toUIMessage({ position: _p, createdAt: _c, ...message }: StoredMessage): UIMessage {
   return message as UIMessage;
 }
 
-/** The answer a run is still writing: resumed from the stream, not shown from its checkpoint. */
+/** The answer a run is still writing (its checkpoint): the stream carries the rest. */
 function inFlight(messages: UIMessage[]): UIMessage | null {
   const last = messages[messages.length - 1];
   if (!last || last.role !== "assistant") return null;
@@ -23,26 +30,91 @@ function inFlight(messages: UIMessage[]): UIMessage | null {
   return status === undefined || status === "running" ? last : null;
 }
 
+/** Whether a run is active in the thread; false when that cannot be read (the stream still tells). */
+async function activeRun(threadId: string): Promise<boolean> {
+  const summary = await api.summary(threadId).catch(() => null);
+  const status = summary?.activeRun?.status;
+  return status === "running" || status === "queued";
+}
+
+/** Calls `fn` when the browser is back online or the tab becomes visible. */
+function onWake(fn: () => void): () => void {
+  const wake = () => {
+    if (document.visibilityState === "visible") fn();
+  };
+  window.addEventListener("online", wake);
+  document.addEventListener("visibilitychange", wake);
+  return () => {
+    window.removeEventListener("online", wake);
+    document.removeEventListener("visibilitychange", wake);
+  };
+}
+
+function Reconnecting({ reason }: { reason?: string | null }) {
+  return (
+    <p role="status" className="reconnecting">
+      Reconnecting…{reason ? ` ${reason}` : ""}
+    </p>
+  );
+}
+
 export function ThreadView({ threadId }: { threadId: string }) {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
-  const [missing, setMissing] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const retryNow = useRef<() => void>(() => {});
 
+  // A thread opened while the agent is away loads by itself once it is back (with backoff).
   useEffect(() => {
-    api.messages(threadId, 200).then(
-      (page) => setLoaded({ messages: page.messages.map(toUIMessage), lastSeq: page.lastSeq }),
-      (error) => {
-        // A thread created by the first message does not exist yet: start empty.
-        if (error instanceof ApiFailure && error.status === 404) setLoaded({ messages: [], lastSeq: 0 });
-        else setMissing(true);
-      },
-    );
+    let done = false;
+    let loading = false;
+    let attempt = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = () => {
+      if (done || loading) return;
+      clearTimeout(timer);
+      loading = true;
+      Promise.all([api.messages(threadId, 200), activeRun(threadId)]).then(
+        ([page, running]) => {
+          done = true;
+          setLoaded({ messages: page.messages.map(toUIMessage), lastSeq: page.lastSeq, running: running || inFlight(page.messages.map(toUIMessage)) !== null });
+        },
+        (error) => {
+          loading = false;
+          if (done) return;
+          // A thread created by the first message does not exist yet: start empty.
+          if (error instanceof ApiFailure && error.status === 404) {
+            done = true;
+            setLoaded({ messages: [], lastSeq: 0, running: false });
+            return;
+          }
+          setFailure(errorSentence(error));
+          timer = setTimeout(load, backoffDelay(attempt++));
+        },
+      );
+    };
+    retryNow.current = () => {
+      attempt = 0;
+      load();
+    };
+    load();
+    const unwake = onWake(() => retryNow.current());
+    return () => {
+      done = true;
+      clearTimeout(timer);
+      unwake();
+    };
   }, [threadId]);
 
-  if (missing) {
+  if (!loaded && failure) {
     return (
       <section className="home">
-        <p>This thread could not be loaded.</p>
-        <button onClick={() => navigate("/")}>Back</button>
+        <Reconnecting reason={`This thread could not be loaded yet: ${failure}`} />
+        <div className="row">
+          <button className="primary" onClick={() => retryNow.current()}>
+            Retry
+          </button>
+          <button onClick={() => navigate("/")}>Back</button>
+        </div>
       </section>
     );
   }
@@ -51,183 +123,343 @@ export function ThreadView({ threadId }: { threadId: string }) {
 }
 
 function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
-  const flight = inFlight(initial.messages);
   // A message handed over by the OpenClaw panel, sent once this view is up (instead of resuming).
   const pendingSend = useRef<string | null | undefined>(undefined);
   if (pendingSend.current === undefined) pendingSend.current = takePendingSend();
-  const transport = useMemo(
+  const hooks = useRef({ onStreamEnd: () => {} });
+  const [session] = useState(
     () =>
-      new DefaultChatTransport({
-        api: "/chat",
-        credentials: "same-origin",
-        // The agent keeps the history: only the newest message travels.
-        prepareSendMessagesRequest: ({ id, messages, trigger, messageId }) => ({ body: { id, messages: messages.slice(-1), trigger, messageId } }),
+      new ChatSession<UIMessage>({
+        id: threadId,
+        messages: initial.messages,
+        transport: new DefaultChatTransport({
+          api: "/chat",
+          credentials: "same-origin",
+          // The agent keeps the history: only the newest message travels.
+          prepareSendMessagesRequest: ({ id, messages, trigger, messageId }) => ({ body: { id, messages: messages.slice(-1), trigger, messageId } }),
+        }),
+        // Whatever this tab streamed, the stored transcript is what it ends with.
+        onFinish: ({ isError }) => {
+          if (!isError) hooks.current.onStreamEnd();
+        },
       }),
-    [],
   );
-  const chat = useChat({
-    id: threadId,
-    messages: flight ? initial.messages.slice(0, -1) : initial.messages,
-    transport,
-    // An answer still being written (another tab, before a refresh) continues here.
-    resume: pendingSend.current === null,
-  });
+  const chat = useChat({ chat: session });
+  const busy = () => session.status === "streaming" || session.status === "submitted";
+
   const [extras, setExtras] = useState<ThreadExtras>({ approvals: new Map(), jobs: new Map() });
-  const chatRef = useRef(chat);
-  chatRef.current = chat;
+  const [finishedJobs, setFinishedJobs] = useState<Set<string>>(new Set());
+  const [feedStatus, setFeedStatus] = useState<LiveStatus>("connecting");
+  const [healing, setHealing] = useState(false);
+  const [serverRunning, setServerRunning] = useState(initial.running);
+  /** How many run events this tab has seen: orders what the feed says against what a read said. */
+  const runEvents = useRef(0);
+  const [unsent, setUnsent] = useState<Map<string, string>>(new Map());
+  const unsentRef = useRef(unsent);
+  unsentRef.current = unsent;
+  const [sendError, setSendError] = useState<string | null>(null);
+
+  const markUnsent = useCallback((id: string, reason: string | null) => {
+    setUnsent((current) => {
+      if (reason === null ? !current.has(id) : current.get(id) === reason) return current;
+      const next = new Map(current);
+      if (reason === null) next.delete(id);
+      else next.set(id, reason);
+      unsentRef.current = next;
+      return next;
+    });
+  }, []);
 
   const refreshExtras = useCallback(async () => {
     const [approvals, jobs] = await Promise.all([api.approvals(threadId).catch(() => ({ approvals: [] as Approval[] })), api.jobs(threadId).catch(() => ({ jobs: [] as Job[] }))]);
     setExtras({ approvals: new Map(approvals.approvals.map((a) => [a.id, a])), jobs: new Map(jobs.jobs.map((j) => [j.id, j])) });
   }, [threadId]);
 
-  // Another tab, the inbox or the agent itself moved the thread on: catch up from the server.
+  /**
+   * Catches up with the server: the stored transcript (messages this tab could not send stay at
+   * the end until the server has them), approvals and jobs, then the live run if there is one
+   * (204 when none). Throws when the server cannot be reached; `heal` retries it.
+   */
   const syncing = useRef<Promise<void> | null>(null);
   const again = useRef(false);
+  const reachedRef = useRef(() => {});
+  const reached = () => reachedRef.current();
   const sync = useCallback(async () => {
     if (syncing.current) {
       again.current = true;
-      return;
+      return syncing.current;
     }
     syncing.current = (async () => {
       do {
         again.current = false;
-        const current = chatRef.current;
-        if (current.status === "streaming" || current.status === "submitted") continue;
-        const page = await api.messages(threadId, 200).catch(() => null);
-        if (!page) continue;
+        if (busy()) continue; // the live stream carries it; its end syncs again
+        const page = await api.messages(threadId, 200);
+        reached();
+        if (busy()) continue;
         const messages = page.messages.map(toUIMessage);
-        const live = inFlight(messages);
-        current.setMessages(live ? messages.slice(0, -1) : messages);
-        if (live) {
-          await current.resumeStream();
-          // Nothing to resume (it just ended): show what was stored.
-          if (!chatRef.current.messages.some((message) => message.id === live.id)) {
-            const after = await api.messages(threadId, 200).catch(() => null);
-            if (after) chatRef.current.setMessages(after.messages.map(toUIMessage));
-          }
+        const stored = new Set(messages.map((message) => message.id));
+        for (const id of unsentRef.current.keys()) if (stored.has(id)) markUnsent(id, null);
+        const waiting = session.messages.filter((message) => unsentRef.current.has(message.id) && !stored.has(message.id));
+        session.messages = [...messages, ...waiting];
+        void refreshExtras();
+        session.clearError();
+        await session.resumeStream();
+        if (session.status === "error") throw session.error ?? new Error("The answer stream broke off.");
+        if (!busy()) {
+          // A run event that arrives while the summary is read is newer than its answer.
+          const seen = runEvents.current;
+          const running = await activeRun(threadId);
+          if (seen === runEvents.current && !busy()) setServerRunning(running);
         }
       } while (again.current);
     })().finally(() => (syncing.current = null));
-    await syncing.current;
-  }, [threadId]);
+    return syncing.current;
+  }, [threadId, refreshExtras, markUnsent, session]);
+
+  // After a blip (agent restarted, network gone): sync again with backoff until it works.
+  const heal = useRef({ active: false, attempt: 0, timer: undefined as ReturnType<typeof setTimeout> | undefined, run: () => {} });
+  /** The server answered again: no longer "Reconnecting…" (the live run may still be resuming). */
+  const events = useRef<LiveSource | null>(null);
+  reachedRef.current = () => {
+    const state = heal.current;
+    if (!state.active) return;
+    state.active = false;
+    clearTimeout(state.timer);
+    setHealing(false);
+    // The server is back: the event feed need not wait out its own backoff.
+    events.current?.reconnectNow();
+  };
+  const startHealing = useCallback(() => {
+    const state = heal.current;
+    if (state.active) return;
+    state.active = true;
+    setHealing(true);
+    state.run = () => {
+      clearTimeout(state.timer);
+      sync().then(
+        () => {
+          state.attempt = 0;
+          reached();
+        },
+        () => {
+          state.active = true;
+          setHealing(true);
+          state.timer = setTimeout(state.run, backoffDelay(state.attempt++));
+        },
+      );
+    };
+    state.run();
+  }, [sync]);
+  const refresh = useCallback(() => {
+    sync().catch(startHealing);
+  }, [sync, startHealing]);
+  hooks.current.onStreamEnd = refresh;
+
+  useEffect(() => {
+    const unwake = onWake(() => {
+      const state = heal.current;
+      if (state.active) {
+        state.attempt = 0;
+        state.run();
+      }
+    });
+    return () => {
+      unwake();
+      clearTimeout(heal.current.timer);
+    };
+  }, []);
+
+  /** Sends through the chat stream; a send the server did not take stays, marked "Not sent". */
+  const send = useCallback(
+    async (...args: Parameters<typeof session.sendMessage>) => {
+      setSendError(null);
+      await session.sendMessage(...args);
+      if (session.status !== "error") return;
+      const error = session.error;
+      const last = session.messages.at(-1);
+      session.clearError();
+      const refused = typeof (error as { statusCode?: unknown } | undefined)?.statusCode === "number";
+      const unreachable = error instanceof TypeError;
+      if (last?.role === "user" && (refused || unreachable)) {
+        markUnsent(last.id, errorSentence(error));
+        setSendError(errorSentence(error));
+      } else if (!unreachable) setSendError(errorSentence(error));
+      // No answer at all, or the stream broke off: the server may hold more than this tab knows.
+      if (unreachable) startHealing();
+      else if (!refused) refresh();
+    },
+    [session, markUnsent, startHealing, refresh],
+  );
+
+  const retry = useCallback(
+    async (id: string) => {
+      const message = session.messages.find((candidate) => candidate.id === id);
+      if (!message || busy()) return;
+      markUnsent(id, null);
+      setSendError(null);
+      // The first attempt may have arrived after all: then the server's transcript shows it.
+      const page = await api.messages(threadId, 200).catch(() => null);
+      if (page?.messages.some((stored) => stored.id === id)) return refresh();
+      session.messages = session.messages.filter((candidate) => candidate.id !== id);
+      // The same id: should the server have it by now, it answers with that turn, never a second one.
+      await send({ id, role: "user", parts: message.parts, ...(message.metadata === undefined ? {} : { metadata: message.metadata }) });
+    },
+    [session, threadId, markUnsent, refresh, send],
+  );
+
+  /** Stop means stop: the run on the server, then this tab's stream. */
+  const stop = useCallback(async () => {
+    await api.stop(threadId).catch(() => undefined);
+    await session.stop();
+    setServerRunning(false);
+    refresh();
+  }, [session, threadId, refresh]);
 
   // The thread's own event feed: runs, approvals and jobs, from where the history left off.
   useEffect(() => {
     void refreshExtras();
-    const source = new EventSource(`/threads/${threadId}/events?after=${initial.lastSeq}`);
-    source.onmessage = (message) => {
-      const event = JSON.parse(message.data) as ThreadEvent;
-      if (event.type.startsWith("approval.") || event.type === "job.started" || event.type === "job.finished") void refreshExtras();
-      if (event.type === "job.progress") {
-        setExtras((current) => {
-          const job = current.jobs.get(event.jobId);
-          if (!job) return current;
-          return { ...current, jobs: new Map(current.jobs).set(event.jobId, { ...job, status: event.status, progress: event.progress, message: event.message }) };
-        });
-      }
-      const idle = chatRef.current.status !== "streaming" && chatRef.current.status !== "submitted";
-      const moved =
-        event.type === "run.started" ||
-        (event.type === "run.status" && event.status === "running") ||
-        event.type === "run.finished" ||
-        event.type === "run.failed" ||
-        event.type === "run.cancelled" ||
-        (event.type === "message.stored" && !chatRef.current.messages.some((m) => m.id === event.messageId));
-      if (idle && moved) void sync();
+    const timers = new Set<ReturnType<typeof setTimeout>>();
+    const source = (events.current = new LiveSource({
+      url: (after) => `/threads/${threadId}/events?after=${after ?? initial.lastSeq}`,
+      after: initial.lastSeq,
+      onStatus: setFeedStatus,
+      // Back after a drop: whatever happened meanwhile is read again. A stream of this tab that
+      // went through the same outage may hang without an error: it is let go and resumed afresh.
+      onOpen: (reopened) => {
+        if (!reopened) return;
+        void (busy() ? session.stop() : Promise.resolve()).finally(startHealing);
+      },
+      onMessage: (data) => {
+        const event = JSON.parse(data) as ThreadEvent;
+        if (event.type.startsWith("approval.") || event.type === "job.started" || event.type === "job.finished") void refreshExtras();
+        if (event.type === "job.finished") {
+          // The strip shows the job at its end for a moment instead of dropping it mid-bar.
+          setFinishedJobs((current) => new Set(current).add(event.jobId));
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            setFinishedJobs((current) => {
+              const next = new Set(current);
+              next.delete(event.jobId);
+              return next;
+            });
+          }, FINISHED_JOB_MS);
+          timers.add(timer);
+        }
+        if (event.type === "job.progress") {
+          setExtras((current) => {
+            const job = current.jobs.get(event.jobId);
+            if (!job) return current;
+            return { ...current, jobs: new Map(current.jobs).set(event.jobId, { ...job, status: event.status, progress: event.progress, message: event.message }) };
+          });
+        }
+        const started = event.type === "run.started" || event.type === "run.recovered" || event.type === "ui.chunks" || (event.type === "run.status" && event.status === "running");
+        const ended = event.type === "run.finished" || event.type === "run.failed" || event.type === "run.cancelled" || (event.type === "run.status" && event.status === "awaiting_approval");
+        if (started || ended) runEvents.current++;
+        if (started) setServerRunning(true);
+        if (ended) setServerRunning(false);
+        const unknownMessage = event.type === "message.stored" && !session.messages.some((message) => message.id === event.messageId);
+        // Whoever started it (another tab, a follow-up, a job's report): this tab follows it live.
+        if ((started || ended || unknownMessage) && !busy()) refresh();
+      },
+    }));
+    return () => {
+      source.close();
+      events.current = null;
+      for (const timer of timers) clearTimeout(timer);
     };
-    return () => source.close();
-  }, [threadId, initial.lastSeq, refreshExtras, sync]);
+  }, [threadId, initial.lastSeq, refreshExtras, refresh, startHealing, session]);
 
   useEffect(() => {
     const text = pendingSend.current;
     pendingSend.current = null;
-    if (text) void chat.sendMessage({ text });
+    if (text) void send({ text });
+    // Refreshed mid-answer: the same answer carries on here.
+    else if (initial.running) refresh();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const runtime = useAISDKRuntime(chat, {
-    // Decisions go to the server's approval record; the run then continues by itself and this
-    // view follows it through the event feed (as every other tab does).
-    onRespondToToolApproval: async (response) => {
-      await api.respond(threadId, response.approvalId, response.approved ? "approved" : "rejected", response.reason);
-      await refreshExtras();
+  const runtime = useAISDKRuntime(
+    // Sending marks what did not go out; stopping (the Stop button and Escape) stops the server's run.
+    { ...chat, sendMessage: send, stop },
+    {
+      // Decisions go to the server's approval record; the run then continues by itself and this
+      // view follows it through the event feed (as every other tab does).
+      onRespondToToolApproval: async (response) => {
+        await api.respond(threadId, response.approvalId, response.approved ? "approved" : "rejected", response.reason);
+        await refreshExtras();
+      },
     },
-  });
+  );
 
   const feed = useUserFeed();
   const title = feed.threads.get(threadId)?.title ?? "New chat";
-  const running = chat.status === "streaming" || chat.status === "submitted";
-  const activeJobs = [...extras.jobs.values()].filter((job) => job.status === "queued" || job.status === "running" || job.status === "waiting");
-
-  const stop = async () => {
-    await api.stop(threadId).catch(() => undefined);
-    await chat.stop();
-  };
+  const streaming = chat.status === "streaming" || chat.status === "submitted";
+  const running = streaming || serverRunning;
+  const last = chat.messages.at(-1);
+  const answering = last?.role === "assistant" && last.parts.some((part) => (part.type === "text" && part.text.trim() !== "") || part.type.startsWith("tool-") || part.type === "dynamic-tool");
+  const reconnecting = healing || feedStatus === "reconnecting";
+  const shownJobs = [...extras.jobs.values()].flatMap((job) => {
+    if (job.status === "queued" || job.status === "running" || job.status === "waiting") return [job];
+    if (!finishedJobs.has(job.id)) return [];
+    return [job.status === "succeeded" ? { ...job, progress: 1 } : job];
+  });
+  const problem = sendError ?? (chat.error && !reconnecting ? errorSentence(chat.error) : null);
 
   return (
     <ThreadExtrasContext.Provider value={extras}>
-      <AssistantRuntimeProvider runtime={runtime}>
-        <section className="thread" aria-label={title}>
-          <h2 className="thread-heading">{title}</h2>
-          <ThreadPrimitive.Root className="thread-root">
-            <ThreadPrimitive.Viewport className="viewport" data-testid="messages">
-              <ThreadPrimitive.Empty>
-                <p className="muted empty-thread">Ask anything — or “restart my OpenClaw”, “list my devices”, “check again in 10 minutes”.</p>
-              </ThreadPrimitive.Empty>
-              <ThreadPrimitive.Messages components={{ UserMessage, AssistantMessage, SystemMessage }} />
-            </ThreadPrimitive.Viewport>
-            {activeJobs.length > 0 ? (
-              <div className="job-strip" aria-label="Background jobs">
-                {activeJobs.map((job) => (
-                  <JobProgress key={job.id} job={job} />
-                ))}
-              </div>
-            ) : null}
-            {chat.error ? (
-              <p role="alert" className="error">
-                {chat.error.message}
-              </p>
-            ) : null}
-            <ComposerPrimitive.Root className="composer">
-              <ComposerPrimitive.Input className="composer-input" placeholder="Message your agent…" aria-label="Message" autoFocus />
-              {running ? (
-                <button type="button" className="danger" onClick={stop}>
-                  Stop
-                </button>
-              ) : (
-                <ComposerPrimitive.Send className="primary">Send</ComposerPrimitive.Send>
-              )}
-            </ComposerPrimitive.Root>
-          </ThreadPrimitive.Root>
-        </section>
-      </AssistantRuntimeProvider>
+      <SendStateContext.Provider value={{ unsent, retry: (id) => void retry(id) }}>
+        <AssistantRuntimeProvider runtime={runtime}>
+          <section className="thread" aria-label={title}>
+            <h2 className="thread-heading">{title}</h2>
+            <ThreadPrimitive.Root className="thread-root">
+              <ThreadPrimitive.Viewport className="viewport" data-testid="messages">
+                <ThreadPrimitive.Empty>
+                  <p className="muted empty-thread">Ask anything — or “restart my OpenClaw”, “list my devices”, “check again in 10 minutes”.</p>
+                </ThreadPrimitive.Empty>
+                <ThreadPrimitive.Messages components={{ UserMessage, AssistantMessage, SystemMessage }} />
+                {running && !answering && !reconnecting ? (
+                  <p role="status" className="thinking">
+                    Thinking…
+                  </p>
+                ) : null}
+              </ThreadPrimitive.Viewport>
+              {shownJobs.length > 0 ? (
+                <div className="job-strip" aria-label="Background jobs">
+                  {shownJobs.map((job) => (
+                    <JobProgress key={job.id} job={job} />
+                  ))}
+                </div>
+              ) : null}
+              {reconnecting ? <Reconnecting /> : null}
+              {problem ? (
+                <p role="alert" className="error">
+                  {problem}
+                </p>
+              ) : null}
+              <ComposerPrimitive.Root className="composer">
+                <ComposerPrimitive.Input
+                  className="composer-input"
+                  placeholder="Message your agent…"
+                  aria-label="Message"
+                  autoFocus
+                  // The composer cancels a stream of this tab by itself; a run this tab only knows
+                  // from the transcript (just refreshed) is stopped here.
+                  onKeyDown={(event) => {
+                    if (event.key === "Escape" && !streaming && serverRunning) void stop();
+                  }}
+                />
+                {running ? (
+                  <button type="button" className="danger" onClick={() => void stop()}>
+                    Stop
+                  </button>
+                ) : (
+                  <ComposerPrimitive.Send className="primary">Send</ComposerPrimitive.Send>
+                )}
+              </ComposerPrimitive.Root>
+            </ThreadPrimitive.Root>
+          </section>
+        </AssistantRuntimeProvider>
+      </SendStateContext.Provider>
     </ThreadExtrasContext.Provider>
-  );
-}
-
-function UserMessage() {
-  return (
-    <MessagePrimitive.Root className="message user" data-role="user">
-      <MessagePrimitive.Parts components={{ Text: MarkdownText }} />
-    </MessagePrimitive.Root>
-  );
-}
-
-function AssistantMessage() {
-  const status = useAuiState((state) => state.message.status?.type);
-  return (
-    <MessagePrimitive.Root className="message assistant" data-role="assistant" data-status={status}>
-      <MessagePrimitive.Parts components={{ Text: MarkdownText, tools: { Fallback: ToolCard }, data: { by_name: { job: JobPart } } }} />
-    </MessagePrimitive.Root>
-  );
-}
-
-/** The thread's own notes (a job finished, a follow-up fired) as one status line. */
-function SystemMessage() {
-  return (
-    <MessagePrimitive.Root className="message system" data-role="system" role="status">
-      <MessagePrimitive.Parts components={{ Text: ({ text }) => <span>ⓘ {text}</span> }} />
-    </MessagePrimitive.Root>
   );
 }

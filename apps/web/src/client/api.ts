@@ -58,6 +58,8 @@ export const api = {
   deleteThread: (id: string) => request<unknown>("DELETE", `/threads/${id}`),
   messages: (id: string, limit = 100) =>
     request<{ messages: StoredMessage[]; nextBefore: number | null; lastSeq: number }>("GET", `/threads/${id}/messages?limit=${limit}`),
+  /** Whether a run is active in the thread (its answer may not be stored yet). */
+  summary: (id: string) => request<{ activeRun: { id: string; status: string } | null }>("GET", `/threads/${id}/summary`),
   approvals: (id: string) => request<{ approvals: Approval[] }>("GET", `/threads/${id}/approvals`),
   jobs: (id: string) => request<{ jobs: Job[] }>("GET", `/threads/${id}/jobs`),
   stop: (id: string) => request<unknown>("POST", `/chat/${id}/stop`, {}),
@@ -68,3 +70,25 @@ export const api = {
   /** Reads the gateway's status, which starts a stopped gateway: only on the user's request. */
   openclawStatus: () => request<{ configured: boolean; status: Part<RuntimeStatus> }>("POST", "/openclaw/status", {}),
 };
+
+/**
+ * What went wrong, as a sentence for a person: the server's own message (never its JSON body),
+ * and for a request that got no answer at all, that the agent could not be reached.
+ */
+export function errorSentence(error: unknown): string {
+  if (error instanceof ApiFailure) return error.message;
+  const failed = error as { responseBody?: unknown; statusCode?: unknown; message?: unknown } | null;
+  if (typeof failed?.responseBody === "string") {
+    try {
+      const body = JSON.parse(failed.responseBody) as { error?: { message?: unknown } };
+      if (typeof body.error?.message === "string") return body.error.message;
+    } catch {
+      // not JSON: fall through to the status
+    }
+  }
+  if (typeof failed?.statusCode === "number") return `The server answered ${failed.statusCode}; try again.`;
+  if (error instanceof TypeError) return "Could not reach the agent. Check your connection; this page keeps trying by itself.";
+  const message = typeof failed?.message === "string" ? failed.message.trim() : "";
+  if (message && !message.startsWith("{") && !/^(network error|failed to fetch)$/i.test(message)) return message;
+  return "Could not reach the agent. Try again in a moment.";
+}

@@ -1,6 +1,7 @@
 import type { InboxItem, ThreadListItem, UserEvent } from "@oa/protocol";
 import { useSyncExternalStore } from "react";
 import { api } from "./api.ts";
+import { backoffDelay, LiveSource } from "./live-source.ts";
 
 type State = {
   threads: Map<string, ThreadListItem>;
@@ -16,12 +17,16 @@ type State = {
 
 /**
  * The signed-in user's sidebar and inbox, kept live by the user feed (`GET /events`): one
- * EventSource per tab, which reconnects by itself and resumes with Last-Event-ID.
+ * stream per tab that reconnects by itself from the last event it saw, and reloads the list and
+ * inbox whenever it comes back (what changed while it was down is read again, not guessed).
  */
 class UserFeed {
   private state: State = { threads: new Map(), nextCursor: null, inbox: [], live: false, connection: "connecting", loaded: false, error: null };
   private readonly listeners = new Set<() => void>();
-  private source: EventSource | null = null;
+  private source: LiveSource | null = null;
+  private retry: ReturnType<typeof setTimeout> | null = null;
+  private attempt = 0;
+  private loading: Promise<void> | null = null;
 
   subscribe = (listener: () => void) => {
     this.listeners.add(listener);
@@ -37,22 +42,47 @@ class UserFeed {
 
   start(): void {
     if (this.source) return;
-    this.source = new EventSource("/events");
-    this.source.onopen = () => this.set({ live: true, connection: "live" });
-    this.source.onerror = () => this.set({ live: false, connection: "reconnecting" });
-    this.source.onmessage = (message) => this.apply(JSON.parse(message.data) as UserEvent);
+    this.source = new LiveSource({
+      url: (after) => (after === null ? "/events" : `/events?after=${after}`),
+      onMessage: (data) => this.apply(JSON.parse(data) as UserEvent),
+      onStatus: (connection) => this.set({ live: connection === "live", connection }),
+      onOpen: (again) => {
+        if (again) void this.reload();
+      },
+    });
     void this.reload();
   }
 
   stop(): void {
     this.source?.close();
     this.source = null;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    this.attempt = 0;
+    this.loading = null;
     this.state = { threads: new Map(), nextCursor: null, inbox: [], live: false, connection: "connecting", loaded: false, error: null };
   }
 
+  /** Reads the list and inbox again; a failure says why and tries again with backoff. */
   async reload(): Promise<void> {
-    const [page, inbox] = await Promise.all([api.threads({ limit: "100" }), api.inbox()]);
-    this.set({ threads: new Map(page.threads.map((thread) => [thread.id, thread])), nextCursor: page.nextCursor, inbox: inbox.approvals, loaded: true, error: null });
+    if (this.loading) return this.loading;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    const source = this.source;
+    this.loading = (async () => {
+      try {
+        const [page, inbox] = await Promise.all([api.threads({ limit: "100" }), api.inbox()]);
+        if (this.source !== source) return;
+        this.attempt = 0;
+        this.set({ threads: new Map(page.threads.map((thread) => [thread.id, thread])), nextCursor: page.nextCursor, inbox: inbox.approvals, loaded: true, error: null });
+      } catch (failure) {
+        if (this.source !== source || !source) return;
+        const reason = failure instanceof Error && !(failure instanceof TypeError) ? failure.message : "Could not reach the server.";
+        this.set({ error: `Your threads could not be loaded: ${reason}` });
+        this.retry = setTimeout(() => void this.reload(), backoffDelay(this.attempt++));
+      }
+    })().finally(() => (this.loading = null));
+    return this.loading;
   }
 
   async loadMore(): Promise<void> {
