@@ -5,6 +5,7 @@ import type { Approval, Job, StoredMessage, ThreadEvent } from "@oa/protocol";
 import { DefaultChatTransport, type UIMessage } from "ai";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, ApiFailure } from "./api.ts";
+import { FollowUps } from "./FollowUps.tsx";
 import { useUserFeed } from "./feed.ts";
 import { JobPart, JobProgress, MarkdownText, ThreadExtrasContext, ToolCard, type ThreadExtras } from "./parts.tsx";
 import { navigate, takePendingSend } from "./router.ts";
@@ -177,6 +178,7 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
               </ThreadPrimitive.Empty>
               <ThreadPrimitive.Messages components={{ UserMessage, AssistantMessage, SystemMessage }} />
             </ThreadPrimitive.Viewport>
+            <FollowUps threadId={threadId} />
             {activeJobs.length > 0 ? (
               <div className="job-strip" aria-label="Background jobs">
                 {activeJobs.map((job) => (

@@ -51,8 +51,12 @@ class UserFeed {
   }
 
   async reload(): Promise<void> {
-    const [page, inbox] = await Promise.all([api.threads({ limit: "100" }), api.inbox()]);
-    this.set({ threads: new Map(page.threads.map((thread) => [thread.id, thread])), nextCursor: page.nextCursor, inbox: inbox.approvals, loaded: true, error: null });
+    try {
+      const [page, inbox] = await Promise.all([api.threads({ limit: "100" }), api.inbox()]);
+      this.set({ threads: new Map(page.threads.map((thread) => [thread.id, thread])), nextCursor: page.nextCursor, inbox: inbox.approvals, loaded: true, error: null });
+    } catch (failure) {
+      this.set({ error: (failure as Error).message });
+    }
   }
 
   async loadMore(): Promise<void> {
