@@ -119,7 +119,7 @@ function Home() {
     }
   };
   return (
-    <section className="home" aria-label="New chat">
+    <section className="home" aria-label="Start a chat">
       <h1>Your agent keeps working when you leave.</h1>
       <p>Ask it anything, or to look after your OpenClaw runtime — “restart my OpenClaw”, “list my devices”, “check again in 10 minutes”. Close the tab: everything is here when you come back, on any device.</p>
       <form className="new-chat-form" onSubmit={send}>

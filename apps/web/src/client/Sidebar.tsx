@@ -192,7 +192,8 @@ function ThreadItem({ thread, active, unread, now }: { thread: ThreadListItem; a
           {thread.status === "awaiting_approval" ? <span className="badge warn">Needs approval</span> : null}
           {thread.status === "error" ? <span className="badge error">Error</span> : null}
           <time className="thread-time" dateTime={thread.lastEventAt} title={fullDate(Date.parse(thread.lastEventAt))}>
-            {relativeTime(Date.parse(thread.lastEventAt), now)}
+            {/* Re-read each minute (`now`) and on every change; a clock a little behind the server's is "just now". */}
+            {relativeTime(Math.min(Date.parse(thread.lastEventAt), Math.max(now, Date.now())), Math.max(now, Date.now()))}
           </time>
         </Link>
       )}
