@@ -131,13 +131,14 @@ export function OpenClawPanel() {
 
 /** A part of the overview the OpenClaw API did not answer: said as such, with Try again. */
 function Unreachable({ what, part, onRetry }: { what: string; part: Part<unknown>; onRetry: () => void }) {
-  const reason = (part && !part.ok ? part.error.message : "no answer came back").replace(/[.\s]+$/, "");
+  const said = (part && !part.ok ? part.error.message : "No answer came back").replace(/[.\s]+$/, "");
+  const reason = said.charAt(0).toUpperCase() + said.slice(1);
   const status = part && !part.ok && part.error.status && !reason.includes(String(part.error.status)) ? ` (HTTP ${part.error.status})` : "";
   return (
     <div className="unreachable" role="alert">
       <p className="error">
-        {what} could not be checked right now: the OpenClaw API could not be reached ({reason}
-        {status}).
+        {what} could not be checked: the OpenClaw API could not be reached. {reason}
+        {status}.
       </p>
       <button onClick={onRetry}>Try again</button>
     </div>
