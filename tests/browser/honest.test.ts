@@ -178,6 +178,9 @@ describe("details users notice", () => {
       await expect.poll(() => followup.count()).toBe(0);
       const { schedules } = (await (await page.request.get(`/threads/${threadId}/schedules`)).json()) as { schedules: Array<{ status: string }> };
       expect(schedules.map((schedule) => schedule.status)).toEqual(["cancelled"]);
+      // The web routes take only a schedule id, and answer other methods with 405.
+      expect((await page.request.delete(`/threads/${threadId}/schedules/not%20an%20id`, { headers: { origin: base } })).status()).toBe(400);
+      expect((await page.request.put(`/threads/${threadId}/schedules`, { data: {}, headers: { origin: base } })).status()).toBe(405);
     } finally {
       await context.close();
     }

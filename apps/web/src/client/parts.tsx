@@ -77,6 +77,22 @@ export function ToolCard(props: ToolCallMessagePartProps) {
   );
 }
 
+/** What exactly is asked, as `name: value` pairs: a pending card must show it before anyone decides. */
+function ArgsLine({ args }: { args: unknown }) {
+  const entries = args && typeof args === "object" ? Object.entries(args as Record<string, unknown>) : [];
+  if (entries.length === 0) return null;
+  return (
+    <p className="tool-args-line">
+      {entries.map(([name, value], index) => (
+        <span key={name}>
+          {index > 0 ? " · " : ""}
+          {name}: <code>{typeof value === "string" ? value : JSON.stringify(value)}</code>
+        </span>
+      ))}
+    </p>
+  );
+}
+
 /** The exact OpenClaw API request approving allows (the only one the agent may then send). */
 function BoundRequestLine({ request }: { request: Approval["request"] }) {
   if (!request) return <p className="muted bound-request">No exact request was recorded; this approval can no longer run.</p>;
@@ -147,6 +163,7 @@ function ApprovalCard(props: ToolCallMessagePartProps & { label: string }) {
       </header>
       <p>{record?.summary ?? `The agent wants to ${label.toLowerCase()}.`}</p>
       {!decided && record?.cost ? <p className="muted">Cost: {record.cost}</p> : null}
+      {!decided ? <ArgsLine args={args} /> : null}
       {!decided && record ? <BoundRequestLine request={record.request} /> : null}
       {decided ? (
         <p className="decision" role="status">
