@@ -70,8 +70,12 @@ describe("the website never says what it does not know", () => {
     try {
       // A proxy's 502 page, not the API's JSON: the user reads a sentence, never the body.
       const approvals = (url: URL) => url.pathname === "/approvals";
-      await page.route(approvals, (route) => route.fulfill({ status: 502, contentType: "text/html", body: "<html><body><h1>502 Bad Gateway</h1></body></html>" }));
+      const badGateway = { status: 502, contentType: "text/html", body: "<html><body><h1>502 Bad Gateway</h1></body></html>" };
+      await page.route(approvals, (route) => route.fulfill(badGateway));
+      await page.route((url) => url.pathname === "/events", (route) => route.fulfill(badGateway));
       await page.goto("/inbox");
+      // The live feed is down too: the sidebar says so in words, not only with a grey dot.
+      await page.getByRole("navigation", { name: "Threads" }).getByText("Reconnecting…").waitFor();
       const alert = page.getByRole("region", { name: "Approvals" }).getByRole("alert");
       await alert.waitFor();
       expect(await alert.innerText()).toContain("Your approvals could not be loaded — The server is unreachable right now (502). Try again in a moment.");

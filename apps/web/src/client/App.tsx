@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from "react";
 import { api, type Me, type SignInMode } from "./api.ts";
-import { userFeed } from "./feed.ts";
+import { userFeed, useUserFeed } from "./feed.ts";
 import { Inbox } from "./Inbox.tsx";
 import { Login } from "./Login.tsx";
 import { OpenClawPanel } from "./OpenClawPanel.tsx";
@@ -13,6 +13,7 @@ export function App() {
   const [unavailable, setUnavailable] = useState<string | null>(null);
   const [menuOpen, setMenuOpen] = useState(false);
   const route = parseRoute(useLocation());
+  const connection = useUserFeed().connection;
 
   // Which sign-in this deployment offers comes only from /auth/me: when it cannot answer, say so
   // and offer a retry, never guess (a guessed dev login would show a form the server refuses).
@@ -61,6 +62,8 @@ export function App() {
             ☰
           </button>
           <span className="topbar-title">OpenAgents</span>
+          {/* On a phone the sidebar is a closed drawer: the top bar says it too. */}
+          {connection === "reconnecting" ? <span className="connection">Reconnecting…</span> : null}
         </header>
         {route.name === "thread" ? (
           <ThreadView key={route.threadId} threadId={route.threadId} />
