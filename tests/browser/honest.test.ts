@@ -85,6 +85,15 @@ describe("the website never says what it does not know", () => {
       expect(await sidebar(page).innerText()).not.toContain("No threads yet.");
       await screenshot(page, "honest-02-inbox-unreachable");
 
+      // A search that fails says so; it is not "No thread matches."
+      const search = (url: URL) => url.pathname === "/threads" && url.searchParams.has("q");
+      await page.route(search, (route) => route.fulfill(badGateway));
+      await page.getByLabel("Search threads").fill("anything");
+      await expect.poll(() => sidebar(page).innerText()).toContain("The search could not be loaded — The server is unreachable right now (502).");
+      expect(await sidebar(page).innerText()).not.toContain("No thread matches.");
+      await page.unroute(search);
+      await page.getByLabel("Search threads").fill("");
+
       await page.unroute(approvals);
       await alert.getByRole("button", { name: "Try again" }).click();
       await expect.poll(() => page.getByRole("region", { name: "Approvals" }).innerText()).toContain("Nothing is waiting for you.");
