@@ -104,10 +104,20 @@ function BoundRequestLine({ request }: { request: Approval["request"] }) {
   );
 }
 
-/** The job a gated tool started: its result names it; before that, its tool-call id is the job's key. */
-function jobOf(jobs: Map<string, Job>, toolCallId: string, result: unknown): Job | null {
-  const id = (result as { job?: { id?: unknown } } | undefined)?.job?.id;
-  if (typeof id === "string" && jobs.has(id)) return jobs.get(id)!;
+type JobView = Pick<Job, "status" | "progress" | "message"> & { error?: string | null };
+
+/**
+ * The job a gated tool started: the thread's job list has its newest state; the tool's result
+ * (`{ job }`) names it and says how it stood when the tool answered; before either, the
+ * tool-call id is the job's key. A started job is never mistaken for a finished call.
+ */
+function jobOf(jobs: Map<string, Job>, toolCallId: string, result: unknown): JobView | null {
+  const started = (result as { job?: Partial<JobProgressData> } | undefined)?.job;
+  if (started && typeof started.id === "string") {
+    const known = jobs.get(started.id);
+    if (known) return known;
+    if (typeof started.status === "string") return { status: started.status, progress: started.progress ?? 0, message: started.message ?? null };
+  }
   for (const job of jobs.values()) if (job.idempotencyKey === toolCallId) return job;
   return null;
 }
@@ -115,7 +125,7 @@ function jobOf(jobs: Map<string, Job>, toolCallId: string, result: unknown): Job
 type CardStatus = "pending" | "approved" | "rejected" | "expired" | "superseded";
 
 /** What happened to an approved call: running (with its job's progress), done, or failed. */
-function outcomeOf(job: Job | null, result: unknown, isError: boolean | undefined): { text: string; state: "running" | "done" | "failed" } {
+function outcomeOf(job: JobView | null, result: unknown, isError: boolean | undefined): { text: string; state: "running" | "done" | "failed" } {
   if (job) {
     const percent = `${Math.round(job.progress * 100)}%`;
     if (job.status === "succeeded") return { text: `done${job.message ? ` — ${job.message}` : ""}`, state: "done" };
