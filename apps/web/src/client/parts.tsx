@@ -145,11 +145,14 @@ function ApprovalCard(props: ToolCallMessagePartProps & { label: string }) {
   const [reason, setReason] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const decided = approval!.approved !== undefined || (record !== undefined && record.status !== "pending");
-  const status: CardStatus = record?.status ?? (approval!.approved === true ? "approved" : approval!.approved === false ? "rejected" : "pending");
+  // The server's record wins once it is decided; while the fetched copy still says pending, the
+  // decision this page already knows (from the stream or this click) is the truer one.
+  const fromChat: CardStatus | null = approval!.approved === true ? "approved" : approval!.approved === false ? "rejected" : null;
+  const status: CardStatus = record && record.status !== "pending" ? record.status : (fromChat ?? "pending");
+  const decided = status !== "pending";
   const job = status === "approved" ? jobOf(extras.jobs, toolCallId, result) : null;
   const outcome = status === "approved" ? outcomeOf(job, result, isError) : null;
-  const why = record?.reason ?? approval!.reason ?? null;
+  const why = record?.reason || approval!.reason || null;
 
   const respond = async (approved: boolean) => {
     setBusy(true);
