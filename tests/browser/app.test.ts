@@ -45,12 +45,12 @@ describe("the chat app in Chromium", () => {
     ({ page: ada } = await signedIn(browser, base, "Ada"));
     await context.close();
 
+    // A new chat is a composer: the first message makes the thread.
     await ada.getByRole("button", { name: "+ New chat" }).click();
-    await ada.waitForURL(/\/t\/t_/);
-    threadId = new URL(ada.url()).pathname.split("/")[2]!;
-
     await ada.getByLabel("Message").fill(PROMPT);
     await ada.keyboard.press("Enter");
+    await ada.waitForURL(/\/t\/t_/);
+    threadId = new URL(ada.url()).pathname.split("/")[2]!;
     await expect.poll(() => messages(ada).innerText(), { timeout: 10_000 }).toContain("Sentence 3 of");
     await screenshot(ada, "02-streaming");
     expect(await messages(ada).innerText()).not.toContain("Sentence 40 of");
@@ -148,12 +148,11 @@ describe("the chat app in Chromium", () => {
 
   it("renders markdown, never the HTML a message carries", async () => {
     await ada.getByRole("button", { name: "+ New chat" }).click();
-    await ada.waitForURL(/\/t\/t_/);
-    await ada.getByText("Ask anything").waitFor();
     let alerted = false;
     ada.on("dialog", async (dialog) => ((alerted = true), await dialog.dismiss()));
     await ada.getByLabel("Message").fill('Please **bold** this <img src=x onerror="alert(1)"> and <script>alert(2)</script>');
     await ada.keyboard.press("Enter");
+    await ada.waitForURL(/\/t\/t_/);
     await expect.poll(() => messages(ada).innerText(), { timeout: 15_000 }).toContain("You said");
     expect(await messages(ada).locator("strong", { hasText: "bold" }).count()).toBeGreaterThan(0);
     expect(await messages(ada).locator("img").count()).toBe(0);
@@ -181,11 +180,10 @@ describe("the chat app in Chromium", () => {
         sessions: [{ key: "main", kind: "main", messages: [{ role: "assistant", text: `![tool pixel](${elsewhere}/tool.png?secret=1)` }] }],
       });
       await ada.getByRole("button", { name: "+ New chat" }).click();
-      await ada.waitForURL(/\/t\/t_/);
-      await ada.getByText("Ask anything").waitFor();
       // The offline model echoes the message: its answer carries the image markdown.
       await ada.getByLabel("Message").fill(`Look ![model pixel](${elsewhere}/pixel.png?secret=2)`);
       await ada.keyboard.press("Enter");
+      await ada.waitForURL(/\/t\/t_/);
       await expect.poll(() => messages(ada).innerText(), { timeout: 15_000 }).toContain("for a real model.");
       await expect.poll(() => ada.locator('[data-role="assistant"][data-status="running"]').count()).toBe(0);
       await ada.getByLabel("Message").fill("show the history of main");

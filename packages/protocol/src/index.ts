@@ -11,3 +11,4 @@ export * from "./threads.ts";
 export * from "./file-parts.ts";
 export * from "./quotas.ts";
 export * from "./secrets.ts";
+export * from "./tool-names.ts";

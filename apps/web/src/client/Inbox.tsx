@@ -1,4 +1,4 @@
-import type { InboxItem } from "@oa/protocol";
+import { toolLabel, type InboxItem } from "@oa/protocol";
 import { useState } from "react";
 import { api } from "./api.ts";
 import { userFeed, useUserFeed } from "./feed.ts";
@@ -10,7 +10,14 @@ export function Inbox() {
   return (
     <section className="page" aria-label="Approvals">
       <h2>Approvals</h2>
-      {feed.inbox.length === 0 ? <p className="muted">Nothing is waiting for you.</p> : null}
+      {feed.error ? (
+        <div role="alert" className="list-state">
+          <p className="error">Your approvals could not be loaded — {feed.error}</p>
+          <button onClick={() => void userFeed.reload().catch(() => undefined)}>Try again</button>
+        </div>
+      ) : null}
+      {feed.inbox.length === 0 && feed.loaded && !feed.error ? <p className="muted">Nothing is waiting for you.</p> : null}
+      {!feed.loaded && !feed.error ? <p className="muted">Loading your approvals…</p> : null}
       <ul className="inbox">
         {feed.inbox.map((item) => (
           <InboxEntry key={item.id} item={item} />
@@ -54,7 +61,7 @@ function InboxEntry({ item }: { item: InboxItem }) {
         >
           {item.threadTitle ?? "a chat"}
         </a>{" "}
-        · {item.tool}
+        · {toolLabel(item.tool)}
         {item.cost ? ` · ${item.cost}` : ""} · expires {new Date(item.expiresAt).toLocaleString()}
       </p>
       <div className="approval-actions">

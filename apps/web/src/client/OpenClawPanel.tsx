@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { api, type OpenClawOverview, type RuntimeStatus } from "./api.ts";
+import { api, type OpenClawOverview, type Part, type RuntimeStatus } from "./api.ts";
 import { navigate } from "./router.ts";
 
 /** The OpenClaw thread: the one thread of kind `openclaw`, created on first use. */
@@ -20,6 +20,7 @@ export function OpenClawPanel() {
   const [error, setError] = useState<string | null>(null);
   const load = () => {
     setError(null);
+    setOverview(null);
     api.openclaw().then(setOverview, (failure: Error) => setError(failure.message));
   };
   useEffect(load, []);
@@ -44,8 +45,12 @@ export function OpenClawPanel() {
       </section>
     );
   }
-  const instance = overview.instance?.ok ? overview.instance.data : null;
-  const devices = overview.devices?.ok ? overview.devices.data : null;
+  // Unknown is never shown as empty: a part that failed says so; "no instance" only when the API said so.
+  const instancePart = overview.instance;
+  const instance = instancePart?.ok ? instancePart.data : null;
+  const instanceKnown = instancePart?.ok === true;
+  const devices = overview.devices;
+  const failedChannels = overview.pairing.filter((entry) => entry.result && !entry.result.ok);
   const pairing = overview.pairing.flatMap((entry) => (entry.result?.ok ? entry.result.data.requests.map((request) => ({ ...request, channel: entry.channel })) : []));
 
   return (
@@ -57,13 +62,12 @@ export function OpenClawPanel() {
       <div className="cards">
         <article className="card" aria-label="Instance">
           <h3>Instance</h3>
-          {instance ? (
-            <>
-              <p>
-                <span className={`badge ${instance.status === "ready" ? "ok" : "warn"}`}>{instance.status}</span> {instance.runtime_name ?? ""}
-              </p>
-              {overview.billing?.ok ? <p className="muted">Balance: ${overview.billing.data.balance_usd.toFixed(2)}</p> : null}
-            </>
+          {!instanceKnown ? (
+            <Unreachable what="Your instance" part={instancePart} onRetry={load} />
+          ) : instance ? (
+            <p>
+              <span className={`badge ${instance.status === "ready" ? "ok" : "warn"}`}>{instance.status}</span> {instance.runtime_name ?? ""}
+            </p>
           ) : (
             <>
               <p className="muted">You have no OpenClaw instance yet.</p>
@@ -72,20 +76,30 @@ export function OpenClawPanel() {
               </button>
             </>
           )}
+          {overview.billing?.ok ? (
+            <p className="muted">Balance: ${overview.billing.data.balance_usd.toFixed(2)}</p>
+          ) : instanceKnown ? (
+            <Unreachable what="Your balance" part={overview.billing} onRetry={load} />
+          ) : null}
         </article>
         {instance?.status === "ready" ? <RuntimeCard /> : null}
-        {devices ? (
+        {devices && !devices.ok ? (
           <article className="card" aria-label="Devices">
             <h3>Devices</h3>
-            {devices.pending.length === 0 && devices.paired.length === 0 ? <p className="muted">No devices.</p> : null}
+            <Unreachable what="Your devices" part={devices} onRetry={load} />
+          </article>
+        ) : devices?.ok ? (
+          <article className="card" aria-label="Devices">
+            <h3>Devices</h3>
+            {devices.data.pending.length === 0 && devices.data.paired.length === 0 ? <p className="muted">No devices.</p> : null}
             <ul>
-              {devices.pending.map((device) => (
+              {devices.data.pending.map((device) => (
                 <li key={device.requestId}>
                   {device.client?.platform ?? "device"} <span className="badge warn">pending</span>{" "}
                   <button onClick={() => ask(`approve device ${device.requestId}`)}>Approve…</button>
                 </li>
               ))}
-              {devices.paired.map((device) => (
+              {devices.data.paired.map((device) => (
                 <li key={device.deviceId}>
                   {device.client?.platform ?? "device"} <span className="badge ok">paired</span>
                 </li>
@@ -96,7 +110,7 @@ export function OpenClawPanel() {
         {instance?.status === "ready" ? (
           <article className="card" aria-label="Pairing requests">
             <h3>Pairing requests</h3>
-            {pairing.length === 0 ? <p className="muted">No pending pairing requests.</p> : null}
+            {pairing.length === 0 && failedChannels.length === 0 ? <p className="muted">No pending pairing requests.</p> : null}
             <ul>
               {pairing.map((request) => (
                 <li key={`${request.channel}-${request.id}`}>
@@ -105,10 +119,29 @@ export function OpenClawPanel() {
                 </li>
               ))}
             </ul>
+            {failedChannels.map((entry) => (
+              <Unreachable key={entry.channel} what={`Pairing requests on ${entry.channel}`} part={entry.result} onRetry={load} />
+            ))}
           </article>
         ) : null}
       </div>
     </section>
+  );
+}
+
+/** A part of the overview the OpenClaw API did not answer: said as such, with Try again. */
+function Unreachable({ what, part, onRetry }: { what: string; part: Part<unknown>; onRetry: () => void }) {
+  const said = (part && !part.ok ? part.error.message : "No answer came back").replace(/[.\s]+$/, "");
+  const reason = said.charAt(0).toUpperCase() + said.slice(1);
+  const status = part && !part.ok && part.error.status && !reason.includes(String(part.error.status)) ? ` (HTTP ${part.error.status})` : "";
+  return (
+    <div className="unreachable" role="alert">
+      <p className="error">
+        {what} could not be checked: the OpenClaw API could not be reached. {reason}
+        {status}.
+      </p>
+      <button onClick={onRetry}>Try again</button>
+    </div>
   );
 }
 

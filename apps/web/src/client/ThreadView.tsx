@@ -5,6 +5,7 @@ import type { Approval, Job, StoredMessage, ThreadEvent } from "@oa/protocol";
 import { DefaultChatTransport, type UIMessage } from "ai";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, ApiFailure, errorSentence } from "./api.ts";
+import { FollowUps } from "./FollowUps.tsx";
 import { useUserFeed } from "./feed.ts";
 import { backoffDelay, LiveSource, type LiveStatus } from "./live-source.ts";
 import { JobProgress, ThreadExtrasContext, type ThreadExtras } from "./parts.tsx";
@@ -423,6 +424,7 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
                   </p>
                 ) : null}
               </ThreadPrimitive.Viewport>
+              <FollowUps threadId={threadId} />
               {shownJobs.length > 0 ? (
                 <div className="job-strip" aria-label="Background jobs">
                   {shownJobs.map((job) => (

@@ -1,4 +1,4 @@
-import type { Approval, InboxItem, Job, StoredMessage, ThreadListItem } from "@oa/protocol";
+import type { Approval, InboxItem, Job, Schedule, StoredMessage, ThreadListItem } from "@oa/protocol";
 
 /** How this deployment signs people in; `off`: neither WorkOS nor the dev login is configured. */
 export type SignInMode = "dev" | "workos" | "off";
@@ -15,16 +15,29 @@ export class ApiFailure extends Error {
   }
 }
 
+/** A sentence for an answer that is not ours (a proxy's 502 page, HTML, an empty body). */
+export function unreadableAnswer(status: number): string {
+  return status >= 500 || status === 0
+    ? `The server is unreachable right now (${status}). Try again in a moment.`
+    : `The server gave an answer this page cannot read (${status}). Try again in a moment.`;
+}
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(path, {
-    method,
-    credentials: "same-origin",
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const data = (await response.json().catch(() => null)) as { ok?: boolean; error?: { code: string; message: string } } | null;
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: "same-origin",
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch {
+    throw new ApiFailure(0, "network_error", "The server cannot be reached; check your connection and try again.");
+  }
+  const data = (await response.json().catch(() => null)) as { ok?: boolean; error?: { code?: unknown; message?: unknown } } | null;
   if (!response.ok || !data || data.ok === false) {
-    throw new ApiFailure(response.status, data?.error?.code ?? "http_error", data?.error?.message ?? `The server answered ${response.status}.`);
+    const message = typeof data?.error?.message === "string" && data.error.message ? data.error.message : unreadableAnswer(response.status);
+    throw new ApiFailure(response.status, typeof data?.error?.code === "string" ? data.error.code : "http_error", message);
   }
   return data as T;
 }
@@ -41,7 +54,7 @@ export type OpenClawOverview = {
   billing: Part<{ balance_usd: number }>;
 };
 export type RuntimeStatus = { gateway: { status: string }; lastBackup: string | null; container: { instanceType: string }; version: { clawdbot: string } };
-type Part<T> = { ok: true; data: T } | { ok: false; error: { message: string } } | null;
+export type Part<T> = { ok: true; data: T } | { ok: false; error: { message: string; status?: number | null } } | null;
 
 export const api = {
   me: () => request<{ mode: SignInMode; user: Me | null }>("GET", "/auth/me"),
@@ -66,6 +79,9 @@ export const api = {
   inbox: () => request<{ approvals: InboxItem[] }>("GET", "/approvals?status=pending"),
   respond: (threadId: string, approvalId: string, decision: "approved" | "rejected", reason?: string) =>
     request<{ approval: Approval }>("POST", "/approvals/respond", { threadId, approvalId, decision, ...(reason ? { reason } : {}) }),
+  schedules: (threadId: string) => request<{ schedules: Schedule[] }>("GET", `/threads/${threadId}/schedules`),
+  cancelSchedule: (threadId: string, scheduleId: string) =>
+    request<{ cancelled: boolean; schedule: Schedule }>("DELETE", `/threads/${threadId}/schedules/${scheduleId}`),
   openclaw: () => request<OpenClawOverview>("GET", "/openclaw"),
   /** Reads the gateway's status, which starts a stopped gateway: only on the user's request. */
   openclawStatus: () => request<{ configured: boolean; status: Part<RuntimeStatus> }>("POST", "/openclaw/status", {}),

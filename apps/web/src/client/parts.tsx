@@ -1,4 +1,4 @@
-import type { Approval, Job, JobProgressData } from "@oa/protocol";
+import { toolLabel, type Approval, type Job, type JobProgressData } from "@oa/protocol";
 import type { DataMessagePartProps, ToolCallMessagePartProps } from "@assistant-ui/react";
 import { MarkdownTextPrimitive } from "@assistant-ui/react-markdown";
 import { createContext, useContext, useState } from "react";
@@ -28,47 +28,68 @@ export function MarkdownText() {
   );
 }
 
-const TOOL_LABELS: Record<string, string> = {
-  get_instance: "Checked the instance",
-  provision: "Provision an OpenClaw instance",
-  delete_instance: "Delete the OpenClaw instance",
-  runtime_status: "Checked the runtime status",
-  list_devices: "Listed devices",
-  approve_device: "Approve a device",
-  list_pairing_requests: "Listed pairing requests",
-  approve_pairing: "Approve a pairing request",
-  backup_now: "Back up now",
-  restart: "Restart OpenClaw",
-  billing_summary: "Checked the balance",
-  list_sessions: "Listed sessions",
-  session_history: "Read a session's history",
-  send_to_session: "Sent a message to a session",
-  watch_status: "Watch the status",
-  schedule_followup: "Scheduled a follow-up",
-  list_schedules: "Listed follow-ups",
-  cancel_schedule: "Cancelled a follow-up",
-};
-
 function short(value: unknown): string {
   const text = typeof value === "string" ? value : JSON.stringify(value, null, 1);
-  return text && text.length > 600 ? `${text.slice(0, 600)}…` : (text ?? "");
+  return text && text.length > 2000 ? `${text.slice(0, 2000)}…` : (text ?? "");
 }
 
-/** Every tool call: what it did, and for a gated one the approval card. */
-export function ToolCard(props: ToolCallMessagePartProps) {
-  const { toolName, args, result, isError, approval, status } = props;
-  const label = TOOL_LABELS[toolName] ?? toolName;
-  if (approval) return <ApprovalCard {...props} label={label} />;
-  const running = status.type === "running";
+/** The sentence a result carries for people (`message`, or an error's text), if any. */
+function humanLine(result: unknown): string | null {
+  if (typeof result === "string") return result;
+  if (result && typeof result === "object") {
+    const { message, error } = result as { message?: unknown; error?: unknown };
+    if (typeof message === "string" && message.trim()) return message;
+    if (typeof error === "string" && error.trim()) return error;
+  }
+  return null;
+}
+
+/** Raw arguments and result, for whoever wants them: never the first thing shown. */
+function Details({ args, result }: { args: unknown; result: unknown }) {
+  const hasArgs = args !== undefined && args !== null && Object.keys(args as object).length > 0;
+  if (!hasArgs && result === undefined) return null;
   return (
-    <details className={`tool-card ${isError ? "failed" : ""}`}>
-      <summary>
-        <span className="tool-name">{label}</span>
-        <span className="muted">{running ? " · working…" : isError ? " · failed" : result !== undefined ? " · done" : ""}</span>
-      </summary>
-      {Object.keys(args ?? {}).length > 0 ? <pre className="tool-args">{short(args)}</pre> : null}
+    <details className="tool-details">
+      <summary>Details</summary>
+      {hasArgs ? <pre className="tool-args">{short(args)}</pre> : null}
       {result !== undefined ? <pre className="tool-result">{short(result)}</pre> : null}
     </details>
+  );
+}
+
+/** Every tool call: what it did in words, and for a gated one the approval card. */
+export function ToolCard(props: ToolCallMessagePartProps) {
+  const { toolName, args, result, isError, approval, status } = props;
+  const label = toolLabel(toolName);
+  if (approval) return <ApprovalCard {...props} label={label} />;
+  const running = status.type === "running";
+  const line = result !== undefined ? humanLine(result) : null;
+  const state = running ? "running" : isError ? "failed" : result !== undefined ? "done" : "pending";
+  return (
+    <div className={`tool-card tool-${state}`} data-testid="tool-card" data-status={state}>
+      <p className="tool-line">
+        <span className="tool-name">{label}</span>
+        <span className="muted">{running ? " · working…" : isError ? " · failed" : result !== undefined ? " · done" : ""}</span>
+      </p>
+      {line ? <p className={`tool-message ${isError ? "error" : ""}`}>{line}</p> : null}
+      <Details args={args} result={result} />
+    </div>
+  );
+}
+
+/** What exactly is asked, as `name: value` pairs: a pending card must show it before anyone decides. */
+function ArgsLine({ args }: { args: unknown }) {
+  const entries = args && typeof args === "object" ? Object.entries(args as Record<string, unknown>) : [];
+  if (entries.length === 0) return null;
+  return (
+    <p className="tool-args-line">
+      {entries.map(([name, value], index) => (
+        <span key={name}>
+          {index > 0 ? " · " : ""}
+          {name}: <code>{typeof value === "string" ? value : JSON.stringify(value)}</code>
+        </span>
+      ))}
+    </p>
   );
 }
 
@@ -83,14 +104,55 @@ function BoundRequestLine({ request }: { request: Approval["request"] }) {
   );
 }
 
+type JobView = Pick<Job, "status" | "progress" | "message"> & { error?: string | null };
+
+/**
+ * The job a gated tool started: the thread's job list has its newest state; the tool's result
+ * (`{ job }`) names it and says how it stood when the tool answered; before either, the
+ * tool-call id is the job's key. A started job is never mistaken for a finished call.
+ */
+function jobOf(jobs: Map<string, Job>, toolCallId: string, result: unknown): JobView | null {
+  const started = (result as { job?: Partial<JobProgressData> } | undefined)?.job;
+  if (started && typeof started.id === "string") {
+    const known = jobs.get(started.id);
+    if (known) return known;
+    if (typeof started.status === "string") return { status: started.status, progress: started.progress ?? 0, message: started.message ?? null };
+  }
+  for (const job of jobs.values()) if (job.idempotencyKey === toolCallId) return job;
+  return null;
+}
+
+type CardStatus = "pending" | "approved" | "rejected" | "expired" | "superseded";
+
+/** What happened to an approved call: running (with its job's progress), done, or failed. */
+function outcomeOf(job: JobView | null, result: unknown, isError: boolean | undefined): { text: string; state: "running" | "done" | "failed" } {
+  if (job) {
+    const percent = `${Math.round(job.progress * 100)}%`;
+    if (job.status === "succeeded") return { text: `done${job.message ? ` — ${job.message}` : ""}`, state: "done" };
+    if (job.status === "failed") return { text: `failed — ${job.error ?? job.message ?? "the job did not finish"}`, state: "failed" };
+    if (job.status === "cancelled") return { text: "cancelled", state: "failed" };
+    return { text: `running ${percent}${job.message ? ` — ${job.message}` : ""}`, state: "running" };
+  }
+  if (result === undefined && !isError) return { text: "running…", state: "running" };
+  if (isError) return { text: `failed${humanLine(result) ? ` — ${humanLine(result)}` : ""}`, state: "failed" };
+  return { text: `done${humanLine(result) ? ` — ${humanLine(result)}` : ""}`, state: "done" };
+}
+
 function ApprovalCard(props: ToolCallMessagePartProps & { label: string }) {
-  const { approval, label, result, isError, args } = props;
-  const record = useContext(ThreadExtrasContext).approvals.get(approval!.id);
+  const { approval, label, result, isError, args, toolCallId } = props;
+  const extras = useContext(ThreadExtrasContext);
+  const record = extras.approvals.get(approval!.id);
   const [reason, setReason] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const decided = approval!.approved !== undefined || (record && record.status !== "pending");
-  const status = record?.status ?? (approval!.approved === true ? "approved" : approval!.approved === false ? "rejected" : "pending");
+  // The server's record wins once it is decided; while the fetched copy still says pending, the
+  // decision this page already knows (from the stream or this click) is the truer one.
+  const fromChat: CardStatus | null = approval!.approved === true ? "approved" : approval!.approved === false ? "rejected" : null;
+  const status: CardStatus = record && record.status !== "pending" ? record.status : (fromChat ?? "pending");
+  const decided = status !== "pending";
+  const job = status === "approved" ? jobOf(extras.jobs, toolCallId, result) : null;
+  const outcome = status === "approved" ? outcomeOf(job, result, isError) : null;
+  const why = record?.reason || approval!.reason || null;
 
   const respond = async (approved: boolean) => {
     setBusy(true);
@@ -104,22 +166,27 @@ function ApprovalCard(props: ToolCallMessagePartProps & { label: string }) {
     }
   };
 
+  // Only a pending card asks for attention; a decided one is a neutral record of what happened.
+  const attention = decided ? `decided status-${status}${outcome ? ` outcome-${outcome.state}` : ""}` : `risk-${record?.risk ?? "medium"}`;
   return (
-    <section className={`approval-card risk-${record?.risk ?? "medium"}`} aria-label={`Approval: ${label}`} data-testid="approval-card" data-status={status}>
+    <section className={`approval-card ${attention}`} aria-label={`Approval: ${label}`} data-testid="approval-card" data-status={status} data-outcome={outcome?.state}>
       <header>
         <strong>{label}</strong>
-        <span className={`badge risk ${record?.risk ?? ""}`}>{record ? `${record.risk} risk` : "needs approval"}</span>
+        {decided ? null : <span className={`badge risk ${record?.risk ?? ""}`}>{record ? `${record.risk} risk` : "needs approval"}</span>}
       </header>
-      <p>{record?.summary ?? `The agent wants to run ${props.toolName}.`}</p>
-      {record?.cost ? <p className="muted">Cost: {record.cost}</p> : null}
-      {record ? <BoundRequestLine request={record.request} /> : null}
-      {Object.keys(args ?? {}).length > 0 ? <pre className="tool-args">{short(args)}</pre> : null}
+      <p>{record?.summary ?? `The agent wants to ${label.toLowerCase()}.`}</p>
+      {!decided && record?.cost ? <p className="muted">Cost: {record.cost}</p> : null}
+      {!decided ? <ArgsLine args={args} /> : null}
+      {!decided && record ? <BoundRequestLine request={record.request} /> : null}
       {decided ? (
         <p className="decision" role="status">
-          {status === "approved" ? "Approved" : status === "rejected" ? "Rejected" : status === "expired" ? "Expired" : status === "superseded" ? "Withdrawn" : "Decided"}
-          {record?.reason ? ` — ${record.reason}` : ""}
-          {status === "approved" && result === undefined && !isError ? " · running…" : ""}
-          {result !== undefined ? ` · ${isError ? "failed" : "done"}` : ""}
+          {status === "approved"
+            ? `Approved · ${outcome!.text}`
+            : status === "rejected"
+              ? `Rejected${why ? `: ${why}` : ""}`
+              : status === "expired"
+                ? "Expired: nobody decided in time, so it did not run."
+                : "Withdrawn: the request was replaced, so it did not run."}
         </p>
       ) : (
         <div className="approval-actions">
@@ -132,7 +199,9 @@ function ApprovalCard(props: ToolCallMessagePartProps & { label: string }) {
           </button>
         </div>
       )}
-      {result !== undefined ? <pre className="tool-result">{short(result)}</pre> : null}
+      {job && outcome?.state === "running" ? <progress max={100} value={Math.round(job.progress * 100)} aria-label={`${label} progress`} /> : null}
+      {/* A rejected or withdrawn call's "result" is the denial the model read: not shown as a failure. */}
+      <Details args={args} result={status === "approved" ? result : undefined} />
       {error ? (
         <p role="alert" className="error">
           {error}

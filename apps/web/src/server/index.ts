@@ -1,4 +1,4 @@
-import { jobIdSchema, threadIdSchema } from "@oa/protocol";
+import { jobIdSchema, scheduleIdSchema, threadIdSchema } from "@oa/protocol";
 import { Hono, type Context } from "hono";
 import { agentTarget, forwardToAgent } from "./agent.ts";
 import type { App } from "./app-types.ts";
@@ -40,6 +40,12 @@ function threadId(c: Context<App>): string {
 function jobId(c: Context<App>): string {
   const parsed = jobIdSchema.safeParse(c.req.param("jobId"));
   if (!parsed.success) throw new WebError("invalid_request", "Not a job id.");
+  return parsed.data;
+}
+
+function scheduleId(c: Context<App>): string {
+  const parsed = scheduleIdSchema.safeParse(c.req.param("scheduleId"));
+  if (!parsed.success) throw new WebError("invalid_request", "Not a schedule id.");
   return parsed.data;
 }
 
@@ -89,6 +95,8 @@ app.get("/threads/:threadId/summary", (c) => forward(c, `/internal/thread/${thre
 app.get("/threads/:threadId/approvals", (c) => forward(c, `/internal/thread/${threadId(c)}/approvals`, { query: true }));
 app.get("/threads/:threadId/jobs", (c) => forward(c, `/internal/thread/${threadId(c)}/jobs`, { query: true }));
 app.post("/threads/:threadId/jobs/:jobId/cancel", (c) => forward(c, `/internal/thread/${threadId(c)}/jobs/${jobId(c)}/cancel`));
+app.get("/threads/:threadId/schedules", (c) => forward(c, `/internal/thread/${threadId(c)}/schedules`, { query: true }));
+app.delete("/threads/:threadId/schedules/:scheduleId", (c) => forward(c, `/internal/thread/${threadId(c)}/schedules/${scheduleId(c)}`));
 
 app.get("/approvals", (c) => forward(c, "/internal/approvals", { query: true }));
 app.post("/approvals/respond", (c) => forward(c, "/internal/approval/respond", { body: true }));
@@ -99,7 +107,7 @@ app.get("/openclaw", (c) => forward(c, "/internal/openclaw/overview"));
 app.post("/openclaw/status", (c) => forward(c, "/internal/openclaw/runtime-status"));
 
 // Known API paths answer 405 to other methods (not the app's HTML).
-for (const path of ["/chat", "/chat/:threadId/stream", "/chat/:threadId/stop", "/threads", "/threads/:threadId", "/approvals", "/approvals/respond", "/events", "/openclaw", "/openclaw/status", "/auth/dev-login", "/auth/logout", "/auth/logout-everywhere", "/auth/me"]) {
+for (const path of ["/chat", "/chat/:threadId/stream", "/chat/:threadId/stop", "/threads", "/threads/:threadId", "/threads/:threadId/schedules", "/threads/:threadId/schedules/:scheduleId", "/approvals", "/approvals/respond", "/events", "/openclaw", "/openclaw/status", "/auth/dev-login", "/auth/logout", "/auth/logout-everywhere", "/auth/me"]) {
   app.all(path, () => webErrorResponse("method_not_allowed", "Method not allowed on this endpoint."));
 }
 

@@ -1,0 +1,23 @@
+import { TOOL_NAMES } from "@oa/protocol";
+import { getAgentByName } from "agents";
+import { env, runInDurableObject } from "cloudflare:test";
+import type { ToolSet } from "ai";
+import { describe, expect, it } from "vitest";
+import type { AgentWorkerEnv } from "../config.ts";
+import type { ThreadAgent } from "../thread/thread-agent.ts";
+import { callJson } from "../../test/helpers.ts";
+
+describe("the protocol's tool names", () => {
+  it("are exactly the tools a thread's run registers", async () => {
+    const created = await callJson("/internal/threads", "tool-names-user", { method: "POST", body: JSON.stringify({ kind: "chat" }) });
+    expect(created.status).toBe(201);
+    const threadId = created.body.threadId as string;
+    const stub = await getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId);
+    const registered = await runInDurableObject(stub, (agent: ThreadAgent) => {
+      // The run's own tool set, as a run builds it (private: nothing else should call it).
+      const tools = (agent as unknown as { toolsFor(runId: string): ToolSet }).toolsFor("run_tool_names");
+      return Object.keys(tools);
+    });
+    expect([...registered].sort()).toEqual([...TOOL_NAMES].sort());
+  });
+});
