@@ -78,7 +78,7 @@ class UserFeed {
       } catch (failure) {
         if (this.source !== source || !source) return;
         const reason = failure instanceof Error && !(failure instanceof TypeError) ? failure.message : "Could not reach the server.";
-        this.set({ error: `Your threads could not be loaded: ${reason}` });
+        this.set({ error: reason });
         this.retry = setTimeout(() => void this.reload(), backoffDelay(this.attempt++));
       }
     })().finally(() => (this.loading = null));
