@@ -145,10 +145,12 @@ async function executeWithReceipt(
 
   if (!deps.client) throw new ToolFailure("The OpenClaw API is not configured for this agent (OPENCLAW_API_BASE or OPENCLAW_API_KEY is empty).");
   if (!previous && hasPreconditions(spec.name)) {
-    // Checked again now: an approval can be decided long after it was asked, and an ungated
-    // call (backup_now) was not checked yet. A call that cannot happen sends nothing and leaves no
-    // receipt; a call already sent (a receipt exists) is not checked: its own effect would refuse it.
-    const refused = refusal(await checkPreconditions(deps.client, spec.name, input, signal));
+    // Checked again now: an approval can be decided long after it was asked (the AI SDK asks
+    // needsApproval again when the approved call goes on, so that check is fresh), and an
+    // ungated call (backup_now) was not checked yet. A call that cannot happen sends nothing and
+    // leaves no receipt; a call already sent (a receipt exists) is not checked: its own effect
+    // would refuse it.
+    const refused = refusal(decided ?? (await checkPreconditions(deps.client, spec.name, input, signal)));
     if (refused) return refused;
   }
   if (spec.job) {
