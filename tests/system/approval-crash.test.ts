@@ -62,7 +62,8 @@ async function askForApproval(thread: ReturnType<typeof threadApi>, input: strin
 
 const onPath = (path: string) => (log: LoggedRequest[]) => log.filter((request) => request.path === path);
 const restarts = onPath("/api/openclaw/runtime/restart");
-const provisions = onPath("/api/openclaw/instance");
+/** The provision POSTs (the same path is also read, to check the instance before asking). */
+const provisions = (log: LoggedRequest[]) => onPath("/api/openclaw/instance")(log).filter((request) => request.method === "POST");
 /** Only the read-only check of the instance a gated call makes before it is asked for. */
 const onlyTheInstanceCheck = [{ method: "GET", path: "/api/openclaw/instance", status: 200, effects: [] }];
 const effects = (log: LoggedRequest[], effect: string) => log.flatMap((request) => request.effects).filter((name) => name === effect).length;
@@ -205,7 +206,7 @@ describe("the agent worker is SIGKILLed", () => {
     // After the interrupted call's hold is over too: every POST carried the tool-call id, and
     // openclaw-local provisioned exactly once.
     await afterHold(inFlight);
-    const posts = provisions(await control.requests()).filter((request) => request.method === "POST");
+    const posts = provisions(await control.requests());
     expect(posts.length).toBeGreaterThanOrEqual(2);
     for (const request of posts) expect(request).toMatchObject({ idempotencyKey: asked.toolCallId });
     expect(effects(posts, "instance.provisioning")).toBe(1);
