@@ -62,7 +62,10 @@ async function askForApproval(thread: ReturnType<typeof threadApi>, input: strin
 
 const onPath = (path: string) => (log: LoggedRequest[]) => log.filter((request) => request.path === path);
 const restarts = onPath("/api/openclaw/runtime/restart");
-const provisions = onPath("/api/openclaw/instance");
+/** The provision POSTs (the same path is also read, to check the instance before asking). */
+const provisions = (log: LoggedRequest[]) => onPath("/api/openclaw/instance")(log).filter((request) => request.method === "POST");
+/** Only the read-only check of the instance a gated call makes before it is asked for. */
+const onlyTheInstanceCheck = [{ method: "GET", path: "/api/openclaw/instance", status: 200, effects: [] }];
 const effects = (log: LoggedRequest[], effect: string) => log.flatMap((request) => request.effects).filter((name) => name === effect).length;
 
 /** Waits until openclaw-local has received the call and is still holding it (no answer yet). */
@@ -92,7 +95,8 @@ describe("the agent worker is SIGKILLed", () => {
     // The waiting run and its approval survived the crash.
     expect(await thread().summary()).toMatchObject({ activeRun: { id: asked.runId, status: "awaiting_approval" }, messageCount: 2 });
     expect(await thread().approvals("pending")).toMatchObject([{ id: asked.approvalId, toolCallId: asked.toolCallId, tool: "restart" }]);
-    expect(await control.requests()).toEqual([]);
+    expect(await control.requests()).toMatchObject(onlyTheInstanceCheck);
+    expect(await control.requests()).toHaveLength(1);
 
     const response = await thread().respond(asked.approvalId, "approved");
     expect(response.status).toBe(200);
@@ -131,7 +135,8 @@ describe("the agent worker is SIGKILLed", () => {
     await control.seed({ instance: { status: "ready" } });
     await control.addFault({ method: "POST", path: "/openclaw/runtime/restart", kind: "delay", ms: IN_FLIGHT_MS, count: 1 });
     const asked = await askForApproval(thread(), "restart my OpenClaw");
-    expect(await control.requests()).toEqual([]);
+    expect(await control.requests()).toMatchObject(onlyTheInstanceCheck);
+    expect(await control.requests()).toHaveLength(1);
     expect((await thread().respond(asked.approvalId, "approved")).status).toBe(200);
     const inFlight = await waitUntilInFlight(control, restarts);
     expect(inFlight.idempotencyKey).toBe(asked.toolCallId);
@@ -161,22 +166,23 @@ describe("the agent worker is SIGKILLed", () => {
     expect(answer).toMatchObject({ id: asked.messageId, metadata: { runId: asked.runId, status: "completed" } });
     expect(toolParts(answer)).toMatchObject([{ type: "tool-restart", state: "output-available", output: { job: { id: report.job.id, kind: "restart" } } }]);
 
-    // Once openclaw-local's hold is over: one restart call ever, performed at most once; after it,
-    // only status reads.
+    // Once openclaw-local's hold is over: one restart call ever, performed at most once; besides
+    // it, only reads (the instance checks before asking and going on, the job's status reads).
     await afterHold(inFlight);
     const log = await control.requests();
     expect(restarts(log)).toMatchObject([{ method: "POST", idempotencyKey: asked.toolCallId }]);
     expect(effects(log, "gateway.restarted")).toBeLessThanOrEqual(1);
     const others = log.filter((request) => request.path !== "/api/openclaw/runtime/restart");
     expect(others.length).toBeGreaterThan(0);
-    for (const request of others) expect(request).toMatchObject({ method: "GET", path: "/api/openclaw/runtime/status" });
+    for (const request of others) expect(["GET /api/openclaw/instance", "GET /api/openclaw/runtime/status"]).toContain(`${request.method} ${request.path}`);
   });
 
   it("while an approved provision is in flight: the recovered job sends it again with the same Idempotency-Key and it provisions once", async () => {
     const { user, control, thread } = freshUser("inflight-provision");
     await control.addFault({ method: "POST", path: "/openclaw/instance", kind: "delay", ms: IN_FLIGHT_MS, count: 1 });
     const asked = await askForApproval(thread(), "provision an OpenClaw instance");
-    expect(await control.requests()).toEqual([]);
+    expect(await control.requests()).toMatchObject(onlyTheInstanceCheck);
+    expect(await control.requests()).toHaveLength(1);
     expect((await thread().respond(asked.approvalId, "approved")).status).toBe(200);
     const inFlight = await waitUntilInFlight(control, provisions);
     expect(inFlight).toMatchObject({ method: "POST", idempotencyKey: asked.toolCallId });
@@ -200,7 +206,7 @@ describe("the agent worker is SIGKILLed", () => {
     // After the interrupted call's hold is over too: every POST carried the tool-call id, and
     // openclaw-local provisioned exactly once.
     await afterHold(inFlight);
-    const posts = provisions(await control.requests()).filter((request) => request.method === "POST");
+    const posts = provisions(await control.requests());
     expect(posts.length).toBeGreaterThanOrEqual(2);
     for (const request of posts) expect(request).toMatchObject({ idempotencyKey: asked.toolCallId });
     expect(effects(posts, "instance.provisioning")).toBe(1);

@@ -65,7 +65,9 @@ describe("APPROVAL_POLICY", () => {
     const thread = threadApi(system.agent, user, `thread-${user}`);
     await askForApproval(thread, "restart my OpenClaw", "restart");
     expect((await thread.approvals("pending"))[0]).toMatchObject({ tool: "restart", request: { method: "POST", path: "/runtime/restart", bodyHash: null } });
-    expect(await control.requests()).toEqual([]);
+    // Only the read-only check of the instance before asking.
+    expect(await control.requests()).toMatchObject([{ method: "GET", path: "/api/openclaw/instance", status: 200 }]);
+    expect(await control.requests()).toHaveLength(1);
   });
 
   it("naming no tool (Restart,typo) answers every endpoint 500 config_invalid, naming the entry", async () => {

@@ -98,10 +98,10 @@ describe("background jobs", () => {
 
   it("a job survives the runtime being killed mid-job and completes exactly once", async () => {
     const thread = threadApi(system.agent, "jobs-bob", "jobs-crash");
-    await (await thread.send("restart my OpenClaw")).text();
-    // restart needs an instance that is ready
+    // restart needs an instance that is ready: without one it is not even asked for
     const control = openclawControl(system.openclaw, "jobs-bob");
     await control.seed({ instance: { status: "ready" } } as never);
+    await (await thread.send("restart my OpenClaw")).text();
     await approveNext(thread);
     const listJobs = jobsOf(system, "jobs-bob", thread.threadId);
     await waitFor(async () => ((await listJobs())[0]?.status === "waiting" ? true : null));

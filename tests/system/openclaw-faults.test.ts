@@ -221,7 +221,9 @@ describe("an approved restart that gets a 500 is never sent again", () => {
     const chunks = await sseChunks(await thread.send("restart my OpenClaw"));
     const request = chunks.find((chunk) => chunk.type === "tool-approval-request") as { approvalId: string; toolCallId: string };
     await thread.waitForRun("awaiting_approval");
-    expect(await control.requests()).toEqual([]);
+    // Only the read-only check of the instance before asking.
+    expect(await control.requests()).toMatchObject([{ method: "GET", path: "/api/openclaw/instance", status: 200 }]);
+    expect(await control.requests()).toHaveLength(1);
     expect((await thread.respond(request.approvalId, "approved")).status).toBe(200);
     await thread.waitForRun(null);
 
@@ -243,6 +245,8 @@ describe("an approved restart that gets a 500 is never sent again", () => {
     ]);
     const reads = log.filter((entry) => entry.method === "GET");
     expect(reads.length).toBeGreaterThan(0);
-    for (const read of reads) expect(read).toMatchObject({ path: "/api/openclaw/runtime/status", status: 200 });
+    // The instance checks (before asking, once approved), then the job's status reads.
+    expect(reads.slice(0, 2)).toMatchObject([{ path: "/api/openclaw/instance", status: 200 }, { path: "/api/openclaw/instance", status: 200 }]);
+    for (const read of reads.slice(2)) expect(read).toMatchObject({ path: "/api/openclaw/runtime/status", status: 200 });
   });
 });

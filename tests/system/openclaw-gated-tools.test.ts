@@ -8,6 +8,7 @@ import {
   expectSameRunContinued,
   followRun,
   freshUser,
+  INSTANCE_READ,
   JOB_REPORTED,
   READY,
   reads,
@@ -28,7 +29,8 @@ describe("gated tools wait for approval, then the same run goes on and the effec
   it("restart my OpenClaw → restart: nothing happens until approved; the resume stream shows the job start; the job watches the gateway come back", async () => {
     const { user, thread, control } = await freshUser("restart", READY);
     const asked = await askForApproval(thread, "restart my OpenClaw", "restart");
-    expect(await control.requests()).toEqual([]);
+    // Only the read that checked the instance before asking.
+    expect(await control.requests()).toMatchObject([INSTANCE_READ]);
     // Hold the restart in openclaw-local for a moment so the continuation can be watched live.
     await control.addFault({ method: "POST", path: "/openclaw/runtime/restart", kind: "delay", ms: 1500, count: 1 });
 
@@ -67,7 +69,9 @@ describe("gated tools wait for approval, then the same run goes on and the effec
     const log = await control.requests();
     const restarted = { path: "/api/openclaw/runtime/restart", idempotencyKey: asked.toolCallId, status: 200, replayed: false, effects: ["gateway.restarted"] };
     expect(writes(log)).toMatchObject([{ method: "POST", fault: "before:delay", ...restarted }]);
-    for (const read of reads(log)) expect(read).toMatchObject({ path: "/api/openclaw/runtime/status", status: 200, effects: [] });
+    // Reads: the instance, before asking and again once approved; then the job watching the gateway.
+    expect(reads(log).slice(0, 2)).toMatchObject([INSTANCE_READ, INSTANCE_READ]);
+    for (const read of reads(log).slice(2)) expect(read).toMatchObject({ path: "/api/openclaw/runtime/status", status: 200, effects: [] });
     const answer = await storedAnswer(thread, asked, JOB_REPORTED);
     expect(toolParts(answer)).toMatchObject([{ type: "tool-restart", state: "output-available", approval: { id: asked.approvalId, approved: true }, output: { job: { id: jobId, ...started } } }]);
     expect(textOf(answer)).toBe(live);
@@ -76,7 +80,7 @@ describe("gated tools wait for approval, then the same run goes on and the effec
   it("provision an OpenClaw instance → provision: one keyed POST, then the job polls until the instance is ready and reports it", async () => {
     const { user, thread, control } = await freshUser("provision");
     const asked = await askForApproval(thread, "provision an OpenClaw instance", "provision");
-    expect(await control.requests()).toEqual([]);
+    expect(await control.requests()).toMatchObject([INSTANCE_READ]);
 
     const events = await decideAndFollow(thread, asked, "approved");
     expectSameRunContinued(events, asked, user, "approved");
@@ -108,12 +112,12 @@ describe("gated tools wait for approval, then the same run goes on and the effec
   it("delete my openclaw instance → delete_instance, which stops the runtime and removes it", async () => {
     const { user, thread, control } = await freshUser("delete", READY);
     const asked = await askForApproval(thread, "delete my openclaw instance", "delete_instance");
-    expect(await control.requests()).toEqual([]);
+    expect(await control.requests()).toMatchObject([INSTANCE_READ]);
 
     const events = await decideAndFollow(thread, asked, "approved");
     expectSameRunContinued(events, asked, user, "approved");
     expect(receiptStatuses(events, asked.toolCallId)).toEqual(["started", "succeeded"]);
-    expect(await control.requests()).toMatchObject([
+    expect(writes(await control.requests())).toMatchObject([
       { method: "DELETE", path: "/api/openclaw/instance", idempotencyKey: asked.toolCallId, status: 200, effects: ["gateway.stopped", "instance.deleted"] },
     ]);
     expect(await receiptOf(thread, asked.toolCallId)).toMatchObject({ status: "succeeded", approvalId: asked.approvalId, decidedBy: user, attempts: 1 });
@@ -128,8 +132,9 @@ describe("gated tools wait for approval, then the same run goes on and the effec
     const asked = await askForApproval(thread, "approve the pending device", "approve_device");
     // The approval shows, and binds, the exact request it allows.
     expect((await thread.approvals())[0]).toMatchObject({ args: { requestId: "req-7" }, risk: "high", request: { method: "POST", path: "/runtime/devices/req-7/approve", bodyHash: null } });
-    // Only the read that found the request has reached openclaw-local.
-    expect(await control.requests()).toMatchObject([{ method: "GET", path: "/api/openclaw/runtime/devices" }]);
+    // Only reads have reached openclaw-local: the one that found the request, then the checks before asking.
+    const devicesRead = { method: "GET", path: "/api/openclaw/runtime/devices", status: 200 };
+    expect(await control.requests()).toMatchObject([devicesRead, INSTANCE_READ, devicesRead]);
 
     const events = await decideAndFollow(thread, asked, "approved");
     expectSameRunContinued(events, asked, user, "approved");
@@ -154,12 +159,12 @@ describe("gated tools wait for approval, then the same run goes on and the effec
       args: { channel: "telegram", code: "QRST2345" },
       request: { method: "POST", path: "/runtime/pairing/telegram/approve", bodyHash: expect.stringMatching(/^[0-9a-f]{64}$/) },
     });
-    expect(await control.requests()).toEqual([]);
+    expect(await control.requests()).toMatchObject([INSTANCE_READ, { method: "GET", path: "/api/openclaw/runtime/pairing/telegram", status: 200 }]);
 
     const events = await decideAndFollow(thread, asked, "approved");
     expectSameRunContinued(events, asked, user, "approved");
     expect(receiptStatuses(events, asked.toolCallId)).toEqual(["started", "succeeded"]);
-    expect(await control.requests()).toMatchObject([
+    expect(writes(await control.requests())).toMatchObject([
       { method: "POST", path: "/api/openclaw/runtime/pairing/telegram/approve", idempotencyKey: asked.toolCallId, status: 200, effects: ["pairing.approved"] },
     ]);
     expect(await receiptOf(thread, asked.toolCallId)).toMatchObject({ status: "succeeded", approvalId: asked.approvalId, decidedBy: user });
@@ -197,5 +202,108 @@ describe("a rejected approval: openclaw-local sees nothing and the answer says s
     const answer = await storedAnswer(thread, asked);
     expect(toolParts(answer).at(-1)).toMatchObject({ type: `tool-${tool}`, state: "output-denied", approval: { id: asked.approvalId, approved: false } });
     expect(textOf(answer)).toMatch(/^OK, I won't [^.]+\. Your reason: not during the demo\.$/);
+  });
+});
+
+describe("a call that cannot happen is not asked for: the answer says what is true and nothing is sent", () => {
+  const readySince = /^You already have an OpenClaw instance \(ready since \d{4}-\d\d-\d\d \d\d:\d\d UTC\), so I did not provision another one\.$/;
+  const noInstance = "You have no OpenClaw instance yet — shall I provision one?";
+  const pairingRead = { method: "GET", path: "/api/openclaw/runtime/pairing/telegram", status: 200 };
+  const cases = [
+    { name: "provision with a ready instance", tool: "provision", input: "provision an OpenClaw instance", seed: READY, reason: "instance_exists", message: readySince, reads: [INSTANCE_READ] },
+    {
+      name: "provision while one is provisioning",
+      tool: "provision",
+      input: "provision an OpenClaw instance",
+      seed: { instance: { status: "provisioning", readyInMs: 3_600_000 } },
+      reason: "instance_exists",
+      message: /^You already have an OpenClaw instance; it is still provisioning/,
+      reads: [INSTANCE_READ],
+    },
+    { name: "restart with no instance", tool: "restart", input: "restart my OpenClaw", seed: undefined, reason: "no_instance", message: noInstance, reads: [INSTANCE_READ] },
+    {
+      name: "restart while provisioning",
+      tool: "restart",
+      input: "restart my OpenClaw",
+      seed: { instance: { status: "provisioning", readyInMs: 3_600_000 } },
+      reason: "instance_not_ready",
+      message: "Your OpenClaw instance is still provisioning, so I cannot restart it yet; try again once it is ready.",
+      reads: [INSTANCE_READ],
+    },
+    { name: "backup (not gated) with no instance", tool: "backup_now", input: "back up my openclaw", seed: undefined, reason: "no_instance", message: noInstance, reads: [INSTANCE_READ] },
+    {
+      name: "delete with no instance",
+      tool: "delete_instance",
+      input: "delete my openclaw instance",
+      seed: undefined,
+      reason: "no_instance",
+      message: "You have no OpenClaw instance, so there is nothing to delete.",
+      reads: [INSTANCE_READ],
+    },
+    {
+      name: "approve a pairing code nobody sent",
+      tool: "approve_pairing",
+      input: "approve pairing code ZZZZ2345 on telegram",
+      seed: { ...READY, pairing: { telegram: [{ code: "QRST2345" }] } },
+      reason: "not_pending",
+      message: "No telegram pairing request is waiting with code ZZZZ2345.",
+      reads: [INSTANCE_READ, pairingRead],
+    },
+  ];
+  it.each(cases)("$name → $tool answers $reason without an approval", async ({ tool, input, seed, reason, message, reads: expectedReads }) => {
+    const { thread, control } = await freshUser(`skip-${tool}`, seed);
+    const { answer, parts } = await chat(thread, input);
+    expect(parts).toMatchObject([{ type: `tool-${tool}`, state: "output-available", output: { skipped: true, reason, message } }]);
+    expect(answer.parts.some((part) => part.type === "tool-approval-request" || (part as { state?: string }).state === "approval-requested")).toBe(false);
+    expect(await thread.approvals()).toEqual([]);
+    expect(await thread.receipts()).toEqual([]);
+    expect(await thread.jobs()).toEqual([]);
+    // Read-only checks, within their budget; nothing was sent that changes anything.
+    expect(await control.requests()).toMatchObject(expectedReads);
+    expect((await control.requests()).length).toBe(expectedReads.length);
+  });
+
+  it("the facts come with the answer: provision names the instance it found", async () => {
+    const { thread } = await freshUser("skip-facts", READY);
+    const { parts } = await chat(thread, "provision an OpenClaw instance");
+    expect(parts[0]!.output).toMatchObject({ skipped: true, reason: "instance_exists", instance: { status: "ready", last_ready_at: expect.any(Number) } });
+  });
+
+  it("the OpenClaw API failing: nothing is asked for, nothing is sent, and the error is a sentence", async () => {
+    const { thread, control } = await freshUser("skip-down", READY);
+    await control.addFault({ method: "GET", path: "/openclaw/instance", kind: "500", message: "upstream unavailable" });
+    const { parts } = await chat(thread, "restart my OpenClaw");
+    expect(parts).toMatchObject([
+      {
+        type: "tool-restart",
+        state: "output-error",
+        // The toolset's error shape: the AI SDK's `Error: <message>`.
+        errorText: "Error: I could not check your OpenClaw instance (upstream unavailable); nothing was changed. Try again in a moment.",
+      },
+    ]);
+    expect(await thread.approvals()).toEqual([]);
+    expect(await thread.receipts()).toEqual([]);
+    const log = await control.requests();
+    expect(writes(log)).toEqual([]);
+    expect(log.length).toBeGreaterThan(0);
+  });
+
+  it("checked again once approved: the instance went away meanwhile, so the restart answers no_instance and sends nothing", async () => {
+    const { user, thread, control } = await freshUser("recheck", READY);
+    const asked = await askForApproval(thread, "restart my OpenClaw", "restart");
+    await control.seed({ instance: null });
+
+    const events = await decideAndFollow(thread, asked, "approved");
+    expectSameRunContinued(events, asked, user, "approved");
+    expect(events.filter((event) => event.type === "tool.receipt")).toEqual([]);
+    expect(await thread.receipts()).toEqual([]);
+    expect(await thread.jobs()).toEqual([]);
+    expect(writes(await control.requests())).toEqual([]);
+    expect(toolParts(await storedAnswer(thread, asked)).at(-1)).toMatchObject({
+      type: "tool-restart",
+      state: "output-available",
+      approval: { id: asked.approvalId, approved: true },
+      output: { skipped: true, reason: "no_instance", message: "You have no OpenClaw instance yet — shall I provision one?" },
+    });
   });
 });

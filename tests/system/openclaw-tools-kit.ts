@@ -48,6 +48,8 @@ export async function freshUser(name: string, seed?: Seed): Promise<{ user: stri
 }
 
 export const READY = { instance: { status: "ready" } } as const;
+/** The read-only check of the instance a gated call makes before it is asked for. */
+export const INSTANCE_READ = { method: "GET", path: "/api/openclaw/instance", status: 200, effects: [] } as const;
 export const writes = (log: LoggedRequest[]) => log.filter((request) => request.method !== "GET");
 export const reads = (log: LoggedRequest[]) => log.filter((request) => request.method === "GET");
 /** A thread whose tool call started a job: the turn, then the job's note and its answer. */

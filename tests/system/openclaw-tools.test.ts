@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readAnswer, toolParts, waitForJobReport } from "./harness.ts";
-import { chat, expectReported, freshUser, JOB_REPORTED, READY, receiptOf, useToolsSystem, utcMinute, writes, type JobOutput } from "./openclaw-tools-kit.ts";
+import { chat, expectReported, freshUser, INSTANCE_READ, JOB_REPORTED, READY, receiptOf, useToolsSystem, utcMinute, writes, type JobOutput } from "./openclaw-tools-kit.ts";
 
 // The OpenClaw tools that need no approval, driven through chat with the offline model against
 // openclaw-local; every effect is checked in openclaw-local's request log.
@@ -117,7 +117,8 @@ describe("tools that need no approval run at once, each reaching openclaw-local 
     // The job's progress rode along in the open response, one part updated in place.
     expect(answer.parts.filter((part) => part.type === "data-job")).toMatchObject([{ id: job.id, data: { id: job.id, status: "succeeded", progress: 1 } }]);
     const backedUp = { path: "/api/openclaw/runtime/backup", idempotencyKey: toolCallId, status: 200, replayed: false, effects: ["backup.completed"] };
-    expect(await control.requests()).toMatchObject([{ method: "POST", ...backedUp }]);
+    // The read-only check that there is a ready instance to back up, then the one keyed POST.
+    expect(await control.requests()).toMatchObject([INSTANCE_READ, { method: "POST", ...backedUp }]);
     expect(await receiptOf(thread, toolCallId)).toMatchObject({ tool: "backup_now", status: "succeeded", attempts: 1 });
 
     const report = await waitForJobReport(thread, toolCallId);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { executeD1, WEB_D1 } from "../../scripts/lib/d1.mjs";
 // @ts-expect-error -- plain ESM helper shared with the start script
 import { applyWebMigrations } from "../../scripts/lib/web.mjs";
-import { client, startSystem, startWeb, tempState, waitFor, type Runtime, type System } from "./harness.ts";
+import { client, openclawControl, startSystem, startWeb, tempState, waitFor, type Runtime, type System } from "./harness.ts";
 import { webClient, type WebClient } from "./web-client.ts";
 
 // The abuse suite for the browser API: every endpoint of apps/web fuzzed over HTTP (fast-check,
@@ -45,6 +45,8 @@ beforeAll(async () => {
   ownerId = (await owner.login("fuzz owner")).id;
   THREAD = (await owner.json("POST", "/threads", { title: "fuzz target" })).body.threadId;
   await owner.chat(THREAD, "hello");
+  // A restart is asked for only when there is a ready instance to restart.
+  await openclawControl(system.openclaw, ownerId).seed({ instance: { status: "ready" } });
   await owner.chat(THREAD, "restart my OpenClaw");
   APPROVAL = (await waitFor(async () => (await owner.json("GET", "/approvals")).body.approvals[0] ?? null)).id;
   // Many sessions of the same user: the per-user rate budget is shared, so most of these are

@@ -154,8 +154,10 @@ describe("the web worker: sign-in, the browser API and its guards", () => {
   it("isolates users: another user sees, changes and deletes nothing through the browser API", async () => {
     const ada = webClient(web.url);
     const bob = webClient(web.url);
-    await ada.login("iso-ada");
+    const adaUser = await ada.login("iso-ada");
     await bob.login("iso-bob");
+    // A restart is asked for only when there is a ready instance to restart.
+    await openclawControl(system.openclaw, adaUser.id).seed({ instance: { status: "ready" } });
     const threadId = (await ada.json("POST", "/threads", { title: "Ada's secret" })).body.threadId as string;
     await ada.chat(threadId, "restart my OpenClaw");
     await waitFor(async () => (await ada.json("GET", "/approvals")).body.approvals.length === 1 || null);

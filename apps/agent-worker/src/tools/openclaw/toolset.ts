@@ -6,6 +6,7 @@ import { quotaToolResult, type QuotaVerdict } from "../../user/quota.ts";
 import { canonicalJson, hashArgs } from "./args-hash.ts";
 import { openClawTools, type OpenClawToolSpec } from "./catalog.ts";
 import { sameRequest } from "./openclaw-requests.ts";
+import { checkPreconditions, hasPreconditions, type PreconditionOutcome } from "./preconditions.ts";
 import { resolvedRequest } from "./resolved-request.ts";
 import type { OpenClawClient, OpenClawResult } from "./client.ts";
 
@@ -55,22 +56,43 @@ function summarizeResult(data: unknown): string {
 }
 
 /**
- * The OpenClaw tools as AI SDK tools. Gated tools stream a `tool-approval-request` and stop;
- * when they run, the server checks its own approval record (approved, same arguments) before
- * anything happens. Every call leaves a receipt before and after, keyed by its tool-call id,
- * which is also the Idempotency-Key the OpenClaw API sees.
+ * The OpenClaw tools as AI SDK tools. A gated tool whose preconditions hold (read-only checks,
+ * preconditions.ts) streams a `tool-approval-request` and stops; one whose preconditions fail is
+ * never asked for and answers what is true instead. When a gated call runs, the server checks
+ * its own approval record (approved, same arguments) before anything happens. Every call that
+ * sends a request leaves a receipt before and after, keyed by its tool-call id, which is also
+ * the Idempotency-Key the OpenClaw API sees.
  */
 export function buildOpenClawToolset(deps: ToolsetDeps): ToolSet {
+  // What the approval decision found, so the same call's execute does not read again.
+  const checked = new Map<string, PreconditionOutcome>();
   const tools: ToolSet = {};
   for (const spec of openClawTools) {
+    const gated = deps.gated.has(spec.name);
     tools[spec.name] = tool({
       description: spec.description,
       inputSchema: spec.input,
-      needsApproval: deps.gated.has(spec.name),
-      execute: async (input: Record<string, unknown>, { toolCallId, abortSignal }) => executeWithReceipt(deps, spec, input, toolCallId, abortSignal),
+      needsApproval: !gated
+        ? false
+        : async (input: Record<string, unknown>, { toolCallId }) => {
+            // Without an API there is nothing to check against; the call answers "not configured" when run.
+            if (!deps.client || !hasPreconditions(spec.name)) return true;
+            const outcome = await checkPreconditions(deps.client, spec.name, input);
+            checked.set(toolCallId, outcome);
+            return outcome.kind === "ok";
+          },
+      execute: async (input: Record<string, unknown>, { toolCallId, abortSignal }) =>
+        executeWithReceipt(deps, spec, input, toolCallId, abortSignal, checked),
     });
   }
   return tools;
+}
+
+/** The answer of a call whose preconditions failed, or null when it may go on. */
+function refusal(outcome: PreconditionOutcome): unknown {
+  if (outcome.kind === "ok") return null;
+  if (outcome.kind === "unverifiable") throw new ToolFailure(outcome.message);
+  return outcome.result;
 }
 
 async function executeWithReceipt(
@@ -79,13 +101,18 @@ async function executeWithReceipt(
   input: Record<string, unknown>,
   toolCallId: string,
   signal: AbortSignal | undefined,
+  checked: Map<string, PreconditionOutcome>,
 ): Promise<unknown> {
   let approvalId: string | null = null;
   let decidedBy: string | null = null;
   const resolved = await resolvedRequest(spec, input);
   if (!resolved) throw new ToolFailure(`${spec.name} was not run: its input does not form a valid OpenClaw API request.`);
+  const decided = checked.get(toolCallId);
+  checked.delete(toolCallId);
   if (deps.gated.has(spec.name)) {
     const approval = deps.approvals.byToolCall(toolCallId);
+    // Never asked: its preconditions failed when the approval was decided on. Nothing is sent.
+    if (!approval && decided && decided.kind !== "ok") return refusal(decided);
     if (!approval || approval.status !== "approved" || approval.tool !== spec.name) {
       throw new ToolFailure(`${spec.name} was not approved by the person, so it was not run.`);
     }
@@ -117,6 +144,15 @@ async function executeWithReceipt(
   }
 
   if (!deps.client) throw new ToolFailure("The OpenClaw API is not configured for this agent (OPENCLAW_API_BASE or OPENCLAW_API_KEY is empty).");
+  if (!previous && hasPreconditions(spec.name)) {
+    // Checked again now: an approval can be decided long after it was asked (the AI SDK asks
+    // needsApproval again when the approved call goes on, so that check is fresh), and an
+    // ungated call (backup_now) was not checked yet. A call that cannot happen sends nothing and
+    // leaves no receipt; a call already sent (a receipt exists) is not checked: its own effect
+    // would refuse it.
+    const refused = refusal(decided ?? (await checkPreconditions(deps.client, spec.name, input, signal)));
+    if (refused) return refused;
+  }
   if (spec.job) {
     // Over the active-jobs quota nothing is called and no receipt is written: the model reads why.
     const admitted = await deps.admitJob(spec.job, spec.jobInput?.(input) ?? input, callId);
