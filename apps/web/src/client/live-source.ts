@@ -1,3 +1,5 @@
+import { createParser } from "eventsource-parser";
+
 /** `connecting` until the stream first opens; `reconnecting` after it dropped, until it is back. */
 export type LiveStatus = "connecting" | "live" | "reconnecting";
 
@@ -107,35 +109,22 @@ export class LiveSource {
     }, backoffDelay(this.attempt++));
   }
 
-  /** Parses SSE frames (`id:`, `data:`, comments) and hands each event's data on. */
+  /** Parses the SSE frames (eventsource-parser) and hands each event's data on, keeping its `id:`. */
   private async read(body: ReadableStream<Uint8Array>, onBytes: () => void): Promise<void> {
+    const parser = createParser({
+      onEvent: (event) => {
+        if (event.id !== undefined && /^\d+$/.test(event.id)) this.after = Number(event.id);
+        // Like EventSource's `message`: unnamed events only, and only those that carry data.
+        if (event.event === undefined && event.data !== "" && !this.closed) this.options.onMessage(event.data);
+      },
+    });
     const reader = body.getReader();
     const decoder = new TextDecoder();
-    let buffer = "";
-    let data: string[] = [];
-    let id: string | null = null;
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
       onBytes();
-      buffer += decoder.decode(value, { stream: true });
-      const lines = buffer.split(/\r\n|\r|\n/);
-      buffer = lines.pop() ?? "";
-      for (const line of lines) {
-        if (line === "") {
-          if (id !== null && /^\d+$/.test(id)) this.after = Number(id);
-          if (data.length > 0 && !this.closed) this.options.onMessage(data.join("\n"));
-          data = [];
-          id = null;
-          continue;
-        }
-        if (line.startsWith(":")) continue;
-        const colon = line.indexOf(":");
-        const field = colon === -1 ? line : line.slice(0, colon);
-        const text = colon === -1 ? "" : line.slice(colon + 1).replace(/^ /, "");
-        if (field === "data") data.push(text);
-        else if (field === "id") id = text;
-      }
+      parser.feed(decoder.decode(value, { stream: true }));
     }
   }
 }
