@@ -7,7 +7,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { api, ApiFailure, errorSentence } from "./api.ts";
 import { FollowUps } from "./FollowUps.tsx";
 import { useUserFeed } from "./feed.ts";
-import { backoffDelay, LiveSource, type LiveStatus } from "./live-source.ts";
+import { backoffDelay, LiveSource, onWake, type LiveStatus } from "./live-source.ts";
 import { JobProgress, ThreadExtrasContext, type ThreadExtras } from "./parts.tsx";
 import { navigate, takePendingSend } from "./router.ts";
 import { AssistantMessage, SendStateContext, SystemMessage, UserMessage } from "./thread-messages.tsx";
@@ -36,19 +36,6 @@ async function activeRun(threadId: string): Promise<boolean> {
   const summary = await api.summary(threadId).catch(() => null);
   const status = summary?.activeRun?.status;
   return status === "running" || status === "queued";
-}
-
-/** Calls `fn` when the browser is back online or the tab becomes visible. */
-function onWake(fn: () => void): () => void {
-  const wake = () => {
-    if (document.visibilityState === "visible") fn();
-  };
-  window.addEventListener("online", wake);
-  document.addEventListener("visibilitychange", wake);
-  return () => {
-    window.removeEventListener("online", wake);
-    document.removeEventListener("visibilitychange", wake);
-  };
 }
 
 function Reconnecting({ reason }: { reason?: string | null }) {
@@ -171,8 +158,12 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
     });
   }, []);
 
+  /** Reads approvals and jobs again; an older read that answers after a newer one is dropped. */
+  const extrasReads = useRef(0);
   const refreshExtras = useCallback(async () => {
+    const read = ++extrasReads.current;
     const [approvals, jobs] = await Promise.all([api.approvals(threadId).catch(() => ({ approvals: [] as Approval[] })), api.jobs(threadId).catch(() => ({ jobs: [] as Job[] }))]);
+    if (read !== extrasReads.current) return;
     setExtras({ approvals: new Map(approvals.approvals.map((a) => [a.id, a])), jobs: new Map(jobs.jobs.map((j) => [j.id, j])) });
   }, [threadId]);
 

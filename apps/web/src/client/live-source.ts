@@ -25,6 +25,19 @@ export function backoffDelay(attempt: number): number {
   return Math.round(base * (0.75 + Math.random() * 0.5));
 }
 
+/** Calls `fn` when the browser is back online or the tab becomes visible; returns the unsubscribe. */
+export function onWake(fn: () => void): () => void {
+  const wake = () => {
+    if (document.visibilityState === "visible" && navigator.onLine !== false) fn();
+  };
+  window.addEventListener("online", wake);
+  document.addEventListener("visibilitychange", wake);
+  return () => {
+    window.removeEventListener("online", wake);
+    document.removeEventListener("visibilitychange", wake);
+  };
+}
+
 /**
  * A server-sent event stream that comes back by itself. Native EventSource gives up for good on
  * any answer but 200 (a 502 while the agent restarts), so this reads the stream with fetch and
@@ -39,18 +52,17 @@ export class LiveSource {
   private closed = false;
   private abort: AbortController | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly unwake: () => void;
 
   constructor(private readonly options: LiveSourceOptions) {
     this.after = options.after ?? null;
-    window.addEventListener("online", this.wake);
-    document.addEventListener("visibilitychange", this.wake);
+    this.unwake = onWake(() => this.reconnectNow());
     void this.connect();
   }
 
   close(): void {
     this.closed = true;
-    window.removeEventListener("online", this.wake);
-    document.removeEventListener("visibilitychange", this.wake);
+    this.unwake();
     if (this.timer) clearTimeout(this.timer);
     this.abort?.abort();
   }
@@ -64,10 +76,6 @@ export class LiveSource {
     this.attempt = 0;
     void this.connect();
   }
-
-  private readonly wake = () => {
-    if (document.visibilityState === "visible" && navigator.onLine !== false) this.reconnectNow();
-  };
 
   private setStatus(status: LiveStatus): void {
     if (this.status === status) return;
