@@ -9,6 +9,8 @@ export default defineConfig(async () => ({
         bindings: {
           OA_INTERNAL_KEY: "test-internal-key",
           OFFLINE_MODEL_DELAY_MS: "2",
+          // Cases per endpoint in the abuse suite (test/abuse.test.ts); more with ABUSE_RUNS=5000.
+          ABUSE_RUNS: process.env.ABUSE_RUNS ?? "400",
           MODEL_PROVIDER: "offline",
           // The D1 migrations, applied by test/apply-migrations.ts before the tests run.
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),

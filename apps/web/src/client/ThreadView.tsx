@@ -11,7 +11,6 @@ import { backoffDelay, LiveSource, onWake, type LiveStatus } from "./live-source
 import { JobProgress, ThreadExtrasContext, type ThreadExtras } from "./parts.tsx";
 import { navigate, takePendingSend } from "./router.ts";
 import { AssistantMessage, SendStateContext, SystemMessage, UserMessage } from "./thread-messages.tsx";
-import "./live.css";
 
 /** `running`: a run is active on the server, whether or not its answer is stored yet. */
 type Loaded = { messages: UIMessage[]; lastSeq: number; running: boolean };
