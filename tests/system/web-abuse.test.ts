@@ -134,15 +134,19 @@ const ENDPOINTS: Endpoint[] = [
   { method: "DELETE", path: (c) => `/threads/${t(c)}`, skip: (c) => c.session === "owner" && c.thread === "THREAD" && c.origin === "own" },
   { method: "GET", path: (c) => `/threads/${t(c)}/messages` },
   { method: "GET", path: (c) => `/threads/${t(c)}/events` },
+  { method: "GET", path: (c) => `/threads/${t(c)}/summary` },
   { method: "GET", path: (c) => `/threads/${t(c)}/approvals` },
   { method: "GET", path: (c) => `/threads/${t(c)}/jobs` },
   { method: "POST", path: (c) => `/threads/${t(c)}/jobs/${c.extra}/cancel` },
+  { method: "GET", path: (c) => `/threads/${t(c)}/schedules` },
+  { method: "DELETE", path: (c) => `/threads/${t(c)}/schedules/${c.extra}` },
   { method: "GET", path: (c) => `/chat/${t(c)}/stream` },
   { method: "POST", path: (c) => `/chat/${t(c)}/stop` },
   { method: "GET", path: () => "/approvals" },
   { method: "POST", path: () => "/approvals/respond", shapes: [{ threadId: "THREAD", approvalId: "APPROVAL", decision: "rejected" }], skip: (c) => c.session === "owner" && c.origin === "own" && c.body.includes('"APPROVAL"') && !c.body.includes('"extra"') },
   { method: "GET", path: () => "/events" },
   { method: "GET", path: () => "/openclaw" },
+  { method: "POST", path: () => "/openclaw/status" },
   { method: "POST", path: () => "/chat", shapes: [{ id: "t_fuzz_new", messages: [{ id: "m1", role: "user", parts: [{ type: "text", text: "hi" }] }], trigger: "submit-message" }] },
   { method: "POST", path: () => "/auth/dev-login", shapes: [{ name: "someone" }] },
 ];
@@ -165,7 +169,7 @@ function sessionFor(c: Case): WebClient {
 describe("abuse suite: fuzzing every browser endpoint", () => {
   const tally: string[] = [];
   for (const endpoint of ENDPOINTS) {
-    const name = `${endpoint.method} ${endpoint.path({ thread: ":threadId", extra: ":jobId" } as Case)}`;
+    const name = `${endpoint.method} ${endpoint.path({ thread: ":threadId", extra: ":id" } as Case)}`;
     it(`${name}: never a 5xx; 4xx answers change nothing`, async () => {
       const statuses: Record<number, number> = {};
       let before = await snapshot();
