@@ -1,8 +1,8 @@
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openclawControl, startSystem, type System } from "../system/harness.ts";
 import { launchChromium, screenshot } from "./browser.ts";
-import { axeScan, blocking, describeViolations, patchThread, settled, signIn, threadThroughApi } from "./fixture.ts";
+import { axeScan, blocking, describeViolations, patchThread, settled, signIn, threadThroughApi, whenSignedIn } from "./fixture.ts";
 
 // Every screen in both themes: an axe scan (WCAG 2.1 A/AA) with no serious or critical
 // violation, and a screenshot of it (artifacts/screenshots/a11y-<screen>-<theme>.png) for a
@@ -23,8 +23,11 @@ const THEMES: Theme[] = ["light", "dark"];
 let system: System;
 let browser: Browser;
 let base: string;
-/** Threads made once, through the web API: a finished long answer, a code example, an approval nobody decides, one restart per theme to approve, an archived thread. */
-const threads = { long: "", code: "", pending: "", restart: { light: "", dark: "" } as Record<Theme, string>, archived: "" };
+/** The user's session (its cookie), for every further context: signed in without the login form. */
+let signedInState: Awaited<ReturnType<BrowserContext["storageState"]>>;
+/** Threads made once, through the web API: a long answer, a code example, an approval nobody decides, one restart per theme to approve, an archived thread. */
+let longThread: Promise<string>;
+const threads = { code: "", pending: "", restart: { light: "", dark: "" } as Record<Theme, string>, archived: "" };
 
 beforeAll(async () => {
   [system, browser] = await Promise.all([
@@ -32,7 +35,7 @@ beforeAll(async () => {
       web: {},
       agentVars: { OFFLINE_MODEL_DELAY_MS: "12", JOB_POLL_MS: "300" },
       // Long enough that the running job is still on screen through a screenshot and a scan.
-      openclawVars: { RESTART_DELAY_MS: "5000" },
+      openclawVars: { RESTART_DELAY_MS: "4000" },
     }),
     launchChromium(),
   ]);
@@ -41,22 +44,38 @@ beforeAll(async () => {
   const context = await browser.newContext({ baseURL: base, viewport: DESKTOP });
   const page = await context.newPage();
   await signIn(page, NAME);
-  const long = threadThroughApi(page, LONG_PROMPT);
-  threads.code = await threadThroughApi(page, CODE_PROMPT);
-  threads.pending = await threadThroughApi(page, "restart my OpenClaw");
-  threads.restart.light = await threadThroughApi(page, "restart my OpenClaw");
-  threads.restart.dark = await threadThroughApi(page, "restart my OpenClaw");
+  // The long answer streams for seconds: only the phone's thread screen waits for it. Five runs
+  // at once stay within the per-user concurrent-run quota (5 by default).
+  longThread = threadThroughApi(page, LONG_PROMPT);
+  longThread.catch(() => undefined); // its failure is reported where it is awaited
+  [threads.code, threads.pending, threads.restart.light, threads.restart.dark] = await Promise.all([
+    threadThroughApi(page, CODE_PROMPT),
+    threadThroughApi(page, "restart my OpenClaw"),
+    threadThroughApi(page, "restart my OpenClaw"),
+    threadThroughApi(page, "restart my OpenClaw"),
+  ]);
   threads.archived = await threadThroughApi(page, "count to 3");
-  await patchThread(page, threads.archived, { title: ARCHIVED_TITLE, archived: true });
-  await patchThread(page, threads.pending, { title: "Restart, left pending" });
-  threads.long = await long;
-  await context.close();
+  await Promise.all([
+    patchThread(page, threads.archived, { title: ARCHIVED_TITLE, archived: true }),
+    patchThread(page, threads.pending, { title: "Restart, left pending" }),
+  ]);
+  signedInState = await context.storageState();
 });
 
 afterAll(async () => {
   await browser?.close();
   await system?.stop();
 });
+
+/** A new context with the user's session, its page open at home. */
+async function signedIn(options: BrowserContextOptions): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: base, storageState: signedInState, ...options });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.error("page error:", error.message));
+  await page.goto("/");
+  await whenSignedIn(page);
+  return { context, page };
+}
 
 const messages = (page: Page) => page.getByTestId("messages");
 /** A job's progress while it is queued, running or waiting (not yet succeeded, failed or cancelled). */
@@ -83,13 +102,10 @@ describe.each(THEMES)("every screen in the %s theme passes axe (WCAG 2.1 AA, no 
   let phonePage: Page;
 
   beforeAll(async () => {
-    [desktop, phone] = await Promise.all([
-      browser.newContext({ baseURL: base, viewport: DESKTOP, colorScheme: theme }),
-      browser.newContext({ baseURL: base, viewport: PHONE, colorScheme: theme, isMobile: true, hasTouch: true }),
+    [{ context: desktop, page }, { context: phone, page: phonePage }] = await Promise.all([
+      signedIn({ viewport: DESKTOP, colorScheme: theme }),
+      signedIn({ viewport: PHONE, colorScheme: theme, isMobile: true, hasTouch: true }),
     ]);
-    [page, phonePage] = await Promise.all([desktop.newPage(), phone.newPage()]);
-    for (const each of [page, phonePage]) each.on("pageerror", (error) => console.error(`[${theme}] page error:`, error.message));
-    await Promise.all([signIn(page, NAME), signIn(phonePage, NAME)]);
   });
   afterAll(async () => {
     await Promise.all([desktop?.close(), phone?.close()]);
@@ -184,7 +200,7 @@ describe.each(THEMES)("every screen in the %s theme passes axe (WCAG 2.1 AA, no 
   });
 
   it("phone: a thread", async () => {
-    await phonePage.goto(`/t/${threads.long}`);
+    await phonePage.goto(`/t/${await longThread}`);
     await expect.poll(() => messages(phonePage).innerText(), { timeout: 15_000 }).toContain(LAST_SENTENCE);
     await expectAccessible(phonePage, "phone-thread", theme);
   });
@@ -219,10 +235,8 @@ const isDark = (page: Page) => page.evaluate(() => document.documentElement.clas
 
 describe("accessibility behaviour", () => {
   it("the theme follows the system setting, when the page loads and when the setting changes", async () => {
-    const context = await browser.newContext({ baseURL: base, viewport: DESKTOP, colorScheme: "light" });
+    const { context, page } = await signedIn({ viewport: DESKTOP, colorScheme: "light" });
     try {
-      const page = await context.newPage();
-      await signIn(page, NAME);
       expect(await isDark(page), "a light system: no dark class").toBe(false);
       expect(await backgroundLuminance(page), "a light system: a light background").toBeGreaterThan(0.7);
       await page.emulateMedia({ colorScheme: "dark" });
@@ -242,10 +256,8 @@ describe("accessibility behaviour", () => {
   });
 
   it("the theme toggle's choice overrides the system setting and is remembered across a reload", async () => {
-    const context = await browser.newContext({ baseURL: base, viewport: DESKTOP, colorScheme: "light" });
+    const { context, page } = await signedIn({ viewport: DESKTOP, colorScheme: "light" });
     try {
-      const page = await context.newPage();
-      await signIn(page, NAME);
       const choose = async (option: "System" | "Light" | "Dark") => {
         await page.getByRole("button", { name: /^Theme/ }).click({ timeout: 5000 });
         await page.getByRole("menuitemradio", { name: option }).click({ timeout: 5000 });
@@ -275,10 +287,8 @@ describe("accessibility behaviour", () => {
   });
 
   it("a streamed answer is announced: while it streams, its text is inside a live region", async () => {
-    const context = await browser.newContext({ baseURL: base, viewport: DESKTOP });
+    const { context, page } = await signedIn({ viewport: DESKTOP });
     try {
-      const page = await context.newPage();
-      await signIn(page, NAME);
       await page.getByLabel("Message").fill(LONG_PROMPT);
       await page.keyboard.press("Enter");
       await page.waitForURL(/\/t\/t_/);
@@ -314,10 +324,8 @@ describe("accessibility behaviour", () => {
   });
 
   it("the phone drawer is a dialog: it traps focus, closes on Escape (focus back on its button) and on the backdrop", async () => {
-    const context = await browser.newContext({ baseURL: base, viewport: PHONE, isMobile: true, hasTouch: true });
+    const { context, page } = await signedIn({ viewport: PHONE, isMobile: true, hasTouch: true });
     try {
-      const page = await context.newPage();
-      await signIn(page, NAME);
       const opener = page.getByRole("button", { name: "Open the thread list" });
       const dialog = page.getByRole("dialog");
       await opener.click();
@@ -361,10 +369,8 @@ describe("accessibility behaviour", () => {
   });
 
   it("the scan checks controls' names and labels (button-name, link-name, label)", async () => {
-    const context = await browser.newContext({ baseURL: base, viewport: DESKTOP });
+    const { context, page } = await signedIn({ viewport: DESKTOP });
     try {
-      const page = await context.newPage();
-      await signIn(page, NAME);
       await page.evaluate(() => {
         const probe = document.createElement("div");
         probe.id = "axe-probe";

@@ -14,6 +14,11 @@ export async function signIn(page: Page, name: string): Promise<void> {
   await page.goto("/");
   await page.getByLabel("Your name").fill(name);
   await page.getByRole("button", { name: "Sign in" }).click();
+  await whenSignedIn(page);
+}
+
+/** Resolves once the signed-in app is up on the page. */
+export async function whenSignedIn(page: Page): Promise<void> {
   await page
     .getByRole("button", { name: /New chat|Open the thread list/ })
     .filter({ visible: true })
