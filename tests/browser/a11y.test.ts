@@ -177,7 +177,7 @@ describe.each(THEMES)("every screen in the %s theme passes axe (WCAG 2.1 AA, no 
   });
 
   it("OpenClaw panel", async () => {
-    await page.getByRole("link", { name: "OpenClaw", exact: true }).click();
+    await page.getByRole("link", { name: /^OpenClaw/ }).click();
     await page.getByRole("article", { name: "Instance" }).waitFor({ timeout: 15_000 });
     await expect.poll(() => page.getByRole("article", { name: "Devices" }).innerText(), { timeout: 15_000 }).toContain("pending");
     await expectAccessible(page, "openclaw", theme);
@@ -186,8 +186,8 @@ describe.each(THEMES)("every screen in the %s theme passes axe (WCAG 2.1 AA, no 
   it("sidebar, archived view", async () => {
     await page.goto("/");
     const sidebar = page.getByRole("navigation", { name: "Threads" });
-    await sidebar.getByRole("button", { name: "Archived" }).click();
-    await sidebar.getByRole("heading", { name: "Archived" }).waitFor();
+    await page.getByRole("button", { name: "Archived", exact: true }).click();
+    await page.getByRole("heading", { name: "Archived", exact: true }).waitFor();
     await expect.poll(() => sidebar.innerText(), { timeout: 15_000 }).toContain(ARCHIVED_TITLE);
     await expectAccessible(page, "archived", theme);
   });
