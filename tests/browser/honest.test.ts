@@ -32,7 +32,7 @@ const threadCount = async (page: Page) => ((await (await page.request.get("/thre
 
 /** Starts a chat from the new-chat composer with its first message; resolves with the thread id. */
 async function startChat(page: Page, text: string): Promise<string> {
-  await page.getByRole("button", { name: "+ New chat" }).click();
+  await page.getByRole("button", { name: "New chat", exact: true }).click();
   const composer = page.getByRole("region", { name: "Start a chat" });
   await composer.getByLabel("Message").fill(text);
   await composer.getByLabel("Message").press("Enter");
@@ -160,7 +160,7 @@ describe("details users notice", () => {
     const { page, context } = await signedIn(browser, base, "Nina");
     try {
       const before = await threadCount(page);
-      await page.getByRole("button", { name: "+ New chat" }).click();
+      await page.getByRole("button", { name: "New chat", exact: true }).click();
       const composer = page.getByRole("region", { name: "Start a chat" });
       await composer.getByLabel("Message").waitFor();
       expect(new URL(page.url()).pathname).toBe("/");
@@ -222,16 +222,18 @@ describe("details users notice", () => {
 
       // Archive it, open the archive: it says where you are, and unarchiving moves the row out at once.
       await row.hover();
-      await row.getByRole("button", { name: /^Archive / }).click();
+      await row.getByRole("button", { name: /^Actions for / }).click();
+      await page.getByRole("menuitem", { name: "Archive", exact: true }).click();
       await expect.poll(() => row.count()).toBe(0);
       await page.getByRole("button", { name: "Archived" }).click();
       await page.getByRole("heading", { name: "Archived" }).waitFor();
       const archivedRow = sidebar(page).locator(`[data-thread-id="${first}"]`);
       await archivedRow.waitFor();
       await archivedRow.hover();
-      await archivedRow.getByRole("button", { name: /^Unarchive / }).click();
+      await archivedRow.getByRole("button", { name: /^Actions for / }).click();
+      await page.getByRole("menuitem", { name: "Unarchive", exact: true }).click();
       await expect.poll(() => archivedRow.count()).toBe(0);
-      await page.getByRole("button", { name: "← Back to threads" }).click();
+      await page.getByRole("button", { name: "Back to threads" }).click();
       await expect.poll(() => sidebar(page).locator(`[data-thread-id="${first}"]`).count()).toBe(1);
     } finally {
       await Promise.all([context.close(), other.context.close()]);
