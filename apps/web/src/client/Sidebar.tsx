@@ -207,10 +207,14 @@ function AccountMenu({ user, onSignOut, onSignOutEverywhere }: { user: Me; onSig
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
-        <Button variant="ghost" className="h-10 min-w-0 flex-1 justify-start gap-2 px-2" aria-label={`Account: ${user.name}`}>
-          <span aria-hidden className="flex size-7 shrink-0 items-center justify-center rounded-full bg-primary text-xs font-semibold text-primary-foreground uppercase">
-            {user.name.trim().charAt(0) || "?"}
-          </span>
+        <Button variant="ghost" className="h-10 min-w-0 flex-1 justify-start gap-2 px-2">
+          {/* The initial is drawn by CSS, so the button's name is its words: "Account: <name>". */}
+          <span
+            aria-hidden
+            data-initial={user.name.trim().charAt(0) || "?"}
+            className="flex size-7 shrink-0 items-center justify-center rounded-full bg-primary text-xs font-semibold text-primary-foreground uppercase before:content-[attr(data-initial)]"
+          />
+          <span className="sr-only">Account: </span>
           <span className="truncate">{user.name}</span>
         </Button>
       </DropdownMenuTrigger>
