@@ -5,6 +5,7 @@ import { navigate } from "./router.ts";
 import { ErrorLine } from "./ui/alert.tsx";
 import { Badge } from "./ui/badge.tsx";
 import { Button } from "./ui/button.tsx";
+import { StackedErrorLine } from "./ui/stacked-error-line.tsx";
 
 /** The OpenClaw thread: the one thread of kind `openclaw`, created on first use. */
 async function openclawThread(): Promise<string> {
@@ -183,10 +184,10 @@ function Unreachable({ what, part, onRetry }: { what: string; part: Part<unknown
   const reason = said.charAt(0).toUpperCase() + said.slice(1);
   const status = part && !part.ok && part.error.status && !reason.includes(String(part.error.status)) ? ` (HTTP ${part.error.status})` : "";
   return (
-    <ErrorLine onRetry={onRetry} className="flex-wrap">
+    <StackedErrorLine onRetry={onRetry}>
       {what} could not be checked: the OpenClaw API could not be reached. {reason}
       {status}.
-    </ErrorLine>
+    </StackedErrorLine>
   );
 }
 

@@ -6,13 +6,13 @@ import { sortedThreads, userFeed, useUserFeed } from "./feed.ts";
 import { cn } from "./lib/cn.ts";
 import { fullDate, relativeTime, useMinuteClock } from "./relative-time.ts";
 import { navigate, type Route } from "./router.ts";
-import { ErrorLine } from "./ui/alert.tsx";
 import { Badge } from "./ui/badge.tsx";
 import { Button } from "./ui/button.tsx";
 import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuLabel, DropdownMenuSeparator, DropdownMenuTrigger } from "./ui/dropdown-menu.tsx";
 import { Input } from "./ui/input.tsx";
 import { Link } from "./ui/link.tsx";
 import { Logo } from "./ui/logo.tsx";
+import { StackedErrorLine } from "./ui/stacked-error-line.tsx";
 import { ThemeToggle } from "./ui/theme-toggle.tsx";
 import { Tooltip } from "./ui/tooltip.tsx";
 import { useUnread } from "./unread.ts";
@@ -98,7 +98,7 @@ export function Sidebar({
       <div className="flex flex-col gap-1 p-2">
         <div className={cn("flex h-10 items-center gap-2 px-2", inDrawer && "pr-10")}>
           <Logo />
-          <span className="truncate font-semibold tracking-tight">OpenAgents</span>
+          <span className="min-w-0 truncate font-semibold tracking-tight">OpenAgents</span>
           <Connection state={feed.connection} />
         </div>
         <Button variant="ghost" className={cn(rowClass, "h-auto justify-start font-normal")} onClick={() => go("/")}>
@@ -155,9 +155,9 @@ export function Sidebar({
           ))}
           {listState && "error" in listState ? (
             <li className="px-1 py-1">
-              <ErrorLine onRetry={listState.retry} className="flex-wrap">
+              <StackedErrorLine onRetry={listState.retry}>
                 {listState.error}
-              </ErrorLine>
+              </StackedErrorLine>
             </li>
           ) : listState ? (
             <li className="flex items-center gap-2 px-2 py-1.5 text-sm text-muted-foreground">
@@ -194,10 +194,7 @@ function Connection({ state }: { state: "connecting" | "live" | "reconnecting" }
           <span className="sr-only">Live</span>
         </span>
       ) : (
-        <span className={cn("flex items-center gap-1.5", state === "reconnecting" ? "text-warning-text" : "text-muted-foreground")}>
-          <LoaderCircle aria-hidden className="size-3 animate-spin" />
-          {state === "reconnecting" ? "Reconnecting…" : "Connecting…"}
-        </span>
+        <span className={state === "reconnecting" ? "text-warning-text" : "text-muted-foreground"}>{state === "reconnecting" ? "Reconnecting…" : "Connecting…"}</span>
       )}
     </span>
   );

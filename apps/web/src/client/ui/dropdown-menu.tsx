@@ -4,10 +4,7 @@ import type { ComponentProps } from "react";
 import { cn } from "../lib/cn.ts";
 
 /** shadcn/ui's dropdown menu over Radix: keyboard, focus return and Escape come from Radix. */
-/** Not modal: a menu needs no aria-hidden page behind it (Escape, Tab and a click outside close it). */
-export function DropdownMenu({ modal = false, ...props }: ComponentProps<typeof Menu.Root>) {
-  return <Menu.Root modal={modal} {...props} />;
-}
+export const DropdownMenu = Menu.Root;
 export const DropdownMenuTrigger = Menu.Trigger;
 export const DropdownMenuRadioGroup = Menu.RadioGroup;
 
