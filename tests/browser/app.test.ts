@@ -46,7 +46,7 @@ describe("the chat app in Chromium", () => {
     await context.close();
 
     // A new chat is a composer: the first message makes the thread.
-    await ada.getByRole("button", { name: "+ New chat" }).click();
+    await ada.getByRole("button", { name: "New chat", exact: true }).click();
     await ada.getByLabel("Message").fill(PROMPT);
     await ada.keyboard.press("Enter");
     await ada.waitForURL(/\/t\/t_/);
@@ -147,7 +147,7 @@ describe("the chat app in Chromium", () => {
   });
 
   it("renders markdown, never the HTML a message carries", async () => {
-    await ada.getByRole("button", { name: "+ New chat" }).click();
+    await ada.getByRole("button", { name: "New chat", exact: true }).click();
     let alerted = false;
     ada.on("dialog", async (dialog) => ((alerted = true), await dialog.dismiss()));
     await ada.getByLabel("Message").fill('Please **bold** this <img src=x onerror="alert(1)"> and <script>alert(2)</script>');
@@ -179,7 +179,7 @@ describe("the chat app in Chromium", () => {
       await openclawControl(system.openclaw, "dev:ada").seed({
         sessions: [{ key: "main", kind: "main", messages: [{ role: "assistant", text: `![tool pixel](${elsewhere}/tool.png?secret=1)` }] }],
       });
-      await ada.getByRole("button", { name: "+ New chat" }).click();
+      await ada.getByRole("button", { name: "New chat", exact: true }).click();
       // The offline model echoes the message: its answer carries the image markdown.
       await ada.getByLabel("Message").fill(`Look ![model pixel](${elsewhere}/pixel.png?secret=2)`);
       await ada.keyboard.press("Enter");
@@ -207,7 +207,8 @@ describe("the chat app in Chromium", () => {
   it("signs out everywhere from the sidebar: the other devices' sessions end too", async () => {
     const { page: laptop, context: first } = await signedIn(browser, base, "Carol");
     const { page: phone, context: second } = await signedIn(browser, base, "Carol");
-    await laptop.getByRole("button", { name: "Sign out everywhere" }).click();
+    await laptop.getByRole("button", { name: "Account: Carol" }).click();
+    await laptop.getByRole("menuitem", { name: "Sign out everywhere" }).click();
     await laptop.getByLabel("Your name").waitFor();
     expect((await phone.request.get("/threads")).status()).toBe(401);
     await phone.reload();

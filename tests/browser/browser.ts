@@ -31,6 +31,6 @@ export async function signedIn(browser: Browser, baseURL: string, name: string, 
   await page.goto("/");
   await page.getByLabel("Your name").fill(name);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("button", { name: "+ New chat" }).waitFor();
+  await page.getByRole("button", { name: "New chat", exact: true }).waitFor();
   return { context, page };
 }

@@ -32,7 +32,7 @@ const threadCount = async (page: Page) => ((await (await page.request.get("/thre
 
 /** Starts a chat from the new-chat composer with its first message; resolves with the thread id. */
 async function startChat(page: Page, text: string): Promise<string> {
-  await page.getByRole("button", { name: "+ New chat" }).click();
+  await page.getByRole("button", { name: "New chat", exact: true }).click();
   const composer = page.getByRole("region", { name: "Start a chat" });
   await composer.getByLabel("Message").fill(text);
   await composer.getByLabel("Message").press("Enter");
@@ -160,7 +160,7 @@ describe("details users notice", () => {
     const { page, context } = await signedIn(browser, base, "Nina");
     try {
       const before = await threadCount(page);
-      await page.getByRole("button", { name: "+ New chat" }).click();
+      await page.getByRole("button", { name: "New chat", exact: true }).click();
       const composer = page.getByRole("region", { name: "Start a chat" });
       await composer.getByLabel("Message").waitFor();
       expect(new URL(page.url()).pathname).toBe("/");
@@ -222,33 +222,94 @@ describe("details users notice", () => {
 
       // Archive it, open the archive: it says where you are, and unarchiving moves the row out at once.
       await row.hover();
-      await row.getByRole("button", { name: /^Archive / }).click();
+      await row.getByRole("button", { name: /^Actions for / }).click();
+      await page.getByRole("menuitem", { name: "Archive", exact: true }).click();
       await expect.poll(() => row.count()).toBe(0);
       await page.getByRole("button", { name: "Archived" }).click();
       await page.getByRole("heading", { name: "Archived" }).waitFor();
       const archivedRow = sidebar(page).locator(`[data-thread-id="${first}"]`);
       await archivedRow.waitFor();
       await archivedRow.hover();
-      await archivedRow.getByRole("button", { name: /^Unarchive / }).click();
+      await archivedRow.getByRole("button", { name: /^Actions for / }).click();
+      await page.getByRole("menuitem", { name: "Unarchive", exact: true }).click();
       await expect.poll(() => archivedRow.count()).toBe(0);
-      await page.getByRole("button", { name: "← Back to threads" }).click();
+      await page.getByRole("button", { name: "Back to threads" }).click();
       await expect.poll(() => sidebar(page).locator(`[data-thread-id="${first}"]`).count()).toBe(1);
     } finally {
       await Promise.all([context.close(), other.context.close()]);
     }
   });
 
-  it("the phone drawer closes on a backdrop tap and on Escape", async () => {
+  it("renames, pins and unpins a thread from its row menu, keeping focus on the row", async () => {
+    const { page, context } = await signedIn(browser, base, "Rita");
+    try {
+      const threadId = await startChat(page, "a thread to rename");
+      const row = sidebar(page).locator(`[data-thread-id="${threadId}"]`);
+      const focused = () => page.evaluate(() => (document.activeElement?.closest("[data-thread-id]") as HTMLElement | null)?.dataset.threadId ?? null);
+      await row.hover();
+      await row.getByRole("button", { name: /^Actions for / }).click();
+      await page.getByRole("menuitem", { name: "Rename", exact: true }).click();
+      const field = row.getByLabel("Thread title");
+      await expect.poll(() => field.evaluate((node) => node === document.activeElement)).toBe(true);
+      await field.fill("Renamed by Rita");
+      await field.press("Enter");
+      await expect.poll(() => row.getByRole("link").innerText()).toContain("Renamed by Rita");
+      await expect.poll(focused).toBe(threadId);
+      expect((await (await page.request.get(`/threads?limit=100`)).json()).threads.find((thread: { id: string }) => thread.id === threadId).title).toBe("Renamed by Rita");
+
+      await row.getByRole("button", { name: "Actions for Renamed by Rita" }).click();
+      await page.getByRole("menuitem", { name: "Pin", exact: true }).click();
+      await row.getByRole("img", { name: "Pinned" }).waitFor();
+      await expect.poll(focused).toBe(threadId);
+      await row.getByRole("button", { name: /^Actions for / }).click();
+      await page.getByRole("menuitem", { name: "Unpin", exact: true }).click();
+      await expect.poll(() => row.getByRole("img", { name: "Pinned" }).count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("follows the system theme until the person picks one, and remembers the pick", async () => {
+    const { page, context } = await signedIn(browser, base, "Theo");
+    try {
+      const dark = () => page.evaluate(() => document.documentElement.classList.contains("dark"));
+      await page.emulateMedia({ colorScheme: "dark" });
+      await expect.poll(dark).toBe(true);
+      await page.emulateMedia({ colorScheme: "light" });
+      await expect.poll(dark).toBe(false);
+      await page.getByRole("button", { name: "Theme: System" }).click();
+      await page.getByRole("menuitemradio", { name: "Dark" }).click();
+      await expect.poll(dark).toBe(true);
+      await page.reload();
+      await page.getByRole("button", { name: "Theme: Dark" }).waitFor();
+      expect(await dark()).toBe(true);
+      await page.getByRole("button", { name: "Theme: Dark" }).click();
+      await page.getByRole("menuitemradio", { name: "System" }).click();
+      await expect.poll(dark).toBe(false);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("the phone drawer closes on a backdrop tap and on Escape, and gives focus back to its button", async () => {
     const { page, context } = await signedIn(browser, base, "Phil", { width: 390, height: 844 });
     try {
       const toggle = page.getByRole("button", { name: "Open the thread list" });
+      // While open, the drawer is a modal dialog: the page behind it (its button too) is hidden from assistive tech.
+      const drawer = page.getByRole("dialog", { name: "Threads" });
+      const toggleHasFocus = () => page.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? null);
       await toggle.click();
+      await drawer.waitFor();
+      expect(await drawer.getByRole("navigation", { name: "Threads" }).count()).toBe(1);
       await page.getByTestId("drawer-backdrop").click({ position: { x: 370, y: 400 } });
+      await expect.poll(() => drawer.count()).toBe(0);
       await expect.poll(() => toggle.getAttribute("aria-expanded")).toBe("false");
       await toggle.click();
-      await expect.poll(() => toggle.getAttribute("aria-expanded")).toBe("true");
+      await drawer.waitFor();
       await page.keyboard.press("Escape");
+      await expect.poll(() => drawer.count()).toBe(0);
       await expect.poll(() => toggle.getAttribute("aria-expanded")).toBe("false");
+      await expect.poll(toggleHasFocus).toBe("Open the thread list");
     } finally {
       await context.close();
     }

@@ -1,6 +1,11 @@
-import { useEffect, useState } from "react";
+import { Activity, DatabaseBackup, KeyRound, LoaderCircle, RefreshCw, RotateCcw, Server, Smartphone, type LucideIcon } from "lucide-react";
+import { useEffect, useState, type ReactNode } from "react";
 import { api, type OpenClawOverview, type Part, type RuntimeStatus } from "./api.ts";
 import { navigate } from "./router.ts";
+import { ErrorLine } from "./ui/alert.tsx";
+import { Badge } from "./ui/badge.tsx";
+import { Button } from "./ui/button.tsx";
+import { StackedErrorLine } from "./ui/stacked-error-line.tsx";
 
 /** The OpenClaw thread: the one thread of kind `openclaw`, created on first use. */
 async function openclawThread(): Promise<string> {
@@ -15,6 +20,41 @@ async function ask(text: string): Promise<void> {
   navigate(`/t/${threadId}`, { send: text });
 }
 
+/** The page around every state of the panel: one h1, a line on what it is, the same width as the other pages. */
+function Page({ children, onRefresh }: { children: ReactNode; onRefresh?: () => void }) {
+  return (
+    <section aria-label="OpenClaw" className="flex min-h-0 flex-1 flex-col overflow-y-auto">
+      <div className="mx-auto w-full max-w-3xl px-4 py-6 md:px-8 md:py-10">
+        <header className="flex items-start justify-between gap-4">
+          <div>
+            <h1 className="text-2xl font-semibold tracking-tight">OpenClaw</h1>
+            <p className="mt-1 text-sm text-muted-foreground">Your hosted runtime. Actions go through your agent, so anything sensitive asks you first.</p>
+          </div>
+          {onRefresh ? (
+            <Button variant="outline" size="sm" onClick={onRefresh}>
+              <RefreshCw aria-hidden />
+              Refresh
+            </Button>
+          ) : null}
+        </header>
+        <div className="mt-6">{children}</div>
+      </div>
+    </section>
+  );
+}
+
+function Card({ label, title, icon: Icon, children }: { label: string; title: string; icon: LucideIcon; children: ReactNode }) {
+  return (
+    <article aria-label={label} className="flex flex-col gap-3 rounded-xl border bg-card p-4 text-sm text-card-foreground shadow-xs">
+      <h2 className="flex items-center gap-2 text-sm font-semibold">
+        <Icon aria-hidden className="size-4 text-muted-foreground" />
+        {title}
+      </h2>
+      {children}
+    </article>
+  );
+}
+
 export function OpenClawPanel() {
   const [overview, setOverview] = useState<OpenClawOverview | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -27,22 +67,26 @@ export function OpenClawPanel() {
 
   if (error) {
     return (
-      <section className="page">
-        <h2>OpenClaw</h2>
-        <p role="alert" className="error">
-          {error}
-        </p>
-        <button onClick={load}>Try again</button>
-      </section>
+      <Page>
+        <ErrorLine onRetry={load}>{error}</ErrorLine>
+      </Page>
     );
   }
-  if (!overview) return <div className="splash">Reading your OpenClaw runtime…</div>;
+  if (!overview) {
+    return (
+      <Page>
+        <p role="status" className="flex items-center gap-2 text-sm text-muted-foreground">
+          <LoaderCircle aria-hidden className="size-4 animate-spin" />
+          Reading your OpenClaw runtime…
+        </p>
+      </Page>
+    );
+  }
   if (!overview.configured) {
     return (
-      <section className="page">
-        <h2>OpenClaw</h2>
-        <p className="muted">This deployment has no OpenClaw API configured.</p>
-      </section>
+      <Page>
+        <p className="text-sm text-muted-foreground">This deployment has no OpenClaw API configured.</p>
+      </Page>
     );
   }
   // Unknown is never shown as empty: a part that failed says so; "no instance" only when the API said so.
@@ -54,78 +98,83 @@ export function OpenClawPanel() {
   const pairing = overview.pairing.flatMap((entry) => (entry.result?.ok ? entry.result.data.requests.map((request) => ({ ...request, channel: entry.channel })) : []));
 
   return (
-    <section className="page openclaw" aria-label="OpenClaw">
-      <header className="page-head">
-        <h2>OpenClaw</h2>
-        <button onClick={load}>Refresh</button>
-      </header>
-      <div className="cards">
-        <article className="card" aria-label="Instance">
-          <h3>Instance</h3>
+    <Page onRefresh={load}>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Card label="Instance" title="Instance" icon={Server}>
           {!instanceKnown ? (
             <Unreachable what="Your instance" part={instancePart} onRetry={load} />
           ) : instance ? (
-            <p>
-              <span className={`badge ${instance.status === "ready" ? "ok" : "warn"}`}>{instance.status}</span> {instance.runtime_name ?? ""}
+            <p className="flex flex-wrap items-center gap-2">
+              <Badge tone={instance.status === "ready" ? "success" : "warning"}>{instance.status}</Badge>
+              {instance.runtime_name ? <span className="truncate">{instance.runtime_name}</span> : null}
             </p>
           ) : (
             <>
-              <p className="muted">You have no OpenClaw instance yet.</p>
-              <button className="primary" onClick={() => ask("provision my OpenClaw instance")}>
+              <p className="text-muted-foreground">You have no OpenClaw instance yet.</p>
+              <Button className="self-start" onClick={() => void ask("provision my OpenClaw instance")}>
                 Provision…
-              </button>
+              </Button>
             </>
           )}
           {overview.billing?.ok ? (
-            <p className="muted">Balance: ${overview.billing.data.balance_usd.toFixed(2)}</p>
+            <p className="text-muted-foreground">
+              Balance: <span className="font-medium text-card-foreground tabular-nums">${overview.billing.data.balance_usd.toFixed(2)}</span>
+            </p>
           ) : instanceKnown ? (
             <Unreachable what="Your balance" part={overview.billing} onRetry={load} />
           ) : null}
-        </article>
+        </Card>
         {instance?.status === "ready" ? <RuntimeCard /> : null}
         {devices && !devices.ok ? (
-          <article className="card" aria-label="Devices">
-            <h3>Devices</h3>
+          <Card label="Devices" title="Devices" icon={Smartphone}>
             <Unreachable what="Your devices" part={devices} onRetry={load} />
-          </article>
+          </Card>
         ) : devices?.ok ? (
-          <article className="card" aria-label="Devices">
-            <h3>Devices</h3>
-            {devices.data.pending.length === 0 && devices.data.paired.length === 0 ? <p className="muted">No devices.</p> : null}
-            <ul>
+          <Card label="Devices" title="Devices" icon={Smartphone}>
+            {devices.data.pending.length === 0 && devices.data.paired.length === 0 ? <p className="text-muted-foreground">No devices.</p> : null}
+            <ul className="flex flex-col divide-y">
               {devices.data.pending.map((device) => (
-                <li key={device.requestId}>
-                  {device.client?.platform ?? "device"} <span className="badge warn">pending</span>{" "}
-                  <button onClick={() => ask(`approve device ${device.requestId}`)}>Approve…</button>
+                <li key={device.requestId} className="flex items-center gap-2 py-2 first:pt-0 last:pb-0">
+                  <span className="min-w-0 flex-1 truncate">{device.client?.platform ?? "device"}</span>
+                  <Badge tone="warning">pending</Badge>
+                  <Button variant="outline" size="sm" onClick={() => void ask(`approve device ${device.requestId}`)}>
+                    Approve…
+                  </Button>
                 </li>
               ))}
               {devices.data.paired.map((device) => (
-                <li key={device.deviceId}>
-                  {device.client?.platform ?? "device"} <span className="badge ok">paired</span>
+                <li key={device.deviceId} className="flex items-center gap-2 py-2 first:pt-0 last:pb-0">
+                  <span className="min-w-0 flex-1 truncate">{device.client?.platform ?? "device"}</span>
+                  <Badge tone="success">paired</Badge>
                 </li>
               ))}
             </ul>
-          </article>
+          </Card>
         ) : null}
         {instance?.status === "ready" ? (
-          <article className="card" aria-label="Pairing requests">
-            <h3>Pairing requests</h3>
-            {pairing.length === 0 && failedChannels.length === 0 ? <p className="muted">No pending pairing requests.</p> : null}
-            <ul>
-              {pairing.map((request) => (
-                <li key={`${request.channel}-${request.id}`}>
-                  {request.channel} · <code>{request.code}</code>{" "}
-                  <button onClick={() => ask(`approve pairing code ${request.code} on ${request.channel}`)}>Approve…</button>
-                </li>
-              ))}
-            </ul>
+          <Card label="Pairing requests" title="Pairing requests" icon={KeyRound}>
+            {pairing.length === 0 && failedChannels.length === 0 ? <p className="text-muted-foreground">No pending pairing requests.</p> : null}
+            {pairing.length > 0 ? (
+              <ul className="flex flex-col divide-y">
+                {pairing.map((request) => (
+                  <li key={`${request.channel}-${request.id}`} className="flex items-center gap-2 py-2 first:pt-0 last:pb-0">
+                    <span className="min-w-0 flex-1 truncate">
+                      {request.channel} · <code className="rounded bg-muted px-1 py-0.5 font-mono text-xs">{request.code}</code>
+                    </span>
+                    <Button variant="outline" size="sm" onClick={() => void ask(`approve pairing code ${request.code} on ${request.channel}`)}>
+                      Approve…
+                    </Button>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
             {failedChannels.map((entry) => (
               <Unreachable key={entry.channel} what={`Pairing requests on ${entry.channel}`} part={entry.result} onRetry={load} />
             ))}
-          </article>
+          </Card>
         ) : null}
       </div>
-    </section>
+    </Page>
   );
 }
 
@@ -135,13 +184,10 @@ function Unreachable({ what, part, onRetry }: { what: string; part: Part<unknown
   const reason = said.charAt(0).toUpperCase() + said.slice(1);
   const status = part && !part.ok && part.error.status && !reason.includes(String(part.error.status)) ? ` (HTTP ${part.error.status})` : "";
   return (
-    <div className="unreachable" role="alert">
-      <p className="error">
-        {what} could not be checked: the OpenClaw API could not be reached. {reason}
-        {status}.
-      </p>
-      <button onClick={onRetry}>Try again</button>
-    </div>
+    <StackedErrorLine onRetry={onRetry}>
+      {what} could not be checked: the OpenClaw API could not be reached. {reason}
+      {status}.
+    </StackedErrorLine>
   );
 }
 
@@ -170,36 +216,39 @@ function RuntimeCard() {
     }
   };
   return (
-    <article className="card" aria-label="Runtime status">
-      <h3>Runtime</h3>
+    <Card label="Runtime status" title="Runtime" icon={Activity}>
       {status ? (
-        <>
-          <p>
-            Gateway <span className={`badge ${status.gateway.status === "running" ? "ok" : "warn"}`}>{status.gateway.status}</span>
-          </p>
-          <p className="muted">
+        <dl className="grid grid-cols-[max-content_1fr] items-center gap-x-4 gap-y-1.5">
+          <dt className="text-muted-foreground">Gateway</dt>
+          <dd>
+            <Badge tone={status.gateway.status === "running" ? "success" : "warning"}>{status.gateway.status}</Badge>
+          </dd>
+          <dt className="text-muted-foreground">Machine</dt>
+          <dd className="min-w-0 truncate">
             {status.container.instanceType} · clawdbot {status.version.clawdbot}
-          </p>
-          <p className="muted">Last backup: {status.lastBackup ? new Date(status.lastBackup).toLocaleString() : "never"}</p>
-          {checkedAt ? <p className="muted">Checked at {checkedAt.toLocaleTimeString()}</p> : null}
-        </>
+          </dd>
+          <dt className="text-muted-foreground">Last backup</dt>
+          <dd>{status.lastBackup ? new Date(status.lastBackup).toLocaleString() : "never"}</dd>
+        </dl>
       ) : (
-        <p className="muted">Gateway status not checked. Checking it starts the gateway if it is stopped.</p>
+        <p className="text-muted-foreground">Gateway status not checked. Checking it starts the gateway if it is stopped.</p>
       )}
-      {error ? (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      ) : null}
-      <div className="row">
-        <button onClick={check} disabled={busy}>
+      {checkedAt ? <p className="text-xs text-muted-foreground">Checked at {checkedAt.toLocaleTimeString()}</p> : null}
+      {error ? <ErrorLine>{error}</ErrorLine> : null}
+      <div className="mt-auto flex flex-wrap gap-2">
+        <Button variant="outline" size="sm" onClick={check} disabled={busy}>
+          {busy ? <LoaderCircle aria-hidden className="animate-spin" /> : <Activity aria-hidden />}
           {busy ? "Checking…" : status ? "Check again" : "Check gateway status"}
-        </button>
-        <button onClick={() => ask("back up my OpenClaw now")}>Back up</button>
-        <button className="danger" onClick={() => ask("restart my OpenClaw")}>
+        </Button>
+        <Button variant="outline" size="sm" onClick={() => void ask("back up my OpenClaw now")}>
+          <DatabaseBackup aria-hidden />
+          Back up
+        </Button>
+        <Button variant="outline" size="sm" className="text-destructive-text hover:text-destructive-text" onClick={() => void ask("restart my OpenClaw")}>
+          <RotateCcw aria-hidden />
           Restart…
-        </button>
+        </Button>
       </div>
-    </article>
+    </Card>
   );
 }
