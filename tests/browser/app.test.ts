@@ -90,7 +90,8 @@ describe("the chat app in Chromium", () => {
     await screenshot(second, "04-inbox");
 
     await card.getByRole("button", { name: "Approve" }).click();
-    // A keyboard user is not dropped to <body>: focus lands on what the card now says.
+    // A keyboard user is not dropped to <body>: once decided (Approve is gone), focus is on what the card now says.
+    await expect.poll(() => card.getAttribute("data-status")).toBe("approved");
     await expect.poll(() => card.evaluate((el) => el.contains(document.activeElement))).toBe(true);
     await ada.getByTestId("job-progress").first().waitFor({ timeout: 15_000 });
     await screenshot(ada, "05-job-progress");
