@@ -454,9 +454,9 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
                 ) : null}
                 {reconnecting ? <Reconnecting /> : null}
                 {problem ? <ErrorLine>{problem}</ErrorLine> : null}
-                <ComposerPrimitive.Root className="flex w-full flex-col gap-1 rounded-3xl border border-input bg-card p-2 shadow-xs transition-[border-color,box-shadow] focus-within:border-ring/70 focus-within:ring-[3px] focus-within:ring-ring/15">
+                <ComposerPrimitive.Root className="flex w-full items-end gap-2 rounded-3xl border border-input bg-card p-2 shadow-xs transition-[border-color,box-shadow] focus-within:border-ring/60 focus-within:ring-[3px] focus-within:ring-ring/10">
                   <ComposerPrimitive.Input
-                    className="max-h-48 min-h-10 w-full resize-none rounded-none border-0 bg-transparent px-3 py-1.5 text-base leading-6 shadow-none outline-none placeholder:text-muted-foreground focus-visible:outline-none"
+                    className="max-h-48 min-h-10 min-w-0 flex-1 resize-none rounded-none border-0 bg-transparent px-3 py-1.5 text-base leading-6 shadow-none outline-none placeholder:text-muted-foreground focus-visible:outline-none"
                     placeholder="Message your agent…"
                     aria-label="Message"
                     rows={1}
@@ -467,7 +467,7 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
                       if (event.key === "Escape" && !streaming && serverRunning) void stop();
                     }}
                   />
-                  <div className="flex items-center justify-end gap-2">
+                  <div className="flex h-10 shrink-0 items-center pe-0.5">
                     {running ? (
                       <TooltipIconButton tooltip="Stop" variant="default" className="size-8 rounded-full" onClick={() => void stop()}>
                         <Square className="size-3.5 fill-current" />
