@@ -90,14 +90,20 @@ describe("the chat app in Chromium", () => {
     await screenshot(second, "04-inbox");
 
     await card.getByRole("button", { name: "Approve" }).click();
+    // A keyboard user is not dropped to <body>: once decided (Approve is gone), focus is on what the card now says.
+    await expect.poll(() => card.getAttribute("data-status")).toBe("approved");
+    await expect.poll(() => card.evaluate((el) => el.contains(document.activeElement))).toBe(true);
     await ada.getByTestId("job-progress").first().waitFor({ timeout: 15_000 });
     await screenshot(ada, "05-job-progress");
-    await expect.poll(() => messages(ada).innerText(), { timeout: 30_000 }).toMatch(/Background job restart \(job_[A-Za-z0-9_-]+\) finished/);
+    // The thread's note says the restart finished, in words: no internal job id.
+    const notes = ada.locator('[data-role="system"]');
+    await expect.poll(async () => (await notes.allInnerTexts()).join("\n"), { timeout: 30_000 }).toMatch(/^The restart is done\./m);
+    expect(await messages(ada).innerText()).not.toMatch(/\bjob_/);
     expect(await card.innerText()).toMatch(/Approved/);
     // The inbox emptied in the other tab, and its thread shows the result too.
     await expect.poll(() => second.getByTestId("inbox-item").count()).toBe(0);
     await second.getByRole("link", { name: new RegExp(TITLE) }).click();
-    await expect.poll(() => messages(second).innerText(), { timeout: 15_000 }).toMatch(/Background job restart .* finished/);
+    await expect.poll(() => messages(second).innerText(), { timeout: 15_000 }).toContain("The restart is done.");
     // Exactly one restart reached the OpenClaw API.
     const log = await openclawControl(system.openclaw, "dev:ada").requests();
     expect(log.filter((request) => request.method === "POST" && request.path.endsWith("/runtime/restart"))).toHaveLength(1);

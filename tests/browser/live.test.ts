@@ -172,7 +172,8 @@ describe("live in every tab", () => {
     const late = await first.newPage();
     await late.goto(`/t/${threadId}`);
     await late.getByRole("status").filter({ hasText: "Reconnecting…" }).first().waitFor({ timeout: 15_000 });
-    expect(await late.getByRole("button", { name: "Retry" }).count()).toBe(1);
+    // (The sidebar may say "Reconnecting…" before the thread's own load has failed: wait for the thread's offer.)
+    await expect.poll(() => late.getByRole("button", { name: "Retry" }).count(), { timeout: 15_000 }).toBe(1);
     await system.restartAgent();
     const restarted = Date.now();
 

@@ -276,6 +276,13 @@ export const offlineIntents: OfflineIntent[] = [
     },
   },
   {
+    // A fixed answer with a paragraph, a fenced TypeScript block and a table: shows how markdown renders.
+    name: "code-example",
+    title: titled("Code example"),
+    match: /\b(code (example|sample|snippet)|example code|show me (some |the )?code)\b/i,
+    reply: () => CODE_EXAMPLE,
+  },
+  {
     // Benchmarks: "count to 5000 and hold 10s" streams 5,000 chunks at once, then waits before the last.
     name: "count",
     title: (text) => `Count to ${Number(/\bcount to (\d{1,5})\b/i.exec(text)?.[1] ?? "10")}`,
@@ -302,6 +309,29 @@ export const offlineIntents: OfflineIntent[] = [
     },
   },
 ];
+
+const CODE_EXAMPLE = [
+  "Here is a small TypeScript example (offline model): a function that retries a flaky call with a growing pause.",
+  "",
+  "```ts",
+  "export async function retry<T>(call: () => Promise<T>, attempts = 3): Promise<T> {",
+  "  for (let attempt = 1; ; attempt++) {",
+  "    try {",
+  "      return await call();",
+  "    } catch (error) {",
+  "      if (attempt >= attempts) throw error;",
+  "      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));",
+  "    }",
+  "  }",
+  "}",
+  "```",
+  "",
+  "| Attempt | Pause before it |",
+  "| ------- | --------------- |",
+  "| 1 | none |",
+  "| 2 | 500 ms |",
+  "| 3 | 1 s |",
+].join("\n");
 
 export function fallbackReply(text: string): string {
   return `Offline model here. You said: "${truncate(text, 500)}". ${OFFLINE_NOTICE} Ask for "help" to see what I can do, or configure OPENAI_API_KEY for a real model.`;

@@ -71,6 +71,20 @@ describe("offline model, driven through doStream", () => {
     expect(deltasOf(await streamParts({ prompt: ask("what is 2 + 2?") })).join("")).toContain(OFFLINE_NOTICE);
   });
 
+  it("answers a request for a code example with a paragraph, a fenced TypeScript block and a table", async () => {
+    for (const question of ["show me a code example", "Code example please", "show me some code"]) {
+      const text = deltasOf(await streamParts({ prompt: ask(question) })).join("");
+      expect(text, question).toMatch(/^Here is a small TypeScript example \(offline model\)/);
+      const block = /\n```ts\n([\s\S]*?)\n```\n/.exec(text)?.[1];
+      expect(block?.split("\n")).toHaveLength(10);
+      expect(text).toMatch(/\n\| Attempt \| Pause before it \|\n\| -+ \| -+ \|\n(\| .+ \|\n?){3}$/);
+    }
+    // Only a request for code: other messages that mention a code keep their own answers.
+    for (const question of ["approve the pairing code ABCD1234", "the code is 1234"]) {
+      expect(deltasOf(await streamParts({ prompt: ask(question) })).join(""), question).not.toContain("```");
+    }
+  });
+
   it("paces its words by delayMs", async () => {
     const delayMs = 20;
     const expected = deltasOf(await streamParts({ prompt: ask("hello") }));

@@ -28,6 +28,7 @@ const byIntent: Record<string, [message: string, title: string]> = {
   recap: ["recap please", "Conversation recap"],
   count: ["count to 500", "Count to 500"],
   "long-answer": ["Give me a long answer please", "Long answer"],
+  "code-example": ["show me a code example", "Code example"],
 };
 
 /** Messages no intent knows: their first words, without filler. */

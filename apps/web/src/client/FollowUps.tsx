@@ -3,6 +3,9 @@ import { useCallback, useEffect, useState } from "react";
 import { api } from "./api.ts";
 import { useUserFeed } from "./feed.ts";
 import { fullDate, relativeTime, useMinuteClock } from "./relative-time.ts";
+import { Clock } from "lucide-react";
+import { ErrorLine } from "./ui/alert.tsx";
+import { Button } from "./ui/button.tsx";
 
 const REFRESH_MS = 30_000;
 
@@ -49,26 +52,21 @@ export function FollowUps({ threadId }: { threadId: string }) {
 
   if (error && !schedules) {
     return (
-      <div className="followups" aria-label="Upcoming follow-ups">
-        <p className="muted">
-          Follow-ups could not be loaded: {error}{" "}
-          <button className="link-button" onClick={() => void refresh()}>
-            Try again
-          </button>
-        </p>
-      </div>
+      <section aria-label="Upcoming follow-ups">
+        <ErrorLine onRetry={() => void refresh()}>Follow-ups could not be loaded: {error}</ErrorLine>
+      </section>
     );
   }
   if (!schedules || schedules.length === 0) return null;
   return (
-    <section className="followups" aria-label="Upcoming follow-ups">
-      <h3>Upcoming follow-ups</h3>
-      <ul>
+    <section className="rounded-xl border border-border bg-card px-3.5 py-2 text-sm" aria-label="Upcoming follow-ups">
+      <h2 className="text-xs font-medium text-muted-foreground">Upcoming follow-ups</h2>
+      <ul className="mt-1 flex flex-col divide-y divide-border">
         {schedules.map((schedule) => (
           <FollowUp key={schedule.id} threadId={threadId} schedule={schedule} now={now} onChanged={refresh} />
         ))}
       </ul>
-      {error ? <p className="muted">Could not refresh: {error}</p> : null}
+      {error ? <p className="text-xs text-muted-foreground">Could not refresh: {error}</p> : null}
     </section>
   );
 }
@@ -94,32 +92,30 @@ function FollowUp({ threadId, schedule, now, onChanged }: { threadId: string; sc
   };
 
   return (
-    <li className="followup" data-testid="followup">
-      <span className="followup-when" title={when.title}>
+    <li className="flex flex-wrap items-center gap-x-2 gap-y-1 py-1.5" data-testid="followup">
+      <Clock aria-hidden className="size-4 shrink-0 text-muted-foreground" />
+      <span className="font-medium" title={when.title}>
         {when.text}
-      </span>{" "}
-      <span className="followup-what">“{schedule.prompt}”</span>{" "}
+      </span>
+      <span className="min-w-0 flex-1 truncate text-muted-foreground" title={schedule.prompt}>
+        “{schedule.prompt}”
+      </span>
       {confirming ? (
-        <span className="followup-confirm" role="group" aria-label="Confirm cancelling">
-          Cancel this follow-up?{" "}
-          <button className="danger" disabled={busy} onClick={cancel}>
+        <span className="flex flex-wrap items-center gap-2" role="group" aria-label="Confirm cancelling">
+          <span>Cancel this follow-up?</span>
+          <Button variant="destructive" size="sm" className="h-7 px-2.5 text-xs" disabled={busy} onClick={cancel}>
             Yes, cancel it
-          </button>{" "}
-          <button disabled={busy} onClick={() => setConfirming(false)}>
+          </Button>
+          <Button variant="outline" size="sm" className="h-7 px-2.5 text-xs" disabled={busy} onClick={() => setConfirming(false)}>
             Keep it
-          </button>
+          </Button>
         </span>
       ) : (
-        <button className="link-button" onClick={() => setConfirming(true)}>
+        <Button variant="ghost" size="sm" className="h-7 px-2 text-xs text-muted-foreground hover:text-foreground" onClick={() => setConfirming(true)}>
           Cancel…
-        </button>
+        </Button>
       )}
-      {error ? (
-        <span role="alert" className="error">
-          {" "}
-          {error}
-        </span>
-      ) : null}
+      {error ? <ErrorLine className="basis-full">{error}</ErrorLine> : null}
     </li>
   );
 }

@@ -3,6 +3,7 @@ import { AssistantRuntimeProvider, ComposerPrimitive, ThreadPrimitive } from "@a
 import { useAISDKRuntime } from "@assistant-ui/react-ai-sdk";
 import type { Approval, Job, StoredMessage, ThreadEvent } from "@oa/protocol";
 import { DefaultChatTransport, type UIMessage } from "ai";
+import { ArrowDown, ArrowUp, Loader2, Square, WifiOff } from "lucide-react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, ApiFailure, errorSentence } from "./api.ts";
 import { FollowUps } from "./FollowUps.tsx";
@@ -11,6 +12,9 @@ import { backoffDelay, LiveSource, onWake, type LiveStatus } from "./live-source
 import { JobProgress, ThreadExtrasContext, type ThreadExtras } from "./parts.tsx";
 import { navigate, takePendingSend } from "./router.ts";
 import { AssistantMessage, SendStateContext, SystemMessage, UserMessage } from "./thread-messages.tsx";
+import { ErrorLine } from "./ui/alert.tsx";
+import { Button } from "./ui/button.tsx";
+import { TooltipIconButton } from "./ui/tooltip-icon-button.tsx";
 
 /** `running`: a run is active on the server, whether or not its answer is stored yet. */
 type Loaded = { messages: UIMessage[]; lastSeq: number; running: boolean };
@@ -39,8 +43,9 @@ async function activeRun(threadId: string): Promise<boolean> {
 
 function Reconnecting({ reason }: { reason?: string | null }) {
   return (
-    <p role="status" className="reconnecting">
-      Reconnecting…{reason ? ` ${reason}` : ""}
+    <p role="status" className="flex items-center gap-2 text-sm text-warning-text">
+      <WifiOff aria-hidden className="size-4 shrink-0" />
+      <span>Reconnecting…{reason ? ` ${reason}` : ""}</span>
     </p>
   );
 }
@@ -94,18 +99,25 @@ export function ThreadView({ threadId }: { threadId: string }) {
 
   if (!loaded && failure) {
     return (
-      <section className="home">
+      <section className="mx-auto flex w-full max-w-3xl flex-col gap-4 p-6" aria-label="Thread">
         <Reconnecting reason={`This thread could not be loaded yet: ${failure}`} />
-        <div className="row">
-          <button className="primary" onClick={() => retryNow.current()}>
-            Retry
-          </button>
-          <button onClick={() => navigate("/")}>Back</button>
+        <div className="flex flex-wrap gap-2">
+          <Button onClick={() => retryNow.current()}>Retry</Button>
+          <Button variant="outline" onClick={() => navigate("/")}>
+            Back
+          </Button>
         </div>
       </section>
     );
   }
-  if (!loaded) return <div className="splash">Loading the thread…</div>;
+  if (!loaded) {
+    return (
+      <p role="status" className="flex flex-1 items-center justify-center gap-2 p-12 text-sm text-muted-foreground">
+        <Loader2 aria-hidden className="size-4 animate-spin motion-reduce:animate-none" />
+        Loading the thread…
+      </p>
+    );
+  }
   return <Chat threadId={threadId} initial={loaded} />;
 }
 
@@ -400,54 +412,76 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
     <ThreadExtrasContext.Provider value={extras}>
       <SendStateContext.Provider value={{ unsent, retry: (id) => void retry(id) }}>
         <AssistantRuntimeProvider runtime={runtime}>
-          <section className="thread" aria-label={title}>
-            <h2 className="thread-heading">{title}</h2>
-            <ThreadPrimitive.Root className="thread-root">
-              <ThreadPrimitive.Viewport className="viewport" data-testid="messages">
-                <ThreadPrimitive.Empty>
-                  <p className="muted empty-thread">Ask anything — or “restart my OpenClaw”, “list my devices”, “check again in 10 minutes”.</p>
-                </ThreadPrimitive.Empty>
-                <ThreadPrimitive.Messages components={{ UserMessage, AssistantMessage, SystemMessage }} />
-                {running && !answering && !reconnecting ? (
-                  <p role="status" className="thinking">
-                    Thinking…
-                  </p>
-                ) : null}
-              </ThreadPrimitive.Viewport>
-              <FollowUps threadId={threadId} />
-              {shownJobs.length > 0 ? (
-                <div className="job-strip" aria-label="Background jobs">
-                  {shownJobs.map((job) => (
-                    <JobProgress key={job.id} job={job} />
-                  ))}
+          <section className="flex min-h-0 min-w-0 flex-1 flex-col" aria-labelledby="thread-title">
+            {/* On a phone the shell's bar is the one visible header: the title stays for screen readers. */}
+            <header className="flex h-14 shrink-0 items-center border-b border-border px-6 max-md:sr-only">
+              <h1 id="thread-title" className="truncate text-base font-semibold">
+                {title}
+              </h1>
+            </header>
+            <ThreadPrimitive.Root className="flex min-h-0 flex-1 flex-col">
+              {/* The log is the live region: new messages are announced; a streaming one once it is whole. */}
+              <ThreadPrimitive.Viewport className="flex min-h-0 flex-1 flex-col overflow-y-auto" data-testid="messages" role="log" aria-label="Conversation">
+                <div className="mx-auto flex w-full max-w-3xl flex-1 flex-col gap-6 px-4 pt-6 pb-4">
+                  <ThreadPrimitive.Empty>
+                    <div className="flex flex-1 flex-col items-center justify-center gap-2 py-16 text-center">
+                      <p className="text-xl font-medium tracking-tight">What should your agent do?</p>
+                      <p className="max-w-md text-sm text-muted-foreground">Ask anything — or “restart my OpenClaw”, “list my devices”, “check again in 10 minutes”.</p>
+                    </div>
+                  </ThreadPrimitive.Empty>
+                  <ThreadPrimitive.Messages components={{ UserMessage, AssistantMessage, SystemMessage }} />
+                  {running && !answering && !reconnecting ? (
+                    <p role="status" className="flex items-center gap-2 px-2 text-sm text-muted-foreground">
+                      <span aria-hidden className="size-2 animate-pulse rounded-full bg-muted-foreground motion-reduce:animate-none" />
+                      Thinking…
+                    </p>
+                  ) : null}
                 </div>
-              ) : null}
-              {reconnecting ? <Reconnecting /> : null}
-              {problem ? (
-                <p role="alert" className="error">
-                  {problem}
-                </p>
-              ) : null}
-              <ComposerPrimitive.Root className="composer">
-                <ComposerPrimitive.Input
-                  className="composer-input"
-                  placeholder="Message your agent…"
-                  aria-label="Message"
-                  autoFocus
-                  // The composer cancels a stream of this tab by itself; a run this tab only knows
-                  // from the transcript (just refreshed) is stopped here.
-                  onKeyDown={(event) => {
-                    if (event.key === "Escape" && !streaming && serverRunning) void stop();
-                  }}
-                />
-                {running ? (
-                  <button type="button" className="danger" onClick={() => void stop()}>
-                    Stop
-                  </button>
-                ) : (
-                  <ComposerPrimitive.Send className="primary">Send</ComposerPrimitive.Send>
-                )}
-              </ComposerPrimitive.Root>
+              </ThreadPrimitive.Viewport>
+              <div className="relative mx-auto flex w-full max-w-3xl flex-col gap-2 px-4 pb-4">
+                <ThreadPrimitive.ScrollToBottom asChild>
+                  <TooltipIconButton tooltip="Scroll to bottom" variant="outline" className="absolute -top-11 left-1/2 size-8 -translate-x-1/2 rounded-full bg-background shadow-sm disabled:invisible">
+                    <ArrowDown />
+                  </TooltipIconButton>
+                </ThreadPrimitive.ScrollToBottom>
+                <FollowUps threadId={threadId} />
+                {shownJobs.length > 0 ? (
+                  <div role="group" className="flex flex-col gap-2" aria-label="Background jobs">
+                    {shownJobs.map((job) => (
+                      <JobProgress key={job.id} job={job} />
+                    ))}
+                  </div>
+                ) : null}
+                {reconnecting ? <Reconnecting /> : null}
+                {problem ? <ErrorLine>{problem}</ErrorLine> : null}
+                <ComposerPrimitive.Root className="flex w-full items-end gap-2 rounded-3xl border border-input bg-card p-2 shadow-xs transition-[border-color,box-shadow] focus-within:border-ring/60 focus-within:ring-[3px] focus-within:ring-ring/10">
+                  <ComposerPrimitive.Input
+                    className="max-h-48 min-h-10 min-w-0 flex-1 resize-none rounded-none border-0 bg-transparent px-3 py-1.5 text-base leading-6 shadow-none outline-none placeholder:text-muted-foreground focus-visible:outline-none"
+                    placeholder="Message your agent…"
+                    aria-label="Message"
+                    rows={1}
+                    autoFocus
+                    // The composer cancels a stream of this tab by itself; a run this tab only knows
+                    // from the transcript (just refreshed) is stopped here.
+                    onKeyDown={(event) => {
+                      if (event.key === "Escape" && !streaming && serverRunning) void stop();
+                    }}
+                  />
+                  <div className="flex h-10 shrink-0 items-center pe-0.5">
+                    {running ? (
+                      <TooltipIconButton tooltip="Stop" variant="default" className="size-8 rounded-full" onClick={() => void stop()}>
+                        <Square className="size-3.5 fill-current" />
+                      </TooltipIconButton>
+                    ) : (
+                      <ComposerPrimitive.Send asChild>
+                        <TooltipIconButton tooltip="Send" variant="default" className="size-8 rounded-full">
+                          <ArrowUp />
+                        </TooltipIconButton>
+                      </ComposerPrimitive.Send>
+                    )}
+                  </div>
+                </ComposerPrimitive.Root>
+              </div>
             </ThreadPrimitive.Root>
           </section>
         </AssistantRuntimeProvider>

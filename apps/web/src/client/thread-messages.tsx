@@ -1,7 +1,11 @@
 /** How a thread's messages render: the user's (with "Not sent" and Retry when it did not go out), the agent's, and the thread's own notes. */
 import { MessagePrimitive, useAuiState } from "@assistant-ui/react";
+import { describeJobNote } from "@oa/offline-model";
+import { BellRing, CircleAlert, Info } from "lucide-react";
 import { createContext, useContext } from "react";
-import { JobPart, MarkdownText, ToolCard } from "./parts.tsx";
+import { MarkdownText } from "./markdown.tsx";
+import { JobPart, ToolCard } from "./parts.tsx";
+import { Button } from "./ui/button.tsx";
 
 /** Messages this tab could not send: their id and why, with a way to send them again. */
 export type SendState = { unsent: Map<string, string>; retry: (id: string) => void };
@@ -12,14 +16,17 @@ export function UserMessage() {
   const { unsent, retry } = useContext(SendStateContext);
   const reason = unsent.get(id);
   return (
-    <MessagePrimitive.Root className="message user" data-role="user">
-      <MessagePrimitive.Parts components={{ Text: MarkdownText }} />
+    <MessagePrimitive.Root className="grid grid-cols-[minmax(72px,1fr)_auto] gap-y-1.5 px-2" data-role="user">
+      <div className="col-start-2 min-w-0 rounded-3xl bg-muted px-4 py-2.5 leading-7 wrap-break-word">
+        <MessagePrimitive.Parts components={{ Text: MarkdownText }} />
+      </div>
       {reason !== undefined ? (
-        <div className="not-sent" data-testid="not-sent" title={reason}>
+        <div className="col-start-2 flex items-center justify-end gap-2 text-xs text-destructive-text" data-testid="not-sent" title={reason}>
+          <CircleAlert aria-hidden className="size-3.5" />
           <span>Not sent</span>
-          <button type="button" onClick={() => retry(id)}>
+          <Button variant="outline" size="sm" className="h-7 px-2.5 text-xs text-foreground" onClick={() => retry(id)}>
             Retry
-          </button>
+          </Button>
         </div>
       ) : null}
     </MessagePrimitive.Root>
@@ -28,18 +35,34 @@ export function UserMessage() {
 
 export function AssistantMessage() {
   const status = useAuiState((state) => state.message.status?.type);
+  // While it streams the message is busy: screen readers read it whole once done, not per word.
   return (
-    <MessagePrimitive.Root className="message assistant" data-role="assistant" data-status={status}>
+    <MessagePrimitive.Root className="min-w-0 px-2 leading-7 text-foreground wrap-break-word" data-role="assistant" data-status={status} aria-busy={status === "running" ? true : undefined}>
       <MessagePrimitive.Parts components={{ Text: MarkdownText, tools: { Fallback: ToolCard }, data: { by_name: { job: JobPart } } }} />
     </MessagePrimitive.Root>
   );
 }
 
-/** The thread's own notes (a job finished, a follow-up fired) as one status line. */
+/**
+ * A note the thread writes for itself, in words: a job's note names the job by kind and says how
+ * it ended, without the internal job id the agent's copy carries.
+ */
+function NoteText({ text }: { text: string }) {
+  const followUp = text.startsWith("Scheduled follow-up:");
+  const Icon = followUp ? BellRing : Info;
+  return (
+    <span className="inline-flex items-start gap-1.5">
+      <Icon aria-hidden className="mt-0.5 size-3.5 shrink-0" />
+      <span>{describeJobNote(text) ?? text}</span>
+    </span>
+  );
+}
+
+/** The thread's own notes (a job finished, a follow-up fired) as one quiet status line. */
 export function SystemMessage() {
   return (
-    <MessagePrimitive.Root className="message system" data-role="system" role="status">
-      <MessagePrimitive.Parts components={{ Text: ({ text }) => <span>ⓘ {text}</span> }} />
+    <MessagePrimitive.Root className="flex justify-center px-2 text-center text-xs leading-5 text-muted-foreground wrap-anywhere" data-role="system">
+      <MessagePrimitive.Parts components={{ Text: NoteText }} />
     </MessagePrimitive.Root>
   );
 }
