@@ -273,10 +273,11 @@ describe("details users notice", () => {
     const { page, context } = await signedIn(browser, base, "Theo");
     try {
       const dark = () => page.evaluate(() => document.documentElement.classList.contains("dark"));
+      // The system setting's change event comes with the page's next rendering step: seconds on a busy machine.
       await page.emulateMedia({ colorScheme: "dark" });
-      await expect.poll(dark).toBe(true);
+      await expect.poll(dark, { timeout: 10_000 }).toBe(true);
       await page.emulateMedia({ colorScheme: "light" });
-      await expect.poll(dark).toBe(false);
+      await expect.poll(dark, { timeout: 10_000 }).toBe(false);
       await page.getByRole("button", { name: "Theme: System" }).click();
       await page.getByRole("menuitemradio", { name: "Dark" }).click();
       await expect.poll(dark).toBe(true);

@@ -421,7 +421,8 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
             </header>
             <ThreadPrimitive.Root className="flex min-h-0 flex-1 flex-col">
               {/* The log is the live region: new messages are announced; a streaming one once it is whole. */}
-              <ThreadPrimitive.Viewport className="flex min-h-0 flex-1 flex-col overflow-y-auto" data-testid="messages" role="log" aria-label="Conversation">
+              {/* Focusable, so a keyboard user can scroll the conversation (axe: scrollable-region-focusable). */}
+              <ThreadPrimitive.Viewport className="flex min-h-0 flex-1 flex-col overflow-y-auto focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring/50 focus-visible:ring-inset" data-testid="messages" role="log" aria-label="Conversation" tabIndex={0}>
                 <div className="mx-auto flex w-full max-w-3xl flex-1 flex-col gap-6 px-4 pt-6 pb-4">
                   <ThreadPrimitive.Empty>
                     <div className="flex flex-1 flex-col items-center justify-center gap-2 py-16 text-center">
