@@ -1,4 +1,4 @@
-import { useEffect, useSyncExternalStore } from "react";
+import { useSyncExternalStore } from "react";
 
 /** The person's choice: follow the system, or always light or dark. Remembered in this browser. */
 export type ThemeChoice = "system" | "light" | "dark";
@@ -17,10 +17,13 @@ function read(): ThemeChoice {
 
 let choice: ThemeChoice = read();
 
-function apply(): void {
-  const dark = choice === "dark" || (choice === "system" && media.matches);
-  document.documentElement.classList.toggle("dark", dark);
-  document.documentElement.style.colorScheme = dark ? "dark" : "light";
+const isDark = () => choice === "dark" || (choice === "system" && media.matches);
+
+/** Puts the resolved theme on <html> (as public/theme-init.js did before the first paint) and tells every subscriber. */
+function changed(): void {
+  document.documentElement.classList.toggle("dark", isDark());
+  document.documentElement.style.colorScheme = isDark() ? "dark" : "light";
+  listeners.forEach((listener) => listener());
 }
 
 export function setTheme(next: ThemeChoice): void {
@@ -31,25 +34,20 @@ export function setTheme(next: ThemeChoice): void {
   } catch {
     // Storage refused (private mode): the choice holds for this page only.
   }
-  apply();
-  listeners.forEach((listener) => listener());
+  changed();
 }
 
 // The system setting changes (evening mode), or another tab chose: follow it.
-media.addEventListener("change", () => (apply(), listeners.forEach((listener) => listener())));
+media.addEventListener("change", changed);
 window.addEventListener("storage", (event) => {
   if (event.key !== KEY) return;
   choice = read();
-  apply();
-  listeners.forEach((listener) => listener());
+  changed();
 });
 
 const subscribe = (listener: () => void) => (listeners.add(listener), () => listeners.delete(listener));
 
-/** The choice, and the theme it resolves to now. */
-export function useTheme(): { choice: ThemeChoice; dark: boolean } {
-  const current = useSyncExternalStore(subscribe, () => choice);
-  const dark = useSyncExternalStore(subscribe, () => current === "dark" || (current === "system" && media.matches));
-  useEffect(apply, [current]);
-  return { choice: current, dark };
+/** The person's choice (the theme it resolves to is on <html> as the class `dark`). */
+export function useTheme(): ThemeChoice {
+  return useSyncExternalStore(subscribe, () => choice);
 }

@@ -12,7 +12,7 @@ const CHOICES = [
 
 /** Light, dark, or the system's setting: a menu of three, remembered in this browser (theme.ts). */
 export function ThemeToggle({ side = "top" }: { side?: "top" | "bottom" }) {
-  const { choice } = useTheme();
+  const choice = useTheme();
   const current = CHOICES.find((option) => option.value === choice) ?? CHOICES[0];
   return (
     <DropdownMenu>
