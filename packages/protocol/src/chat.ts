@@ -13,7 +13,19 @@ export const transportChatRequestSchema = z
     threadId: threadIdSchema.optional(),
     messages: z.array(uiMessageSchema).min(1, "messages must hold at least the new message"),
     trigger: z.enum(["submit-message", "regenerate-message"]).default("submit-message"),
+    /**
+     * With `submit-message`: the id of an existing user message the new text replaces (the AI SDK's
+     * `sendMessage({text, messageId})`): an edit, which starts a new branch from that message's parent.
+     * With `regenerate-message`: the answer being regenerated (optional; the last message sent is
+     * the question it answers).
+     */
     messageId: messageIdSchema.optional(),
+    /**
+     * Where the new user message goes: after this message (a new branch when it is not the end of
+     * the active path), or first in the thread with null. Absent: after the active path's end. The
+     * website sends it for an edit made with assistant-ui's EditComposer.
+     */
+    parentId: messageIdSchema.nullable().optional(),
     onBusy: busyPolicySchema.optional(),
   })
   .passthrough();

@@ -112,6 +112,14 @@ export const threadEventSchema = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("schedule.fired"), scheduleId: z.string(), runId: z.string(), nextRunAt: z.string().nullable() }),
   z.object({ ...base, type: z.literal("schedule.cancelled"), scheduleId: z.string() }),
   z.object({ ...base, type: z.literal("thread.titled"), title: z.string() }),
+  /**
+   * The active path changed: a `POST …/branch`, or an edit or regenerate that started a new
+   * branch. `leafId` is the new end of the active path; every tab reloads the messages.
+   */
+  z.object({ ...base, type: z.literal("branch.switched"), leafId: z.string().nullable(), messageId: z.string().nullable() }),
+  /** A file was uploaded into the thread (not yet part of a message until one refers to it). */
+  z.object({ ...base, type: z.literal("attachment.stored"), attachmentId: z.string(), filename: z.string(), mediaType: z.string(), size: z.number().int().nonnegative() }),
+  z.object({ ...base, type: z.literal("attachment.deleted"), attachmentId: z.string() }),
   /** The person archived, unarchived, pinned or unpinned the thread. */
   z.object({ ...base, type: z.literal("thread.flagged"), archived: z.boolean(), pinned: z.boolean() }),
   z.object({

@@ -12,3 +12,6 @@ export * from "./file-parts.ts";
 export * from "./quotas.ts";
 export * from "./secrets.ts";
 export * from "./tool-names.ts";
+export * from "./attachments.ts";
+export * from "./search.ts";
+export * from "./export.ts";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from "./limits.ts";
+import { messageIdSchema } from "./ids.ts";
 import { uiMessageSchema } from "./ui-message.ts";
 
 export const runStatusSchema = z.enum([
@@ -29,20 +30,55 @@ export const messagesQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
 });
 
+/**
+ * Where a message sits among its siblings (the messages with the same parent: an edited question's
+ * versions, a regenerated answer's versions). `index` is 1-based, in the order they were written;
+ * `previousId` / `nextId` are the neighbouring versions to switch to (`POST …/branch`).
+ */
+export const branchInfoSchema = z.object({
+  index: z.number().int().positive(),
+  count: z.number().int().positive(),
+  previousId: z.string().nullable(),
+  nextId: z.string().nullable(),
+});
+export type BranchInfo = z.infer<typeof branchInfoSchema>;
+
 export const storedMessageSchema = uiMessageSchema.extend({
-  /** Position in the thread, 1-based and gap-free; `before` pages on it. */
+  /** Position in the thread's storage order, 1-based; `before` pages on it (along the active path). */
   position: z.number().int().positive(),
   createdAt: z.string(),
+  /** The message this one follows; null for a first message. The transcript is a tree. */
+  parentId: z.string().nullable(),
+  branch: branchInfoSchema,
 });
 export type StoredMessage = z.infer<typeof storedMessageSchema>;
 
+/** `GET …/messages` returns the active path (the branch the thread is on), oldest first. */
 export const messagesPageSchema = z.object({
   ok: z.literal(true),
   threadId: z.string(),
   messages: z.array(storedMessageSchema),
+  /** The last message of the active path (null: no messages yet). */
+  leafId: z.string().nullable(),
   /** Pass as `before` for the next (older) page; null when this page reaches the start. */
   nextBefore: z.number().int().positive().nullable(),
   /** The thread's event seq when the page was read: follow `…/events?after=lastSeq` from here. */
   lastSeq: z.number().int().nonnegative(),
 });
 export type MessagesPage = z.infer<typeof messagesPageSchema>;
+
+/**
+ * `POST /internal/thread/:threadId/branch`: make the path through `messageId` the active one
+ * (it continues to that message's newest descendant). Refused with 409 `run_active` while a run
+ * is queued or running; an approval pending on the branch that is left is withdrawn.
+ */
+export const switchBranchSchema = z.object({ messageId: messageIdSchema }).strict();
+export type SwitchBranch = z.infer<typeof switchBranchSchema>;
+export const switchBranchResultSchema = z.object({
+  ok: z.literal(true),
+  threadId: z.string(),
+  /** The message asked for and the new end of the active path. */
+  messageId: z.string(),
+  leafId: z.string(),
+});
+export type SwitchBranchResult = z.infer<typeof switchBranchResultSchema>;

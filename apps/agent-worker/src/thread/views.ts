@@ -29,7 +29,14 @@ export function messagesPageBody(meta: ThreadMeta, page: StoredMessage[], lastSe
   return {
     ok: true,
     threadId: meta.threadId,
-    messages: page.map(({ position, createdAt, runId: _runId, ...message }) => ({ ...message, position, createdAt: iso(createdAt) })),
+    messages: page.map(({ position, createdAt, runId: _runId, ...message }, index) => ({
+      ...message,
+      position,
+      createdAt: iso(createdAt),
+      parentId: page[index - 1]?.id ?? null,
+      branch: { index: 1, count: 1, previousId: null, nextId: null },
+    })),
+    leafId: page.at(-1)?.id ?? null,
     nextBefore: first && first.position > 1 ? first.position : null,
     lastSeq,
   };
