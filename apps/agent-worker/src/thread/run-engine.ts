@@ -5,7 +5,7 @@ import { failure, type Failure } from "../http/errors.ts";
 import { foldIntoSummary } from "../model/summarize.ts";
 import { ApprovalFlow } from "./approval-flow.ts";
 import type { ApprovalRecord, ApprovalStore } from "./approval-store.ts";
-import { pendingSummaryRange } from "./context.ts";
+import { pendingSummaryFold } from "./context.ts";
 import type { EventLog } from "./event-log.ts";
 import { messageToChunks } from "./message-chunks.ts";
 import type { RunHub } from "./run-hub.ts";
@@ -362,16 +362,13 @@ export class RunEngine {
 
   private async foldPendingSummary(): Promise<void> {
     const { store, config } = this.deps;
-    const meta = store.meta();
-    if (!meta) return;
-    const last = store.lastMessages(1)[0];
-    if (!last) return;
-    const range = pendingSummaryRange(meta, last.position, config);
-    if (!range) return;
-    const batch = store.messagesBetween(range.after, range.through, config.summaryBatch * 2);
-    if (batch.length === 0) return;
-    const summary = await foldIntoSummary(config.provider, this.deps.model(), meta.summary, batch);
-    store.setSummary(summary, batch[batch.length - 1]!.position, Date.now());
+    if (!store.meta()) return;
+    const fold = pendingSummaryFold(store, config);
+    if (!fold || fold.batch.length === 0) return;
+    const batch = store.byIds(fold.batch.map((step) => step.id));
+    const summary = await foldIntoSummary(config.provider, this.deps.model(), fold.previous?.summary ?? "", batch);
+    const through = batch[batch.length - 1]!;
+    store.setSummary(summary, through.id, through.position, Date.now());
   }
 }
 

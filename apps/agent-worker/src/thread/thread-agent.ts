@@ -33,6 +33,7 @@ import { encodeCursor } from "../threads-index/thread-index.ts";
 import { feedLease, FEED_LEASE_MS } from "../user/feed-lease.ts";
 import { quotaFailure, type QuotaVerdict } from "../user/quota.ts";
 import { messagesPageBody, snapshotEvent, summaryBody } from "./views.ts";
+import { branchInfo } from "./message-tree.ts";
 
 /** Which page of a list: how many, after which row (null: the first page). */
 export type ListPage = { limit: number; after: PageAfter | null };
@@ -564,7 +565,10 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   }
 
   async messages(userId: string, before: number | undefined, limit: number): Promise<Response> {
-    return this.whenOwnedBy(userId, (meta) => jsonResponse(messagesPageBody(meta, this.store.pageMessages(before, limit), this.log.lastSeq())));
+    return this.whenOwnedBy(userId, (meta) => {
+      const page = this.store.activePath(before, limit);
+      return jsonResponse(messagesPageBody(meta, page, branchInfo(this.meteredSql, page), this.store.leafId(), this.log.lastSeq()));
+    });
   }
 
   async stop(userId: string): Promise<Response> {

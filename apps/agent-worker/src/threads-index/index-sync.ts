@@ -139,7 +139,7 @@ export class IndexSync {
         : latest?.status === "failed"
           ? "error"
           : "idle";
-    const last = store.lastMessages(1)[0];
+    const last = store.leafMessage();
     const preview = last ? textOf(last).slice(0, 160) || null : null;
     return {
       id: meta.threadId,
