@@ -1,5 +1,6 @@
 import type { UIMessage } from "ai";
-import { walkToRoot, type PathStep } from "./message-tree.ts";
+import type { BranchInfo } from "@oa/protocol";
+import { branchInfo, isOnPath, newestLeafUnder, walkToRoot, type PathStep } from "./message-tree.ts";
 
 export type ThreadKind = "chat" | "project" | "openclaw";
 
@@ -152,6 +153,46 @@ export class ThreadStore {
   /** Moves the active path's end (callers log `branch.switched` when it is not an append). */
   setLeaf(id: string | null, now: number): void {
     this.sql.exec("UPDATE thread_meta SET active_leaf = ?, updated_at = ? WHERE singleton = 1", id, now);
+  }
+
+  /** Whether `messageId` lies on the path from the first message to `leafId`. */
+  isOnPath(leafId: string, messageId: string): boolean {
+    return isOnPath(this.sql, leafId, messageId);
+  }
+
+  /** The newest leaf below `messageId` (itself when it has no children). */
+  newestLeafUnder(messageId: string): string {
+    return newestLeafUnder(this.sql, messageId);
+  }
+
+  /** Each message's place among its versions (the messages sharing its parent). */
+  branchInfo(messages: ReadonlyArray<{ id: string; parentId: string | null }>): Map<string, BranchInfo> {
+    return branchInfo(this.sql, messages);
+  }
+
+  /** The message and its siblings (its other versions), newest first. */
+  versionsOf(messageId: string): StoredMessage[] {
+    return this.sql
+      .exec<MessageRow>(
+        "SELECT * FROM messages WHERE parent_id IS (SELECT parent_id FROM messages WHERE id = ?) ORDER BY position DESC LIMIT 100",
+        messageId,
+      )
+      .toArray()
+      .map(toStoredMessage);
+  }
+
+  /** Which version of the answers to `questionId` the answer `answerId` is (1-based; stored or about to be). */
+  answerVersion(questionId: string, answerId: string): number {
+    const row = this.sql
+      .exec<{ earlier: number }>(
+        `SELECT COUNT(*) AS earlier FROM messages WHERE parent_id = ? AND id != ?
+           AND position < COALESCE((SELECT position FROM messages WHERE id = ?), 9223372036854775807)`,
+        questionId,
+        answerId,
+        answerId,
+      )
+      .one();
+    return row.earlier + 1;
   }
 
   /** The last message of the active path. */
