@@ -1,7 +1,8 @@
 import { migrate } from "../storage/migrate.ts";
 
 /** Numbered schema migrations for a ThreadAgent's SQLite storage (see storage/migrate.ts). */
-const migrations: ReadonlyArray<string> = [
+/** Exported for the migration tests (an old-schema thread is built from a prefix of it). */
+export const migrations: ReadonlyArray<string> = [
   // 1: thread meta, transcript, append-only event log, runs.
   `
   CREATE TABLE thread_meta (
