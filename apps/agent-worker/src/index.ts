@@ -9,6 +9,7 @@ import {
   messagesQuerySchema,
   patchThreadSchema,
   scheduleIdSchema,
+  searchQuerySchema,
   threadIdSchema,
   threadListQuerySchema,
 } from "@oa/protocol";
@@ -196,6 +197,12 @@ app.get("/internal/approvals", async (c) => {
   return (await userAgent(c)).inbox(query.status, query.limit);
 });
 
+/** Message text across all of the caller's threads, best first (their own index: nobody else's text is in it). */
+app.get("/internal/search", async (c) => {
+  const query = parseWith(searchQuerySchema, c.req.query(), "query");
+  return (await userAgent(c)).search(query.q, query.limit);
+});
+
 /** The OpenClaw API as the caller, or null when none is configured. */
 function openclawClient(c: Context<App>) {
   return configuredOpenClawClient(c.get("config"), c.get("principal").userId);
@@ -290,6 +297,7 @@ for (const path of [
   "/internal/threads",
   "/internal/threads/:threadId",
   "/internal/approvals",
+  "/internal/search",
   "/internal/user/events",
   "/internal/openclaw/overview",
   "/internal/openclaw/runtime-status",

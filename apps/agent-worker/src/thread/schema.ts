@@ -145,6 +145,14 @@ const migrations: ReadonlyArray<string> = [
   `,
   // 9: the exact OpenClaw request (method, path, body hash) an approval allows; null for older ones.
   `ALTER TABLE approvals ADD COLUMN request TEXT;`,
+  // 12: how far the owner's search index has read this thread's log (search/search-sync.ts).
+  `
+  CREATE TABLE search_sync (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    synced_through INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT INTO search_sync (singleton) VALUES (1);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;
