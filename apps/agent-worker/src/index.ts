@@ -3,6 +3,7 @@ import {
   approvalsQuerySchema,
   createThreadSchema,
   eventCursorSchema,
+  exportQuerySchema,
   inboxQuerySchema,
   jobIdSchema,
   listPageQuerySchema,
@@ -294,6 +295,13 @@ app.post("/internal/thread/:threadId/branch", async (c) => {
   return stub.switchBranch(c.get("principal").userId, body.messageId);
 });
 
+app.get("/internal/thread/:threadId/export", async (c) => {
+  const threadId = threadParam(c);
+  const query = parseWith(exportQuerySchema, { format: c.req.query("format") }, "query");
+  const stub = await thread(c, threadId);
+  return stub.exportThread(c.get("principal").userId, query.format);
+});
+
 app.get("/internal/thread/:threadId/events", async (c) => {
   const threadId = threadParam(c);
   const after = eventCursor(c);
@@ -333,6 +341,7 @@ for (const path of [
   "/internal/thread/:threadId/messages",
   "/internal/thread/:threadId/branch",
   "/internal/thread/:threadId/events",
+  "/internal/thread/:threadId/export",
 ]) {
   app.all(path, () => errorResponse("method_not_allowed", "Method not allowed on this endpoint."));
 }

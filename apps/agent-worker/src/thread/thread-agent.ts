@@ -11,6 +11,8 @@ import { toApiJob } from "../jobs/job-store.ts";
 import { toApiSchedule } from "../jobs/schedule-store.ts";
 import { IndexSync } from "../threads-index/index-sync.ts";
 import { SearchSync } from "../search/search-sync.ts";
+import { exportResponse } from "../export/thread-export.ts";
+import type { ExportFormat } from "@oa/protocol";
 import { deleteThreadRow } from "../threads-index/thread-index.ts";
 import type { ThreadUpdate, UserAgent } from "../user/user-agent.ts";
 import { Background } from "./background.ts";
@@ -584,6 +586,20 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       for (let index = 0; index < padding.events; index++) this.log.append({ type: "job.log", jobId: "seed", message: `${index} ${filler}` }, now);
     });
     return jsonResponse({ ok: true, threadId, seeded: count, messageCount: this.store.meta()!.messageCount });
+  }
+
+  /** The thread as a Markdown or JSON download (export/thread-export.ts). */
+  async exportThread(userId: string, format: ExportFormat): Promise<Response> {
+    return this.whenOwnedBy(userId, (meta) =>
+      exportResponse(format, {
+        meta,
+        store: this.store,
+        approvals: this.approvalStore,
+        receipts: this.receipts,
+        jobs: this.work(meta.threadId).jobs,
+        now: Date.now(),
+      }),
+    );
   }
 
   async summary(userId: string): Promise<Response> {
