@@ -150,6 +150,18 @@ describe("message search across a user's threads", () => {
     expect(await userAgent.searchDocCount(gone)).toBe(0);
   });
 
+  it("indexes seeded history too (the seed logs its messages as stored)", async () => {
+    const user = uniqueThread("seeder");
+    const threadId = await createThread(user);
+    const thread = await getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId);
+    expect((await thread.seedHistory(user, threadId, 300)).status).toBe(200);
+    const userAgent = await getAgentByName<AgentWorkerEnv, UserAgent>(env.USER_AGENT, user);
+    await vi.waitFor(async () => expect(await userAgent.searchDocCount(threadId)).toBe(300), { timeout: 10_000, interval: 50 });
+    const hits = await search(user, "seeded question 286");
+    expect(hits[0]).toMatchObject({ threadId, role: "user" });
+    expect(hits[0]!.snippet.map((piece) => piece.text).join("")).toContain("286");
+  });
+
   it("names the thread of each hit by its title", async () => {
     const user = uniqueThread("titler");
     const threadId = await createThread(user);
