@@ -13,7 +13,7 @@ const THREADS = 20;
 const PER_THREAD = 500;
 const SAMPLES = Number(process.env.BENCH_SEARCH_SAMPLES ?? 100);
 // From one hit in 10,000 to every other message; the last word is always a prefix.
-const QUERIES = ["answer 499 running", "question 1234", "openclaw", "runn", "how is my openclaw doing"];
+const QUERIES = ["answer 499 running", "question 248", "openclaw", "runn", "how is my openclaw doing"];
 
 const state = mkdtempSync(join(tmpdir(), "oa-bench-search-"));
 const product = await startProduct({ agentPort: 8918, webPort: 8916, state, paceMs: 0 });
