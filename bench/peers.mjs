@@ -87,6 +87,8 @@ export async function startProduct({ agentPort, webPort, state, paceMs }) {
     runtime: agent,
     web,
     name: "(c) this product via the web worker",
+    /** Straight to the agent worker as the bench user (the internal key and user id). */
+    agentHeaders,
     turn: (thread, text) => ({
       response: fetch(`${web.url}/chat`, {
         method: "POST",

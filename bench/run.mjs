@@ -12,6 +12,12 @@ import { root } from "../scripts/lib/dev-key.mjs";
 import { percentile } from "./measure.mjs";
 import { startAIChat, startProduct, startStateless, timeAIChat, timeSse, userMessage, workerdRssKiB } from "./peers.mjs";
 
+// `npm run bench -- search`: the message search benchmark alone (bench/search.mjs).
+if (process.argv[2] === "search") {
+  await import("./search.mjs");
+  process.exit(0);
+}
+
 const PACE_MS = Number(process.env.BENCH_PACE_MS ?? 10);
 const SAMPLES = Number(process.env.BENCH_TTFT_SAMPLES ?? 30);
 const TURNS = Number(process.env.BENCH_TURNS ?? 6);

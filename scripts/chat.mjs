@@ -2,10 +2,11 @@
 // A tiny terminal client: npm run chat -- --thread t1 [--user me] [--url http://127.0.0.1:8788] "hello"
 import { parseArgs } from "node:util";
 import { resolveInternalKey } from "./lib/dev-key.mjs";
+import { printSearch, writeExport } from "./lib/chat-search-export.mjs";
 
 const defaults = { user: process.env.OA_USER_ID ?? "local-user", url: process.env.AGENT_URL ?? `http://127.0.0.1:${process.env.AGENT_PORT ?? 8788}` };
 const USAGE =
-  'usage: npm run chat -- [--thread t1] [--user me] [--url http://127.0.0.1:8788] "your message"\n       npm run chat -- --history | --regenerate | --approve <approvalId> | --reject <approvalId> [--reason "…"]';
+  'usage: npm run chat -- [--thread t1] [--user me] [--url http://127.0.0.1:8788] "your message"\n       npm run chat -- --history | --regenerate | --approve <approvalId> | --reject <approvalId> [--reason "…"]\n       npm run chat -- --search "words" | --export markdown|json [--thread t1] [--out FILE]';
 let parsed;
 try {
   parsed = parseArgs({
@@ -20,6 +21,9 @@ try {
       approve: { type: "string" },
       reject: { type: "string" },
       reason: { type: "string" },
+      search: { type: "string" },
+      export: { type: "string" },
+      out: { type: "string" },
     },
   });
 } catch (error) {
@@ -51,6 +55,15 @@ function sameTarget() {
 
 function shellWord(text) {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+if (values.search !== undefined) {
+  await printSearch(request, { url: values.url, headers, query: values.search });
+  process.exit(0);
+}
+if (values.export !== undefined) {
+  await writeExport(request, { url: values.url, headers, threadId: values.thread, format: values.export, out: values.out });
+  process.exit(0);
 }
 
 if (values.history) {
