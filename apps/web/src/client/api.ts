@@ -1,4 +1,4 @@
-import type { Approval, InboxItem, Job, Schedule, StoredMessage, ThreadListItem } from "@oa/protocol";
+import type { Approval, Attachment, InboxItem, Job, Schedule, SearchResult, StoredMessage, SwitchBranchResult, ThreadListItem } from "@oa/protocol";
 
 /** How this deployment signs people in; `off`: neither WorkOS nor the dev login is configured. */
 export type SignInMode = "dev" | "workos" | "off";
@@ -22,16 +22,18 @@ export function unreadableAnswer(status: number): string {
     : `The server gave an answer this page cannot read (${status}). Try again in a moment.`;
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       credentials: "same-origin",
+      ...(signal ? { signal } : {}),
       headers: body === undefined ? {} : { "content-type": "application/json" },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-  } catch {
+  } catch (error) {
+    if (signal?.aborted) throw error;
     throw new ApiFailure(0, "network_error", "The server cannot be reached; check your connection and try again.");
   }
   const data = (await response.json().catch(() => null)) as { ok?: boolean; error?: { code?: unknown; message?: unknown } } | null;
@@ -82,10 +84,58 @@ export const api = {
   schedules: (threadId: string) => request<{ schedules: Schedule[] }>("GET", `/threads/${threadId}/schedules`),
   cancelSchedule: (threadId: string, scheduleId: string) =>
     request<{ cancelled: boolean; schedule: Schedule }>("DELETE", `/threads/${threadId}/schedules/${scheduleId}`),
+  /** Message text across all of the user's threads, best first. */
+  search: (q: string, limit = 20, signal?: AbortSignal) => request<SearchResult>("GET", `/search?${new URLSearchParams({ q, limit: String(limit) })}`, undefined, signal),
+  /** Makes the path through `messageId` the thread's active one (an older version after an edit or a regenerate). */
+  switchBranch: (threadId: string, messageId: string) => request<SwitchBranchResult>("POST", `/threads/${threadId}/branch`, { messageId }),
   openclaw: () => request<OpenClawOverview>("GET", "/openclaw"),
   /** Reads the gateway's status, which starts a stopped gateway: only on the user's request. */
   openclawStatus: () => request<{ configured: boolean; status: Part<RuntimeStatus> }>("POST", "/openclaw/status", {}),
 };
+
+/** Where the browser reads an attachment's bytes (the owner's session only; inline for images). */
+export function attachmentHref(threadId: string, attachmentId: string): string {
+  return `/threads/${encodeURIComponent(threadId)}/attachments/${encodeURIComponent(attachmentId)}`;
+}
+
+/**
+ * Uploads a file's bytes as an attachment of the thread (`Content-Type` = its media type, the name
+ * URI-encoded in `X-OA-Filename`). Through XMLHttpRequest: fetch cannot report upload progress.
+ */
+export function uploadAttachment(threadId: string, file: File, options: { mediaType?: string; onProgress?: (fraction: number) => void; signal?: AbortSignal } = {}): Promise<Attachment> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", `/threads/${encodeURIComponent(threadId)}/attachments`);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader("content-type", options.mediaType ?? file.type);
+    xhr.setRequestHeader("x-oa-filename", encodeURIComponent(file.name));
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) options.onProgress?.(event.loaded / event.total);
+    };
+    xhr.onload = () => {
+      type Answer = { ok?: boolean; attachment?: Attachment; error?: { code?: unknown; message?: unknown } } | null;
+      const data = ((): Answer => {
+        try {
+          return JSON.parse(xhr.responseText) as Answer;
+        } catch {
+          return null;
+        }
+      })();
+      if (xhr.status >= 200 && xhr.status < 300 && data?.ok && data.attachment) return resolve(data.attachment);
+      const message = typeof data?.error?.message === "string" && data.error.message ? data.error.message : unreadableAnswer(xhr.status);
+      reject(new ApiFailure(xhr.status, typeof data?.error?.code === "string" ? data.error.code : "http_error", message));
+    };
+    xhr.onerror = () => reject(new ApiFailure(0, "network_error", "The server cannot be reached; check your connection and try again."));
+    xhr.onabort = () => reject(new DOMException("The upload was cancelled.", "AbortError"));
+    options.signal?.addEventListener("abort", () => xhr.abort(), { once: true });
+    xhr.send(file);
+  });
+}
+
+/** Deletes an attachment no message refers to yet (one taken out of the composer). */
+export function deleteAttachment(threadId: string, attachmentId: string): Promise<unknown> {
+  return request<unknown>("DELETE", attachmentHref(threadId, attachmentId));
+}
 
 /**
  * What went wrong, as a sentence for a person: the server's own message (never its JSON body),
