@@ -7,11 +7,10 @@ import { ArrowDown, ArrowUp, Loader2, Square, WifiOff } from "lucide-react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, ApiFailure, errorSentence } from "./api.ts";
 import { createAttachmentAdapter } from "./attachment-adapter.ts";
-import { AttachButton, AttachmentDropArea, AttachmentRefusal, ComposerAttachmentTiles } from "./composer-attachments.tsx";
+import { AttachButton, AttachmentRefusal, ComposerAttachmentTiles, DropOverlay, useFileDrop } from "./composer-attachments.tsx";
 import { FollowUps } from "./FollowUps.tsx";
 import { useUserFeed } from "./feed.ts";
 import { backoffDelay, LiveSource, onWake, type LiveStatus } from "./live-source.ts";
-import { AttachmentThreadContext } from "./message-attachments.tsx";
 import { useOpenAtMessage } from "./open-at-message.ts";
 import { JobProgress, ThreadExtrasContext, type ThreadExtras } from "./parts.tsx";
 import { navigate, takePendingSend } from "./router.ts";
@@ -403,6 +402,8 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
     },
   );
 
+  // A refused file is said by <AttachmentRefusal>, from the composer's own event.
+  const { dragging, handlers: dropHandlers } = useFileDrop((files) => files.forEach((file) => void runtime.thread.composer.addAttachment(file).catch(() => undefined)));
   const feed = useUserFeed();
   const title = feed.threads.get(threadId)?.title ?? "New chat";
   const streaming = chat.status === "streaming" || chat.status === "submitted";
@@ -418,96 +419,91 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
   const problem = sendError ?? (chat.error && !reconnecting ? errorSentence(chat.error) : null);
 
   return (
-    <AttachmentThreadContext.Provider value={threadId}>
-      <ThreadExtrasContext.Provider value={extras}>
-        <SendStateContext.Provider value={{ unsent, retry: (id) => void retry(id) }}>
-          <AssistantRuntimeProvider runtime={runtime}>
-            <section className="flex min-h-0 min-w-0 flex-1 flex-col" aria-labelledby="thread-title">
-              {/* On a phone the shell's bar is the one visible header: the title stays for screen readers. */}
-              <header className="flex h-14 shrink-0 items-center border-b border-border px-6 max-md:sr-only">
-                <h1 id="thread-title" className="truncate text-base font-semibold">
-                  {title}
-                </h1>
-              </header>
-              <AttachmentDropArea className="flex min-h-0 flex-1 flex-col">
-                <ThreadPrimitive.Root className="flex min-h-0 flex-1 flex-col">
-                  {/* The log is the live region: new messages are announced; a streaming one once it is whole. */}
-                  {/* Focusable, so a keyboard user can scroll the conversation (axe: scrollable-region-focusable). */}
-                  <ThreadPrimitive.Viewport className="flex min-h-0 flex-1 flex-col overflow-y-auto focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring/50 focus-visible:ring-inset" data-testid="messages" role="log" aria-label="Conversation" tabIndex={0}>
-                    <div className="mx-auto flex w-full max-w-3xl flex-1 flex-col gap-6 px-4 pt-6 pb-4">
-                      <ThreadPrimitive.Empty>
-                        <div className="flex flex-1 flex-col items-center justify-center gap-2 py-16 text-center">
-                          <p className="text-xl font-medium tracking-tight">What should your agent do?</p>
-                          <p className="max-w-md text-sm text-muted-foreground">Ask anything — or “restart my OpenClaw”, “list my devices”, “check again in 10 minutes”.</p>
-                        </div>
-                      </ThreadPrimitive.Empty>
-                      <ThreadPrimitive.Messages components={{ UserMessage, AssistantMessage, SystemMessage }} />
-                      {running && !answering && !reconnecting ? (
-                        <p role="status" className="flex items-center gap-2 px-2 text-sm text-muted-foreground">
-                          <span aria-hidden className="size-2 animate-pulse rounded-full bg-muted-foreground motion-reduce:animate-none" />
-                          Thinking…
-                        </p>
-                      ) : null}
+    <ThreadExtrasContext.Provider value={extras}>
+      <SendStateContext.Provider value={{ unsent, retry: (id) => void retry(id) }}>
+        <AssistantRuntimeProvider runtime={runtime}>
+          <section className="relative flex min-h-0 min-w-0 flex-1 flex-col" aria-labelledby="thread-title" data-testid="drop-area" data-dragging={dragging || undefined} {...dropHandlers}>
+            {/* On a phone the shell's bar is the one visible header: the title stays for screen readers. */}
+            <header className="flex h-14 shrink-0 items-center border-b border-border px-6 max-md:sr-only">
+              <h1 id="thread-title" className="truncate text-base font-semibold">
+                {title}
+              </h1>
+            </header>
+            <ThreadPrimitive.Root className="flex min-h-0 flex-1 flex-col">
+              {/* The log is the live region: new messages are announced; a streaming one once it is whole. */}
+              {/* Focusable, so a keyboard user can scroll the conversation (axe: scrollable-region-focusable). */}
+              <ThreadPrimitive.Viewport className="flex min-h-0 flex-1 flex-col overflow-y-auto focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring/50 focus-visible:ring-inset" data-testid="messages" role="log" aria-label="Conversation" tabIndex={0}>
+                <div className="mx-auto flex w-full max-w-3xl flex-1 flex-col gap-6 px-4 pt-6 pb-4">
+                  <ThreadPrimitive.Empty>
+                    <div className="flex flex-1 flex-col items-center justify-center gap-2 py-16 text-center">
+                      <p className="text-xl font-medium tracking-tight">What should your agent do?</p>
+                      <p className="max-w-md text-sm text-muted-foreground">Ask anything — or “restart my OpenClaw”, “list my devices”, “check again in 10 minutes”.</p>
                     </div>
-                  </ThreadPrimitive.Viewport>
-                  <div className="relative mx-auto flex w-full max-w-3xl flex-col gap-2 px-4 pb-4">
-                    <ThreadPrimitive.ScrollToBottom asChild>
-                      <TooltipIconButton tooltip="Scroll to bottom" variant="outline" className="absolute -top-11 left-1/2 size-8 -translate-x-1/2 rounded-full bg-background shadow-sm disabled:invisible">
-                        <ArrowDown />
-                      </TooltipIconButton>
-                    </ThreadPrimitive.ScrollToBottom>
-                    <FollowUps threadId={threadId} />
-                    {shownJobs.length > 0 ? (
-                      <div role="group" className="flex flex-col gap-2" aria-label="Background jobs">
-                        {shownJobs.map((job) => (
-                          <JobProgress key={job.id} job={job} />
-                        ))}
-                      </div>
-                    ) : null}
-                    {reconnecting ? <Reconnecting /> : null}
-                    {problem ? <ErrorLine>{problem}</ErrorLine> : null}
-                    {openNotice ? <ErrorLine testId="open-at-message">{openNotice}</ErrorLine> : null}
-                    <AttachmentRefusal />
-                    <ComposerPrimitive.Root className="flex w-full flex-col rounded-3xl border border-input bg-card p-2 shadow-xs transition-[border-color,box-shadow] focus-within:border-ring/60 focus-within:ring-[3px] focus-within:ring-ring/10">
-                      <ComposerAttachmentTiles />
-                      <div className="flex w-full items-end gap-1">
-                        <div className="flex h-10 shrink-0 items-center ps-0.5">
-                          <AttachButton />
-                        </div>
-                        <ComposerPrimitive.Input
-                          className="max-h-48 min-h-10 min-w-0 flex-1 resize-none rounded-none border-0 bg-transparent px-3 py-1.5 text-base leading-6 shadow-none outline-none placeholder:text-muted-foreground focus-visible:outline-none"
-                          placeholder="Message your agent…"
-                          aria-label="Message"
-                          rows={1}
-                          autoFocus
-                          // The composer cancels a stream of this tab by itself; a run this tab only knows
-                          // from the transcript (just refreshed) is stopped here.
-                          onKeyDown={(event) => {
-                            if (event.key === "Escape" && !streaming && serverRunning) void stop();
-                          }}
-                        />
-                        <div className="flex h-10 shrink-0 items-center pe-0.5">
-                          {running ? (
-                            <TooltipIconButton tooltip="Stop" variant="default" className="size-8 rounded-full" onClick={() => void stop()}>
-                              <Square className="size-3.5 fill-current" />
-                            </TooltipIconButton>
-                          ) : (
-                            <ComposerPrimitive.Send asChild>
-                              <TooltipIconButton tooltip="Send" variant="default" className="size-8 rounded-full">
-                                <ArrowUp />
-                              </TooltipIconButton>
-                            </ComposerPrimitive.Send>
-                          )}
-                        </div>
-                      </div>
-                    </ComposerPrimitive.Root>
+                  </ThreadPrimitive.Empty>
+                  <ThreadPrimitive.Messages components={{ UserMessage, AssistantMessage, SystemMessage }} />
+                  {running && !answering && !reconnecting ? (
+                    <p role="status" className="flex items-center gap-2 px-2 text-sm text-muted-foreground">
+                      <span aria-hidden className="size-2 animate-pulse rounded-full bg-muted-foreground motion-reduce:animate-none" />
+                      Thinking…
+                    </p>
+                  ) : null}
+                </div>
+              </ThreadPrimitive.Viewport>
+              <div className="relative mx-auto flex w-full max-w-3xl flex-col gap-2 px-4 pb-4">
+                <ThreadPrimitive.ScrollToBottom asChild>
+                  <TooltipIconButton tooltip="Scroll to bottom" variant="outline" className="absolute -top-11 left-1/2 size-8 -translate-x-1/2 rounded-full bg-background shadow-sm disabled:invisible">
+                    <ArrowDown />
+                  </TooltipIconButton>
+                </ThreadPrimitive.ScrollToBottom>
+                <FollowUps threadId={threadId} />
+                {shownJobs.length > 0 ? (
+                  <div role="group" className="flex flex-col gap-2" aria-label="Background jobs">
+                    {shownJobs.map((job) => (
+                      <JobProgress key={job.id} job={job} />
+                    ))}
                   </div>
-                </ThreadPrimitive.Root>
-              </AttachmentDropArea>
-            </section>
-          </AssistantRuntimeProvider>
-        </SendStateContext.Provider>
-      </ThreadExtrasContext.Provider>
-    </AttachmentThreadContext.Provider>
+                ) : null}
+                {reconnecting ? <Reconnecting /> : null}
+                {problem ? <ErrorLine>{problem}</ErrorLine> : null}
+                {openNotice ? <ErrorLine testId="open-at-message">{openNotice}</ErrorLine> : null}
+                <AttachmentRefusal />
+                <ComposerPrimitive.Root className="flex w-full flex-wrap items-end gap-2 rounded-3xl border border-input bg-card p-2 shadow-xs transition-[border-color,box-shadow] focus-within:border-ring/60 focus-within:ring-[3px] focus-within:ring-ring/10">
+                  <ComposerAttachmentTiles />
+                  <div className="flex h-10 shrink-0 items-center ps-0.5">
+                    <AttachButton />
+                  </div>
+                  <ComposerPrimitive.Input
+                    className="max-h-48 min-h-10 min-w-0 flex-1 resize-none rounded-none border-0 bg-transparent px-3 py-1.5 text-base leading-6 shadow-none outline-none placeholder:text-muted-foreground focus-visible:outline-none"
+                    placeholder="Message your agent…"
+                    aria-label="Message"
+                    rows={1}
+                    autoFocus
+                    // The composer cancels a stream of this tab by itself; a run this tab only knows
+                    // from the transcript (just refreshed) is stopped here.
+                    onKeyDown={(event) => {
+                      if (event.key === "Escape" && !streaming && serverRunning) void stop();
+                    }}
+                  />
+                  <div className="flex h-10 shrink-0 items-center pe-0.5">
+                    {running ? (
+                      <TooltipIconButton tooltip="Stop" variant="default" className="size-8 rounded-full" onClick={() => void stop()}>
+                        <Square className="size-3.5 fill-current" />
+                      </TooltipIconButton>
+                    ) : (
+                      <ComposerPrimitive.Send asChild>
+                        <TooltipIconButton tooltip="Send" variant="default" className="size-8 rounded-full">
+                          <ArrowUp />
+                        </TooltipIconButton>
+                      </ComposerPrimitive.Send>
+                    )}
+                  </div>
+                </ComposerPrimitive.Root>
+              </div>
+            </ThreadPrimitive.Root>
+            <DropOverlay visible={dragging} />
+          </section>
+        </AssistantRuntimeProvider>
+      </SendStateContext.Provider>
+    </ThreadExtrasContext.Provider>
   );
 }

@@ -1,7 +1,7 @@
 /** The composer's files: the Attach button, the tiles of what is attached (with progress and Remove), refusals in words, the drop area. */
 import { AttachmentPrimitive, ComposerPrimitive, useAuiEvent, type Attachment } from "@assistant-ui/react";
 import { FileText, LoaderCircle, Paperclip, TriangleAlert, Upload, X } from "lucide-react";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useState, type DragEvent } from "react";
 import { ACCEPTED_KINDS_SENTENCE } from "./attachment-adapter.ts";
 import { cn } from "./lib/cn.ts";
 import { formatBytes } from "./message-attachments.tsx";
@@ -88,7 +88,7 @@ function AttachmentTile({ attachment }: { attachment: Attachment }) {
 /** The files waiting to go with the next message. */
 export function ComposerAttachmentTiles() {
   return (
-    <ul aria-label="Attached files" className="flex flex-wrap gap-3 px-2 pt-2 empty:hidden">
+    <ul aria-label="Attached files" className="flex basis-full flex-wrap gap-3 px-2 pt-2 pb-1 empty:hidden">
       <ComposerPrimitive.Attachments>{({ attachment }) => <AttachmentTile attachment={attachment} />}</ComposerPrimitive.Attachments>
     </ul>
   );
@@ -108,18 +108,47 @@ export function AttachmentRefusal() {
   );
 }
 
-/** Files dragged anywhere over the thread attach to the composer; the area says so while they hover. */
-export function AttachmentDropArea({ className, children }: { className?: string; children: ReactNode }) {
+/**
+ * Files dragged anywhere over the thread attach to the composer (`addFiles`); `dragging` says
+ * while they hover, for the overlay. Spread `handlers` on the area's element.
+ */
+export function useFileDrop(addFiles: (files: File[]) => void) {
+  const [dragging, setDragging] = useState(false);
+  const carriesFiles = (event: DragEvent) => event.dataTransfer.types.includes("Files");
+  const handlers = {
+    onDragEnter: (event: DragEvent) => {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      setDragging(true);
+    },
+    onDragOver: (event: DragEvent) => {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "copy";
+    },
+    onDragLeave: (event: DragEvent) => {
+      // Moving onto a child of the area is not leaving it.
+      const next = event.relatedTarget;
+      if (next instanceof Node && event.currentTarget.contains(next)) return;
+      setDragging(false);
+    },
+    onDrop: (event: DragEvent) => {
+      setDragging(false);
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      addFiles(Array.from(event.dataTransfer.files));
+    },
+  };
+  return { dragging, handlers };
+}
+
+/** What the thread shows while files hover over it. */
+export function DropOverlay({ visible }: { visible: boolean }) {
+  if (!visible) return null;
   return (
-    <ComposerPrimitive.AttachmentDropzone className={cn("group/drop relative", className)} data-testid="drop-area">
-      {children}
-      <div
-        aria-hidden
-        className="pointer-events-none absolute inset-2 z-20 hidden flex-col items-center justify-center gap-2 rounded-2xl border-2 border-dashed border-ring bg-background/85 text-sm font-medium text-foreground group-data-[dragging=true]/drop:flex"
-      >
-        <Upload className="size-6 text-muted-foreground" />
-        Drop files to attach them
-      </div>
-    </ComposerPrimitive.AttachmentDropzone>
+    <div aria-hidden className="pointer-events-none absolute inset-2 z-20 flex flex-col items-center justify-center gap-2 rounded-2xl border-2 border-dashed border-ring bg-background/85 text-sm font-medium text-foreground">
+      <Upload className="size-6 text-muted-foreground" />
+      Drop files to attach them
+    </div>
   );
 }

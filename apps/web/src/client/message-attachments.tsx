@@ -2,11 +2,8 @@
 import type { FileMessagePartProps } from "@assistant-ui/react";
 import { attachmentIdFromUrl, isImageAttachmentType } from "@oa/protocol";
 import { Download, FileText } from "lucide-react";
-import { createContext, useContext } from "react";
 import { attachmentHref } from "./api.ts";
-
-/** The thread the transcript belongs to: attachment links are per thread. */
-export const AttachmentThreadContext = createContext<string | null>(null);
+import { parseRoute, useLocation } from "./router.ts";
 
 /** "12 KB", "1.4 MB": a size for people. */
 export function formatBytes(bytes: number): string {
@@ -37,7 +34,9 @@ export function FileChip({ name, detail, href, download }: { name: string; detai
 }
 
 export function MessageFile({ data, mimeType, filename }: FileMessagePartProps) {
-  const threadId = useContext(AttachmentThreadContext);
+  // A transcript is shown on its thread's page: attachment links are per thread.
+  const route = parseRoute(useLocation());
+  const threadId = route.name === "thread" ? route.threadId : null;
   const attachmentId = attachmentIdFromUrl(data);
   const name = filename ?? (isImageAttachmentType(mimeType) ? "image" : "file");
   // An attachment of this thread: the bytes come from the server, for their owner only.
