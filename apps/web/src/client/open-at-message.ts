@@ -22,8 +22,9 @@ async function reveal(messageId: string): Promise<boolean> {
   for (let frame = 0; frame < MAX_FRAMES; frame++) {
     const element = findMessage(messageId);
     if (element) {
-      const reduce = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-      element.scrollIntoView({ block: "center", behavior: reduce ? "auto" : "smooth" });
+      // At once, not smoothly: the viewport follows the end of the conversation while it is at the
+      // bottom, and a slow scroll would still count as there.
+      element.scrollIntoView({ block: "center", behavior: "instant" });
       element.classList.add(...MARK);
       element.dataset.highlighted = "true";
       setTimeout(() => {
