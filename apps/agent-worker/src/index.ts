@@ -3,12 +3,15 @@ import {
   approvalsQuerySchema,
   createThreadSchema,
   eventCursorSchema,
+  exportQuerySchema,
   inboxQuerySchema,
   jobIdSchema,
   listPageQuerySchema,
   messagesQuerySchema,
+  switchBranchSchema,
   patchThreadSchema,
   scheduleIdSchema,
+  searchQuerySchema,
   threadIdSchema,
   threadListQuerySchema,
 } from "@oa/protocol";
@@ -126,7 +129,17 @@ app.post("/internal/chat", async (c) => {
     if (feedVerdict.ok) quota.release("feed", [feed.id]);
     return failureResponse(quotaFailure(refusal));
   }
-  return stub.chat({ userId, threadId: request.threadId, message: request.message, trigger: request.trigger, onBusy: request.onBusy, runId, feedKey: feed.id });
+  return stub.chat({
+    userId,
+    threadId: request.threadId,
+    message: request.message,
+    trigger: request.trigger,
+    onBusy: request.onBusy,
+    messageId: request.messageId,
+    parentId: request.parentId,
+    runId,
+    feedKey: feed.id,
+  });
 });
 
 app.post("/internal/approval/respond", async (c) => {
@@ -194,6 +207,12 @@ function userAgent(c: Context<App>): Promise<DurableObjectStub<UserAgent>> {
 app.get("/internal/approvals", async (c) => {
   const query = parseWith(inboxQuerySchema, c.req.query(), "query");
   return (await userAgent(c)).inbox(query.status, query.limit);
+});
+
+/** Message text across all of the caller's threads, best first (their own index: nobody else's text is in it). */
+app.get("/internal/search", async (c) => {
+  const query = parseWith(searchQuerySchema, c.req.query(), "query");
+  return (await userAgent(c)).search(query.q, query.limit);
 });
 
 /** The OpenClaw API as the caller, or null when none is configured. */
@@ -269,6 +288,20 @@ app.get("/internal/thread/:threadId/messages", async (c) => {
   return stub.messages(c.get("principal").userId, query.before, query.limit);
 });
 
+app.post("/internal/thread/:threadId/branch", async (c) => {
+  const threadId = threadParam(c);
+  const body = parseWith(switchBranchSchema, await readJsonBody(c.req.raw));
+  const stub = await thread(c, threadId);
+  return stub.switchBranch(c.get("principal").userId, body.messageId);
+});
+
+app.get("/internal/thread/:threadId/export", async (c) => {
+  const threadId = threadParam(c);
+  const query = parseWith(exportQuerySchema, { format: c.req.query("format") }, "query");
+  const stub = await thread(c, threadId);
+  return stub.exportThread(c.get("principal").userId, query.format);
+});
+
 app.get("/internal/thread/:threadId/events", async (c) => {
   const threadId = threadParam(c);
   const after = eventCursor(c);
@@ -290,6 +323,7 @@ for (const path of [
   "/internal/threads",
   "/internal/threads/:threadId",
   "/internal/approvals",
+  "/internal/search",
   "/internal/user/events",
   "/internal/openclaw/overview",
   "/internal/openclaw/runtime-status",
@@ -305,7 +339,9 @@ for (const path of [
   "/internal/chat/:threadId/stop",
   "/internal/thread/:threadId/summary",
   "/internal/thread/:threadId/messages",
+  "/internal/thread/:threadId/branch",
   "/internal/thread/:threadId/events",
+  "/internal/thread/:threadId/export",
 ]) {
   app.all(path, () => errorResponse("method_not_allowed", "Method not allowed on this endpoint."));
 }
