@@ -68,3 +68,10 @@ export function attachmentByteLimit(mediaType: string): number | null {
   if ((ATTACHMENT_TEXT_TYPES as readonly string[]).includes(mediaType)) return MAX_ATTACHMENT_TEXT_BYTES;
   return null;
 }
+
+/**
+ * Bytes of R2 attachments one model context inlines (images as bytes, text files as their cut
+ * text), newest first; older ones are described to the model instead. Separate from
+ * MAX_CONTEXT_FILE_BYTES (inline `data:` parts), which is smaller than one allowed image.
+ */
+export const MAX_CONTEXT_ATTACHMENT_BYTES = 12 * 1024 * 1024;

@@ -145,6 +145,20 @@ const migrations: ReadonlyArray<string> = [
   `,
   // 9: the exact OpenClaw request (method, path, body hash) an approval allows; null for older ones.
   `ALTER TABLE approvals ADD COLUMN request TEXT;`,
+  // 11: files attached to the thread's messages; the bytes live in R2 under r2_key, message_id is
+  // the first message that refers to one (null while it waits in the composer).
+  `
+  CREATE TABLE attachments (
+    id TEXT PRIMARY KEY,
+    filename TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    r2_key TEXT NOT NULL,
+    message_id TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX attachments_created ON attachments (created_at, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;
