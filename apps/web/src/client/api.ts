@@ -1,4 +1,4 @@
-import type { Approval, Attachment, ExportFormat, InboxItem, Job, Schedule, SearchResult, StoredMessage, SwitchBranchResult, ThreadListItem } from "@oa/protocol";
+import { attachmentMediaType, type Approval, type Attachment, type ExportFormat, type InboxItem, type Job, type Schedule, type SearchResult, type StoredMessage, type SwitchBranchResult, type ThreadListItem } from "@oa/protocol";
 
 /** How this deployment signs people in; `off`: neither WorkOS nor the dev login is configured. */
 export type SignInMode = "dev" | "workos" | "off";
@@ -23,17 +23,22 @@ export function unreadableAnswer(status: number): string {
 }
 
 async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  return send<T>(path, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    ...(signal ? { signal } : {}),
+  });
+}
+
+/** One call to the browser API; its JSON answer, or an ApiFailure carrying the server's sentence. */
+async function send<T>(path: string, init: RequestInit): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(path, {
-      method,
-      credentials: "same-origin",
-      ...(signal ? { signal } : {}),
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    response = await fetch(path, { ...init, credentials: "same-origin" });
   } catch (error) {
-    if (signal?.aborted) throw error;
+    // Cancelled by the caller (a newer search): not a network failure.
+    if (init.signal?.aborted) throw error;
     throw new ApiFailure(0, "network_error", "The server cannot be reached; check your connection and try again.");
   }
   const data = (await response.json().catch(() => null)) as { ok?: boolean; error?: { code?: unknown; message?: unknown } } | null;
@@ -98,48 +103,27 @@ export const api = {
   openclawStatus: () => request<{ configured: boolean; status: Part<RuntimeStatus> }>("POST", "/openclaw/status", {}),
 };
 
-/** Where the browser reads an attachment's bytes (the owner's session only; inline for images). */
+/**
+ * Uploads a file into the thread (which must exist: POST /threads first). Its type (the browser's,
+ * or its extension's) goes as Content-Type; the server refuses types and sizes it does not accept, with a sentence.
+ * The answer's `attachment.url` (`attachment:<id>`) is what a message's file part carries.
+ */
+export function uploadAttachment(threadId: string, file: File): Promise<{ attachment: Attachment }> {
+  return send(`/threads/${encodeURIComponent(threadId)}/attachments`, {
+    method: "POST",
+    headers: { "content-type": attachmentMediaType(file.name, file.type), "x-oa-filename": encodeURIComponent(file.name) },
+    body: file,
+  });
+}
+
+/** Where the attachment's bytes are served to its owner (an <img src>, or a download link). */
 export function attachmentHref(threadId: string, attachmentId: string): string {
   return `/threads/${encodeURIComponent(threadId)}/attachments/${encodeURIComponent(attachmentId)}`;
 }
 
-/**
- * Uploads a file's bytes as an attachment of the thread (`Content-Type` = its media type, the name
- * URI-encoded in `X-OA-Filename`). Through XMLHttpRequest: fetch cannot report upload progress.
- */
-export function uploadAttachment(threadId: string, file: File, options: { mediaType?: string; onProgress?: (fraction: number) => void; signal?: AbortSignal } = {}): Promise<Attachment> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", `/threads/${encodeURIComponent(threadId)}/attachments`);
-    xhr.withCredentials = true;
-    xhr.setRequestHeader("content-type", options.mediaType ?? file.type);
-    xhr.setRequestHeader("x-oa-filename", encodeURIComponent(file.name));
-    xhr.upload.onprogress = (event) => {
-      if (event.lengthComputable && event.total > 0) options.onProgress?.(event.loaded / event.total);
-    };
-    xhr.onload = () => {
-      type Answer = { ok?: boolean; attachment?: Attachment; error?: { code?: unknown; message?: unknown } } | null;
-      const data = ((): Answer => {
-        try {
-          return JSON.parse(xhr.responseText) as Answer;
-        } catch {
-          return null;
-        }
-      })();
-      if (xhr.status >= 200 && xhr.status < 300 && data?.ok && data.attachment) return resolve(data.attachment);
-      const message = typeof data?.error?.message === "string" && data.error.message ? data.error.message : unreadableAnswer(xhr.status);
-      reject(new ApiFailure(xhr.status, typeof data?.error?.code === "string" ? data.error.code : "http_error", message));
-    };
-    xhr.onerror = () => reject(new ApiFailure(0, "network_error", "The server cannot be reached; check your connection and try again."));
-    xhr.onabort = () => reject(new DOMException("The upload was cancelled.", "AbortError"));
-    options.signal?.addEventListener("abort", () => xhr.abort(), { once: true });
-    xhr.send(file);
-  });
-}
-
-/** Deletes an attachment no message refers to yet (one taken out of the composer). */
-export function deleteAttachment(threadId: string, attachmentId: string): Promise<unknown> {
-  return request<unknown>("DELETE", attachmentHref(threadId, attachmentId));
+/** Deletes an attachment no message refers to yet (one removed from the composer). */
+export function deleteAttachment(threadId: string, attachmentId: string): Promise<{ attachmentId: string; deleted: true }> {
+  return send(attachmentHref(threadId, attachmentId), { method: "DELETE" });
 }
 
 /**

@@ -18,15 +18,14 @@ export function AttachButton() {
   );
 }
 
-/** A data: URL of a picked image for its tile (the page's CSP allows data: images, not blob:). */
+/** An object URL of a picked image for its tile, let go when the tile goes (the CSP allows blob: images). */
 function usePreview(file: File | undefined, isImage: boolean): string | null {
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
     if (!file || !isImage) return;
-    const reader = new FileReader();
-    reader.onload = () => setUrl(typeof reader.result === "string" ? reader.result : null);
-    reader.readAsDataURL(file);
-    return () => reader.abort();
+    const objectUrl = URL.createObjectURL(file);
+    setUrl(objectUrl);
+    return () => URL.revokeObjectURL(objectUrl);
   }, [file, isImage]);
   return url;
 }
