@@ -1,5 +1,5 @@
 /** Files in the transcript: an attachment (`attachment:<id>`) as a thumbnail or a file chip, read through the owner's session. */
-import type { FileMessagePartProps } from "@assistant-ui/react";
+import { MessagePrimitive, type CompleteAttachment } from "@assistant-ui/react";
 import { attachmentIdFromUrl, isImageAttachmentType } from "@oa/protocol";
 import { Download, FileText } from "lucide-react";
 import { attachmentHref } from "./api.ts";
@@ -33,32 +33,47 @@ export function FileChip({ name, detail, href, download }: { name: string; detai
   );
 }
 
-export function MessageFile({ data, mimeType, filename }: FileMessagePartProps) {
-  // A transcript is shown on its thread's page: attachment links are per thread.
-  const route = parseRoute(useLocation());
-  const threadId = route.name === "thread" ? route.threadId : null;
-  const attachmentId = attachmentIdFromUrl(data);
-  const name = filename ?? (isImageAttachmentType(mimeType) ? "image" : "file");
+/** Where an attachment's bytes are: its url (`attachment:<id>` or an inline data: URL) and media type. */
+function source(attachment: CompleteAttachment): { url: string; mediaType: string } | null {
+  for (const part of attachment.content) {
+    if (part.type === "image") return { url: part.image, mediaType: attachment.contentType ?? "image/png" };
+    if (part.type === "file") return { url: part.data, mediaType: part.mimeType };
+  }
+  return null;
+}
+
+function MessageAttachment({ attachment, threadId }: { attachment: CompleteAttachment; threadId: string | null }) {
+  const found = source(attachment);
+  if (!found) return null;
+  const { url, mediaType } = found;
+  const attachmentId = attachmentIdFromUrl(url);
+  const name = attachment.name || (isImageAttachmentType(mediaType) ? "image" : "file");
   // An attachment of this thread: the bytes come from the server, for their owner only.
   if (attachmentId && threadId) {
     const href = attachmentHref(threadId, attachmentId);
-    return isImageAttachmentType(mimeType) ? (
-      <a href={href} target="_blank" rel="noopener" className="my-1.5 block w-fit rounded-xl outline-none focus-visible:ring-2 focus-visible:ring-ring" title={`Open ${name} full size`} data-testid="attachment-image">
+    return isImageAttachmentType(mediaType) ? (
+      <a href={href} target="_blank" rel="noopener" className="block w-fit rounded-xl outline-none focus-visible:ring-2 focus-visible:ring-ring" title={`Open ${name} full size`} data-testid="attachment-image">
         <img src={href} alt={name} loading="lazy" className="max-h-48 max-w-full rounded-xl border border-border object-contain" />
       </a>
     ) : (
-      <span className="my-1.5 block">
-        <FileChip name={name} href={href} download />
-      </span>
+      <FileChip name={name} href={href} download />
     );
   }
   // An older inline file (a data: URL): an image shows as one, anything else as a named chip.
-  if (data.startsWith("data:image/") && isImageAttachmentType(mimeType)) {
-    return <img src={data} alt={name} className="my-1.5 max-h-48 max-w-full rounded-xl border border-border object-contain" />;
+  if (url.startsWith("data:image/") && isImageAttachmentType(mediaType)) {
+    return <img src={url} alt={name} className="max-h-48 max-w-full rounded-xl border border-border object-contain" />;
   }
+  return <FileChip name={name} detail={mediaType} />;
+}
+
+/** A user message's files, above its words (assistant-ui carries a user's file parts as the message's attachments). */
+export function MessageAttachments() {
+  // A transcript is shown on its thread's page: attachment links are per thread.
+  const route = parseRoute(useLocation());
+  const threadId = route.name === "thread" ? route.threadId : null;
   return (
-    <span className="my-1.5 block">
-      <FileChip name={name} detail={mimeType} />
-    </span>
+    <div className="col-start-2 flex min-w-0 flex-wrap justify-end gap-2 empty:hidden" data-testid="message-attachments">
+      <MessagePrimitive.Attachments>{({ attachment }) => <MessageAttachment attachment={attachment} threadId={threadId} />}</MessagePrimitive.Attachments>
+    </div>
   );
 }

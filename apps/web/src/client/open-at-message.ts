@@ -19,6 +19,10 @@ function findMessage(messageId: string): HTMLElement | null {
 
 /** Scrolls to the message once it is drawn and marks it; false when it never showed. */
 async function reveal(messageId: string): Promise<boolean> {
+  const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  // The viewport scrolls to the end on the first frame after the transcript shows: go after it.
+  await nextFrame();
+  await nextFrame();
   for (let frame = 0; frame < MAX_FRAMES; frame++) {
     const element = findMessage(messageId);
     if (element) {
@@ -36,7 +40,7 @@ async function reveal(messageId: string): Promise<boolean> {
       }, HIGHLIGHT_MS);
       return true;
     }
-    await new Promise((resolve) => requestAnimationFrame(resolve));
+    await nextFrame();
   }
   return false;
 }

@@ -4,7 +4,7 @@ import { describeJobNote } from "@oa/offline-model";
 import { BellRing, CircleAlert, Info } from "lucide-react";
 import { createContext, useContext } from "react";
 import { MarkdownText } from "./markdown.tsx";
-import { MessageFile } from "./message-attachments.tsx";
+import { MessageAttachments } from "./message-attachments.tsx";
 import { JobPart, ToolCard } from "./parts.tsx";
 import { Button } from "./ui/button.tsx";
 
@@ -18,8 +18,9 @@ export function UserMessage() {
   const reason = unsent.get(id);
   return (
     <MessagePrimitive.Root className="grid grid-cols-[minmax(72px,1fr)_auto] gap-y-1.5 px-2" data-role="user" data-message-id={id}>
+      <MessageAttachments />
       <div className="col-start-2 min-w-0 rounded-3xl bg-muted px-4 py-2.5 leading-7 wrap-break-word">
-        <MessagePrimitive.Parts components={{ Text: MarkdownText, File: MessageFile }} />
+        <MessagePrimitive.Parts components={{ Text: MarkdownText }} />
       </div>
       {reason !== undefined ? (
         <div className="col-start-2 flex items-center justify-end gap-2 text-xs text-destructive-text" data-testid="not-sent" title={reason}>
