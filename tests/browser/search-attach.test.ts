@@ -193,8 +193,10 @@ describe("attachments", () => {
 
     const answer = messages(ada).locator('[data-role="assistant"]').last();
     // The offline model read the bytes from R2: the image's pixel size, the log's lines and first line.
-    await expect.poll(() => answer.innerText(), { timeout: 30_000 }).toContain(`${IMAGE.name} is a ${IMAGE.width}×${IMAGE.height} PNG image.`);
+    // Read once the answer to these files has streamed to its end.
+    await expect.poll(async () => (await answer.innerText()).includes(IMAGE.name) && (await answer.getAttribute("data-status")), { timeout: 30_000 }).toBe("complete");
     const said = await answer.innerText();
+    expect(said).toContain(`${IMAGE.name} is a ${IMAGE.width}×${IMAGE.height} PNG image.`);
     expect(said).toContain(`${LOG.name} has ${LOG_LINES.length} lines`);
     expect(said).toContain(LOG_LINES[0]);
     await shotAndScan(ada, "attach-transcript-light");
@@ -242,8 +244,10 @@ describe("attachments", () => {
     await sent.getByRole("img", { name: "pasted.png" }).waitFor({ timeout: 15_000 });
     await sent.getByRole("link", { name: `Download ${NOTES.name}` }).waitFor();
     const answer = messages(ada).locator('[data-role="assistant"]').last();
-    await expect.poll(() => answer.innerText(), { timeout: 30_000 }).toContain("pasted.png is a 20×10 PNG image.");
-    expect(await answer.innerText()).toContain(`${NOTES.name} has 3 lines`);
+    await expect.poll(async () => (await answer.innerText()).includes("pasted.png") && (await answer.getAttribute("data-status")), { timeout: 30_000 }).toBe("complete");
+    const said = await answer.innerText();
+    expect(said).toContain("pasted.png is a 20×10 PNG image.");
+    expect(said).toContain(`${NOTES.name} has 3 lines`);
   });
 
   it("refuses a file of another type with a sentence, and Remove takes an uploaded file out (and off the server)", async () => {

@@ -53,7 +53,7 @@ function MessageAttachment({ attachment, threadId }: { attachment: CompleteAttac
     const href = attachmentHref(threadId, attachmentId);
     return isImageAttachmentType(mediaType) ? (
       <a href={href} target="_blank" rel="noopener" className="block w-fit rounded-xl outline-none focus-visible:ring-2 focus-visible:ring-ring" title={`Open ${name} full size`} data-testid="attachment-image">
-        <img src={href} alt={name} loading="lazy" className="max-h-48 max-w-full rounded-xl border border-border object-contain" />
+        <img src={href} alt={name} loading="lazy" className="max-h-48 min-h-16 max-w-full min-w-16 rounded-xl border border-border bg-muted/50 object-contain" />
       </a>
     ) : (
       <FileChip name={name} href={href} download />
