@@ -171,7 +171,7 @@ describe("attachments", () => {
 
   const tiles = (page: Page) => page.getByTestId("composer-attachment");
 
-  it("an image and a text file from the file chooser: tiles while they upload, then thumbnails and chips in the message, and the answer uses both", async () => {
+  it("an image and a text file from the file chooser: tiles, then thumbnails and chips in the message (in the other tab too), and the answer uses both", async () => {
     const chooser = ada.waitForEvent("filechooser");
     await ada.getByRole("button", { name: "Attach files" }).click();
     await (await chooser).setFiles([
@@ -180,6 +180,11 @@ describe("attachments", () => {
     ]);
     await expect.poll(() => tiles(ada).evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-state")))).toEqual(["ready", "ready"]);
     await shotAndScan(ada, "attach-composer-light");
+
+    // Another tab of the same person, on the same thread: it follows what this one sends.
+    const otherTab = await ada.context().newPage();
+    await otherTab.goto(`/t/${threadId}`);
+    await messages(otherTab).getByText("count to 3").first().waitFor({ timeout: 15_000 });
 
     await ada.getByLabel("Message").fill("What is in these files?");
     await ada.keyboard.press("Enter");
@@ -199,6 +204,9 @@ describe("attachments", () => {
     const facts = [`${IMAGE.name} is a ${IMAGE.width}×${IMAGE.height} PNG image.`, `${LOG.name} has ${LOG_LINES.length} lines`, LOG_LINES[0]!];
     await expect.poll(async () => { const text = said(await answer.innerText()); return facts.filter((fact) => !text.includes(fact)); }, { timeout: 30_000 }).toEqual([]);
     await shotAndScan(ada, "attach-transcript-light");
+    await messages(otherTab).getByRole("img", { name: IMAGE.name }).waitFor({ timeout: 15_000 });
+    await messages(otherTab).getByRole("link", { name: `Download ${LOG.name}` }).waitFor();
+    await otherTab.close();
   });
 
   it("the image downloads with its bytes for its owner; another user gets 404", async () => {

@@ -72,7 +72,7 @@ export function MessageAttachments() {
   const route = parseRoute(useLocation());
   const threadId = route.name === "thread" ? route.threadId : null;
   return (
-    <div className="col-start-2 flex min-w-0 flex-wrap justify-end gap-2 empty:hidden" data-testid="message-attachments">
+    <div className="col-start-2 flex min-w-0 flex-wrap items-start justify-end gap-2 empty:hidden" data-testid="message-attachments">
       <MessagePrimitive.Attachments>{({ attachment }) => <MessageAttachment attachment={attachment} threadId={threadId} />}</MessagePrimitive.Attachments>
     </div>
   );
