@@ -262,7 +262,7 @@ describe("headers on every answer", () => {
     const html = await page.text();
     const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
     expect(script).toBeTruthy();
-    expect(page.headers.get("content-security-policy")).toContain("img-src 'self' data:;");
+    expect(page.headers.get("content-security-policy")).toContain("img-src 'self' data: blob:;");
     const responses: Array<[string, Response]> = [
       ["html", page],
       ["asset", await ada.request("GET", script!)],

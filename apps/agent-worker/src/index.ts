@@ -1,5 +1,6 @@
 import {
   approvalRespondSchema,
+  attachmentIdSchema,
   approvalsQuerySchema,
   createThreadSchema,
   eventCursorSchema,
@@ -31,6 +32,7 @@ import { quotaFailure } from "./user/quota.ts";
 import { decodeCursor, listThreads } from "./threads-index/thread-index.ts";
 import type { UserAgent } from "./user/user-agent.ts";
 import { requireValidConfig } from "./http/require-valid-config.ts";
+import { readAttachmentUpload } from "./attachments/read-upload.ts";
 import { configuredOpenClawClient } from "./tools/openclaw/configured-client.ts";
 import { readOverview, readRuntimeStatus } from "./tools/openclaw/overview.ts";
 
@@ -302,6 +304,39 @@ app.get("/internal/thread/:threadId/export", async (c) => {
   return stub.exportThread(c.get("principal").userId, query.format);
 });
 
+/** Uploads one file into the thread: raw body, Content-Type = its type, X-OA-Filename = its URI-encoded name. */
+app.post("/internal/thread/:threadId/attachments", async (c) => {
+  const threadId = threadParam(c);
+  const upload = await readAttachmentUpload(c.req.raw);
+  const stub = await thread(c, threadId);
+  return stub.uploadAttachment(c.get("principal").userId, upload);
+});
+
+app.get("/internal/thread/:threadId/attachments", async (c) => {
+  const stub = await thread(c, threadParam(c));
+  return stub.attachmentsList(c.get("principal").userId);
+});
+
+function attachmentParam(c: Context<App>): string {
+  const parsed = attachmentIdSchema.safeParse(c.req.param("attachmentId"));
+  if (!parsed.success) throw new ApiError("attachment_not_found", "No such attachment in this thread.");
+  return parsed.data;
+}
+
+app.get("/internal/thread/:threadId/attachments/:attachmentId", async (c) => {
+  const threadId = threadParam(c);
+  const attachmentId = attachmentParam(c);
+  const stub = await thread(c, threadId);
+  return stub.downloadAttachment(c.get("principal").userId, attachmentId);
+});
+
+app.delete("/internal/thread/:threadId/attachments/:attachmentId", async (c) => {
+  const threadId = threadParam(c);
+  const attachmentId = attachmentParam(c);
+  const stub = await thread(c, threadId);
+  return stub.deleteAttachment(c.get("principal").userId, attachmentId);
+});
+
 app.get("/internal/thread/:threadId/events", async (c) => {
   const threadId = threadParam(c);
   const after = eventCursor(c);
@@ -342,6 +377,8 @@ for (const path of [
   "/internal/thread/:threadId/branch",
   "/internal/thread/:threadId/events",
   "/internal/thread/:threadId/export",
+  "/internal/thread/:threadId/attachments",
+  "/internal/thread/:threadId/attachments/:attachmentId",
 ]) {
   app.all(path, () => errorResponse("method_not_allowed", "Method not allowed on this endpoint."));
 }

@@ -251,7 +251,7 @@ describe("schema 10", () => {
     await runInDurableObject(stub, (_agent: ThreadAgent, state) => {
       const sql = state.storage.sql;
       // Rebuild this thread's storage as schema 9 left it, then migrate it again.
-      for (const table of ["thread_meta", "messages", "events", "runs", "approvals", "receipts", "jobs", "schedules", "summaries", "search_sync"]) {
+      for (const table of ["thread_meta", "messages", "events", "runs", "approvals", "receipts", "jobs", "schedules", "summaries", "attachments", "search_sync"]) {
         sql.exec(`DROP TABLE IF EXISTS ${table}`);
       }
       sql.exec("UPDATE thread_schema SET version = 0");

@@ -3,3 +3,5 @@ export * from "./offline-intents.ts";
 export * from "./offline-title.ts";
 export * from "./tool-result-phrasing.ts";
 export * from "./job-note-phrasing.ts";
+export * from "./attached-files.ts";
+export * from "./image-size.ts";

@@ -7,6 +7,7 @@ import type {
   LanguageModelV4ToolResultOutput,
   LanguageModelV4Usage,
 } from "@ai-sdk/provider";
+import { describeAttachedFiles, readAttachedFiles } from "./attached-files.ts";
 import { describeJobNote } from "./job-note-phrasing.ts";
 import {
   fallbackReply,
@@ -33,22 +34,6 @@ function userText(message: LanguageModelV4Prompt[number]): string {
     .map((part) => (part.type === "text" ? part.text : ""))
     .join(" ")
     .trim();
-}
-
-/** The files a user message carries, as the offline model acknowledges them: name, type, size. */
-function attachedFiles(message: LanguageModelV4Prompt[number] | undefined): string[] {
-  if (!message || message.role !== "user") return [];
-  return message.content.flatMap((part) => {
-    if (part.type !== "file") return [];
-    const data = part.data;
-    const size =
-      data.type === "data"
-        ? `${typeof data.data === "string" ? Math.floor((data.data.replace(/=+$/, "").length * 3) / 4) : data.data.byteLength} bytes`
-        : data.type === "url"
-          ? "a link"
-          : data.type;
-    return [`${part.filename ?? "unnamed"} (${part.mediaType}, ${size})`];
-  });
 }
 
 function summaryFrom(prompt: LanguageModelV4Prompt): string | null {
@@ -146,8 +131,8 @@ export function planOfflineAnswer(options: LanguageModelV4CallOptions, intents: 
   if (last?.role === "system" && prompt.length > 1 && !FOLLOWUP.test(last.content)) {
     return { kind: "text", text: describeJobNote(last.content) ?? `Update: ${plainText(last.content, 1500)}` };
   }
-  const files = last?.role === "user" ? attachedFiles(last) : [];
-  if (files.length > 0) return { kind: "text", text: `Offline model: I received ${files.join(", ")}. I cannot read files, but they are in this thread.` };
+  const files = last?.role === "user" ? readAttachedFiles(last) : [];
+  if (files.length > 0) return { kind: "text", text: describeAttachedFiles(files) };
   for (const intent of intents) {
     if (!intent.match.test(text)) continue;
     if (intent.tool && offered.has(intent.tool.name)) {

@@ -68,3 +68,39 @@ export function attachmentByteLimit(mediaType: string): number | null {
   if ((ATTACHMENT_TEXT_TYPES as readonly string[]).includes(mediaType)) return MAX_ATTACHMENT_TEXT_BYTES;
   return null;
 }
+
+/**
+ * Bytes of R2 attachments one model context inlines (images as bytes, text files as their cut
+ * text), newest first; older ones are described to the model instead. Separate from
+ * MAX_CONTEXT_FILE_BYTES (inline `data:` parts), which is smaller than one allowed image.
+ */
+export const MAX_CONTEXT_ATTACHMENT_BYTES = 12 * 1024 * 1024;
+
+const typeByExtension: Record<string, AttachmentMediaType> = {
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+  txt: "text/plain",
+  text: "text/plain",
+  log: "text/x-log",
+  md: "text/markdown",
+  markdown: "text/markdown",
+  csv: "text/csv",
+  json: "application/json",
+  yaml: "application/x-yaml",
+  yml: "application/x-yaml",
+};
+
+/**
+ * The media type to upload a file as: the browser's when it is an accepted one, else the one its
+ * extension names (browsers give `.log` or `.yaml` files no type or a generic one), else the
+ * browser's (the server then refuses it with a sentence).
+ */
+export function attachmentMediaType(filename: string, browserType: string): string {
+  const declared = browserType.split(";")[0]!.trim().toLowerCase();
+  if ((ATTACHMENT_MEDIA_TYPES as readonly string[]).includes(declared)) return declared;
+  const extension = /\.([a-z0-9]+)$/i.exec(filename)?.[1]?.toLowerCase();
+  return (extension && typeByExtension[extension]) || declared || "application/octet-stream";
+}

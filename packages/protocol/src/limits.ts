@@ -14,9 +14,17 @@ export type BodyRead = { ok: true; text: string } | { ok: false; reason: "too_la
  * own error.
  */
 export async function readBodyWithin(request: Request, limit = MAX_BODY_BYTES): Promise<BodyRead> {
+  const read = await readBodyBytesWithin(request, limit);
+  return read.ok ? { ok: true, text: new TextDecoder().decode(read.bytes) } : read;
+}
+
+export type BodyBytesRead = { ok: true; bytes: Uint8Array } | { ok: false; reason: "too_large" };
+
+/** The body's bytes, at most `limit` of them (refused early on a larger Content-Length, counted while reading). */
+export async function readBodyBytesWithin(request: Request, limit: number): Promise<BodyBytesRead> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > limit) return { ok: false, reason: "too_large" };
-  if (!request.body) return { ok: true, text: "" };
+  if (!request.body) return { ok: true, bytes: new Uint8Array(0) };
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -30,13 +38,14 @@ export async function readBodyWithin(request: Request, limit = MAX_BODY_BYTES): 
     }
     chunks.push(value);
   }
+  if (chunks.length === 1) return { ok: true, bytes: chunks[0]! };
   const joined = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
     joined.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return { ok: true, text: new TextDecoder().decode(joined) };
+  return { ok: true, bytes: joined };
 }
 
 /** A file a person sends travels inline as a base64 `data:` URL of at most this many decoded bytes. */

@@ -1,5 +1,8 @@
 import {
+  attachmentIdFromUrl,
+  ATTACHMENT_URL_PREFIX,
   checkUserFilePart,
+  MAX_ATTACHMENTS_PER_MESSAGE,
   MAX_MESSAGE_CHARS,
   MAX_MESSAGE_FILE_BYTES,
   OPAQUE_ID_PATTERN,
@@ -76,13 +79,31 @@ function tooLong(length: number): never {
 }
 
 /**
- * Only what a person can send: text, and files inline as base64 `data:` URLs of an allowed type
- * within the size limits. A file by URL is refused: the agent never fetches what a client points at.
+ * A reference to one of the thread's attachments (`attachment:<id>`). Its type and name are
+ * placeholders here: the thread replaces them with its record's, or refuses an unknown id.
+ */
+function attachmentReference(part: Record<string, unknown>, index: number): UIMessage["parts"][number] {
+  const id = attachmentIdFromUrl(part.url as string);
+  if (!id) throw new ApiError("attachment_not_found", `Message part ${index} names no valid attachment id.`, { part: index });
+  return { type: "file", url: part.url as string, mediaType: typeof part.mediaType === "string" ? part.mediaType.slice(0, 100) : "application/octet-stream" };
+}
+
+/**
+ * Only what a person can send: text, files inline as base64 `data:` URLs of an allowed type
+ * within the size limits, and references to the thread's attachments (`attachment:<id>`). A file
+ * by URL is refused: the agent never fetches what a client points at.
  */
 function sanitizeUserParts(parts: Array<Record<string, unknown>>): UIMessage["parts"] {
   let fileBytes = 0;
+  let attachments = 0;
   return parts.map((part, index) => {
     if (part.type === "text" && typeof part.text === "string") return { type: "text", text: part.text };
+    if (part.type === "file" && typeof part.url === "string" && part.url.startsWith(ATTACHMENT_URL_PREFIX)) {
+      if (++attachments > MAX_ATTACHMENTS_PER_MESSAGE) {
+        throw new ApiError("unsupported_file_part", `One message may refer to at most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments.`, { part: index, limit: MAX_ATTACHMENTS_PER_MESSAGE });
+      }
+      return attachmentReference(part, index);
+    }
     if (part.type === "file") {
       const checked = checkUserFilePart(part);
       if (!checked.ok) throw new ApiError("unsupported_file_part", `Message part ${index}: ${checked.reason}`, { part: index });

@@ -1,4 +1,4 @@
-import { ALLOWED_FILE_MEDIA_TYPES, parseDataUrl } from "@oa/protocol";
+import { ALLOWED_FILE_MEDIA_TYPES, ATTACHMENT_URL_PREFIX, parseDataUrl } from "@oa/protocol";
 import type { UIMessage } from "ai";
 import { OMITTED_FILE_URL } from "./store.ts";
 
@@ -22,6 +22,8 @@ export function filesForModel<M extends UIMessage>(messages: M[]): M[] {
     const parts = message.parts.map((part) => {
       if (part.type !== "file") return part;
       if (part.url === OMITTED_FILE_URL) return describe(part, "not included: only the newest files fit the context");
+      // An R2 attachment: attachmentsForModel reads it for the run, or describes it.
+      if (typeof part.url === "string" && part.url.startsWith(ATTACHMENT_URL_PREFIX)) return part;
       const data = typeof part.url === "string" ? parseDataUrl(part.url) : null;
       const declared = typeof part.mediaType === "string" ? part.mediaType.toLowerCase() : "";
       if (!data || !allowed.has(data.mediaType) || data.mediaType !== declared) return describe(part, "not available");

@@ -11,6 +11,7 @@ import { resolveTurn } from "./turn-placement.ts";
 import type { EventLog } from "./event-log.ts";
 import { messageToChunks } from "./message-chunks.ts";
 import type { RunHub } from "./run-hub.ts";
+import type { AttachmentSource } from "../attachments/attachments-for-model.ts";
 import { executeRun } from "./run-execution.ts";
 import type { ReceiptStore } from "./receipt-store.ts";
 import type { RunRecord, RunStore } from "./run-store.ts";
@@ -48,6 +49,8 @@ export type RunEngineDeps = {
   approvalTtlSeconds: number;
   /** A new approval was requested; expiry gets scheduled. */
   onApprovalRequested: (approval: ApprovalRecord) => void;
+  /** The thread's R2 attachments, read for the model. */
+  attachments: AttachmentSource;
 };
 
 export type TurnInput = {

@@ -5,6 +5,7 @@ import type { ApprovalFlow } from "./approval-flow.ts";
 import type { ApprovalStore } from "./approval-store.ts";
 import { ChunkWriter } from "./chunk-writer.ts";
 import { placeTurn } from "./branch-change.ts";
+import { attachmentsForModel, AttachmentsUnavailableError, type AttachmentSource } from "../attachments/attachments-for-model.ts";
 import { buildModelContext } from "./context.ts";
 import type { EventLog } from "./event-log.ts";
 import { messageToChunks } from "./message-chunks.ts";
@@ -26,6 +27,8 @@ export type ExecutionDeps = {
   meter: { rowsWritten: number };
   /** After each step: the run is alive (its run slot's lease is pushed on). */
   onStep?: () => void;
+  /** The thread's R2 attachments, read for the model. */
+  attachments: AttachmentSource;
 };
 
 /** `continue`: a decision arrived while this attempt was finishing; the run goes on at once. */
@@ -81,7 +84,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, controller
       system: context.system,
       // Files only as inline data within the context's budget (never URLs); and should one slip
       // through, the model call refuses to download it.
-      messages: await convertToModelMessages(context.forModel),
+      messages: await convertToModelMessages(await attachmentsForModel(context.forModel, deps.attachments)),
       experimental_download: refuseDownloads,
       // Notes the agent writes to itself (job results, follow-ups) are system messages in the transcript.
       allowSystemInMessages: true,
@@ -131,7 +134,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, controller
     }
   } catch (error) {
     if (!controller.signal.aborted) {
-      errorText = describeModelError(error);
+      errorText = error instanceof AttachmentsUnavailableError ? error.message : describeModelError(error);
       emit({ type: "error", errorText });
     }
   } finally {

@@ -170,6 +170,20 @@ export const migrations: ReadonlyArray<string> = [
     FROM thread_meta JOIN messages ON messages.position = thread_meta.summary_through
     WHERE thread_meta.summary_through > 0;
   `,
+  // 11: files attached to the thread's messages; the bytes live in R2 under r2_key, message_id is
+  // the first message that refers to one (null while it waits in the composer).
+  `
+  CREATE TABLE attachments (
+    id TEXT PRIMARY KEY,
+    filename TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    r2_key TEXT NOT NULL,
+    message_id TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX attachments_created ON attachments (created_at, id);
+  `,
   // 12: how far the owner's search index has read this thread's log (search/search-sync.ts).
   `
   CREATE TABLE search_sync (

@@ -36,6 +36,9 @@ import { encodeCursor } from "../threads-index/thread-index.ts";
 import { feedLease, FEED_LEASE_MS } from "../user/feed-lease.ts";
 import { quotaFailure, type QuotaVerdict } from "../user/quota.ts";
 import { messagesPageBody, snapshotEvent, summaryBody } from "./views.ts";
+import { ThreadAttachments, type AttachmentUpload } from "../attachments/thread-attachments.ts";
+import { toApiAttachment } from "../attachments/attachment-store.ts";
+import { attachmentDownloadResponse } from "../attachments/download-response.ts";
 
 /** Which page of a list: how many, after which row (null: the first page). */
 export type ListPage = { limit: number; after: PageAfter | null };
@@ -79,6 +82,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   private readonly hub = new RunHub();
   private readonly meter: WriteMeter = { rowsWritten: 0 };
   private engine: RunEngine | null = null;
+  private attachmentsOf: ThreadAttachments | null = null;
   private background: Background | null = null;
   private readonly index: IndexSync;
   /** Feeds the owner's message search from this thread's log. */
@@ -201,8 +205,29 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       onApprovalRequested: (approval) => {
         this.ctx.waitUntil(this.schedule(new Date(approval.expiresAt + 1000), "expireApprovals", {}).then(() => undefined));
       },
+      attachments: {
+        facts: (id) => this.attachments(threadId).store.get(id),
+        bytes: async (id) => {
+          const record = this.attachments(threadId).store.get(id);
+          const object = record ? await this.env.ATTACHMENTS.get(record.r2Key) : null;
+          return object ? new Uint8Array(await object.arrayBuffer()) : null;
+        },
+      },
     });
     return this.engine;
+  }
+
+  /** The thread's files (rows here, bytes in R2). */
+  private attachments(threadId: string): ThreadAttachments {
+    this.attachmentsOf ??= new ThreadAttachments({
+      threadId,
+      sql: this.meteredSql,
+      log: this.log,
+      bucket: this.env.ATTACHMENTS,
+      transact: (fn) => this.runs(threadId).transact(fn),
+      newId: () => `att_${generateId()}`,
+    });
+    return this.attachmentsOf;
   }
 
   private openclawClient(): OpenClawClient | null {
@@ -384,6 +409,10 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     if (this.deleted) return refuse(failure("thread_not_found", "No such thread."));
     let meta = this.store.meta();
     if (meta && meta.ownerId !== call.userId) return refuse(failure("thread_not_found", "No such thread."));
+    // Files the message refers to must be this thread's attachments; their facts come from the record.
+    const references = this.attachments(call.threadId).resolveReferences(call.message);
+    if (!references.ok) return refuse(references);
+    const message = references.message;
     let claimedThreadSlot = false;
     if (!meta) {
       // A first message creates the thread: it takes a thread slot like POST /internal/threads.
@@ -400,7 +429,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     const outcome = this.runs(call.threadId).submitTurn({
       runId: call.runId,
       userId: call.userId,
-      message: call.message,
+      message,
       trigger: call.trigger,
       onBusy: call.onBusy,
       messageId: call.messageId,
@@ -408,6 +437,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     });
     if (claimedThreadSlot) this.settleThreadSlot(quota, call.threadId, call.userId);
     if (!outcome.ok) return refuse(outcome);
+    this.attachments(call.threadId).markReferenced(references.ids, message.id);
     // A retried request follows the run its first attempt started, which holds its own slot.
     if (outcome.kind === "tail" && outcome.runId !== call.runId) quota.release("run", [call.runId]);
     if (outcome.kind === "tail") return this.tailWithSlot(quota, call.feedKey, outcome.runId);
@@ -546,12 +576,20 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   /**
    * Deletes the thread: its index row, its inbox entries and feed (a `thread.deleted` event),
    * then every byte of its durable state (transcript, log, runs, approvals, receipts, jobs,
-   * schedules, alarms). Runs in flight are stopped first. If D1 or the feed cannot be reached
-   * nothing is destroyed and the caller gets 503, so a retry finishes the job.
+   * schedules, alarms) and its attachments' objects in R2. Runs in flight are stopped first.
+   * The R2 objects go first: if R2 cannot be reached the thread stays whole (503, nothing else
+   * touched; objects deleted before the failure stay deleted and read as gone). If D1 or the feed
+   * cannot be reached nothing more is destroyed and the caller gets 503, so a retry finishes the job.
    */
   async deleteThread(userId: string): Promise<Response> {
     return this.whenOwnedBy(userId, async (meta) => {
       await this.runs(meta.threadId).cancelAll();
+      try {
+        await this.attachments(meta.threadId).purgeForThreadDeletion();
+      } catch (error) {
+        console.warn("thread delete could not reach the attachment storage", error);
+        return failureResponse(failure("dependency_unavailable", "The attachment storage is unreachable; the thread was not deleted. Try again."));
+      }
       try {
         if (this.env.DB) await deleteThreadRow(this.env.DB, meta.threadId, userId);
         await (await this.userAgent(userId)).threadDeleted(meta.threadId);
@@ -600,6 +638,36 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
         now: Date.now(),
       }),
     );
+  }
+
+  /** Stores a file the router already checked (type, size, content) in the thread. */
+  async uploadAttachment(userId: string, upload: AttachmentUpload): Promise<Response> {
+    return this.whenOwnedBy(userId, async (meta) => {
+      const result = await this.attachments(meta.threadId).upload(upload);
+      if (!result.ok) return failureResponse(result);
+      return jsonResponse({ ok: true, attachment: toApiAttachment(result.record, meta.threadId) }, 201);
+    });
+  }
+
+  async attachmentsList(userId: string): Promise<Response> {
+    return this.whenOwnedBy(userId, (meta) =>
+      jsonResponse({ ok: true, threadId: meta.threadId, attachments: this.attachments(meta.threadId).store.list().map((record) => toApiAttachment(record, meta.threadId)) }),
+    );
+  }
+
+  async downloadAttachment(userId: string, attachmentId: string): Promise<Response> {
+    return this.whenOwnedBy(userId, async (meta) => {
+      const result = await this.attachments(meta.threadId).read(attachmentId);
+      return result.ok ? attachmentDownloadResponse(result.record, result.object.body) : failureResponse(result);
+    });
+  }
+
+  async deleteAttachment(userId: string, attachmentId: string): Promise<Response> {
+    return this.whenOwnedBy(userId, async (meta) => {
+      const result = await this.attachments(meta.threadId).remove(attachmentId);
+      if (!result.ok) return failureResponse(result);
+      return jsonResponse({ ok: true, threadId: meta.threadId, attachmentId, deleted: true });
+    });
   }
 
   async summary(userId: string): Promise<Response> {

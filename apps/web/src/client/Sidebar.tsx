@@ -5,7 +5,8 @@ import { api, type Me } from "./api.ts";
 import { sortedThreads, userFeed, useUserFeed } from "./feed.ts";
 import { cn } from "./lib/cn.ts";
 import { fullDate, relativeTime, useMinuteClock } from "./relative-time.ts";
-import { navigate, type Route } from "./router.ts";
+import { navigate, useTargetMessage, type Route } from "./router.ts";
+import { MessageHits } from "./search-results.tsx";
 import { Badge } from "./ui/badge.tsx";
 import { Button } from "./ui/button.tsx";
 import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuLabel, DropdownMenuSeparator, DropdownMenuTrigger } from "./ui/dropdown-menu.tsx";
@@ -49,6 +50,7 @@ export function Sidebar({
   const activeId = route.name === "thread" ? route.threadId : null;
   const unread = useUnread(user.id, feed.threads, activeId);
   const listHeading = useRef<HTMLHeadingElement>(null);
+  const targetMessage = useTargetMessage();
 
   // Search and the archive are server queries (titles in D1); the live list is the feed's.
   useEffect(() => {
@@ -169,6 +171,8 @@ export function Sidebar({
           ) : null}
           {!searching && feed.loaded && feed.error ? <li className="px-2 py-1.5 text-xs text-muted-foreground">Could not refresh the list — {feed.error}</li> : null}
         </ul>
+        {/* Titles above (D1), the words of messages here (the user's search index); not in the archive view. */}
+        {!archived ? <MessageHits query={query} now={now} activeMessage={targetMessage} onNavigate={onNavigate} /> : null}
         {!searching && feed.nextCursor ? (
           <Button variant="ghost" size="sm" className="mt-1 w-full text-muted-foreground" onClick={() => void userFeed.loadMore()}>
             Load more

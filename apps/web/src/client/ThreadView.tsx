@@ -6,9 +6,12 @@ import { DefaultChatTransport, type UIMessage } from "ai";
 import { ArrowDown, ArrowUp, Loader2, Square, WifiOff } from "lucide-react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, ApiFailure, errorSentence } from "./api.ts";
+import { createAttachmentAdapter } from "./attachment-adapter.ts";
+import { AttachButton, AttachmentRefusal, ComposerAttachmentTiles, DropOverlay, useFileDrop } from "./composer-attachments.tsx";
 import { FollowUps } from "./FollowUps.tsx";
 import { useUserFeed } from "./feed.ts";
 import { backoffDelay, LiveSource, onWake, type LiveStatus } from "./live-source.ts";
+import { useOpenAtMessage } from "./open-at-message.ts";
 import { JobProgress, ThreadExtrasContext, type ThreadExtras } from "./parts.tsx";
 import { navigate, takePendingSend } from "./router.ts";
 import { AssistantMessage, SendStateContext, SystemMessage, UserMessage } from "./thread-messages.tsx";
@@ -381,10 +384,15 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
+  // Files go to the thread as they are picked; the message carries `attachment:<id>` references.
+  const [attachments] = useState(() => createAttachmentAdapter(threadId));
+  const openNotice = useOpenAtMessage({ threadId, has: (id) => session.messages.some((message) => message.id === id), sync });
+
   const runtime = useAISDKRuntime(
     // Sending marks what did not go out; stopping (the Stop button and Escape) stops the server's run.
     { ...chat, sendMessage: send, stop },
     {
+      adapters: { attachments },
       // Decisions go to the server's approval record; the run then continues by itself and this
       // view follows it through the event feed (as every other tab does).
       onRespondToToolApproval: async (response) => {
@@ -394,6 +402,8 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
     },
   );
 
+  // A refused file is said by <AttachmentRefusal>, from the composer's own event.
+  const { dragging, handlers: dropHandlers } = useFileDrop((files) => files.forEach((file) => void runtime.thread.composer.addAttachment(file).catch(() => undefined)));
   const feed = useUserFeed();
   const title = feed.threads.get(threadId)?.title ?? "New chat";
   const streaming = chat.status === "streaming" || chat.status === "submitted";
@@ -412,7 +422,7 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
     <ThreadExtrasContext.Provider value={extras}>
       <SendStateContext.Provider value={{ unsent, retry: (id) => void retry(id) }}>
         <AssistantRuntimeProvider runtime={runtime}>
-          <section className="flex min-h-0 min-w-0 flex-1 flex-col" aria-labelledby="thread-title">
+          <section className="relative flex min-h-0 min-w-0 flex-1 flex-col" aria-labelledby="thread-title" data-testid="drop-area" data-dragging={dragging || undefined} {...dropHandlers}>
             {/* On a phone the shell's bar is the one visible header: the title stays for screen readers. */}
             <header className="flex h-14 shrink-0 items-center border-b border-border px-6 max-md:sr-only">
               <h1 id="thread-title" className="truncate text-base font-semibold">
@@ -455,7 +465,13 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
                 ) : null}
                 {reconnecting ? <Reconnecting /> : null}
                 {problem ? <ErrorLine>{problem}</ErrorLine> : null}
-                <ComposerPrimitive.Root className="flex w-full items-end gap-2 rounded-3xl border border-input bg-card p-2 shadow-xs transition-[border-color,box-shadow] focus-within:border-ring/60 focus-within:ring-[3px] focus-within:ring-ring/10">
+                {openNotice ? <ErrorLine testId="open-at-message">{openNotice}</ErrorLine> : null}
+                <AttachmentRefusal />
+                <ComposerPrimitive.Root className="flex w-full flex-wrap items-end gap-2 rounded-3xl border border-input bg-card p-2 shadow-xs transition-[border-color,box-shadow] focus-within:border-ring/60 focus-within:ring-[3px] focus-within:ring-ring/10">
+                  <ComposerAttachmentTiles />
+                  <div className="flex h-10 shrink-0 items-center ps-0.5">
+                    <AttachButton />
+                  </div>
                   <ComposerPrimitive.Input
                     className="max-h-48 min-h-10 min-w-0 flex-1 resize-none rounded-none border-0 bg-transparent px-3 py-1.5 text-base leading-6 shadow-none outline-none placeholder:text-muted-foreground focus-visible:outline-none"
                     placeholder="Message your agent…"
@@ -484,6 +500,7 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
                 </ComposerPrimitive.Root>
               </div>
             </ThreadPrimitive.Root>
+            <DropOverlay visible={dragging} />
           </section>
         </AssistantRuntimeProvider>
       </SendStateContext.Provider>

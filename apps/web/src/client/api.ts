@@ -1,4 +1,4 @@
-import type { Approval, ExportFormat, InboxItem, Job, Schedule, SearchResult, StoredMessage, ThreadListItem } from "@oa/protocol";
+import { attachmentMediaType, type Approval, type Attachment, type ExportFormat, type InboxItem, type Job, type Schedule, type SearchResult, type StoredMessage, type SwitchBranchResult, type ThreadListItem } from "@oa/protocol";
 
 /** How this deployment signs people in; `off`: neither WorkOS nor the dev login is configured. */
 export type SignInMode = "dev" | "workos" | "off";
@@ -22,16 +22,23 @@ export function unreadableAnswer(status: number): string {
     : `The server gave an answer this page cannot read (${status}). Try again in a moment.`;
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  return send<T>(path, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    ...(signal ? { signal } : {}),
+  });
+}
+
+/** One call to the browser API; its JSON answer, or an ApiFailure carrying the server's sentence. */
+async function send<T>(path: string, init: RequestInit): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(path, {
-      method,
-      credentials: "same-origin",
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch {
+    response = await fetch(path, { ...init, credentials: "same-origin" });
+  } catch (error) {
+    // Cancelled by the caller (a newer search): not a network failure.
+    if (init.signal?.aborted) throw error;
     throw new ApiFailure(0, "network_error", "The server cannot be reached; check your connection and try again.");
   }
   const data = (await response.json().catch(() => null)) as { ok?: boolean; error?: { code?: unknown; message?: unknown } } | null;
@@ -83,16 +90,41 @@ export const api = {
   cancelSchedule: (threadId: string, scheduleId: string) =>
     request<{ cancelled: boolean; schedule: Schedule }>("DELETE", `/threads/${threadId}/schedules/${scheduleId}`),
   /** Message hits across all of the user's threads, best first. */
-  search: (q: string, limit?: number) => {
+  search: (q: string, limit?: number, signal?: AbortSignal) => {
     const params = new URLSearchParams({ q, ...(limit ? { limit: String(limit) } : {}) });
-    return request<SearchResult>("GET", `/search?${params}`);
+    return request<SearchResult>("GET", `/search?${params}`, undefined, signal);
   },
+  /** Makes the path through `messageId` the thread's active one (an older version after an edit or a regenerate). */
+  switchBranch: (threadId: string, messageId: string) => request<SwitchBranchResult>("POST", `/threads/${threadId}/branch`, { messageId }),
   /** Where the browser downloads a thread's export (a plain link: the answer is an attachment). */
   exportUrl: (threadId: string, format: ExportFormat) => `/threads/${encodeURIComponent(threadId)}/export?format=${format}`,
   openclaw: () => request<OpenClawOverview>("GET", "/openclaw"),
   /** Reads the gateway's status, which starts a stopped gateway: only on the user's request. */
   openclawStatus: () => request<{ configured: boolean; status: Part<RuntimeStatus> }>("POST", "/openclaw/status", {}),
 };
+
+/**
+ * Uploads a file into the thread (which must exist: POST /threads first). Its type (the browser's,
+ * or its extension's) goes as Content-Type; the server refuses types and sizes it does not accept, with a sentence.
+ * The answer's `attachment.url` (`attachment:<id>`) is what a message's file part carries.
+ */
+export function uploadAttachment(threadId: string, file: File): Promise<{ attachment: Attachment }> {
+  return send(`/threads/${encodeURIComponent(threadId)}/attachments`, {
+    method: "POST",
+    headers: { "content-type": attachmentMediaType(file.name, file.type), "x-oa-filename": encodeURIComponent(file.name) },
+    body: file,
+  });
+}
+
+/** Where the attachment's bytes are served to its owner (an <img src>, or a download link). */
+export function attachmentHref(threadId: string, attachmentId: string): string {
+  return `/threads/${encodeURIComponent(threadId)}/attachments/${encodeURIComponent(attachmentId)}`;
+}
+
+/** Deletes an attachment no message refers to yet (one removed from the composer). */
+export function deleteAttachment(threadId: string, attachmentId: string): Promise<{ attachmentId: string; deleted: true }> {
+  return send(attachmentHref(threadId, attachmentId), { method: "DELETE" });
+}
 
 /**
  * What went wrong, as a sentence for a person: the server's own message (never its JSON body),

@@ -34,6 +34,24 @@ export function useLocation(): string {
   );
 }
 
+/** The message a link asked the thread view to open at (`?m=<messageId>`, from a search hit), or null. */
+export function useTargetMessage(): string | null {
+  const search = useSyncExternalStore(
+    (listener) => (listeners.add(listener), () => listeners.delete(listener)),
+    () => window.location.search,
+  );
+  return new URLSearchParams(search).get("m");
+}
+
+/** Drops `?m=` from the address once the view has gone there (a reload then opens the thread at its end). */
+export function clearTargetMessage(): void {
+  const url = new URL(window.location.href);
+  if (!url.searchParams.has("m")) return;
+  url.searchParams.delete("m");
+  window.history.replaceState(window.history.state, "", `${url.pathname}${url.search}${url.hash}`);
+  listeners.forEach((listener) => listener());
+}
+
 /** A message waiting to be sent by the next thread view (from the OpenClaw panel), taken once. */
 export function takePendingSend(): string | null {
   const state = window.history.state as { send?: string } | null;

@@ -4,6 +4,7 @@ import { describeJobNote } from "@oa/offline-model";
 import { BellRing, CircleAlert, Info } from "lucide-react";
 import { createContext, useContext } from "react";
 import { MarkdownText } from "./markdown.tsx";
+import { MessageAttachments } from "./message-attachments.tsx";
 import { JobPart, ToolCard } from "./parts.tsx";
 import { Button } from "./ui/button.tsx";
 
@@ -16,7 +17,8 @@ export function UserMessage() {
   const { unsent, retry } = useContext(SendStateContext);
   const reason = unsent.get(id);
   return (
-    <MessagePrimitive.Root className="grid grid-cols-[minmax(72px,1fr)_auto] gap-y-1.5 px-2" data-role="user">
+    <MessagePrimitive.Root className="grid grid-cols-[minmax(72px,1fr)_auto] gap-y-1.5 px-2" data-role="user" data-message-id={id}>
+      <MessageAttachments />
       <div className="col-start-2 min-w-0 rounded-3xl bg-muted px-4 py-2.5 leading-7 wrap-break-word">
         <MessagePrimitive.Parts components={{ Text: MarkdownText }} />
       </div>
@@ -34,10 +36,11 @@ export function UserMessage() {
 }
 
 export function AssistantMessage() {
+  const id = useAuiState((state) => state.message.id);
   const status = useAuiState((state) => state.message.status?.type);
   // While it streams the message is busy: screen readers read it whole once done, not per word.
   return (
-    <MessagePrimitive.Root className="min-w-0 px-2 leading-7 text-foreground wrap-break-word" data-role="assistant" data-status={status} aria-busy={status === "running" ? true : undefined}>
+    <MessagePrimitive.Root className="min-w-0 px-2 leading-7 text-foreground wrap-break-word" data-role="assistant" data-message-id={id} data-status={status} aria-busy={status === "running" ? true : undefined}>
       <MessagePrimitive.Parts components={{ Text: MarkdownText, tools: { Fallback: ToolCard }, data: { by_name: { job: JobPart } } }} />
     </MessagePrimitive.Root>
   );
@@ -60,8 +63,9 @@ function NoteText({ text }: { text: string }) {
 
 /** The thread's own notes (a job finished, a follow-up fired) as one quiet status line. */
 export function SystemMessage() {
+  const id = useAuiState((state) => state.message.id);
   return (
-    <MessagePrimitive.Root className="flex justify-center px-2 text-center text-xs leading-5 text-muted-foreground wrap-anywhere" data-role="system">
+    <MessagePrimitive.Root className="flex justify-center px-2 text-center text-xs leading-5 text-muted-foreground wrap-anywhere" data-role="system" data-message-id={id}>
       <MessagePrimitive.Parts components={{ Text: NoteText }} />
     </MessagePrimitive.Root>
   );

@@ -19,8 +19,25 @@ export type ForwardOptions = {
   body?: BodyInit | null;
   contentType?: string | null;
   lastEventId?: string | null;
+  /** An upload's file name (URI-encoded), for the attachments endpoint. */
+  filename?: string | null;
   signal?: AbortSignal;
 };
+
+/**
+ * Answer headers a browser gets from the agent worker; nothing else (nothing internal) passes.
+ * The download ones keep an attachment inert: its own type, no sniffing, a sandboxing CSP.
+ */
+const FORWARDED_RESPONSE_HEADERS = [
+  "content-type",
+  "cache-control",
+  "retry-after",
+  "x-accel-buffering",
+  "content-length",
+  "content-disposition",
+  "content-security-policy",
+  "x-content-type-options",
+];
 
 /**
  * One call to the agent worker on behalf of the signed-in user: the internal key and the user id
@@ -31,12 +48,13 @@ export async function forwardToAgent(env: WebEnv, target: Exclude<AgentTarget, {
   if (options.threadId) headers.set("x-oa-thread-id", options.threadId);
   if (options.contentType) headers.set("content-type", options.contentType);
   if (options.lastEventId) headers.set("last-event-id", options.lastEventId);
+  if (options.filename) headers.set("x-oa-filename", options.filename);
   const init: RequestInit = { method: options.method, headers, body: options.body ?? null, ...(options.signal ? { signal: options.signal } : {}) };
   const upstream =
     target.kind === "url" ? await fetch(`${target.base}${options.path}`, init) : await target.fetcher.fetch(`https://agent.internal${options.path}`, init);
   // Verbatim status and body; only the headers a browser needs (nothing internal leaks).
   const out = new Headers();
-  for (const name of ["content-type", "cache-control", "retry-after", "x-accel-buffering", "content-disposition"]) {
+  for (const name of FORWARDED_RESPONSE_HEADERS) {
     const value = upstream.headers.get(name);
     if (value) out.set(name, value);
   }

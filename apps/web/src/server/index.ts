@@ -1,4 +1,4 @@
-import { jobIdSchema, scheduleIdSchema, threadIdSchema } from "@oa/protocol";
+import { attachmentIdSchema, jobIdSchema, scheduleIdSchema, threadIdSchema } from "@oa/protocol";
 import { Hono, type Context } from "hono";
 import { agentTarget, forwardToAgent } from "./agent.ts";
 import type { App } from "./app-types.ts";
@@ -6,7 +6,7 @@ import { auth } from "./auth-routes.ts";
 import type { WebEnv } from "./env.ts";
 import { WebError, webErrorResponse } from "./errors.ts";
 import { checkedConfig, rateLimited, requireSession, sameOrigin } from "./guards.ts";
-import { parseJson, readBody } from "./request-body.ts";
+import { parseJson, readBody, readUploadBytes } from "./request-body.ts";
 import { CSP, withSecurityHeaders } from "./security-headers.ts";
 import { statelessChat } from "./stateless.ts";
 
@@ -49,13 +49,23 @@ function scheduleId(c: Context<App>): string {
   return parsed.data;
 }
 
+function attachmentId(c: Context<App>): string {
+  const parsed = attachmentIdSchema.safeParse(c.req.param("attachmentId"));
+  if (!parsed.success) throw new WebError("not_found", "No such attachment.");
+  return parsed.data;
+}
+
+/** A file to upload: raw bytes with the browser's Content-Type and X-OA-Filename, both checked by the agent. */
+type Upload = { bytes: Uint8Array; contentType: string | null; filename: string | null };
+
 /** Forwards as the signed-in user; `stateless` answers when no agent worker is configured. */
-async function forward(c: Context<App>, path: string, options: { body?: boolean | string; threadId?: string; query?: boolean } = {}): Promise<Response> {
+async function forward(c: Context<App>, path: string, options: { body?: boolean | string; upload?: Upload; threadId?: string; query?: boolean } = {}): Promise<Response> {
   const target = agentTarget(c.env);
   if (target.kind === "stateless") throw new WebError("agent_unavailable", "This deployment runs without the agent worker: threads are not kept.");
   if (!c.env.OA_INTERNAL_KEY) throw new WebError("config_missing", "OA_INTERNAL_KEY is not configured on the web worker.");
   const query = options.query ? new URL(c.req.url).search : "";
-  const body = typeof options.body === "string" ? options.body : options.body ? await readBody(c) : null;
+  const json = typeof options.body === "string" ? options.body : options.body ? await readBody(c) : null;
+  const body = options.upload ? options.upload.bytes : json;
   try {
     return await forwardToAgent(c.env, target, {
       method: c.req.method,
@@ -63,7 +73,8 @@ async function forward(c: Context<App>, path: string, options: { body?: boolean 
       userId: c.get("session").sub,
       ...(options.threadId ? { threadId: options.threadId } : {}),
       body,
-      contentType: body === null ? null : "application/json",
+      contentType: options.upload ? options.upload.contentType : json === null ? null : "application/json",
+      filename: options.upload?.filename ?? null,
       lastEventId: c.req.header("last-event-id") ?? null,
       signal: c.req.raw.signal,
     });
@@ -101,6 +112,17 @@ app.post("/threads/:threadId/jobs/:jobId/cancel", (c) => forward(c, `/internal/t
 app.get("/threads/:threadId/schedules", (c) => forward(c, `/internal/thread/${threadId(c)}/schedules`, { query: true }));
 app.delete("/threads/:threadId/schedules/:scheduleId", (c) => forward(c, `/internal/thread/${threadId(c)}/schedules/${scheduleId(c)}`));
 
+// Attachments: the raw file up (Content-Type = its type, X-OA-Filename = its URI-encoded name),
+// the bytes down to their owner (same origin, so an <img src> works with the session cookie).
+app.post("/threads/:threadId/attachments", async (c) => {
+  const path = `/internal/thread/${threadId(c)}/attachments`;
+  const upload: Upload = { bytes: await readUploadBytes(c), contentType: c.req.header("content-type") ?? null, filename: c.req.header("x-oa-filename") ?? null };
+  return forward(c, path, { upload });
+});
+app.get("/threads/:threadId/attachments", (c) => forward(c, `/internal/thread/${threadId(c)}/attachments`));
+app.get("/threads/:threadId/attachments/:attachmentId", (c) => forward(c, `/internal/thread/${threadId(c)}/attachments/${attachmentId(c)}`));
+app.delete("/threads/:threadId/attachments/:attachmentId", (c) => forward(c, `/internal/thread/${threadId(c)}/attachments/${attachmentId(c)}`));
+
 app.get("/approvals", (c) => forward(c, "/internal/approvals", { query: true }));
 app.post("/approvals/respond", (c) => forward(c, "/internal/approval/respond", { body: true }));
 app.get("/events", (c) => forward(c, "/internal/user/events", { query: true }));
@@ -111,7 +133,7 @@ app.get("/openclaw", (c) => forward(c, "/internal/openclaw/overview"));
 app.post("/openclaw/status", (c) => forward(c, "/internal/openclaw/runtime-status"));
 
 // Known API paths answer 405 to other methods (not the app's HTML).
-for (const path of ["/chat", "/chat/:threadId/stream", "/chat/:threadId/stop", "/threads", "/threads/:threadId", "/threads/:threadId/branch", "/threads/:threadId/schedules", "/threads/:threadId/schedules/:scheduleId", "/threads/:threadId/export", "/approvals", "/approvals/respond", "/events", "/search", "/openclaw", "/openclaw/status", "/auth/dev-login", "/auth/logout", "/auth/logout-everywhere", "/auth/me"]) {
+for (const path of ["/chat", "/chat/:threadId/stream", "/chat/:threadId/stop", "/threads", "/threads/:threadId", "/threads/:threadId/branch", "/threads/:threadId/schedules", "/threads/:threadId/schedules/:scheduleId", "/threads/:threadId/export", "/threads/:threadId/attachments", "/threads/:threadId/attachments/:attachmentId", "/approvals", "/approvals/respond", "/events", "/search", "/openclaw", "/openclaw/status", "/auth/dev-login", "/auth/logout", "/auth/logout-everywhere", "/auth/me"]) {
   app.all(path, () => webErrorResponse("method_not_allowed", "Method not allowed on this endpoint."));
 }
 

@@ -1,13 +1,14 @@
 /**
- * The page may load images only from this origin (and inline data: URLs): a markdown image in a
+ * The page may load images only from this origin (attachments are served from it), inline data:
+ * URLs and blob: URLs (the composer's previews of files not yet sent): a markdown image in a
  * model's or a tool's output must not become a request to someone else's server (a beacon that
- * carries data out). No blob: — the app creates no object URLs.
+ * carries data out).
  */
 export const CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
+  "img-src 'self' data: blob:",
   "connect-src 'self'",
   "frame-ancestors 'none'",
   "base-uri 'none'",
