@@ -74,6 +74,11 @@ export class ThreadAttachments {
     }
   }
 
+  /** The thread's deletion stopped after the purge (D1 or the feed was down): the thread takes uploads again. */
+  reopen(): void {
+    this.closed = false;
+  }
+
   private async storeUpload(upload: AttachmentUpload): Promise<{ ok: true; record: AttachmentRecord } | Failure> {
     const quota = (size: number) => {
       const problem = threadAttachmentQuotaProblem(this.store.totals(), size);

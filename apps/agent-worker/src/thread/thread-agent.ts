@@ -595,6 +595,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
         await (await this.userAgent(userId)).threadDeleted(meta.threadId);
       } catch (error) {
         console.warn("thread delete could not reach the index or the feed", error);
+        this.attachments(meta.threadId).reopen();
         return failureResponse(failure("dependency_unavailable", "The thread index is unreachable; nothing was deleted. Try again."));
       }
       this.index.stop();
