@@ -112,7 +112,7 @@ describe("message actions in the website", () => {
     await screenshot(page, "conversation-01-editing");
     await editor.fill("second question, edited");
     const request = page.waitForRequest((candidate) => candidate.url().endsWith("/chat") && candidate.method() === "POST");
-    await page.getByRole("button", { name: "Send", exact: true }).click();
+    await page.locator('[data-role="edit"]').getByRole("button", { name: "Send" }).click();
     // The edit says where the new question goes: after the first answer, not at the end.
     expect((await request).postDataJSON()).toMatchObject({ parentId: before[1]!.id });
 
@@ -169,7 +169,7 @@ describe("message actions in the website", () => {
     await question.hover();
     await question.getByRole("button", { name: "Edit" }).click();
     await a.getByLabel("Edit message").fill("version two");
-    await a.getByRole("button", { name: "Send", exact: true }).click();
+    await a.locator('[data-role="edit"]').getByRole("button", { name: "Send" }).click();
     await expect.poll(() => transcript(a), { timeout: 30_000 }).toContain(saidBack("version two"));
     await idle(a);
 
