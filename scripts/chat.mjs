@@ -4,7 +4,8 @@ import { parseArgs } from "node:util";
 import { resolveInternalKey } from "./lib/dev-key.mjs";
 
 const defaults = { user: process.env.OA_USER_ID ?? "local-user", url: process.env.AGENT_URL ?? `http://127.0.0.1:${process.env.AGENT_PORT ?? 8788}` };
-const USAGE = 'usage: npm run chat -- [--thread t1] [--user me] [--url http://127.0.0.1:8788] "your message"\n       npm run chat -- --history | --approve <approvalId> | --reject <approvalId> [--reason "…"]';
+const USAGE =
+  'usage: npm run chat -- [--thread t1] [--user me] [--url http://127.0.0.1:8788] "your message"\n       npm run chat -- --history | --regenerate | --approve <approvalId> | --reject <approvalId> [--reason "…"]';
 let parsed;
 try {
   parsed = parseArgs({
@@ -15,6 +16,7 @@ try {
       user: { type: "string", default: defaults.user },
       url: { type: "string", default: defaults.url },
       history: { type: "boolean", default: false },
+      regenerate: { type: "boolean", default: false },
       approve: { type: "string" },
       reject: { type: "string" },
       reason: { type: "string" },
@@ -115,6 +117,39 @@ if (decisionId) {
   // The run continues by itself; follow it.
   const stream = await request(`${values.url}/internal/chat/${encodeURIComponent(values.thread)}/stream`, { headers });
   if (stream.status === 200) await printStream(stream);
+  process.exit(0);
+}
+
+if (values.regenerate) {
+  // The last answer of the active path gets a new version (the old one stays, switchable).
+  const response = await request(`${values.url}/internal/thread/${encodeURIComponent(values.thread)}/messages?limit=2`, { headers });
+  const body = await response.json();
+  if (!body.ok) {
+    console.error(`error ${response.status}: ${body.error.code}: ${body.error.message}`);
+    process.exit(1);
+  }
+  const leaf = body.messages.at(-1);
+  const answer = leaf?.role === "assistant" ? leaf : null;
+  const question = answer ? body.messages.find((message) => message.id === answer.parentId) : leaf;
+  if (!question || question.role !== "user") {
+    console.error("nothing to regenerate: the thread's last answer does not follow a message of yours");
+    process.exit(1);
+  }
+  const regenerated = await request(`${values.url}/internal/chat`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({
+      id: values.thread,
+      messages: [{ id: question.id, role: "user", parts: question.parts }],
+      trigger: "regenerate-message",
+      ...(answer ? { messageId: answer.id } : {}),
+    }),
+  });
+  if (!regenerated.ok || !regenerated.body) {
+    console.error(`error ${regenerated.status}: ${await regenerated.text()}`);
+    process.exit(1);
+  }
+  await printStream(regenerated);
   process.exit(0);
 }
 

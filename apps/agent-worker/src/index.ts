@@ -7,6 +7,7 @@ import {
   jobIdSchema,
   listPageQuerySchema,
   messagesQuerySchema,
+  switchBranchSchema,
   patchThreadSchema,
   scheduleIdSchema,
   threadIdSchema,
@@ -126,7 +127,17 @@ app.post("/internal/chat", async (c) => {
     if (feedVerdict.ok) quota.release("feed", [feed.id]);
     return failureResponse(quotaFailure(refusal));
   }
-  return stub.chat({ userId, threadId: request.threadId, message: request.message, trigger: request.trigger, onBusy: request.onBusy, runId, feedKey: feed.id });
+  return stub.chat({
+    userId,
+    threadId: request.threadId,
+    message: request.message,
+    trigger: request.trigger,
+    onBusy: request.onBusy,
+    messageId: request.messageId,
+    parentId: request.parentId,
+    runId,
+    feedKey: feed.id,
+  });
 });
 
 app.post("/internal/approval/respond", async (c) => {
@@ -269,6 +280,13 @@ app.get("/internal/thread/:threadId/messages", async (c) => {
   return stub.messages(c.get("principal").userId, query.before, query.limit);
 });
 
+app.post("/internal/thread/:threadId/branch", async (c) => {
+  const threadId = threadParam(c);
+  const body = parseWith(switchBranchSchema, await readJsonBody(c.req.raw));
+  const stub = await thread(c, threadId);
+  return stub.switchBranch(c.get("principal").userId, body.messageId);
+});
+
 app.get("/internal/thread/:threadId/events", async (c) => {
   const threadId = threadParam(c);
   const after = eventCursor(c);
@@ -305,6 +323,7 @@ for (const path of [
   "/internal/chat/:threadId/stop",
   "/internal/thread/:threadId/summary",
   "/internal/thread/:threadId/messages",
+  "/internal/thread/:threadId/branch",
   "/internal/thread/:threadId/events",
 ]) {
   app.all(path, () => errorResponse("method_not_allowed", "Method not allowed on this endpoint."));

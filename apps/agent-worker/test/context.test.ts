@@ -49,7 +49,7 @@ async function modelContext(threadId: string): Promise<ContextView> {
   return runInDurableObject(await thread(threadId), (_agent: ThreadAgent, state) => {
     const store = new ThreadStore(state.storage.sql);
     const meta = store.meta()!;
-    const context = buildModelContext(store, meta, readConfig(env), Number.MAX_SAFE_INTEGER);
+    const context = buildModelContext(store, meta, readConfig(env), null);
     return {
       summary: meta.summary,
       summaryThrough: meta.summaryThrough,

@@ -99,7 +99,7 @@ describe("file parts", () => {
 
     const forModel = await runInDurableObject(await thread(threadId), async (_agent: ThreadAgent, state) => {
       const store = new ThreadStore(state.storage.sql);
-      const context = buildModelContext(store, store.meta()!, readConfig(env), Number.MAX_SAFE_INTEGER);
+      const context = buildModelContext(store, store.meta()!, readConfig(env), null);
       return JSON.stringify(await convertToModelMessages(context.forModel));
     });
     expect(forModel).toContain("[file: huge.bin, application/octet-stream — not available]");
@@ -121,7 +121,7 @@ describe("file parts", () => {
     });
     const seen = await runInDurableObject(await thread(threadId), (_agent: ThreadAgent, state) => {
       const store = new ThreadStore(state.storage.sql);
-      const context = buildModelContext(store, store.meta()!, readConfig(env), Number.MAX_SAFE_INTEGER);
+      const context = buildModelContext(store, store.meta()!, readConfig(env), null);
       return context.forModel.map((message) => {
         const part = message.parts[0] as { type: string; text?: string; url?: string };
         return part.type === "file" ? `inline ${part.url!.length}` : part.text;

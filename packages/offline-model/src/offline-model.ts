@@ -159,6 +159,22 @@ export function planOfflineAnswer(options: LanguageModelV4CallOptions, intents: 
   return { kind: "text", text: fallbackReply(text) };
 }
 
+/** Openings of a regenerated answer, so a person can tell its versions apart (picked by version number). */
+const REGENERATED_OPENINGS = ["Put another way:", "Let me try that again:", "Here is another take:", "Once more, differently:"];
+
+/** The version a regenerated answer is (`providerOptions.offline.variant`, 2 or more); 1 for a first answer. */
+function variantOf(options: LanguageModelV4CallOptions): number {
+  const variant = (options.providerOptions?.offline as { variant?: unknown } | undefined)?.variant;
+  return typeof variant === "number" && Number.isInteger(variant) && variant > 1 ? variant : 1;
+}
+
+/** A regenerated text answer opens differently per version; the same version always reads the same. */
+function planVariant(plan: Plan, variant: number): Plan {
+  if (plan.kind !== "text" || variant <= 1) return plan;
+  const opening = REGENERATED_OPENINGS[(variant - 2) % REGENERATED_OPENINGS.length]!;
+  return { ...plan, text: `${opening} ${plan.text} (version ${variant})` };
+}
+
 function usageFor(options: LanguageModelV4CallOptions, output: string): LanguageModelV4Usage {
   const input = Math.ceil(JSON.stringify(options.prompt).length / 4);
   const out = Math.ceil(output.length / 4);
@@ -207,7 +223,7 @@ export function createOfflineModel(options: OfflineModelOptions): LanguageModelV
     supportedUrls: {},
 
     async doGenerate(call) {
-      const plan = planOfflineAnswer(call, intents);
+      const plan = planVariant(planOfflineAnswer(call, intents), variantOf(call));
       const content: LanguageModelV4Content[] =
         plan.kind === "text"
           ? [{ type: "text", text: plan.text }]
@@ -221,7 +237,7 @@ export function createOfflineModel(options: OfflineModelOptions): LanguageModelV
     },
 
     async doStream(call) {
-      const plan = planOfflineAnswer(call, intents);
+      const plan = planVariant(planOfflineAnswer(call, intents), variantOf(call));
       const signal = call.abortSignal;
       const delayMs = options.delayMs;
       const stream = new ReadableStream<LanguageModelV4StreamPart>({

@@ -20,6 +20,10 @@ export type ParsedChatRequest =
       message: UIMessage;
       trigger: "submit-message" | "regenerate-message";
       onBusy: BusyPolicy | undefined;
+      /** The transport's `messageId`: the user message an edit replaces, or the answer a regenerate replaces. */
+      messageId?: string;
+      /** Where the new user message goes (null: first); absent: at the active path's end. */
+      parentId?: string | null;
     }
   | {
       /** The AI SDK's approval continuation: only the decisions are taken from the client. */
@@ -125,6 +129,8 @@ export function parseChatRequest(body: unknown, threadHeader: string | null): Pa
       message: { id: last.id, role: "user", parts },
       trigger: request.trigger,
       onBusy: request.onBusy,
+      ...(request.messageId !== undefined ? { messageId: request.messageId } : {}),
+      ...(request.parentId !== undefined ? { parentId: request.parentId } : {}),
     };
   }
   if ("input" in body) {

@@ -5,7 +5,9 @@ import { failure, type Failure } from "../http/errors.ts";
 import { foldIntoSummary } from "../model/summarize.ts";
 import { ApprovalFlow } from "./approval-flow.ts";
 import type { ApprovalRecord, ApprovalStore } from "./approval-store.ts";
-import { pendingSummaryRange } from "./context.ts";
+import { closeWaitingRun, LEFT_BRANCH_REASON, moveLeaf, placePendingMessage } from "./branch-change.ts";
+import { pendingSummaryFold } from "./context.ts";
+import { resolveTurn } from "./turn-placement.ts";
 import type { EventLog } from "./event-log.ts";
 import { messageToChunks } from "./message-chunks.ts";
 import type { RunHub } from "./run-hub.ts";
@@ -55,6 +57,10 @@ export type TurnInput = {
   message: UIMessage;
   trigger: "submit-message" | "regenerate-message";
   onBusy: BusyPolicy | undefined;
+  /** The transport's `messageId`: with submit, the user message an edit replaces; with regenerate, the answer replaced. */
+  messageId?: string;
+  /** Where a new user message goes (null: first in the thread); absent: at the active leaf. */
+  parentId?: string | null;
 };
 
 /** What the chat response does: follow a run live, or replay an answer that already exists. */
@@ -105,12 +111,9 @@ export class RunEngine {
   submitTurn(input: TurnInput): TurnOutcome | Failure {
     const { store, runs, log, hub } = this.deps;
     const now = Date.now();
-    const existing = store.getMessage(input.message.id);
-    const alreadySubmitted = existing !== null || runs.byUserMessage(input.message.id) !== null;
-    if (alreadySubmitted && (input.trigger === "submit-message" || !existing)) return this.retryOutcome(input.message.id);
-    if (existing && existing.role !== "user") {
-      return failure("invalid_request", "Only a user message can be regenerated.", { messageId: existing.id });
-    }
+    const turn = resolveTurn(store, runs, input, this.deps.newId);
+    if (!turn.ok) return turn;
+    if (turn.kind === "retry") return this.retryOutcome(input.message.id);
 
     // A run waiting for approval holds nothing; a new message closes it and goes ahead.
     const waiting = runs.active().filter((run) => run.status === "awaiting_approval");
@@ -127,14 +130,37 @@ export class RunEngine {
     const assistantMessageId = this.deps.newId("msg");
     this.transact(() => {
       if (!store.meta()) store.createMeta(this.deps.threadId, input.userId, now);
-      for (const run of waiting) this.closeWaitingRun(run.id, run.assistantMessageId, "The person sent a new message instead of deciding.", now);
-      runs.create({ id: runId, userMessageId: input.message.id, assistantMessageId, pendingMessage: existing ? null : input.message }, now);
+      const reason = LEFT_BRANCH_REASON[turn.kind];
+      for (const run of waiting) closeWaitingRun(this.branchDeps(), run.id, run.assistantMessageId, reason, now);
+      runs.create({ id: runId, userMessageId: turn.userMessageId, assistantMessageId, pendingMessage: turn.pendingMessage, placement: turn.placement }, now);
       log.append({ type: "run.status", runId, status: "queued" }, now);
     });
     hub.open(runId, assistantMessageId);
     if (active.length > 0 && policy === "interrupt") for (const run of active) this.cancelRun(run.id);
     this.pump();
     return { ok: true, kind: "tail", runId, assistantMessageId };
+  }
+
+  private branchDeps() {
+    return { store: this.deps.store, runs: this.deps.runs, log: this.deps.log, flow: this.approvals };
+  }
+
+  /**
+   * Makes the path through `messageId` the active one (down to its newest descendant): refused
+   * while a run is queued or running; a run waiting for approval on the branch left is closed.
+   */
+  switchBranch(messageId: string): { ok: true; leafId: string } | Failure {
+    const { store, runs } = this.deps;
+    const busy = runs.active().find((run) => run.status !== "awaiting_approval");
+    if (busy) return failure("run_active", "A run is active in this thread; switch once it finished.", { runId: busy.id, status: busy.status });
+    if (!store.hasMessage(messageId)) return failure("message_not_found", "No such message in this thread.", { messageId });
+    const now = Date.now();
+    const leafId = this.transact(() => {
+      const leaf = store.newestLeafUnder(messageId);
+      moveLeaf(this.branchDeps(), leaf, messageId, LEFT_BRANCH_REASON.switch, now);
+      return leaf;
+    });
+    return { ok: true, leafId };
   }
 
   /**
@@ -152,15 +178,6 @@ export class RunEngine {
     }
     this.deps.runs.setStatus(runId, "failed", now, message);
     this.deps.log.append({ type: "run.failed", runId, messageId, error: { code: "recovery_exhausted", message } }, now);
-  }
-
-  /** Inside a transaction: withdraws a waiting run's approvals and closes its answer as it stands. */
-  private closeWaitingRun(runId: string, messageId: string, reason: string, now: number): void {
-    this.approvals.withdraw(runId, reason, now);
-    const message = this.deps.store.getMessage(messageId);
-    if (message) this.deps.store.updateMessage({ ...message, metadata: { runId, status: "completed" } }, now);
-    this.deps.runs.setStatus(runId, "completed", now);
-    this.deps.log.append({ type: "run.finished", runId, messageId }, now);
   }
 
   /**
@@ -278,10 +295,7 @@ export class RunEngine {
     }
     this.transact(() => {
       // The person's words are kept even when their queued turn is cancelled before it ran.
-      if (run.pendingMessage && !this.deps.store.hasMessage(run.pendingMessage.id)) {
-        this.deps.store.appendMessage(run.pendingMessage, null, now);
-        this.deps.log.append({ type: "message.stored", messageId: run.pendingMessage.id, role: run.pendingMessage.role, runId }, now);
-      }
+      placePendingMessage(this.branchDeps(), run, now);
       this.deps.runs.clearPendingMessage(runId);
       this.deps.runs.setStatus(runId, "cancelled", now);
       this.deps.log.append({ type: "run.cancelled", runId, messageId: run.assistantMessageId }, now);
@@ -362,16 +376,13 @@ export class RunEngine {
 
   private async foldPendingSummary(): Promise<void> {
     const { store, config } = this.deps;
-    const meta = store.meta();
-    if (!meta) return;
-    const last = store.lastMessages(1)[0];
-    if (!last) return;
-    const range = pendingSummaryRange(meta, last.position, config);
-    if (!range) return;
-    const batch = store.messagesBetween(range.after, range.through, config.summaryBatch * 2);
-    if (batch.length === 0) return;
-    const summary = await foldIntoSummary(config.provider, this.deps.model(), meta.summary, batch);
-    store.setSummary(summary, batch[batch.length - 1]!.position, Date.now());
+    if (!store.meta()) return;
+    const fold = pendingSummaryFold(store, config);
+    if (!fold || fold.batch.length === 0) return;
+    const batch = store.byIds(fold.batch.map((step) => step.id));
+    const summary = await foldIntoSummary(config.provider, this.deps.model(), fold.previous?.summary ?? "", batch);
+    const through = batch[batch.length - 1]!;
+    store.setSummary(summary, through.id, through.position, Date.now());
   }
 }
 

@@ -4,6 +4,7 @@ import type { AgentConfig } from "../config.ts";
 import type { ApprovalFlow } from "./approval-flow.ts";
 import type { ApprovalStore } from "./approval-store.ts";
 import { ChunkWriter } from "./chunk-writer.ts";
+import { placeTurn } from "./branch-change.ts";
 import { buildModelContext } from "./context.ts";
 import type { EventLog } from "./event-log.ts";
 import { messageToChunks } from "./message-chunks.ts";
@@ -40,10 +41,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, controller
   const startedAt = Date.now();
   const rowsBefore = deps.meter.rowsWritten;
   deps.transact(() => {
-    if (run.pendingMessage && !store.hasMessage(run.pendingMessage.id)) {
-      store.appendMessage(run.pendingMessage, null, startedAt);
-      log.append({ type: "message.stored", messageId: run.pendingMessage.id, role: run.pendingMessage.role, runId: run.id }, startedAt);
-    }
+    placeTurn({ store, runs, log, flow: deps.flow }, run, startedAt);
     runs.clearPendingMessage(run.id);
     runs.setStatus(run.id, "running", startedAt);
     runs.countAttempt(run.id, startedAt);
@@ -65,14 +63,15 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, controller
     const now = Date.now();
     deps.transact(() => {
       if (store.hasMessage(message.id)) store.updateMessage(message, now);
-      else store.appendMessage(message, run.id, now);
+      else store.appendMessage(message, run.id, now, answerParent(store, run));
     });
   };
 
   try {
     const meta = store.meta()!;
-    const anchor = store.getMessage(latest ? run.assistantMessageId : run.userMessageId);
-    const context = buildModelContext(store, meta, config, anchor?.position ?? Number.MAX_SAFE_INTEGER);
+    // The path through this run's own messages, whichever branch is active now.
+    const anchor = store.hasMessage(run.assistantMessageId) ? run.assistantMessageId : run.userMessageId;
+    const context = buildModelContext(store, meta, config, store.hasMessage(anchor) ? anchor : null);
     const resumed = latest !== null;
     if (resumed) for (const chunk of messageToChunks(latest!)) emit(chunk);
     hub.markContinuation(run.id);
@@ -90,6 +89,8 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, controller
       abortSignal: controller.signal,
       stopWhen: isStepCount(config.maxSteps),
       maxRetries: 2,
+      // A regenerated answer's version: the offline model words each version differently; real providers ignore it.
+      providerOptions: { offline: { variant: store.answerVersion(run.userMessageId, run.assistantMessageId) } },
     });
     const stream = result.toUIMessageStream({
       originalMessages: context.messages,
@@ -152,7 +153,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, controller
   const finalMessage: UIMessage = { ...merged.message, metadata: { runId: run.id, status: shownStatus } };
   deps.transact(() => {
     if (store.hasMessage(finalMessage.id)) store.updateMessage(finalMessage, finishedAt);
-    else store.appendMessage(finalMessage, run.id, finishedAt);
+    else store.appendMessage(finalMessage, run.id, finishedAt, answerParent(store, run));
     log.append({ type: "message.stored", messageId: finalMessage.id, role: "assistant", runId: run.id }, finishedAt);
     runs.setStatus(run.id, outcome === "continue" ? "queued" : outcome, finishedAt, errorText);
     // Going on after an approval is not a recovery: only interruptions count toward MAX_RUN_ATTEMPTS.
@@ -167,6 +168,11 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, controller
   });
   hub.end(run.id);
   return outcome;
+}
+
+/** An answer always follows the message that started its run (the leaf it was placed at). */
+function answerParent(store: ThreadStore, run: RunRecord): string | null | undefined {
+  return store.hasMessage(run.userMessageId) ? run.userMessageId : undefined;
 }
 
 export function describeModelError(error: unknown): string {

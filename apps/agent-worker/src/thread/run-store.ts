@@ -13,6 +13,11 @@ export type RunRecord = {
   finishedAt: number | null;
   /** The user message of a queued run, appended to the transcript when the run starts. */
   pendingMessage: UIMessage | null;
+  /**
+   * Where the pending message goes: `{ parentId }` under that message (null: first in the
+   * thread; an edit), or null at the active leaf when the run starts (a normal turn).
+   */
+  placement: { parentId: string | null } | null;
 };
 
 type RunRow = {
@@ -26,6 +31,8 @@ type RunRow = {
   updated_at: number;
   finished_at: number | null;
   pending_message: string | null;
+  parent_id: string | null;
+  parent_set: number;
 };
 
 const ACTIVE = "('queued', 'running', 'awaiting_approval')";
@@ -42,6 +49,7 @@ function toRun(row: RunRow): RunRecord {
     updatedAt: row.updated_at,
     finishedAt: row.finished_at,
     pendingMessage: row.pending_message === null ? null : (JSON.parse(row.pending_message) as UIMessage),
+    placement: row.parent_set === 1 ? { parentId: row.parent_id } : null,
   };
 }
 
@@ -49,16 +57,24 @@ export class RunStore {
   constructor(private readonly sql: SqlStorage) {}
 
   create(
-    run: { id: string; userMessageId: string; assistantMessageId: string; pendingMessage: UIMessage | null },
+    run: {
+      id: string;
+      userMessageId: string;
+      assistantMessageId: string;
+      pendingMessage: UIMessage | null;
+      placement?: { parentId: string | null } | null;
+    },
     now: number,
   ): RunRecord {
     this.sql.exec(
-      `INSERT INTO runs (id, status, user_message_id, assistant_message_id, pending_message, created_at, updated_at)
-       VALUES (?, 'queued', ?, ?, ?, ?, ?)`,
+      `INSERT INTO runs (id, status, user_message_id, assistant_message_id, pending_message, parent_id, parent_set, created_at, updated_at)
+       VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?)`,
       run.id,
       run.userMessageId,
       run.assistantMessageId,
       run.pendingMessage === null ? null : JSON.stringify(run.pendingMessage),
+      run.placement?.parentId ?? null,
+      run.placement ? 1 : 0,
       now,
       now,
     );

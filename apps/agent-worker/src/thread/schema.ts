@@ -1,7 +1,8 @@
 import { migrate } from "../storage/migrate.ts";
 
 /** Numbered schema migrations for a ThreadAgent's SQLite storage (see storage/migrate.ts). */
-const migrations: ReadonlyArray<string> = [
+/** Exported for the migration tests (an old-schema thread is built from a prefix of it). */
+export const migrations: ReadonlyArray<string> = [
   // 1: thread meta, transcript, append-only event log, runs.
   `
   CREATE TABLE thread_meta (
@@ -145,6 +146,30 @@ const migrations: ReadonlyArray<string> = [
   `,
   // 9: the exact OpenClaw request (method, path, body hash) an approval allows; null for older ones.
   `ALTER TABLE approvals ADD COLUMN request TEXT;`,
+  // 10: the transcript is a tree: each message's parent, the active leaf, where a run's message
+  // goes (runs.parent_set = 1: under runs.parent_id, null = first; 0: at the active leaf when the
+  // run starts), and one summary per fold keyed by the message it runs through (valid on every
+  // path through it). Backfill: the linear transcript becomes one path ending at its last message.
+  `
+  ALTER TABLE messages ADD COLUMN parent_id TEXT;
+  UPDATE messages SET parent_id = (SELECT previous.id FROM messages AS previous
+    WHERE previous.position < messages.position ORDER BY previous.position DESC LIMIT 1);
+  CREATE INDEX messages_by_parent ON messages (parent_id, position);
+  ALTER TABLE thread_meta ADD COLUMN active_leaf TEXT;
+  UPDATE thread_meta SET active_leaf = (SELECT id FROM messages ORDER BY position DESC LIMIT 1);
+  ALTER TABLE runs ADD COLUMN parent_id TEXT;
+  ALTER TABLE runs ADD COLUMN parent_set INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE summaries (
+    through_id TEXT PRIMARY KEY,
+    through_position INTEGER NOT NULL,
+    summary TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  INSERT INTO summaries (through_id, through_position, summary, created_at)
+    SELECT messages.id, messages.position, thread_meta.summary, thread_meta.updated_at
+    FROM thread_meta JOIN messages ON messages.position = thread_meta.summary_through
+    WHERE thread_meta.summary_through > 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

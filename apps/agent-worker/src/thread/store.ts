@@ -1,4 +1,6 @@
 import type { UIMessage } from "ai";
+import type { BranchInfo } from "@oa/protocol";
+import { branchInfo, isOnPath, newestLeafUnder, walkToRoot, type PathStep } from "./message-tree.ts";
 
 export type ThreadKind = "chat" | "project" | "openclaw";
 
@@ -20,7 +22,11 @@ export type ThreadMeta = {
 /** Stands in for a file's data that `contextMessages` left in storage. */
 export const OMITTED_FILE_URL = "omitted:file-budget";
 
-export type StoredMessage = UIMessage & { position: number; createdAt: number; runId: string | null };
+/** `parentId`: the message this one follows (null: a first message); the transcript is a tree. */
+export type StoredMessage = UIMessage & { position: number; createdAt: number; runId: string | null; parentId: string | null };
+
+/** A running summary of the path from the first message through `throughId`. */
+export type PathSummary = { throughId: string; throughPosition: number; summary: string };
 
 type MessageRow = {
   position: number;
@@ -29,6 +35,7 @@ type MessageRow = {
   parts: string;
   metadata: string | null;
   run_id: string | null;
+  parent_id: string | null;
   created_at: number;
 };
 
@@ -40,6 +47,7 @@ function toStoredMessage(row: MessageRow): StoredMessage {
     position: row.position,
     createdAt: row.created_at,
     runId: row.run_id,
+    parentId: row.parent_id,
   };
   if (row.metadata !== null) message.metadata = JSON.parse(row.metadata);
   return message;
@@ -106,13 +114,140 @@ export class ThreadStore {
     this.sql.exec("UPDATE thread_meta SET archived = ?, pinned = ?, updated_at = ? WHERE singleton = 1", Number(flags.archived), Number(flags.pinned), now);
   }
 
-  setSummary(summary: string, through: number, now: number): void {
+  /**
+   * A fold of the path through `throughId`: kept per message (valid on every path through it) and
+   * mirrored in the meta as the active path's latest summary.
+   */
+  setSummary(summary: string, throughId: string, throughPosition: number, now: number): void {
+    this.sql.exec(
+      "INSERT OR REPLACE INTO summaries (through_id, through_position, summary, created_at) VALUES (?, ?, ?, ?)",
+      throughId,
+      throughPosition,
+      summary,
+      now,
+    );
     this.sql.exec(
       "UPDATE thread_meta SET summary = ?, summary_through = ?, updated_at = ? WHERE singleton = 1",
       summary,
-      through,
+      throughPosition,
       now,
     );
+  }
+
+  /** The summary running furthest along `path` (message ids of one path), or null. */
+  summaryOnPath(path: ReadonlyArray<PathStep>): PathSummary | null {
+    const row = this.sql
+      .exec<{ through_id: string; through_position: number; summary: string }>(
+        "SELECT * FROM summaries WHERE through_id IN (SELECT value FROM json_each(?)) ORDER BY through_position DESC LIMIT 1",
+        JSON.stringify(path.map((step) => step.id)),
+      )
+      .toArray()[0];
+    return row ? { throughId: row.through_id, throughPosition: row.through_position, summary: row.summary } : null;
+  }
+
+  /** The end of the active path (null: no messages yet). */
+  leafId(): string | null {
+    return this.sql.exec<{ active_leaf: string | null }>("SELECT active_leaf FROM thread_meta WHERE singleton = 1").toArray()[0]?.active_leaf ?? null;
+  }
+
+  /** Moves the active path's end (callers log `branch.switched` when it is not an append). */
+  setLeaf(id: string | null, now: number): void {
+    this.sql.exec("UPDATE thread_meta SET active_leaf = ?, updated_at = ? WHERE singleton = 1", id, now);
+  }
+
+  /** Whether `messageId` lies on the path from the first message to `leafId`. */
+  isOnPath(leafId: string, messageId: string): boolean {
+    return isOnPath(this.sql, leafId, messageId);
+  }
+
+  /** The newest leaf below `messageId` (itself when it has no children). */
+  newestLeafUnder(messageId: string): string {
+    return newestLeafUnder(this.sql, messageId);
+  }
+
+  /** Each message's place among its versions (the messages sharing its parent). */
+  branchInfo(messages: ReadonlyArray<{ id: string; parentId: string | null }>): Map<string, BranchInfo> {
+    return branchInfo(this.sql, messages);
+  }
+
+  /** The message and its siblings (its other versions), newest first. */
+  versionsOf(messageId: string): StoredMessage[] {
+    return this.sql
+      .exec<MessageRow>(
+        "SELECT * FROM messages WHERE parent_id IS (SELECT parent_id FROM messages WHERE id = ?) ORDER BY position DESC LIMIT 100",
+        messageId,
+      )
+      .toArray()
+      .map(toStoredMessage);
+  }
+
+  /** Which version of the answers to `questionId` the answer `answerId` is (1-based; stored or about to be). */
+  answerVersion(questionId: string, answerId: string): number {
+    const row = this.sql
+      .exec<{ earlier: number }>(
+        `SELECT COUNT(*) AS earlier FROM messages WHERE parent_id = ? AND id != ?
+           AND position < COALESCE((SELECT position FROM messages WHERE id = ?), 9223372036854775807)`,
+        questionId,
+        answerId,
+        answerId,
+      )
+      .one();
+    return row.earlier + 1;
+  }
+
+  /** The last message of the active path. */
+  leafMessage(): StoredMessage | null {
+    const leaf = this.leafId();
+    return leaf ? this.getMessage(leaf) : null;
+  }
+
+  /** Up to `limit` steps from `fromId` (default: the active leaf) toward the first message, newest first. */
+  pathFrom(fromId: string | null, limit: number): PathStep[] {
+    const start = fromId ?? this.leafId();
+    return start ? walkToRoot(this.sql, start, limit) : [];
+  }
+
+  /**
+   * A page of the active path, oldest first: `limit` messages ending at the leaf, or (with
+   * `before`, a position on the path) ending at the parent of the message at that position.
+   */
+  activePath(before: number | undefined, limit: number): StoredMessage[] {
+    let start = this.leafId();
+    if (before !== undefined) {
+      const anchor = this.sql.exec<{ parent_id: string | null }>("SELECT parent_id FROM messages WHERE position = ?", before).toArray()[0];
+      if (anchor) start = anchor.parent_id;
+      else if (start) {
+        // Not a message's position: the path's messages older than it.
+        const below = walkToRoot(this.sql, start, Number.MAX_SAFE_INTEGER).find((step) => step.position < before);
+        start = below?.id ?? null;
+      }
+    }
+    if (!start) return [];
+    return this.byIds(walkToRoot(this.sql, start, limit).map((step) => step.id));
+  }
+
+  /** Every message of the thread (all branches) after `afterPosition`, in storage order, with parent ids. */
+  allMessagesPage(afterPosition: number, limit: number): StoredMessage[] {
+    return this.sql
+      .exec<MessageRow>("SELECT * FROM messages WHERE position > ? ORDER BY position ASC LIMIT ?", afterPosition, limit)
+      .toArray()
+      .map(toStoredMessage);
+  }
+
+  /** Storage order (all branches), newest-first page returned oldest first. */
+  pageMessages(before: number | undefined, limit: number): StoredMessage[] {
+    const rows = this.sql
+      .exec<MessageRow>("SELECT * FROM messages WHERE position < ? ORDER BY position DESC LIMIT ?", before ?? Number.MAX_SAFE_INTEGER, limit)
+      .toArray();
+    return rows.reverse().map(toStoredMessage);
+  }
+
+  /** The messages with these ids, oldest first. */
+  byIds(ids: ReadonlyArray<string>): StoredMessage[] {
+    return this.sql
+      .exec<MessageRow>("SELECT * FROM messages WHERE id IN (SELECT value FROM json_each(?)) ORDER BY position ASC", JSON.stringify(ids))
+      .toArray()
+      .map(toStoredMessage);
   }
 
   hasMessage(id: string): boolean {
@@ -124,22 +259,29 @@ export class ThreadStore {
     return row ? toStoredMessage(row) : null;
   }
 
-  appendMessage(message: UIMessage, runId: string | null, now: number): number {
+  /**
+   * Appends under `parentId` (undefined: the active leaf; null: as a first message); the new
+   * message becomes the active leaf.
+   */
+  appendMessage(message: UIMessage, runId: string | null, now: number, parentId?: string | null): number {
+    const parent = parentId === undefined ? this.leafId() : parentId;
     const row = this.sql
       .exec<{ position: number }>(
-        `INSERT INTO messages (id, role, parts, metadata, run_id, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING position`,
+        `INSERT INTO messages (id, role, parts, metadata, run_id, parent_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING position`,
         message.id,
         message.role,
         JSON.stringify(message.parts),
         message.metadata === undefined ? null : JSON.stringify(message.metadata),
         runId,
+        parent,
         now,
         now,
       )
       .one();
     this.sql.exec(
-      "UPDATE thread_meta SET message_count = message_count + 1, updated_at = ?, last_message_at = ? WHERE singleton = 1",
+      "UPDATE thread_meta SET message_count = message_count + 1, active_leaf = ?, updated_at = ?, last_message_at = ? WHERE singleton = 1",
+      message.id,
       now,
       now,
     );
@@ -167,37 +309,20 @@ export class ThreadStore {
     this.sql.exec("UPDATE thread_meta SET updated_at = ?, last_message_at = ? WHERE singleton = 1", now, now);
   }
 
-  /** Newest-first page, returned oldest-first. */
-  pageMessages(before: number | undefined, limit: number): StoredMessage[] {
-    const rows = this.sql
-      .exec<MessageRow>(
-        "SELECT * FROM messages WHERE position < ? ORDER BY position DESC LIMIT ?",
-        before ?? Number.MAX_SAFE_INTEGER,
-        limit,
-      )
-      .toArray();
-    return rows.reverse().map(toStoredMessage);
-  }
-
-  /** The last `count` messages at or before `through`, oldest first. */
-  lastMessages(count: number, through = Number.MAX_SAFE_INTEGER): StoredMessage[] {
-    return this.pageMessages(through + 1, count);
-  }
-
   /**
-   * The last `count` messages at or before `through` as the model may see them, oldest first.
-   * Newest first, a message's inline files are read while their data fits `fileChars`; older
-   * rows are read with their file data left in storage (the url becomes OMITTED_FILE_URL), so a
-   * run holds at most that much file data whatever the thread holds.
+   * The messages at `positions` (one path's) as the model may see them, oldest first. Newest
+   * first, a message's inline files are read while their data fits `fileChars`; older rows are
+   * read with their file data left in storage (the url becomes OMITTED_FILE_URL), so a run holds
+   * at most that much file data whatever the thread holds.
    */
-  contextMessages(count: number, through: number, fileChars: number): StoredMessage[] {
+  contextMessages(positions: ReadonlyArray<number>, fileChars: number): StoredMessage[] {
+    const wanted = JSON.stringify(positions);
     const sizes = this.sql
       .exec<{ position: number; file_chars: number }>(
         `SELECT position, (SELECT COALESCE(SUM(length(json_extract(part.value, '$.url'))), 0) FROM json_each(messages.parts) AS part
            WHERE json_extract(part.value, '$.type') = 'file') AS file_chars
-         FROM messages WHERE position <= ? ORDER BY position DESC LIMIT ?`,
-        through,
-        count,
+         FROM messages WHERE position IN (SELECT value FROM json_each(?)) ORDER BY position DESC`,
+        wanted,
       )
       .toArray();
     let remaining = fileChars;
@@ -207,19 +332,17 @@ export class ThreadStore {
       remaining -= row.file_chars;
       whole.push(row.position);
     }
-    const oldest = sizes.at(-1)?.position ?? through + 1;
     return this.sql
       .exec<MessageRow>(
-        `SELECT position, id, role, metadata, run_id, created_at, updated_at,
+        `SELECT position, id, role, metadata, run_id, parent_id, created_at, updated_at,
            CASE WHEN position IN (SELECT value FROM json_each(?)) THEN parts ELSE
              (SELECT json_group_array(CASE WHEN json_extract(part.value, '$.type') = 'file'
                 THEN json_set(part.value, '$.url', ?) ELSE json(part.value) END) FROM json_each(messages.parts) AS part)
            END AS parts
-         FROM messages WHERE position >= ? AND position <= ? ORDER BY position ASC`,
+         FROM messages WHERE position IN (SELECT value FROM json_each(?)) ORDER BY position ASC`,
         JSON.stringify(whole),
         OMITTED_FILE_URL,
-        oldest,
-        through,
+        wanted,
       )
       .toArray()
       .map(toStoredMessage);

@@ -25,7 +25,7 @@ import { meteredSql, type WriteMeter } from "./metered-sql.ts";
 import { ReceiptStore, toApiReceipt } from "./receipt-store.ts";
 import { migrateThreadSchema } from "./schema.ts";
 import { ThreadStore, type ThreadKind, type ThreadMeta } from "./store.ts";
-import type { ThreadPatch } from "@oa/protocol";
+import type { SwitchBranchResult, ThreadPatch } from "@oa/protocol";
 import { replayResponse, tailRunResponse } from "./tail-stream.ts";
 import { RUN_LEASE_MS, ThreadQuota } from "./user-quota.ts";
 import type { PageAfter } from "../storage/keyset-page.ts";
@@ -45,6 +45,10 @@ export type ChatCall = {
   message: UIMessage;
   trigger: "submit-message" | "regenerate-message";
   onBusy?: BusyPolicy;
+  /** The transport's `messageId` (an edit's message, a regenerated answer). */
+  messageId?: string;
+  /** Where the new user message goes (null: first); absent: at the active leaf. */
+  parentId?: string | null;
   /** The run's id, under which the router took its run slot. */
   runId: string;
   /** The answer stream's feed slot, taken by the router with the run slot. */
@@ -378,6 +382,8 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       message: call.message,
       trigger: call.trigger,
       onBusy: call.onBusy,
+      messageId: call.messageId,
+      parentId: call.parentId,
     });
     if (claimedThreadSlot) this.settleThreadSlot(quota, call.threadId, call.userId);
     if (!outcome.ok) return refuse(outcome);
@@ -564,7 +570,20 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   }
 
   async messages(userId: string, before: number | undefined, limit: number): Promise<Response> {
-    return this.whenOwnedBy(userId, (meta) => jsonResponse(messagesPageBody(meta, this.store.pageMessages(before, limit), this.log.lastSeq())));
+    return this.whenOwnedBy(userId, (meta) => {
+      const page = this.store.activePath(before, limit);
+      return jsonResponse(messagesPageBody(meta, page, this.store.branchInfo(page), this.store.leafId(), this.log.lastSeq()));
+    });
+  }
+
+  /** `POST …/branch`: the path through `messageId` becomes the active one (see RunEngine.switchBranch). */
+  async switchBranch(userId: string, messageId: string): Promise<Response> {
+    return this.whenOwnedBy(userId, async (meta) => {
+      const result = this.runs(meta.threadId).switchBranch(messageId);
+      if (!result.ok) return failureResponse(result);
+      const body: SwitchBranchResult = { ok: true, threadId: meta.threadId, messageId, leafId: result.leafId };
+      return jsonResponse(body);
+    });
   }
 
   async stop(userId: string): Promise<Response> {

@@ -1,4 +1,4 @@
-import type { MessagesPage, ThreadEvent, ThreadSummary } from "@oa/protocol";
+import type { BranchInfo, MessagesPage, ThreadEvent, ThreadSummary } from "@oa/protocol";
 import type { RunStore } from "./run-store.ts";
 import type { StoredMessage, ThreadMeta } from "./store.ts";
 
@@ -24,20 +24,27 @@ export function summaryBody(meta: ThreadMeta, runs: RunStore): ThreadSummary {
   };
 }
 
-export function messagesPageBody(meta: ThreadMeta, page: StoredMessage[], lastSeq: number): MessagesPage {
+/** A page of the active path, each message with its place among its versions (`branches`: by id). */
+export function messagesPageBody(
+  meta: ThreadMeta,
+  page: StoredMessage[],
+  branches: Map<string, BranchInfo>,
+  leafId: string | null,
+  lastSeq: number,
+): MessagesPage {
   const first = page[0];
   return {
     ok: true,
     threadId: meta.threadId,
-    messages: page.map(({ position, createdAt, runId: _runId, ...message }, index) => ({
+    messages: page.map(({ position, createdAt, runId: _runId, parentId, ...message }) => ({
       ...message,
       position,
       createdAt: iso(createdAt),
-      parentId: page[index - 1]?.id ?? null,
-      branch: { index: 1, count: 1, previousId: null, nextId: null },
+      parentId,
+      branch: branches.get(message.id) ?? { index: 1, count: 1, previousId: null, nextId: null },
     })),
-    leafId: page.at(-1)?.id ?? null,
-    nextBefore: first && first.position > 1 ? first.position : null,
+    leafId,
+    nextBefore: first && first.parentId !== null ? first.position : null,
     lastSeq,
   };
 }

@@ -27,7 +27,7 @@ export type IndexSyncDeps = {
 /** How long index and feed writes wait to gather a burst of events (the sidebar lags by this much). */
 export const FLUSH_DELAY_MS = 100;
 
-const RELEVANT = /^(message\.stored|run\.|approval\.|thread\.)/;
+const RELEVANT = /^(message\.stored|run\.|approval\.|thread\.|branch\.)/;
 
 function textOf(message: { parts: Array<{ type: string; text?: unknown }> }): string {
   return message.parts
@@ -139,7 +139,7 @@ export class IndexSync {
         : latest?.status === "failed"
           ? "error"
           : "idle";
-    const last = store.lastMessages(1)[0];
+    const last = store.leafMessage();
     const preview = last ? textOf(last).slice(0, 160) || null : null;
     return {
       id: meta.threadId,

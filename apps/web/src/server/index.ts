@@ -90,6 +90,8 @@ app.post("/threads", (c) => forward(c, "/internal/threads", { body: true }));
 app.patch("/threads/:threadId", (c) => forward(c, `/internal/threads/${threadId(c)}`, { body: true }));
 app.delete("/threads/:threadId", (c) => forward(c, `/internal/threads/${threadId(c)}`));
 app.get("/threads/:threadId/messages", (c) => forward(c, `/internal/thread/${threadId(c)}/messages`, { query: true }));
+// Switch the thread to another version of the conversation (the branch picker's ‹ ›).
+app.post("/threads/:threadId/branch", (c) => forward(c, `/internal/thread/${threadId(c)}/branch`, { body: true }));
 app.get("/threads/:threadId/events", (c) => forward(c, `/internal/thread/${threadId(c)}/events`, { query: true }));
 app.get("/threads/:threadId/summary", (c) => forward(c, `/internal/thread/${threadId(c)}/summary`));
 app.get("/threads/:threadId/approvals", (c) => forward(c, `/internal/thread/${threadId(c)}/approvals`, { query: true }));
@@ -107,7 +109,7 @@ app.get("/openclaw", (c) => forward(c, "/internal/openclaw/overview"));
 app.post("/openclaw/status", (c) => forward(c, "/internal/openclaw/runtime-status"));
 
 // Known API paths answer 405 to other methods (not the app's HTML).
-for (const path of ["/chat", "/chat/:threadId/stream", "/chat/:threadId/stop", "/threads", "/threads/:threadId", "/threads/:threadId/schedules", "/threads/:threadId/schedules/:scheduleId", "/approvals", "/approvals/respond", "/events", "/openclaw", "/openclaw/status", "/auth/dev-login", "/auth/logout", "/auth/logout-everywhere", "/auth/me"]) {
+for (const path of ["/chat", "/chat/:threadId/stream", "/chat/:threadId/stop", "/threads", "/threads/:threadId", "/threads/:threadId/branch", "/threads/:threadId/schedules", "/threads/:threadId/schedules/:scheduleId", "/approvals", "/approvals/respond", "/events", "/openclaw", "/openclaw/status", "/auth/dev-login", "/auth/logout", "/auth/logout-everywhere", "/auth/me"]) {
   app.all(path, () => webErrorResponse("method_not_allowed", "Method not allowed on this endpoint."));
 }
 
