@@ -3,6 +3,7 @@ import {
   approvalsQuerySchema,
   createThreadSchema,
   eventCursorSchema,
+  exportQuerySchema,
   inboxQuerySchema,
   jobIdSchema,
   listPageQuerySchema,
@@ -10,6 +11,7 @@ import {
   switchBranchSchema,
   patchThreadSchema,
   scheduleIdSchema,
+  searchQuerySchema,
   threadIdSchema,
   threadListQuerySchema,
 } from "@oa/protocol";
@@ -207,6 +209,12 @@ app.get("/internal/approvals", async (c) => {
   return (await userAgent(c)).inbox(query.status, query.limit);
 });
 
+/** Message text across all of the caller's threads, best first (their own index: nobody else's text is in it). */
+app.get("/internal/search", async (c) => {
+  const query = parseWith(searchQuerySchema, c.req.query(), "query");
+  return (await userAgent(c)).search(query.q, query.limit);
+});
+
 /** The OpenClaw API as the caller, or null when none is configured. */
 function openclawClient(c: Context<App>) {
   return configuredOpenClawClient(c.get("config"), c.get("principal").userId);
@@ -287,6 +295,13 @@ app.post("/internal/thread/:threadId/branch", async (c) => {
   return stub.switchBranch(c.get("principal").userId, body.messageId);
 });
 
+app.get("/internal/thread/:threadId/export", async (c) => {
+  const threadId = threadParam(c);
+  const query = parseWith(exportQuerySchema, { format: c.req.query("format") }, "query");
+  const stub = await thread(c, threadId);
+  return stub.exportThread(c.get("principal").userId, query.format);
+});
+
 app.get("/internal/thread/:threadId/events", async (c) => {
   const threadId = threadParam(c);
   const after = eventCursor(c);
@@ -308,6 +323,7 @@ for (const path of [
   "/internal/threads",
   "/internal/threads/:threadId",
   "/internal/approvals",
+  "/internal/search",
   "/internal/user/events",
   "/internal/openclaw/overview",
   "/internal/openclaw/runtime-status",
@@ -325,6 +341,7 @@ for (const path of [
   "/internal/thread/:threadId/messages",
   "/internal/thread/:threadId/branch",
   "/internal/thread/:threadId/events",
+  "/internal/thread/:threadId/export",
 ]) {
   app.all(path, () => errorResponse("method_not_allowed", "Method not allowed on this endpoint."));
 }

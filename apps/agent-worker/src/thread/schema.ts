@@ -170,6 +170,14 @@ export const migrations: ReadonlyArray<string> = [
     FROM thread_meta JOIN messages ON messages.position = thread_meta.summary_through
     WHERE thread_meta.summary_through > 0;
   `,
+  // 12: how far the owner's search index has read this thread's log (search/search-sync.ts).
+  `
+  CREATE TABLE search_sync (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    synced_through INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT INTO search_sync (singleton) VALUES (1);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

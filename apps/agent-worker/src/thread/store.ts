@@ -289,12 +289,16 @@ export class ThreadStore {
   }
 
   /** Benchmarks only: `count` plain alternating turns, as if the thread had been long all along. */
-  appendSeeded(count: number, now: number): void {
+  appendSeeded(count: number, now: number): Array<{ id: string; role: "user" | "assistant" }> {
+    const seeded: Array<{ id: string; role: "user" | "assistant" }> = [];
     for (let index = 0; index < count; index++) {
       const role = index % 2 === 0 ? "user" : "assistant";
       const text = role === "user" ? `Seeded question ${index}: how is my OpenClaw doing?` : `Seeded answer ${index}: it is running fine.`;
-      this.appendMessage({ id: `seed_${crypto.randomUUID()}`, role, parts: [{ type: "text", text }] }, null, now);
+      const id = `seed_${crypto.randomUUID()}`;
+      this.appendMessage({ id, role, parts: [{ type: "text", text }] }, null, now);
+      seeded.push({ id, role });
     }
+    return seeded;
   }
 
   /** Replaces one message's parts (an answer growing step by step); other rows are untouched. */

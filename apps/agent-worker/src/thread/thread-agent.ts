@@ -10,6 +10,9 @@ import { configuredOpenClawClient } from "../tools/openclaw/configured-client.ts
 import { toApiJob } from "../jobs/job-store.ts";
 import { toApiSchedule } from "../jobs/schedule-store.ts";
 import { IndexSync } from "../threads-index/index-sync.ts";
+import { SearchSync } from "../search/search-sync.ts";
+import { exportResponse } from "../export/thread-export.ts";
+import type { ExportFormat } from "@oa/protocol";
 import { deleteThreadRow } from "../threads-index/thread-index.ts";
 import type { ThreadUpdate, UserAgent } from "../user/user-agent.ts";
 import { Background } from "./background.ts";
@@ -78,6 +81,8 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   private engine: RunEngine | null = null;
   private background: Background | null = null;
   private readonly index: IndexSync;
+  /** Feeds the owner's message search from this thread's log. */
+  private readonly search: SearchSync;
   /** First messages in flight per user, each holding a claim on that user's thread slot for this thread. */
   private readonly threadSlotClaims = new Map<string, number>();
   /** A thread slot release under way per user; a new claim waits for it. */
@@ -113,6 +118,16 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
         this.ctx.waitUntil(this.schedule(30, "syncIndex", {}, { idempotent: true }).then(() => undefined, () => undefined));
       },
     });
+    this.search = new SearchSync({
+      sql: ctx.storage.sql,
+      store: this.store,
+      waitUntil: (promise) => this.ctx.waitUntil(promise),
+      push: async (ownerId, threadId, docs) => (await this.userAgent(ownerId)).indexMessages(threadId, docs),
+      retryLater: () => {
+        this.ctx.waitUntil(this.schedule(30, "syncSearch", {}, { idempotent: true }).then(() => undefined, () => undefined));
+      },
+    });
+    this.log.subscribe((event) => this.search.onEvent(event));
   }
 
   private userAgent(userId: string): Promise<DurableObjectStub<UserAgent>> {
@@ -146,12 +161,18 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     await this.index.flush();
   }
 
+  /** Scheduled callback: the search index push that failed earlier, again. */
+  async syncSearch(): Promise<void> {
+    await this.search.sync();
+  }
+
   override onStart(): void {
     const meta = this.store.meta();
     if (!meta) return;
     this.runs(meta.threadId).recoverInterruptedRuns();
-    // Whatever happened while the runtime was away reaches the index.
+    // Whatever happened while the runtime was away reaches the index and the search.
     this.index.request();
+    this.search.request();
     // Jobs and follow-ups that came due while the runtime was down run now.
     this.work(meta.threadId).rearm();
   }
@@ -539,6 +560,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
         return failureResponse(failure("dependency_unavailable", "The thread index is unreachable; nothing was deleted. Try again."));
       }
       this.index.stop();
+      this.search.stop();
       this.deleted = true;
       await this.ctx.storage.deleteAlarm();
       await this.ctx.storage.deleteAll();
@@ -559,10 +581,25 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     const filler = "x".repeat(padding.bytes);
     this.runs(threadId).transact(() => {
       if (!meta) this.store.createMeta(threadId, userId, now);
-      this.store.appendSeeded(count, now);
+      // Seeded messages are stored messages like any other: the log says so, and search reads it.
+      for (const message of this.store.appendSeeded(count, now)) this.log.append({ type: "message.stored", messageId: message.id, role: message.role, runId: null }, now);
       for (let index = 0; index < padding.events; index++) this.log.append({ type: "job.log", jobId: "seed", message: `${index} ${filler}` }, now);
     });
     return jsonResponse({ ok: true, threadId, seeded: count, messageCount: this.store.meta()!.messageCount });
+  }
+
+  /** The thread as a Markdown or JSON download (export/thread-export.ts). */
+  async exportThread(userId: string, format: ExportFormat): Promise<Response> {
+    return this.whenOwnedBy(userId, (meta) =>
+      exportResponse(format, {
+        meta,
+        store: this.store,
+        approvals: this.approvalStore,
+        receipts: this.receipts,
+        jobs: this.work(meta.threadId).jobs,
+        now: Date.now(),
+      }),
+    );
   }
 
   async summary(userId: string): Promise<Response> {

@@ -51,6 +51,23 @@ const migrations: ReadonlyArray<string> = [
   INSERT INTO leases (kind, id, thread_id, acquired_at, expires_at)
     SELECT 'thread', id, id, created_at, NULL FROM threads WHERE deleted_at IS NULL AND row IS NOT NULL;
   `,
+  // 3: full-text search over the user's messages (search-index.ts): FTS5 rows, found by (thread, message).
+  `
+  CREATE VIRTUAL TABLE message_search USING fts5(
+    text,
+    thread_id UNINDEXED,
+    message_id UNINDEXED,
+    role UNINDEXED,
+    created_at UNINDEXED,
+    tokenize = 'porter unicode61 remove_diacritics 2'
+  );
+  CREATE TABLE message_search_docs (
+    doc_rowid INTEGER PRIMARY KEY AUTOINCREMENT,
+    thread_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    UNIQUE (thread_id, message_id)
+  );
+  `,
 ];
 
 export function migrateUserSchema(storage: DurableObjectStorage): void {

@@ -10,6 +10,7 @@ import { feedLease, FEED_LEASE_MS } from "./feed-lease.ts";
 import { quotaFailure, type LeaseKind, type LeaseRequest, type QuotaVerdict } from "./quota.ts";
 import { QuotaStore } from "./quota-store.ts";
 import { migrateUserSchema } from "./schema.ts";
+import { SearchIndex, type SearchDoc } from "../search/search-index.ts";
 
 /** What a ThreadAgent tells its owner's UserAgent: the thread's row and the approvals that changed. */
 export type ThreadUpdate = { row: ThreadIndexRow; approvals: Approval[] };
@@ -32,6 +33,8 @@ export class UserAgent extends Agent<AgentWorkerEnv> {
   private readonly config: AgentConfig;
   /** The user's quota slots: every per-user count across threads is checked here, in one place. */
   private readonly quota: QuotaStore;
+  /** The user's messages, full-text searchable; fed by their threads (search-sync.ts). */
+  private readonly searchIndex: SearchIndex;
 
   constructor(ctx: DurableObjectState, env: AgentWorkerEnv) {
     super(ctx, env);
@@ -39,6 +42,7 @@ export class UserAgent extends Agent<AgentWorkerEnv> {
     this.feed = new FeedLog(ctx.storage.sql);
     this.config = readConfig(env);
     this.quota = new QuotaStore(ctx.storage.sql, this.config.quotas);
+    this.searchIndex = new SearchIndex(ctx.storage.sql);
   }
 
   /** Takes one quota slot (counted and inserted in one transaction, so concurrent callers queue). */
@@ -153,10 +157,31 @@ export class UserAgent extends Agent<AgentWorkerEnv> {
         now,
       );
       sql.exec("DELETE FROM inbox WHERE thread_id = ?", threadId);
+      this.searchIndex.removeThread(threadId);
       // Its thread slot and whatever schedules, jobs, runs and feeds it held are free again.
       this.quota.releaseThread(threadId);
       this.feed.append({ type: "thread.deleted", threadId }, now);
     });
+  }
+
+  /**
+   * A thread's messages, searchable (upserted by message id). A push that arrives after the
+   * thread was deleted is history: messages from before the deletion are dropped.
+   */
+  indexMessages(threadId: string, docs: SearchDoc[]): number {
+    const deletedAt = this.threadState(threadId)?.deleted_at ?? null;
+    const current = deletedAt === null ? docs : docs.filter((doc) => doc.createdAt > deletedAt);
+    this.ctx.storage.transactionSync(() => this.searchIndex.upsert(threadId, current));
+    return current.length;
+  }
+
+  search(query: string, limit: number): Response {
+    return jsonResponse({ ok: true, query, hits: this.searchIndex.search(query, limit) });
+  }
+
+  /** Messages of a thread in the search index (tests and diagnostics). */
+  searchDocCount(threadId: string): number {
+    return this.searchIndex.countForThread(threadId);
   }
 
   inbox(status: ApprovalStatus, limit: number): Response {

@@ -1,4 +1,4 @@
-import type { Approval, InboxItem, Job, MessagesPage, Schedule, SwitchBranchResult, ThreadListItem } from "@oa/protocol";
+import type { Approval, ExportFormat, InboxItem, Job, MessagesPage, Schedule, SearchResult, SwitchBranchResult, ThreadListItem } from "@oa/protocol";
 
 /** How this deployment signs people in; `off`: neither WorkOS nor the dev login is configured. */
 export type SignInMode = "dev" | "workos" | "off";
@@ -84,6 +84,13 @@ export const api = {
   schedules: (threadId: string) => request<{ schedules: Schedule[] }>("GET", `/threads/${threadId}/schedules`),
   cancelSchedule: (threadId: string, scheduleId: string) =>
     request<{ cancelled: boolean; schedule: Schedule }>("DELETE", `/threads/${threadId}/schedules/${scheduleId}`),
+  /** Message hits across all of the user's threads, best first. */
+  search: (q: string, limit?: number) => {
+    const params = new URLSearchParams({ q, ...(limit ? { limit: String(limit) } : {}) });
+    return request<SearchResult>("GET", `/search?${params}`);
+  },
+  /** Where the browser downloads a thread's export (a plain link: the answer is an attachment). */
+  exportUrl: (threadId: string, format: ExportFormat) => `/threads/${encodeURIComponent(threadId)}/export?format=${format}`,
   openclaw: () => request<OpenClawOverview>("GET", "/openclaw"),
   /** Reads the gateway's status, which starts a stopped gateway: only on the user's request. */
   openclawStatus: () => request<{ configured: boolean; status: Part<RuntimeStatus> }>("POST", "/openclaw/status", {}),

@@ -36,7 +36,7 @@ export async function forwardToAgent(env: WebEnv, target: Exclude<AgentTarget, {
     target.kind === "url" ? await fetch(`${target.base}${options.path}`, init) : await target.fetcher.fetch(`https://agent.internal${options.path}`, init);
   // Verbatim status and body; only the headers a browser needs (nothing internal leaks).
   const out = new Headers();
-  for (const name of ["content-type", "cache-control", "retry-after", "x-accel-buffering"]) {
+  for (const name of ["content-type", "cache-control", "retry-after", "x-accel-buffering", "content-disposition"]) {
     const value = upstream.headers.get(name);
     if (value) out.set(name, value);
   }

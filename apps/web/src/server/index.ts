@@ -28,7 +28,7 @@ app.route("/auth", auth);
 
 // ── browser API: forwarded to the agent worker as the signed-in user ─────────────────────────
 
-const API_PATHS = ["/chat", "/chat/*", "/threads", "/threads/*", "/approvals", "/approvals/*", "/events", "/openclaw", "/openclaw/*"];
+const API_PATHS = ["/chat", "/chat/*", "/threads", "/threads/*", "/approvals", "/approvals/*", "/events", "/search", "/openclaw", "/openclaw/*"];
 for (const path of API_PATHS) app.use(path, sameOrigin, requireSession, rateLimited);
 
 function threadId(c: Context<App>): string {
@@ -93,6 +93,7 @@ app.get("/threads/:threadId/messages", (c) => forward(c, `/internal/thread/${thr
 // Switch the thread to another version of the conversation (the branch picker's ‹ ›).
 app.post("/threads/:threadId/branch", (c) => forward(c, `/internal/thread/${threadId(c)}/branch`, { body: true }));
 app.get("/threads/:threadId/events", (c) => forward(c, `/internal/thread/${threadId(c)}/events`, { query: true }));
+app.get("/threads/:threadId/export", (c) => forward(c, `/internal/thread/${threadId(c)}/export`, { query: true }));
 app.get("/threads/:threadId/summary", (c) => forward(c, `/internal/thread/${threadId(c)}/summary`));
 app.get("/threads/:threadId/approvals", (c) => forward(c, `/internal/thread/${threadId(c)}/approvals`, { query: true }));
 app.get("/threads/:threadId/jobs", (c) => forward(c, `/internal/thread/${threadId(c)}/jobs`, { query: true }));
@@ -103,13 +104,14 @@ app.delete("/threads/:threadId/schedules/:scheduleId", (c) => forward(c, `/inter
 app.get("/approvals", (c) => forward(c, "/internal/approvals", { query: true }));
 app.post("/approvals/respond", (c) => forward(c, "/internal/approval/respond", { body: true }));
 app.get("/events", (c) => forward(c, "/internal/user/events", { query: true }));
+app.get("/search", (c) => forward(c, "/internal/search", { query: true }));
 // The overview reads nothing with effects; the gateway's status (reading it starts a stopped
 // gateway) is only read when the user asks, with a POST.
 app.get("/openclaw", (c) => forward(c, "/internal/openclaw/overview"));
 app.post("/openclaw/status", (c) => forward(c, "/internal/openclaw/runtime-status"));
 
 // Known API paths answer 405 to other methods (not the app's HTML).
-for (const path of ["/chat", "/chat/:threadId/stream", "/chat/:threadId/stop", "/threads", "/threads/:threadId", "/threads/:threadId/branch", "/threads/:threadId/schedules", "/threads/:threadId/schedules/:scheduleId", "/approvals", "/approvals/respond", "/events", "/openclaw", "/openclaw/status", "/auth/dev-login", "/auth/logout", "/auth/logout-everywhere", "/auth/me"]) {
+for (const path of ["/chat", "/chat/:threadId/stream", "/chat/:threadId/stop", "/threads", "/threads/:threadId", "/threads/:threadId/branch", "/threads/:threadId/schedules", "/threads/:threadId/schedules/:scheduleId", "/threads/:threadId/export", "/approvals", "/approvals/respond", "/events", "/search", "/openclaw", "/openclaw/status", "/auth/dev-login", "/auth/logout", "/auth/logout-everywhere", "/auth/me"]) {
   app.all(path, () => webErrorResponse("method_not_allowed", "Method not allowed on this endpoint."));
 }
 
