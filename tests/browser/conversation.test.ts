@@ -196,7 +196,7 @@ describe("a thread's menus", () => {
       ["Export as Markdown", (text: string) => expect(text).toContain(saidBack("export me"))],
       ["Export as JSON", (text: string) => expect(JSON.stringify(JSON.parse(text))).toContain("export me")],
     ] as const) {
-      await page.getByRole("button", { name: "Export" }).click();
+      await page.getByRole("button", { name: "Export", exact: true }).click();
       const download = page.waitForEvent("download");
       await page.getByRole("menuitem", { name: item }).click();
       const file = await download;
@@ -255,7 +255,7 @@ describe("how it looks", () => {
         await idle(page);
         await users(page).last().hover();
         await screenshot(page, `conversation-${device}-${theme}-actions`);
-        await page.getByRole("button", { name: "Export" }).filter({ visible: true }).click();
+        await page.getByRole("button", { name: "Export", exact: true }).filter({ visible: true }).click();
         await page.getByRole("menuitem", { name: "Export as Markdown" }).waitFor();
         await screenshot(page, `conversation-${device}-${theme}-export-menu`);
       });
