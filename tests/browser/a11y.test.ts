@@ -146,7 +146,7 @@ describe.each(THEMES)("every screen in the %s theme passes axe (WCAG 2.1 AA, no 
     const question = messages(page).locator('[data-role="user"]').first();
     await question.hover();
     await question.getByRole("button", { name: "Edit" }).click();
-    await page.getByLabel("Edit message").waitFor();
+    await page.getByLabel("Edit question").waitFor();
     await expectAccessible(page, "thread-editing", theme);
     await page.locator('[data-role="edit"]').getByRole("button", { name: "Cancel" }).click();
     const row = page.locator(`[data-thread-id="${threads.code}"]`);

@@ -107,7 +107,7 @@ describe("message actions in the website", () => {
     const question = users(page).last();
     await question.hover();
     await question.getByRole("button", { name: "Edit" }).click();
-    const editor = page.getByLabel("Edit message");
+    const editor = page.getByLabel("Edit question");
     await expect.poll(() => editor.inputValue()).toBe("second question");
     await screenshot(page, "conversation-01-editing");
     await editor.fill("second question, edited");
@@ -168,7 +168,7 @@ describe("message actions in the website", () => {
     const question = users(a).last();
     await question.hover();
     await question.getByRole("button", { name: "Edit" }).click();
-    await a.getByLabel("Edit message").fill("version two");
+    await a.getByLabel("Edit question").fill("version two");
     await a.locator('[data-role="edit"]').getByRole("button", { name: "Send" }).click();
     await expect.poll(() => transcript(a), { timeout: 30_000 }).toContain(saidBack("version two"));
     await idle(a);

@@ -31,7 +31,7 @@ export function UserActionBar() {
   return (
     <div className="col-start-2 flex items-center justify-end gap-1">
       <BranchPicker messageId={id} />
-      <ActionBarPrimitive.Root className={cn("flex items-center gap-0.5", fadedUntilHover)} hideWhenRunning autohide="never" aria-label="Message actions">
+      <ActionBarPrimitive.Root className={cn("flex items-center gap-0.5", fadedUntilHover)} hideWhenRunning autohide="never" role="group" aria-label="Question actions">
         <MessageTime messageId={id} />
         <CopyButton />
         <ActionBarPrimitive.Edit asChild>
@@ -53,7 +53,7 @@ export function AssistantActionBar() {
   return (
     <div className="flex items-center gap-1">
       <BranchPicker messageId={id} />
-      <ActionBarPrimitive.Root className={cn("flex items-center gap-0.5", fadedUntilHover)} hideWhenRunning autohide="never" aria-label="Answer actions">
+      <ActionBarPrimitive.Root className={cn("flex items-center gap-0.5", fadedUntilHover)} hideWhenRunning autohide="never" role="group" aria-label="Answer actions">
         <CopyButton />
         {answersQuestion ? (
           <ActionBarPrimitive.Reload asChild>
@@ -74,7 +74,7 @@ export function EditComposer() {
     <ComposerPrimitive.Root className="ms-auto flex w-full max-w-[85%] flex-col rounded-3xl bg-muted px-2 pt-2 pb-2" data-role="edit">
       <ComposerPrimitive.Input
         className="max-h-64 min-h-16 w-full resize-none bg-transparent px-3 py-1.5 text-base leading-7 outline-none"
-        aria-label="Edit message"
+        aria-label="Edit question"
         autoFocus
         submitMode="enter"
       />
