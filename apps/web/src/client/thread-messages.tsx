@@ -43,7 +43,8 @@ export function AssistantMessage() {
   // While it streams the message is busy: screen readers read it whole once done, not per word.
   return (
     <MessagePrimitive.Root className="group/message flex min-w-0 flex-col gap-1 px-2 leading-7 text-foreground wrap-break-word" data-role="assistant" data-status={status} data-last={last || undefined} aria-busy={status === "running" ? true : undefined}>
-      <div className="min-w-0">
+      {/* The answer itself, apart from its actions and time. */}
+      <div className="min-w-0" data-testid="answer-content">
         <MessagePrimitive.Parts components={{ Text: MarkdownText, tools: { Fallback: ToolCard }, data: { by_name: { job: JobPart } } }} />
       </div>
       <AssistantActionBar />
