@@ -1,6 +1,26 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { AbstractChat, DefaultChatTransport, type ChatState, type ChatStatus, type UIMessage } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, startAgentWorker, tempState, textOf, type Runtime } from "./harness.ts";
+// @ts-expect-error -- plain ESM helper shared with the start script
+import { root } from "../../scripts/lib/dev-key.mjs";
+import { client, readAnswer, startAgentWorker, tempState, textOf, type Runtime } from "./harness.ts";
+
+/** Runs the terminal client to its end; resolves with its exit code and output. */
+function runChatScript(runtime: Runtime, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, "scripts/chat.mjs"), "--url", runtime.url, ...args], {
+      cwd: root,
+      env: { ...process.env, OA_INTERNAL_KEY: runtime.key },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
 
 /** What useChat keeps in React state, in plain fields. */
 class PlainChatState implements ChatState<UIMessage> {
@@ -92,5 +112,16 @@ describe("edit and regenerate through the AI SDK's DefaultChatTransport", () => 
     expect(textOf(again[0]!)).toBe("my favourite colour is red");
     expect(again[1]!.branch).toMatchObject({ index: 2, count: 2 });
     expect(textOf(again[1]!)).toContain("my favourite colour is red");
+  });
+
+  it("the terminal client's --regenerate streams a new version of the last answer", async () => {
+    const first = await readAnswer(await client(runtime, "ada").chat({ threadId: "sys-branch-cli", input: "hello" }));
+    const result = await runChatScript(runtime, ["--thread", "sys-branch-cli", "--user", "ada", "--regenerate"]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const path = await activePath("sys-branch-cli");
+    expect(path).toHaveLength(2);
+    expect(path[1]!.branch).toEqual({ index: 2, count: 2, previousId: first.id, nextId: null });
+    expect(result.stdout.trim()).toBe(textOf(path[1]!));
   });
 });

@@ -19,7 +19,7 @@ let THREAD = "";
 let OTHER_THREAD = "";
 let APPROVAL = "";
 
-const TABLES = ["thread_meta", "messages", "events", "runs", "approvals", "receipts", "jobs", "schedules"];
+const TABLES = ["thread_meta", "messages", "events", "runs", "approvals", "receipts", "jobs", "schedules", "summaries"];
 
 async function threadState(threadId: string): Promise<unknown> {
   const stub = await getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId);
@@ -157,6 +157,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: "POST", path: (c) => `/internal/thread/${t(c)}/dev/seed`, body: true, shapes: [{ count: 10 }] },
   { method: "POST", path: () => "/internal/chat", body: true, shapes: [{ threadId: "OTHER_THREAD", input: "hi" }, { id: "THREAD", messages: [{ id: "m1", role: "user", parts: [{ type: "text", text: "hi" }] }], trigger: "submit-message" }] },
   { method: "POST", path: () => "/internal/chat#file-parts", body: true, bodies: filePartBodies, mustRefuse: true, runs: 300 },
+  { method: "POST", path: (c) => `/internal/thread/${t(c)}/branch`, body: true, shapes: [{ messageId: "m1" }, { messageId: 42 }, { messageId: "m1", extra: true }] },
 ];
 
 function requestFor(endpoint: Endpoint, c: Case): { path: string; init: RequestInit } {
