@@ -141,6 +141,26 @@ describe.each(THEMES)("every screen in the %s theme passes axe (WCAG 2.1 AA, no 
     await expectAccessible(page, "thread-code", theme);
   });
 
+  it("thread: a question being edited, then the delete dialog", async () => {
+    expect(page.url()).toContain(threads.code);
+    const question = messages(page).locator('[data-role="user"]').first();
+    await question.hover();
+    await question.getByRole("button", { name: "Edit" }).click();
+    await page.getByLabel("Edit question").waitFor();
+    await expectAccessible(page, "thread-editing", theme);
+    await page.locator('[data-role="edit"]').getByRole("button", { name: "Cancel" }).click();
+    const row = page.locator(`[data-thread-id="${threads.code}"]`);
+    await row.hover();
+    await row.getByRole("button", { name: /^Actions for / }).click();
+    await page.getByRole("menuitem", { name: "Delete…" }).click();
+    const dialog = page.getByRole("alertdialog");
+    await dialog.waitFor();
+    await settled(page);
+    await expectAccessible(page, "delete-dialog", theme);
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "detached" });
+  });
+
   it("approval card, pending", async () => {
     await page.goto(`/t/${threads.pending}`);
     const card = page.getByTestId("approval-card");

@@ -22,7 +22,8 @@ const LAST_SENTENCE = "Sentence 40 of a deliberately long answer that streams wo
 
 type Stored = { id: string; role: string; parts: Array<{ type: string; text?: string }>; metadata?: { status?: string } };
 
-const assistantText = async (page: Page) => (await page.locator('[data-role="assistant"]').allInnerTexts()).join("\n");
+// The answers' words only: each answer also carries its actions and the time it was written.
+const assistantText = async (page: Page) => (await page.locator('[data-role="assistant"] [data-testid="answer-content"]').allInnerTexts()).join("\n");
 const textOf = (message: Stored) => message.parts.filter((part) => part.type === "text").map((part) => part.text).join("");
 
 /** A thread made through the browser API (same origin, as the signed-in user), opened in each page. */

@@ -6,6 +6,7 @@ import { Inbox } from "./Inbox.tsx";
 import { cn } from "./lib/cn.ts";
 import { Login } from "./Login.tsx";
 import { OpenClawPanel } from "./OpenClawPanel.tsx";
+import { ExportMenu } from "./export-menu.tsx";
 import { navigate, parseRoute, useLocation, type Route } from "./router.ts";
 import { Sidebar } from "./Sidebar.tsx";
 import { ThreadView } from "./ThreadView.tsx";
@@ -119,6 +120,7 @@ function PhoneHeader({ route }: { route: Route }) {
           Reconnecting…
         </span>
       ) : null}
+      {route.name === "thread" && !feed.deleted.has(route.threadId) ? <ExportMenu threadId={route.threadId} className="size-9" /> : null}
       <Tooltip content="New chat">
         <Button variant="ghost" size="icon" aria-label="New chat" onClick={() => navigate("/")}>
           <SquarePen aria-hidden className="size-5" />

@@ -1,7 +1,8 @@
 import type { ThreadListItem } from "@oa/protocol";
-import { Archive, ArchiveRestore, ArrowLeft, CircleAlert, Ellipsis, Inbox, LoaderCircle, LogOut, MonitorSmartphone, Pencil, Pin, PinOff, Search, Server, SquarePen, TriangleAlert } from "lucide-react";
+import { Archive, ArchiveRestore, ArrowLeft, CircleAlert, Ellipsis, Inbox, LoaderCircle, LogOut, MonitorSmartphone, Pencil, Pin, PinOff, Search, Server, SquarePen, Trash2, TriangleAlert } from "lucide-react";
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { api, type Me } from "./api.ts";
+import { DeleteThreadDialog } from "./delete-thread-dialog.tsx";
 import { sortedThreads, userFeed, useUserFeed } from "./feed.ts";
 import { cn } from "./lib/cn.ts";
 import { fullDate, relativeTime, useMinuteClock } from "./relative-time.ts";
@@ -251,7 +252,7 @@ function listed(live: Map<string, ThreadListItem>, results: Results | null, arch
 }
 
 /** What the row's menu does once it has closed (so focus can go where the person is, not to a removed row). */
-type RowAction = "rename" | "pin" | "archive";
+type RowAction = "rename" | "pin" | "archive" | "delete";
 
 function ThreadItem({
   thread,
@@ -269,6 +270,7 @@ function ThreadItem({
   listHeading: React.RefObject<HTMLHeadingElement | null>;
 }) {
   const [renaming, setRenaming] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
   const [title, setTitle] = useState(thread.title ?? "");
   const pending = useRef<RowAction | null>(null);
   // Enter saves, and so does the blur of the field leaving the page: once.
@@ -321,6 +323,8 @@ function ThreadItem({
       saved.current = false;
       setTitle(thread.title ?? "");
       setRenaming(true);
+    } else if (action === "delete") {
+      setConfirmDelete(true);
     } else if (action === "pin") {
       toggle("pinned");
       requestAnimationFrame(() => trigger.current?.focus());
@@ -400,9 +404,15 @@ function ThreadItem({
               {thread.archived ? <ArchiveRestore aria-hidden /> : <Archive aria-hidden />}
               {thread.archived ? "Unarchive" : "Archive"}
             </DropdownMenuItem>
+            <DropdownMenuSeparator />
+            <DropdownMenuItem variant="destructive" onSelect={() => (pending.current = "delete")}>
+              <Trash2 aria-hidden />
+              Delete…
+            </DropdownMenuItem>
           </DropdownMenuContent>
         </DropdownMenu>
       )}
+      <DeleteThreadDialog threadId={thread.id} title={label} open={confirmDelete} onOpenChange={setConfirmDelete} isOpenHere={active} />
     </li>
   );
 }

@@ -1,33 +1,32 @@
 import { Chat as ChatSession, useChat } from "@ai-sdk/react";
 import { AssistantRuntimeProvider, ComposerPrimitive, ThreadPrimitive } from "@assistant-ui/react";
 import { useAISDKRuntime } from "@assistant-ui/react-ai-sdk";
-import type { Approval, Job, StoredMessage, ThreadEvent } from "@oa/protocol";
+import type { Approval, Job, ThreadEvent } from "@oa/protocol";
 import { DefaultChatTransport, type UIMessage } from "ai";
-import { ArrowDown, ArrowUp, Loader2, Square, WifiOff } from "lucide-react";
+import { ArrowDown, ArrowUp, Loader2, Square, Trash2, WifiOff } from "lucide-react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, ApiFailure, errorSentence } from "./api.ts";
 import { createAttachmentAdapter } from "./attachment-adapter.ts";
 import { AttachButton, AttachmentRefusal, ComposerAttachmentTiles, DropOverlay, useFileDrop } from "./composer-attachments.tsx";
+import { ExportMenu } from "./export-menu.tsx";
 import { FollowUps } from "./FollowUps.tsx";
 import { useUserFeed } from "./feed.ts";
 import { backoffDelay, LiveSource, onWake, type LiveStatus } from "./live-source.ts";
 import { useOpenAtMessage } from "./open-at-message.ts";
 import { JobProgress, ThreadExtrasContext, type ThreadExtras } from "./parts.tsx";
 import { navigate, takePendingSend } from "./router.ts";
+import { EditComposer } from "./message-actions.tsx";
+import { metaOf, toUIMessage, VersionsContext, type MessageMeta } from "./message-versions.tsx";
 import { AssistantMessage, SendStateContext, SystemMessage, UserMessage } from "./thread-messages.tsx";
 import { ErrorLine } from "./ui/alert.tsx";
 import { Button } from "./ui/button.tsx";
 import { TooltipIconButton } from "./ui/tooltip-icon-button.tsx";
 
 /** `running`: a run is active on the server, whether or not its answer is stored yet. */
-type Loaded = { messages: UIMessage[]; lastSeq: number; running: boolean };
+type Loaded = { messages: UIMessage[]; meta: Map<string, MessageMeta>; lastSeq: number; running: boolean };
 
 /** How long a finished job stays in the strip, at its final state, before it goes. */
 const FINISHED_JOB_MS = 5_000;
-
-function toUIMessage({ position: _p, createdAt: _c, ...message }: StoredMessage): UIMessage {
-  return message as UIMessage;
-}
 
 /** The answer a run is still writing (its checkpoint): the stream carries the rest. */
 function inFlight(messages: UIMessage[]): UIMessage | null {
@@ -53,6 +52,19 @@ function Reconnecting({ reason }: { reason?: string | null }) {
   );
 }
 
+/** The open thread was deleted (in this tab or another): said plainly, with a way on. */
+function DeletedThread() {
+  return (
+    <section className="mx-auto flex w-full max-w-3xl flex-1 flex-col items-center justify-center gap-4 p-6 text-center" aria-label="Thread">
+      <Trash2 aria-hidden className="size-6 text-muted-foreground" />
+      <p role="status" className="text-base font-medium">
+        This thread was deleted.
+      </p>
+      <Button onClick={() => navigate("/")}>Start a new chat</Button>
+    </section>
+  );
+}
+
 export function ThreadView({ threadId }: { threadId: string }) {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -71,7 +83,7 @@ export function ThreadView({ threadId }: { threadId: string }) {
       Promise.all([api.messages(threadId, 200), activeRun(threadId)]).then(
         ([page, running]) => {
           done = true;
-          setLoaded({ messages: page.messages.map(toUIMessage), lastSeq: page.lastSeq, running: running || inFlight(page.messages.map(toUIMessage)) !== null });
+          setLoaded({ messages: page.messages.map(toUIMessage), meta: metaOf(page.messages), lastSeq: page.lastSeq, running: running || inFlight(page.messages.map(toUIMessage)) !== null });
         },
         (error) => {
           loading = false;
@@ -79,7 +91,7 @@ export function ThreadView({ threadId }: { threadId: string }) {
           // A thread created by the first message does not exist yet: start empty.
           if (error instanceof ApiFailure && error.status === 404) {
             done = true;
-            setLoaded({ messages: [], lastSeq: 0, running: false });
+            setLoaded({ messages: [], meta: new Map(), lastSeq: 0, running: false });
             return;
           }
           setFailure(errorSentence(error));
@@ -100,6 +112,8 @@ export function ThreadView({ threadId }: { threadId: string }) {
     };
   }, [threadId]);
 
+  const deleted = useUserFeed().deleted.has(threadId);
+  if (deleted) return <DeletedThread />;
   if (!loaded && failure) {
     return (
       <section className="mx-auto flex w-full max-w-3xl flex-col gap-4 p-6" aria-label="Thread">
@@ -138,7 +152,10 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
           api: "/chat",
           credentials: "same-origin",
           // The agent keeps the history: only the newest message travels.
-          prepareSendMessagesRequest: ({ id, messages, trigger, messageId }) => ({ body: { id, messages: messages.slice(-1), trigger, messageId } }),
+          // An edit also says where its question goes (`parentId`, set by `send` for that one request).
+          prepareSendMessagesRequest: ({ id, messages, trigger, messageId, body }) => ({
+            body: { id, messages: messages.slice(-1), trigger, messageId, ...(body && "parentId" in body ? { parentId: body.parentId } : {}) },
+          }),
         }),
         // Whatever this tab streamed, the stored transcript is what it ends with.
         onFinish: ({ isError }) => {
@@ -160,6 +177,13 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
   const unsentRef = useRef(unsent);
   unsentRef.current = unsent;
   const [sendError, setSendError] = useState<string | null>(null);
+  const [meta, setMeta] = useState(initial.meta);
+  const [switching, setSwitching] = useState(false);
+  /**
+   * assistant-ui edits by cutting the transcript back to the edited question's parent, then
+   * sending: that cut is recorded here and the next send (only that one) carries the parent.
+   */
+  const editParent = useRef<{ parentId: string | null } | null>(null);
 
   const markUnsent = useCallback((id: string, reason: string | null) => {
     setUnsent((current) => {
@@ -203,6 +227,7 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
         reached();
         if (busy()) continue;
         const messages = page.messages.map(toUIMessage);
+        setMeta(metaOf(page.messages));
         const stored = new Set(messages.map((message) => message.id));
         for (const id of unsentRef.current.keys()) if (stored.has(id)) markUnsent(id, null);
         const waiting = session.messages.filter((message) => unsentRef.current.has(message.id) && !stored.has(message.id));
@@ -279,7 +304,10 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
   const send = useCallback(
     async (...args: Parameters<typeof session.sendMessage>) => {
       setSendError(null);
-      await session.sendMessage(...args);
+      const edit = editParent.current;
+      editParent.current = null;
+      const [message, options] = args;
+      await session.sendMessage(message, edit ? { ...options, body: { ...options?.body, parentId: edit.parentId } } : options);
       if (session.status !== "error") return;
       const error = session.error;
       const last = session.messages.at(-1);
@@ -311,6 +339,35 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
       await send({ id, role: "user", parts: message.parts, ...(message.metadata === undefined ? {} : { metadata: message.metadata }) });
     },
     [session, threadId, markUnsent, refresh, send],
+  );
+
+  /** The cut assistant-ui's edit makes before it sends (a function of the current messages, shortening them). */
+  const setMessages = useCallback(
+    (update: UIMessage[] | ((messages: UIMessage[]) => UIMessage[])) => {
+      const before = session.messages;
+      const after = typeof update === "function" ? update(before) : update;
+      const cut = typeof update === "function" && after.length < before.length && after.every((message, index) => message.id === before[index]?.id);
+      editParent.current = cut ? { parentId: after.at(-1)?.id ?? null } : null;
+      session.messages = after;
+    },
+    [session],
+  );
+
+  /** Puts the thread on another version; the server refuses while a run is active. */
+  const switchTo = useCallback(
+    async (messageId: string) => {
+      setSwitching(true);
+      setSendError(null);
+      try {
+        await api.switchBranch(threadId, messageId);
+        await sync().catch(startHealing);
+      } catch (error) {
+        setSendError(error instanceof ApiFailure && error.code === "run_active" ? "Wait for the answer to finish, or stop it, before switching versions." : errorSentence(error));
+      } finally {
+        setSwitching(false);
+      }
+    },
+    [threadId, sync, startHealing],
   );
 
   /** Stop means stop: the run on the server, then this tab's stream. */
@@ -364,6 +421,8 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
         if (started) setServerRunning(true);
         if (ended) setServerRunning(false);
         const unknownMessage = event.type === "message.stored" && !session.messages.some((message) => message.id === event.messageId);
+        // Another version of the conversation (here or in another tab): every tab shows it.
+        if (event.type === "branch.switched" && !busy()) refresh();
         // Whoever started it (another tab, a follow-up, a job's report): this tab follows it live.
         if ((started || ended || unknownMessage) && !busy()) refresh();
       },
@@ -390,7 +449,7 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
 
   const runtime = useAISDKRuntime(
     // Sending marks what did not go out; stopping (the Stop button and Escape) stops the server's run.
-    { ...chat, sendMessage: send, stop },
+    { ...chat, sendMessage: send, setMessages, stop },
     {
       adapters: { attachments },
       // Decisions go to the server's approval record; the run then continues by itself and this
@@ -421,13 +480,16 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
   return (
     <ThreadExtrasContext.Provider value={extras}>
       <SendStateContext.Provider value={{ unsent, retry: (id) => void retry(id) }}>
+       <VersionsContext.Provider value={{ meta, switchTo: (id) => void switchTo(id), busy: switching || running }}>
         <AssistantRuntimeProvider runtime={runtime}>
           <section className="relative flex min-h-0 min-w-0 flex-1 flex-col" aria-labelledby="thread-title" data-testid="drop-area" data-dragging={dragging || undefined} {...dropHandlers}>
             {/* On a phone the shell's bar is the one visible header: the title stays for screen readers. */}
-            <header className="flex h-14 shrink-0 items-center border-b border-border px-6 max-md:sr-only">
-              <h1 id="thread-title" className="truncate text-base font-semibold">
+            <header className="flex h-14 shrink-0 items-center gap-2 border-b border-border px-6 max-md:sr-only">
+              <h1 id="thread-title" className="min-w-0 flex-1 truncate text-base font-semibold">
                 {title}
               </h1>
+              {/* On a phone the shell's bar holds the export menu. */}
+              <ExportMenu threadId={threadId} className="max-md:hidden" />
             </header>
             <ThreadPrimitive.Root className="flex min-h-0 flex-1 flex-col">
               {/* The log is the live region: new messages are announced; a streaming one once it is whole. */}
@@ -440,7 +502,7 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
                       <p className="max-w-md text-sm text-muted-foreground">Ask anything — or “restart my OpenClaw”, “list my devices”, “check again in 10 minutes”.</p>
                     </div>
                   </ThreadPrimitive.Empty>
-                  <ThreadPrimitive.Messages components={{ UserMessage, AssistantMessage, SystemMessage }} />
+                  <ThreadPrimitive.Messages components={{ UserMessage, AssistantMessage, SystemMessage, EditComposer }} />
                   {running && !answering && !reconnecting ? (
                     <p role="status" className="flex items-center gap-2 px-2 text-sm text-muted-foreground">
                       <span aria-hidden className="size-2 animate-pulse rounded-full bg-muted-foreground motion-reduce:animate-none" />
@@ -503,6 +565,7 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
             <DropOverlay visible={dragging} />
           </section>
         </AssistantRuntimeProvider>
+       </VersionsContext.Provider>
       </SendStateContext.Provider>
     </ThreadExtrasContext.Provider>
   );

@@ -1,4 +1,4 @@
-import { attachmentMediaType, type Approval, type Attachment, type ExportFormat, type InboxItem, type Job, type Schedule, type SearchResult, type StoredMessage, type SwitchBranchResult, type ThreadListItem } from "@oa/protocol";
+import { attachmentMediaType, type Approval, type Attachment, type ExportFormat, type InboxItem, type Job, type MessagesPage, type Schedule, type SearchResult, type SwitchBranchResult, type ThreadListItem } from "@oa/protocol";
 
 /** How this deployment signs people in; `off`: neither WorkOS nor the dev login is configured. */
 export type SignInMode = "dev" | "workos" | "off";
@@ -76,8 +76,10 @@ export const api = {
     request<{ threadId: string }>("POST", "/threads", title ? { kind, title } : { kind }),
   patchThread: (id: string, patch: { title?: string; archived?: boolean; pinned?: boolean }) => request<unknown>("PATCH", `/threads/${id}`, patch),
   deleteThread: (id: string) => request<unknown>("DELETE", `/threads/${id}`),
-  messages: (id: string, limit = 100) =>
-    request<{ messages: StoredMessage[]; nextBefore: number | null; lastSeq: number }>("GET", `/threads/${id}/messages?limit=${limit}`),
+  /** The active path (the version of the conversation the thread is on), with each message's branch info. */
+  messages: (id: string, limit = 100) => request<MessagesPage>("GET", `/threads/${id}/messages?limit=${limit}`),
+  /** Puts the thread on the version through `messageId`; 409 `run_active` while a run is active. */
+  switchBranch: (id: string, messageId: string) => request<SwitchBranchResult>("POST", `/threads/${id}/branch`, { messageId }),
   /** Whether a run is active in the thread (its answer may not be stored yet). */
   summary: (id: string) => request<{ activeRun: { id: string; status: string } | null }>("GET", `/threads/${id}/summary`),
   approvals: (id: string) => request<{ approvals: Approval[] }>("GET", `/threads/${id}/approvals`),
@@ -95,7 +97,6 @@ export const api = {
     return request<SearchResult>("GET", `/search?${params}`, undefined, signal);
   },
   /** Makes the path through `messageId` the thread's active one (an older version after an edit or a regenerate). */
-  switchBranch: (threadId: string, messageId: string) => request<SwitchBranchResult>("POST", `/threads/${threadId}/branch`, { messageId }),
   /** Where the browser downloads a thread's export (a plain link: the answer is an attachment). */
   exportUrl: (threadId: string, format: ExportFormat) => `/threads/${encodeURIComponent(threadId)}/export?format=${format}`,
   openclaw: () => request<OpenClawOverview>("GET", "/openclaw"),

@@ -11,6 +11,8 @@ type State = {
   /** `connecting` until the feed first opens; `reconnecting` after it dropped, until it is back. */
   connection: "connecting" | "live" | "reconnecting";
   loaded: boolean;
+  /** Threads deleted while this tab was open (here or in another tab): an open one says so. */
+  deleted: ReadonlySet<string>;
   /** Why the list and inbox could not be (re)loaded; null once they were. Unknown is never shown as empty. */
   error: string | null;
 };
@@ -21,7 +23,7 @@ type State = {
  * inbox whenever it comes back (what changed while it was down is read again, not guessed).
  */
 class UserFeed {
-  private state: State = { threads: new Map(), nextCursor: null, inbox: [], live: false, connection: "connecting", loaded: false, error: null };
+  private state: State = { threads: new Map(), nextCursor: null, inbox: [], live: false, connection: "connecting", loaded: false, error: null, deleted: new Set() };
   private readonly listeners = new Set<() => void>();
   private source: LiveSource | null = null;
   private retry: ReturnType<typeof setTimeout> | null = null;
@@ -60,7 +62,7 @@ class UserFeed {
     this.retry = null;
     this.attempt = 0;
     this.loading = null;
-    this.state = { threads: new Map(), nextCursor: null, inbox: [], live: false, connection: "connecting", loaded: false, error: null };
+    this.state = { threads: new Map(), nextCursor: null, inbox: [], live: false, connection: "connecting", loaded: false, error: null, deleted: new Set() };
   }
 
   /** Reads the list and inbox again; a failure says why and tries again with backoff. */
@@ -110,7 +112,7 @@ class UserFeed {
       case "thread.deleted": {
         const threads = new Map(this.state.threads);
         threads.delete(event.threadId);
-        this.set({ threads, inbox: this.state.inbox.filter((item) => item.threadId !== event.threadId) });
+        this.set({ threads, inbox: this.state.inbox.filter((item) => item.threadId !== event.threadId), deleted: new Set(this.state.deleted).add(event.threadId) });
         return;
       }
       case "approval.requested":

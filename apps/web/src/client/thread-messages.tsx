@@ -5,6 +5,7 @@ import { BellRing, CircleAlert, Info } from "lucide-react";
 import { createContext, useContext } from "react";
 import { MarkdownText } from "./markdown.tsx";
 import { MessageAttachments } from "./message-attachments.tsx";
+import { AssistantActionBar, UserActionBar } from "./message-actions.tsx";
 import { JobPart, ToolCard } from "./parts.tsx";
 import { Button } from "./ui/button.tsx";
 
@@ -16,8 +17,9 @@ export function UserMessage() {
   const id = useAuiState((state) => state.message.id);
   const { unsent, retry } = useContext(SendStateContext);
   const reason = unsent.get(id);
+  const last = useAuiState((state) => state.message.isLast);
   return (
-    <MessagePrimitive.Root className="grid grid-cols-[minmax(72px,1fr)_auto] gap-y-1.5 px-2" data-role="user" data-message-id={id}>
+    <MessagePrimitive.Root className="group/message grid grid-cols-[minmax(72px,1fr)_auto] gap-y-1.5 px-2" data-role="user" data-message-id={id} data-last={last || undefined}>
       <MessageAttachments />
       <div className="col-start-2 min-w-0 rounded-3xl bg-muted px-4 py-2.5 leading-7 wrap-break-word">
         <MessagePrimitive.Parts components={{ Text: MarkdownText }} />
@@ -30,7 +32,9 @@ export function UserMessage() {
             Retry
           </Button>
         </div>
-      ) : null}
+      ) : (
+        <UserActionBar />
+      )}
     </MessagePrimitive.Root>
   );
 }
@@ -38,10 +42,15 @@ export function UserMessage() {
 export function AssistantMessage() {
   const id = useAuiState((state) => state.message.id);
   const status = useAuiState((state) => state.message.status?.type);
+  const last = useAuiState((state) => state.message.isLast);
   // While it streams the message is busy: screen readers read it whole once done, not per word.
   return (
-    <MessagePrimitive.Root className="min-w-0 px-2 leading-7 text-foreground wrap-break-word" data-role="assistant" data-message-id={id} data-status={status} aria-busy={status === "running" ? true : undefined}>
-      <MessagePrimitive.Parts components={{ Text: MarkdownText, tools: { Fallback: ToolCard }, data: { by_name: { job: JobPart } } }} />
+    <MessagePrimitive.Root className="group/message flex min-w-0 flex-col gap-1 px-2 leading-7 text-foreground wrap-break-word" data-role="assistant" data-message-id={id} data-status={status} data-last={last || undefined} aria-busy={status === "running" ? true : undefined}>
+      {/* The answer itself, apart from its actions and time. */}
+      <div className="min-w-0" data-testid="answer-content">
+        <MessagePrimitive.Parts components={{ Text: MarkdownText, tools: { Fallback: ToolCard }, data: { by_name: { job: JobPart } } }} />
+      </div>
+      <AssistantActionBar />
     </MessagePrimitive.Root>
   );
 }

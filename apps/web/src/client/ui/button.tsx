@@ -10,7 +10,8 @@ export const buttonVariants = cva(
     variants: {
       variant: {
         default: "bg-primary text-primary-foreground shadow-xs hover:bg-primary/90",
-        destructive: "bg-destructive text-white shadow-xs hover:bg-destructive/90",
+        // Dark: the red over the dark page, so white text keeps 4.5:1.
+        destructive: "bg-destructive text-white shadow-xs hover:bg-destructive/90 dark:bg-destructive/85 dark:hover:bg-destructive/75",
         outline: "border border-border bg-background shadow-xs hover:bg-accent hover:text-accent-foreground",
         secondary: "bg-secondary text-secondary-foreground hover:bg-secondary/80",
         ghost: "hover:bg-accent hover:text-accent-foreground",
