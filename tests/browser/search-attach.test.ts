@@ -275,6 +275,21 @@ describe("attachments", () => {
       .not.toContain("extra.txt");
   });
 
+  it("a new chat takes files too: attaching on the first screen makes the thread and puts the files and the typed text in its composer", async () => {
+    await ada.goto("/");
+    await ada.getByLabel("Message").fill("Summarise this log");
+    const chooser = ada.waitForEvent("filechooser");
+    await ada.getByRole("button", { name: "Attach files" }).click();
+    await (await chooser).setFiles([{ name: LOG.name, mimeType: "text/plain", buffer: Buffer.from(LOG.text) }]);
+    await ada.waitForURL(/\/t\/t_/);
+    await expect.poll(() => tiles(ada).evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-state")))).toEqual(["ready"]);
+    expect(await ada.getByLabel("Message").inputValue()).toBe("Summarise this log");
+    await ada.keyboard.press("Enter");
+    const answer = messages(ada).locator('[data-role="assistant"]').last();
+    await expect.poll(async () => said(await answer.innerText()), { timeout: 30_000 }).toContain(`${LOG.name} has ${LOG_LINES.length} lines`);
+    await messages(ada).locator('[data-role="user"]').last().getByRole("link", { name: `Download ${LOG.name}` }).waitFor();
+  });
+
   it("screenshots: dark theme and phone width with attachments", async () => {
     for (const [label, options] of [
       ["dark", { colorScheme: "dark" as const }],

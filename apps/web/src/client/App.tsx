@@ -7,6 +7,7 @@ import { cn } from "./lib/cn.ts";
 import { Login } from "./Login.tsx";
 import { OpenClawPanel } from "./OpenClawPanel.tsx";
 import { ExportMenu } from "./export-menu.tsx";
+import { HomeAttachButton, useHomeAttach } from "./home-attach.tsx";
 import { navigate, parseRoute, useLocation, type Route } from "./router.ts";
 import { Sidebar } from "./Sidebar.tsx";
 import { ThreadView } from "./ThreadView.tsx";
@@ -169,6 +170,7 @@ function Home() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
+  const files = useHomeAttach({ text: () => text, busy, setBusy, setError });
   const send = async (event?: FormEvent) => {
     event?.preventDefault();
     const message = text.trim();
@@ -197,6 +199,8 @@ function Home() {
         <p className="mt-2 max-w-prose text-muted-foreground">It keeps working when you leave: close the tab, and everything is here when you come back, on any device. Anything sensitive waits for your yes.</p>
         <form
           onSubmit={send}
+          onDragOver={files.onDragOver}
+          onDrop={files.onDrop}
           className="mt-6 flex flex-col rounded-2xl border border-input bg-background shadow-sm transition-shadow focus-within:border-ring focus-within:ring-2 focus-within:ring-ring/30"
         >
           <textarea
@@ -208,10 +212,12 @@ function Home() {
             autoFocus
             onChange={(event) => setText(event.target.value)}
             onKeyDown={onKey}
+            onPaste={files.onPaste}
             disabled={busy}
             className="max-h-48 min-h-14 w-full resize-none bg-transparent px-4 pt-3 text-base outline-none placeholder:text-muted-foreground focus-visible:outline-none disabled:opacity-60"
           />
-          <div className="flex items-center justify-end p-2">
+          <div className="flex items-center justify-between p-2">
+            <HomeAttachButton attach={(picked) => void files.attach(picked)} disabled={busy} />
             <Button type="submit" size="icon-sm" className="rounded-full" aria-label="Send" title="Send" disabled={busy || text.trim() === ""}>
               {busy ? <LoaderCircle aria-hidden className="animate-spin" /> : <ArrowUp aria-hidden />}
             </Button>

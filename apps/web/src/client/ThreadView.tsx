@@ -14,7 +14,7 @@ import { useUserFeed } from "./feed.ts";
 import { backoffDelay, LiveSource, onWake, type LiveStatus } from "./live-source.ts";
 import { useOpenAtMessage } from "./open-at-message.ts";
 import { JobProgress, ThreadExtrasContext, type ThreadExtras } from "./parts.tsx";
-import { navigate, takePendingSend } from "./router.ts";
+import { navigate, takePendingDraft, takePendingSend } from "./router.ts";
 import { EditComposer } from "./message-actions.tsx";
 import { metaOf, toUIMessage, VersionsContext, type MessageMeta } from "./message-versions.tsx";
 import { AssistantMessage, SendStateContext, SystemMessage, UserMessage } from "./thread-messages.tsx";
@@ -460,6 +460,16 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
       },
     },
   );
+
+  // Files attached on a new chat's first screen (which made this thread) go into the composer, with the text typed there.
+  useEffect(() => {
+    const draft = takePendingDraft(threadId);
+    if (!draft) return;
+    const composer = runtime.thread.composer;
+    if (draft.text) composer.setText(draft.text);
+    for (const file of draft.files) void composer.addAttachment(file).catch(() => undefined);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   // A refused file is said by <AttachmentRefusal>, from the composer's own event.
   const { dragging, handlers: dropHandlers } = useFileDrop((files) => files.forEach((file) => void runtime.thread.composer.addAttachment(file).catch(() => undefined)));

@@ -52,6 +52,23 @@ export function clearTargetMessage(): void {
   listeners.forEach((listener) => listener());
 }
 
+/** What a new chat's first screen held when the person attached files: the new thread's composer takes it. */
+export type Draft = { text: string; files: File[] };
+let pendingDraft: { threadId: string; draft: Draft } | null = null;
+
+/** Hands `draft` to the view of `threadId` (files cannot travel in history state). */
+export function setPendingDraft(threadId: string, draft: Draft): void {
+  pendingDraft = { threadId, draft };
+}
+
+/** The draft handed to this thread's view, taken once. */
+export function takePendingDraft(threadId: string): Draft | null {
+  if (pendingDraft?.threadId !== threadId) return null;
+  const { draft } = pendingDraft;
+  pendingDraft = null;
+  return draft;
+}
+
 /** A message waiting to be sent by the next thread view (from the OpenClaw panel), taken once. */
 export function takePendingSend(): string | null {
   const state = window.history.state as { send?: string } | null;
