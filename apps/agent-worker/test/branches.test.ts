@@ -106,6 +106,39 @@ describe("edit and regenerate build a tree of versions", () => {
     expect(await loggedSwitches(threadId)).toEqual([]);
   });
 
+  it("the same AI SDK edit sent again (a retried request) follows the version it made: no third version, no second run", async () => {
+    const threadId = uniqueThread("edit-sdk-retry");
+    await readAnswer(await send(threadId, [userMessage("u-1", "my favourite colour is teal")]));
+    const edited = await readAnswer(await send(threadId, [userMessage("u-1", "my favourite colour is red")], { messageId: "u-1" }));
+    const again = await readAnswer(await send(threadId, [userMessage("u-1", "my favourite colour is red")], { messageId: "u-1" }));
+    expect(again.id).toBe(edited.id);
+    const { body } = await callJson(`/internal/thread/${threadId}/summary`, "alice");
+    expect(body.messageCount).toBe(4);
+    expect((await page(threadId)).messages[0]!.branch).toMatchObject({ index: 2, count: 2 });
+  });
+
+  it("an edit queued behind a run stays the active path when a message interrupts both and the stopped answer lands elsewhere", async () => {
+    const threadId = uniqueThread("edit-queued-interrupt");
+    await readAnswer(await send(threadId, [userMessage("q-1", "first question")]));
+    const running = postChat("alice", { threadId, input: "give me a long answer please" });
+    await waitForStatus(threadId, "running");
+    // An edit of the first question, queued behind the long answer.
+    const queued = send(threadId, [userMessage("q-1b", "first question, edited")], { parentId: null });
+    await vi.waitFor(async () => {
+      const count = await runInDurableObject(await thread(threadId), (_agent: ThreadAgent, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM runs WHERE status = 'queued'").one().n);
+      expect(count).toBe(1);
+    });
+    // A message that interrupts: the queued edit is cancelled (its words kept, as a new branch), then the running answer stops.
+    const interrupting = await readAnswer(await postChat("alice", { threadId, input: "never mind, count to 3", messageId: "q-3", onBusy: "interrupt" }));
+    await (await running).text();
+    await (await queued).text();
+    await waitForStatus(threadId, null);
+    const after = await page(threadId);
+    // The stopped answer, stored under its own question, did not pull the active path back to it.
+    expect(after.messages.map((message) => message.id)).toEqual(["q-1b", "q-3", interrupting.id]);
+    expect((await loggedSwitches(threadId)).map((change) => change.messageId)).toContain("q-1b");
+  });
+
   it("a website edit (parentId) puts the new message under that message; the old branch stays", async () => {
     const threadId = uniqueThread("edit-parent");
     const a1 = await readAnswer(await send(threadId, [userMessage("q-1", "first question")]));

@@ -67,7 +67,7 @@ describe("message search across a user's threads", () => {
     const user = uniqueThread("syntax");
     await say(user, "NEAR the harbour AND the quay");
     await hitsOnceIndexed(user, "harbour", 1);
-    for (const q of ['"', '"harbour', "harbour*", "harbour AND", "NEAR(harbour quay)", "quay OR", "-harbour", "^harbour", "harbour:", "*", "()", "'"]) {
+    for (const q of ['"', '"harbour', "harbour*", "harbour AND", "NEAR(harbour quay)", "quay OR", "-harbour", "^harbour", "harbour:", "*", "()", "'", "\u0301", "harbour \u0301\u0308"]) {
       const { status, body } = await callJson(`/internal/search?q=${encodeURIComponent(q)}`, user);
       expect(status, q).toBe(200);
       expect(searchResultSchema.safeParse(body).success, q).toBe(true);

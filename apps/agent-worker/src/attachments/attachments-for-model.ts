@@ -72,7 +72,9 @@ export async function attachmentsForModel<M extends UIMessage>(messages: M[], so
       continue;
     }
     const image = isImageAttachmentType(facts.mediaType);
-    const cost = image ? facts.size : Math.min(facts.size, MAX_ATTACHMENT_TEXT_CHARS_FOR_MODEL);
+    // A file costs what is read of it from R2 (a text file whole, though the model sees its start),
+    // so the budget bounds a run's reads as well as what the model gets.
+    const cost = facts.size;
     if (cost > budget) {
       replaced.set(key, describe({ ...part, filename: facts.filename, mediaType: facts.mediaType }, "not included: only the newest files fit the context"));
       continue;

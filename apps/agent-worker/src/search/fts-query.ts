@@ -19,7 +19,8 @@ export function indexableText(text: string, maxChars: number): string {
  * word being typed). Null when the query holds no word at all.
  */
 export function toFtsQuery(query: string): string | null {
-  const words = query.match(/[\p{L}\p{N}\p{M}]+/gu)?.slice(0, MAX_QUERY_WORDS) ?? [];
+  // A word needs a letter or digit: marks alone (a lone combining accent) tokenize to nothing, and an empty phrase is an FTS5 error.
+  const words = (query.match(/[\p{L}\p{N}\p{M}]+/gu) ?? []).filter((word) => /[\p{L}\p{N}]/u.test(word)).slice(0, MAX_QUERY_WORDS);
   if (words.length === 0) return null;
   const quoted = words.map((word) => `"${word.replaceAll('"', '""')}"`);
   quoted[quoted.length - 1] += "*";

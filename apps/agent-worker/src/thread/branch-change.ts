@@ -57,6 +57,7 @@ export function placePendingMessage(deps: BranchDeps, run: RunRecord, now: numbe
   store.appendMessage(run.pendingMessage, null, now, parentId);
   log.append({ type: "message.stored", messageId: run.pendingMessage.id, role: run.pendingMessage.role, runId: run.id }, now);
   if (parentId !== leaf) {
+    store.setLeaf(run.pendingMessage.id, now);
     log.append({ type: "branch.switched", leafId: run.pendingMessage.id, messageId: run.pendingMessage.id }, now);
     closeRunsOffPath(deps, run.pendingMessage.id, LEFT_BRANCH_REASON.edit, now);
   }

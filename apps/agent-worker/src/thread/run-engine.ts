@@ -68,7 +68,8 @@ export type TurnInput = {
 
 /** What the chat response does: follow a run live, or replay an answer that already exists. */
 export type TurnOutcome =
-  | { ok: true; kind: "tail"; runId: string; assistantMessageId: string }
+  /** `storedMessageId`: the user message this request put into the thread (none for a retry or a regenerate). */
+  | { ok: true; kind: "tail"; runId: string; assistantMessageId: string; storedMessageId?: string }
   | { ok: true; kind: "replay"; chunks: UIMessageChunk[] };
 
 type ActiveExecution = { runId: string; controller: AbortController };
@@ -116,7 +117,7 @@ export class RunEngine {
     const now = Date.now();
     const turn = resolveTurn(store, runs, input, this.deps.newId);
     if (!turn.ok) return turn;
-    if (turn.kind === "retry") return this.retryOutcome(input.message.id);
+    if (turn.kind === "retry") return this.retryOutcome(turn.userMessageId ?? input.message.id);
 
     // A run waiting for approval holds nothing; a new message closes it and goes ahead.
     const waiting = runs.active().filter((run) => run.status === "awaiting_approval");
@@ -141,7 +142,9 @@ export class RunEngine {
     hub.open(runId, assistantMessageId);
     if (active.length > 0 && policy === "interrupt") for (const run of active) this.cancelRun(run.id);
     this.pump();
-    return { ok: true, kind: "tail", runId, assistantMessageId };
+    // The message this request stored holds the parts it sent (a regenerate stores none).
+    const stored = turn.kind === "regenerate" ? undefined : turn.userMessageId;
+    return { ok: true, kind: "tail", runId, assistantMessageId, ...(stored ? { storedMessageId: stored } : {}) };
   }
 
   private branchDeps() {

@@ -217,9 +217,10 @@ export class ThreadStore {
       const anchor = this.sql.exec<{ parent_id: string | null }>("SELECT parent_id FROM messages WHERE position = ?", before).toArray()[0];
       if (anchor) start = anchor.parent_id;
       else if (start) {
-        // Not a message's position: the path's messages older than it.
-        const below = walkToRoot(this.sql, start, Number.MAX_SAFE_INTEGER).find((step) => step.position < before);
-        start = below?.id ?? null;
+        // Not a message's position (positions have no gaps): past the end reads from the leaf,
+        // anything else holds nothing — never a walk as long as the thread.
+        const leafPosition = this.sql.exec<{ position: number }>("SELECT position FROM messages WHERE id = ?", start).toArray()[0]?.position ?? 0;
+        if (before <= leafPosition) start = null;
       }
     }
     if (!start) return [];
@@ -260,8 +261,10 @@ export class ThreadStore {
   }
 
   /**
-   * Appends under `parentId` (undefined: the active leaf; null: as a first message); the new
-   * message becomes the active leaf.
+   * Appends under `parentId` (undefined: the active leaf; null: as a first message). Appended at
+   * the active leaf, the new message becomes it; anywhere else (an answer finishing under a
+   * question the person has moved away from) the active path stays where it is — a new branch
+   * moves it explicitly (`setLeaf`, with its `branch.switched` event).
    */
   appendMessage(message: UIMessage, runId: string | null, now: number, parentId?: string | null): number {
     const parent = parentId === undefined ? this.leafId() : parentId;
@@ -280,7 +283,8 @@ export class ThreadStore {
       )
       .one();
     this.sql.exec(
-      "UPDATE thread_meta SET message_count = message_count + 1, active_leaf = ?, updated_at = ?, last_message_at = ? WHERE singleton = 1",
+      "UPDATE thread_meta SET message_count = message_count + 1, active_leaf = CASE WHEN active_leaf IS ? THEN ? ELSE active_leaf END, updated_at = ?, last_message_at = ? WHERE singleton = 1",
+      parent,
       message.id,
       now,
       now,

@@ -437,7 +437,8 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     });
     if (claimedThreadSlot) this.settleThreadSlot(quota, call.threadId, call.userId);
     if (!outcome.ok) return refuse(outcome);
-    this.attachments(call.threadId).markReferenced(references.ids, message.id);
+    // Only the message this request stored refers to its files (an edit is stored under a new id; a retry stores nothing).
+    if (outcome.kind === "tail" && outcome.storedMessageId) this.attachments(call.threadId).markReferenced(references.ids, outcome.storedMessageId);
     // A retried request follows the run its first attempt started, which holds its own slot.
     if (outcome.kind === "tail" && outcome.runId !== call.runId) quota.release("run", [call.runId]);
     if (outcome.kind === "tail") return this.tailWithSlot(quota, call.feedKey, outcome.runId);

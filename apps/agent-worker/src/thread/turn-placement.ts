@@ -5,7 +5,8 @@ import type { StoredMessage, ThreadStore } from "./store.ts";
 
 /** What a submitted message is, and where its run puts it in the transcript's tree. */
 export type ResolvedTurn =
-  | { ok: true; kind: "retry" }
+  /** A retried request: follow (or replay) the run of `userMessageId` (default: the sent message's id). */
+  | { ok: true; kind: "retry"; userMessageId?: string }
   | {
       ok: true;
       /** `message`: a new turn; `edit`: a new version of a user message; `regenerate`: a new answer to a stored one. */
@@ -43,6 +44,9 @@ export function resolveTurn(store: ThreadStore, runs: RunStore, request: TurnReq
   const alreadySubmitted = existing !== null || runs.byUserMessage(message.id) !== null;
   if (request.trigger === "submit-message") {
     if (existing && existing.role === "user" && request.messageId === message.id && !sameParts(existing.parts, message.parts)) {
+      // The same edit sent again (a retried request) follows the version its first attempt made.
+      const made = versionWithParts(store, existing, message.parts) ?? queuedEdit(runs, existing.parentId, message.parts);
+      if (made) return { ok: true, kind: "retry", userMessageId: made };
       const edited: UIMessage = { ...message, id: newId("msg") };
       return { ok: true, kind: "edit", userMessageId: edited.id, pendingMessage: edited, placement: { parentId: existing.parentId } };
     }
@@ -63,7 +67,8 @@ export function resolveTurn(store: ThreadStore, runs: RunStore, request: TurnReq
     return { ok: true, kind: "message", userMessageId: message.id, pendingMessage: message, placement: null };
   }
   if (existing.role !== "user") return failure("invalid_request", "Only a user message can be regenerated.", { messageId: existing.id });
-  const question = sameParts(existing.parts, message.parts) ? existing : (versionWithParts(store, existing, message.parts) ?? existing);
+  const versionId = sameParts(existing.parts, message.parts) ? null : versionWithParts(store, existing, message.parts);
+  const question = (versionId ? store.getMessage(versionId) : null) ?? existing;
   if (request.messageId !== undefined && request.messageId !== question.id) {
     const answer = store.getMessage(request.messageId);
     if (!answer) return failure("message_not_found", "messageId names no message of this thread.", { messageId: request.messageId });
@@ -74,7 +79,13 @@ export function resolveTurn(store: ThreadStore, runs: RunStore, request: TurnReq
   return { ok: true, kind: "regenerate", userMessageId: question.id, pendingMessage: null, placement: null };
 }
 
+/** The id of an edit still queued under `parentId` with exactly `parts` (not stored until its run starts). */
+function queuedEdit(runs: RunStore, parentId: string | null, parts: UIMessage["parts"]): string | null {
+  const run = runs.active().find((candidate) => candidate.pendingMessage && candidate.placement?.parentId === parentId && sameParts(candidate.pendingMessage.parts, parts));
+  return run ? run.userMessageId : null;
+}
+
 /** The newest version of `message` (itself or a sibling user message) holding exactly `parts`. */
-function versionWithParts(store: ThreadStore, message: StoredMessage, parts: UIMessage["parts"]): StoredMessage | null {
-  return store.versionsOf(message.id).find((version) => version.role === "user" && sameParts(version.parts, parts)) ?? null;
+function versionWithParts(store: ThreadStore, message: StoredMessage, parts: UIMessage["parts"]): string | null {
+  return store.versionsOf(message.id).find((version) => version.role === "user" && sameParts(version.parts, parts))?.id ?? null;
 }
