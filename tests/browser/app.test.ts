@@ -114,8 +114,10 @@ describe("the chat app in Chromium", () => {
     const { page: bob, context } = await signedIn(browser, base, "Bob");
     await expect.poll(() => sidebar(bob).innerText()).toContain("No threads yet.");
     await bob.goto(`/t/${threadId}`);
-    await bob.getByLabel("Message").waitFor();
-    expect(await messages(bob).innerText()).not.toContain(PROMPT);
+    // Someone else's thread is no thread for Bob: said so, with no composer to type into it.
+    await bob.getByText("This thread does not exist").waitFor();
+    expect(await bob.locator("main").innerText()).not.toContain(PROMPT);
+    expect(await bob.getByLabel("Message").count()).toBe(0);
     for (const path of [`/threads/${threadId}/messages`, `/threads/${threadId}/approvals`, `/chat/${threadId}/stream`]) {
       expect((await bob.request.get(path)).status(), path).toBe(404);
     }

@@ -132,6 +132,13 @@ describe("message actions in the website", () => {
     const path = await stored(page, threadId);
     expect(path.map(textOf)).toContain("second question");
     expect(path).toHaveLength(4);
+
+    // An ordinary message after an edit says nothing of where it goes: the server puts it at the end.
+    const ordinary = page.waitForRequest((candidate) => candidate.url().endsWith("/chat") && candidate.method() === "POST");
+    const sent = send(page, "third question");
+    expect((await ordinary).postDataJSON()).not.toHaveProperty("parentId");
+    await sent;
+    expect((await stored(page, threadId)).map(textOf)).toContain("third question");
   });
 
   it("regenerates an answer: ‹ 2 / 2 › on it and only ever one answer after the question", async () => {
@@ -227,6 +234,8 @@ describe("a thread's menus", () => {
     await dialog.getByRole("button", { name: "Cancel" }).click();
     await dialog.waitFor({ state: "detached" });
     expect(await row(a).count()).toBe(1);
+    // Focus is back on the row's menu button, not lost to the page.
+    await expect.poll(() => a.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? "")).toMatch(/^Actions for /);
 
     await row(a).hover();
     await row(a).getByRole("button", { name: /^Actions for / }).click();

@@ -72,7 +72,7 @@ export function Sidebar({
     // Not re-run per feed event: listed rows are drawn from the live feed when it knows them.
   }, [query, archived, attempt]);
 
-  const threads = listed(feed.threads, results, archived, query.trim() !== "");
+  const threads = listed(feed.threads, results, archived, query.trim() !== "").filter((thread) => !feed.deleted.has(thread.id));
   const searching = results !== null;
   const listState = searching
     ? results.status === "error"
@@ -412,7 +412,19 @@ function ThreadItem({
           </DropdownMenuContent>
         </DropdownMenu>
       )}
-      <DeleteThreadDialog threadId={thread.id} title={label} open={confirmDelete} onOpenChange={setConfirmDelete} isOpenHere={active} />
+      <DeleteThreadDialog
+        threadId={thread.id}
+        title={label}
+        open={confirmDelete}
+        onOpenChange={setConfirmDelete}
+        isOpenHere={active}
+        onClosed={(deleted) => {
+          // Kept: back to the row's menu button. Deleted: the row goes, so its neighbour (or the list's heading).
+          if (!deleted) return requestAnimationFrame(() => trigger.current?.focus());
+          const neighbour = (row.current?.nextElementSibling ?? row.current?.previousElementSibling)?.querySelector<HTMLElement>("a[href]");
+          requestAnimationFrame(() => (neighbour?.isConnected ? neighbour : listHeading.current)?.focus());
+        }}
+      />
     </li>
   );
 }

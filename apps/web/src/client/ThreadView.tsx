@@ -52,13 +52,13 @@ function Reconnecting({ reason }: { reason?: string | null }) {
   );
 }
 
-/** The open thread was deleted (in this tab or another): said plainly, with a way on. */
-function DeletedThread() {
+/** The open thread was deleted (in this tab or another), or there is none for this person: said plainly, with a way on. */
+function DeletedThread({ sentence = "This thread was deleted." }: { sentence?: string }) {
   return (
     <section className="mx-auto flex w-full max-w-3xl flex-1 flex-col items-center justify-center gap-4 p-6 text-center" aria-label="Thread">
       <Trash2 aria-hidden className="size-6 text-muted-foreground" />
       <p role="status" className="text-base font-medium">
-        This thread was deleted.
+        {sentence}
       </p>
       <Button onClick={() => navigate("/")}>Start a new chat</Button>
     </section>
@@ -68,6 +68,7 @@ function DeletedThread() {
 export function ThreadView({ threadId }: { threadId: string }) {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  const [missing, setMissing] = useState(false);
   const retryNow = useRef<() => void>(() => {});
 
   // A thread opened while the agent is away loads by itself once it is back (with backoff).
@@ -88,10 +89,11 @@ export function ThreadView({ threadId }: { threadId: string }) {
         (error) => {
           loading = false;
           if (done) return;
-          // A thread created by the first message does not exist yet: start empty.
+          // The website makes a thread before it opens it: one the server does not know was deleted
+          // (or is someone else's), never an empty chat to type into.
           if (error instanceof ApiFailure && error.status === 404) {
             done = true;
-            setLoaded({ messages: [], meta: new Map(), lastSeq: 0, running: false });
+            setMissing(true);
             return;
           }
           setFailure(errorSentence(error));
@@ -114,6 +116,7 @@ export function ThreadView({ threadId }: { threadId: string }) {
 
   const deleted = useUserFeed().deleted.has(threadId);
   if (deleted) return <DeletedThread />;
+  if (missing) return <DeletedThread sentence="This thread does not exist: it was deleted, or it belongs to another account." />;
   if (!loaded && failure) {
     return (
       <section className="mx-auto flex w-full max-w-3xl flex-col gap-4 p-6" aria-label="Thread">
@@ -184,6 +187,8 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
    * sending: that cut is recorded here and the next send (only that one) carries the parent.
    */
   const editParent = useRef<{ parentId: string | null } | null>(null);
+  /** Edits that did not go out, by message id: their retry goes to the same place. */
+  const unsentEdits = useRef(new Map<string, { parentId: string | null }>());
 
   const markUnsent = useCallback((id: string, reason: string | null) => {
     setUnsent((current) => {
@@ -304,9 +309,10 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
   const send = useCallback(
     async (...args: Parameters<typeof session.sendMessage>) => {
       setSendError(null);
-      const edit = editParent.current;
-      editParent.current = null;
       const [message, options] = args;
+      // An edit (or the retry of one that did not go out) says where its question goes.
+      const edit = editParent.current ?? (message && "id" in message && message.id ? unsentEdits.current.get(message.id) ?? null : null);
+      editParent.current = null;
       await session.sendMessage(message, edit ? { ...options, body: { ...options?.body, parentId: edit.parentId } } : options);
       if (session.status !== "error") return;
       const error = session.error;
@@ -315,6 +321,7 @@ function Chat({ threadId, initial }: { threadId: string; initial: Loaded }) {
       const refused = typeof (error as { statusCode?: unknown } | undefined)?.statusCode === "number";
       const unreachable = error instanceof TypeError;
       if (last?.role === "user" && (refused || unreachable)) {
+        if (edit) unsentEdits.current.set(last.id, edit);
         markUnsent(last.id, errorSentence(error));
         setSendError(errorSentence(error));
       } else if (!unreachable) setSendError(errorSentence(error));

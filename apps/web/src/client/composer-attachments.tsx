@@ -1,6 +1,6 @@
 /** The composer's files: the Attach button, the tiles of what is attached (with progress and Remove), refusals in words, the drop area. */
 import { AttachmentPrimitive, ComposerPrimitive, useAuiEvent, type Attachment } from "@assistant-ui/react";
-import { FileText, LoaderCircle, Paperclip, TriangleAlert, Upload, X } from "lucide-react";
+import { FileText, ImageIcon, LoaderCircle, Paperclip, TriangleAlert, Upload, X } from "lucide-react";
 import { useEffect, useState, type DragEvent } from "react";
 import { ACCEPTED_KINDS_SENTENCE } from "./attachment-adapter.ts";
 import { cn } from "./lib/cn.ts";
@@ -49,7 +49,11 @@ function AttachmentTile({ attachment }: { attachment: Attachment }) {
         preview ? (
           <img src={preview} alt={attachment.name} className="size-full rounded-[inherit] object-cover" />
         ) : (
-          <span className="sr-only">{attachment.name}</span>
+          // A file the question already carries (being edited): no local bytes to preview.
+          <>
+            <ImageIcon aria-hidden className="size-5 text-muted-foreground" />
+            <span className="sr-only">{attachment.name}</span>
+          </>
         )
       ) : (
         <>

@@ -1,5 +1,5 @@
 /** Deleting a thread, asked first: everything in it goes for good (`DELETE /threads/:id`). */
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { api, errorSentence } from "./api.ts";
 import { userFeed } from "./feed.ts";
 import { navigate } from "./router.ts";
@@ -7,8 +7,24 @@ import { ErrorLine } from "./ui/alert.tsx";
 import { AlertDialog, AlertDialogCancel, AlertDialogContent, AlertDialogDescription, AlertDialogTitle } from "./ui/alert-dialog.tsx";
 import { Button } from "./ui/button.tsx";
 
-export function DeleteThreadDialog({ threadId, title, open, onOpenChange, isOpenHere }: { threadId: string; title: string; open: boolean; onOpenChange: (open: boolean) => void; isOpenHere: boolean }) {
+/** `onClosed(deleted)`: where focus goes once the dialog has closed (its trigger, a menu item, is gone by then). */
+export function DeleteThreadDialog({
+  threadId,
+  title,
+  open,
+  onOpenChange,
+  isOpenHere,
+  onClosed,
+}: {
+  threadId: string;
+  title: string;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  isOpenHere: boolean;
+  onClosed: (deleted: boolean) => void;
+}) {
   const [deleting, setDeleting] = useState(false);
+  const deleted = useRef(false);
   const [failure, setFailure] = useState<string | null>(null);
   const change = (next: boolean) => {
     if (deleting) return;
@@ -26,6 +42,7 @@ export function DeleteThreadDialog({ threadId, title, open, onOpenChange, isOpen
       return;
     }
     setDeleting(false);
+    deleted.current = true;
     onOpenChange(false);
     // The user feed's `thread.deleted` takes the row away in every tab; without the feed, read the list again.
     if (!userFeed.snapshot().live) void userFeed.reload();
@@ -33,7 +50,13 @@ export function DeleteThreadDialog({ threadId, title, open, onOpenChange, isOpen
   };
   return (
     <AlertDialog open={open} onOpenChange={change}>
-      <AlertDialogContent>
+      <AlertDialogContent
+        onCloseAutoFocus={(event) => {
+          event.preventDefault();
+          onClosed(deleted.current);
+          deleted.current = false;
+        }}
+      >
         <AlertDialogTitle className="wrap-anywhere">Delete “{title}”?</AlertDialogTitle>
         <AlertDialogDescription>This deletes the thread with its messages, approvals, jobs and files. It cannot be undone.</AlertDialogDescription>
         {failure ? <ErrorLine>{failure}</ErrorLine> : null}

@@ -26,7 +26,7 @@ export function useHomeAttach({ text, busy, setBusy, setError }: Options) {
     try {
       const { threadId } = await api.createThread("chat");
       setPendingDraft(threadId, { text: text(), files });
-      navigate(`/t/${threadId}`);
+      navigate(`/t/${encodeURIComponent(threadId)}`);
     } catch (failure) {
       setError(`The files were not attached: ${(failure as Error).message}`);
       setBusy(false);

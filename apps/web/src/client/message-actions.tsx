@@ -8,6 +8,7 @@ import { ActionBarPrimitive, ComposerPrimitive, useAuiState } from "@assistant-u
 import { Check, Copy, Pencil, RefreshCw } from "lucide-react";
 import { BranchPicker, MessageTime } from "./message-versions.tsx";
 import { cn } from "./lib/cn.ts";
+import { ComposerAttachmentTiles } from "./composer-attachments.tsx";
 import { Button } from "./ui/button.tsx";
 import { TooltipIconButton } from "./ui/tooltip-icon-button.tsx";
 
@@ -72,6 +73,8 @@ export function AssistantActionBar() {
 export function EditComposer() {
   return (
     <ComposerPrimitive.Root className="ms-auto flex w-full max-w-[85%] flex-col rounded-3xl bg-muted px-2 pt-2 pb-2" data-role="edit">
+      {/* The files the question carries go with the edit too: shown, and removable. */}
+      <ComposerAttachmentTiles />
       <ComposerPrimitive.Input
         className="max-h-64 min-h-16 w-full resize-none bg-transparent px-3 py-1.5 text-base leading-7 outline-none"
         aria-label="Edit question"

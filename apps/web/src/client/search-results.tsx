@@ -3,6 +3,7 @@ import type { SearchHit } from "@oa/protocol";
 import { LoaderCircle, MessageSquareText } from "lucide-react";
 import { useEffect, useState } from "react";
 import { api, errorSentence } from "./api.ts";
+import { useUserFeed } from "./feed.ts";
 import { cn } from "./lib/cn.ts";
 import { fullDate, relativeTime } from "./relative-time.ts";
 import { Link } from "./ui/link.tsx";
@@ -16,7 +17,7 @@ type HitsState = { status: "loading" } | { status: "error"; message: string } | 
 
 /** Where a hit opens: the thread, scrolled to the message (`?m=`). */
 export function hitPath(hit: Pick<SearchHit, "threadId" | "messageId">): string {
-  return `/t/${hit.threadId}?${new URLSearchParams({ m: hit.messageId })}`;
+  return `/t/${encodeURIComponent(hit.threadId)}?${new URLSearchParams({ m: hit.messageId })}`;
 }
 
 function useMessageHits(query: string): { state: HitsState | null; retry: () => void } {
@@ -62,7 +63,10 @@ export function Snippet({ pieces }: { pieces: SearchHit["snippet"] }) {
 }
 
 export function MessageHits({ query, now, activeMessage, onNavigate }: { query: string; now: number; activeMessage: string | null; onNavigate?: () => void }) {
-  const { state, retry } = useMessageHits(query);
+  const { state: read, retry } = useMessageHits(query);
+  // A thread deleted since the search answered (here or in another tab) has no hits any more.
+  const { deleted } = useUserFeed();
+  const state = read?.status === "ok" ? { ...read, hits: read.hits.filter((hit) => !deleted.has(hit.threadId)) } : read;
   if (state === null) return null;
   const nowOrLater = Math.max(now, Date.now());
   return (
