@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { UIMessage, UIMessageChunk } from "ai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SYSTEM_PROMPT } from "../../apps/agent-worker/src/thread/context.ts";
+import { SYSTEM_PROMPT } from "../../apps/agent-worker/src/runs/context.ts";
 import { startFakeOpenAI, type FakeOpenAI, type RecordedRequest } from "./fake-openai.ts";
 import { client, sseChunks, startAgentWorker, tempState, textOf, type Runtime } from "./harness.ts";
 

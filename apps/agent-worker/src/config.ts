@@ -1,6 +1,6 @@
 import { busyPolicySchema, type BusyPolicy } from "@oa/protocol";
 import { openClawTools, parseApprovalPolicy } from "./tools/openclaw/catalog.ts";
-import type { QuotaLimits } from "./user/quota.ts";
+import type { QuotaLimits } from "./quotas/quota.ts";
 
 /** Every setting the agent worker reads, with its default. Documented in the README's table. */
 export type AgentWorkerEnv = Env & {

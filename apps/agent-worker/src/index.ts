@@ -24,20 +24,21 @@ import type { AgentConfig, AgentWorkerEnv } from "./config.ts";
 import { requirePrincipal, type Principal } from "./http/auth.ts";
 import { readJsonBody, parseWith } from "./http/body.ts";
 import { parseChatRequest } from "./http/chat-request.ts";
-import { ApiError, errorResponse, failureResponse, toErrorResponse } from "./http/errors.ts";
-import type { ListPage, ThreadAgent } from "./thread/thread-agent.ts";
-import { RUN_LEASE_MS, ThreadQuota } from "./thread/user-quota.ts";
-import { feedLease } from "./user/feed-lease.ts";
-import { quotaFailure } from "./user/quota.ts";
+import { errorResponse, failureResponse, toErrorResponse } from "./http/errors.ts";
+import { ApiError } from "./failure.ts";
+import type { ListPage, ThreadAgent } from "./agents/thread-agent.ts";
+import { RUN_LEASE_MS, ThreadQuota } from "./quotas/thread-quota.ts";
+import { feedLease } from "./quotas/feed-lease.ts";
+import { quotaFailure } from "./quotas/quota.ts";
 import { decodeCursor, listThreads } from "./threads-index/thread-index.ts";
-import type { UserAgent } from "./user/user-agent.ts";
+import type { UserAgent } from "./agents/user-agent.ts";
 import { requireValidConfig } from "./http/require-valid-config.ts";
 import { readAttachmentUpload } from "./attachments/read-upload.ts";
-import { configuredOpenClawClient } from "./tools/openclaw/configured-client.ts";
-import { readOverview, readRuntimeStatus } from "./tools/openclaw/overview.ts";
+import { configuredOpenClawClient } from "./openclaw/configured-client.ts";
+import { readOverview, readRuntimeStatus } from "./openclaw/overview.ts";
 
-export { ThreadAgent } from "./thread/thread-agent.ts";
-export { UserAgent } from "./user/user-agent.ts";
+export { ThreadAgent } from "./agents/thread-agent.ts";
+export { UserAgent } from "./agents/user-agent.ts";
 
 const seedRequestSchema = z.object({
   count: z.number().int().min(1).max(20_000),

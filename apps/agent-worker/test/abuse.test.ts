@@ -3,8 +3,8 @@ import { env, runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { AgentWorkerEnv } from "../src/config.ts";
-import type { ThreadAgent } from "../src/thread/thread-agent.ts";
-import type { UserAgent } from "../src/user/user-agent.ts";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
+import type { UserAgent } from "../src/agents/user-agent.ts";
 import { call, headers, KEY, postChat, readAnswer } from "./helpers.ts";
 
 // The abuse suite: property-based fuzzing of every internal endpoint (fast-check, 1,000 cases

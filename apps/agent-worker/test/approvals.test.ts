@@ -1,10 +1,10 @@
 import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
 import type { AgentWorkerEnv } from "../src/config.ts";
-import type { ThreadAgent } from "../src/thread/thread-agent.ts";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { lastAssistantMessageIsCompleteWithApprovalResponses } from "ai";
 import { describe, expect, it, vi } from "vitest";
-import type { UserAgent } from "../src/user/user-agent.ts";
+import type { UserAgent } from "../src/agents/user-agent.ts";
 import { readFramesUntil } from "./sse-reader.ts";
 import { TestChat } from "./chat-client.ts";
 import { call, chunksOf, headers, postChat, readAnswer, textOf, uniqueThread } from "./helpers.ts";

@@ -13,10 +13,10 @@ import { describe, expect, it } from "vitest";
 import { readConfig, type AgentWorkerEnv } from "../src/config.ts";
 import { attachmentsForModel } from "../src/attachments/attachments-for-model.ts";
 import { threadAttachmentQuotaProblem } from "../src/attachments/thread-attachments.ts";
-import { buildModelContext } from "../src/thread/context.ts";
-import { EventLog } from "../src/thread/event-log.ts";
-import { ThreadStore } from "../src/thread/store.ts";
-import type { ThreadAgent } from "../src/thread/thread-agent.ts";
+import { buildModelContext } from "../src/runs/context.ts";
+import { EventLog } from "../src/storage/event-log.ts";
+import { ThreadStore } from "../src/storage/thread-store.ts";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { call, callJson, headers, postChat, readAnswer, textOf } from "./helpers.ts";
 
 // Files attached to a thread live in R2 under threads/<threadId>/; only the owner sees them, the

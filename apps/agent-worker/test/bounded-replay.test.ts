@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import { REPLAY_PAGE } from "../src/http/event-feed.ts";
 import { HIGH_WATER_BYTES, MAX_QUEUED_BYTES, slowReaderStats } from "../src/http/slow-reader.ts";
-import type { ThreadAgent } from "../src/thread/thread-agent.ts";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { call, callJson, headers, uniqueThread } from "./helpers.ts";
 import { readFramesUntil } from "./sse-reader.ts";
 

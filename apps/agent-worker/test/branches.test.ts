@@ -3,8 +3,8 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import { migrate } from "../src/storage/migrate.ts";
-import { migrations } from "../src/thread/schema.ts";
-import type { ThreadAgent } from "../src/thread/thread-agent.ts";
+import { migrations } from "../src/storage/thread-schema.ts";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { callJson, chunksOf, postChat, readAnswer, textOf, uniqueThread, userMessage } from "./helpers.ts";
 
 type PageMessage = {

@@ -3,9 +3,9 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { readConfig, type AgentWorkerEnv } from "../src/config.ts";
 import { extractiveSummary, MAX_SUMMARY_CHARS } from "../src/model/summarize.ts";
-import { buildModelContext } from "../src/thread/context.ts";
-import { ThreadStore } from "../src/thread/store.ts";
-import type { ThreadAgent } from "../src/thread/thread-agent.ts";
+import { buildModelContext } from "../src/runs/context.ts";
+import { ThreadStore } from "../src/storage/thread-store.ts";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { call, headers, postChat, readAnswer, textOf, uniqueThread } from "./helpers.ts";
 
 const SEEDED = 300;

@@ -4,9 +4,9 @@ import type { UIMessage, UIMessageChunk } from "ai";
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { AgentWorkerEnv } from "../src/config.ts";
-import { EventLog } from "../src/thread/event-log.ts";
-import { ThreadStore } from "../src/thread/store.ts";
-import type { ThreadAgent } from "../src/thread/thread-agent.ts";
+import { EventLog } from "../src/storage/event-log.ts";
+import { ThreadStore } from "../src/storage/thread-store.ts";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { postChat, readAnswer, rebuildMessage, textOf, uniqueThread, userMessage } from "./helpers.ts";
 
 function thread(threadId: string) {

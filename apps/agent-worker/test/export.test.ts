@@ -3,8 +3,8 @@ import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import type { AgentWorkerEnv } from "../src/config.ts";
-import { ReceiptStore } from "../src/thread/receipt-store.ts";
-import type { ThreadAgent } from "../src/thread/thread-agent.ts";
+import { ReceiptStore } from "../src/storage/receipt-store.ts";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { call, callJson, chunksOf, headers, postChat, readAnswer, uniqueThread } from "./helpers.ts";
 
 function exportOf(threadId: string, userId: string, format?: string): Promise<Response> {

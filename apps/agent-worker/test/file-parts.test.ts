@@ -4,11 +4,11 @@ import { MAX_FILE_PART_BYTES, MAX_MESSAGE_FILE_BYTES } from "@oa/protocol";
 import { convertToModelMessages } from "ai";
 import { describe, expect, it } from "vitest";
 import { readConfig, type AgentWorkerEnv } from "../src/config.ts";
-import { ApiError } from "../src/http/errors.ts";
+import { ApiError } from "../src/failure.ts";
 import { parseChatRequest } from "../src/http/chat-request.ts";
-import { buildModelContext } from "../src/thread/context.ts";
-import { ThreadStore } from "../src/thread/store.ts";
-import type { ThreadAgent } from "../src/thread/thread-agent.ts";
+import { buildModelContext } from "../src/runs/context.ts";
+import { ThreadStore } from "../src/storage/thread-store.ts";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { call, headers, postChat, readAnswer, textOf, uniqueThread } from "./helpers.ts";
 
 // A chat message never makes the server fetch anything: files travel inline as base64 data: URLs

@@ -2,7 +2,7 @@ import { getAgentByName } from "agents";
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { AgentWorkerEnv } from "../src/config.ts";
-import type { ThreadAgent } from "../src/thread/thread-agent.ts";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { call, headers, postChat, readAnswer, textOf, uniqueThread } from "./helpers.ts";
 
 async function json(path: string, userId = "alice", init: RequestInit = {}): Promise<any> {

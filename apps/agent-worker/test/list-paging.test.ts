@@ -2,10 +2,10 @@ import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { AgentWorkerEnv } from "../src/config.ts";
-import { JobStore } from "../src/jobs/job-store.ts";
-import { ScheduleStore } from "../src/jobs/schedule-store.ts";
-import { ReceiptStore } from "../src/thread/receipt-store.ts";
-import type { ThreadAgent } from "../src/thread/thread-agent.ts";
+import { JobStore } from "../src/storage/job-store.ts";
+import { ScheduleStore } from "../src/storage/schedule-store.ts";
+import { ReceiptStore } from "../src/storage/receipt-store.ts";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { callJson, uniqueThread } from "./helpers.ts";
 
 /** A thread with 150 schedules, jobs and receipts, several sharing a timestamp (ties page by id). */

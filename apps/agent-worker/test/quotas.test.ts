@@ -2,8 +2,8 @@ import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import type { AgentWorkerEnv } from "../src/config.ts";
-import { QuotaStore } from "../src/user/quota-store.ts";
-import type { UserAgent } from "../src/user/user-agent.ts";
+import { QuotaStore } from "../src/storage/quota-store.ts";
+import type { UserAgent } from "../src/agents/user-agent.ts";
 import { call, callJson, headers, postChat, uniqueThread } from "./helpers.ts";
 
 // Quotas under the worker's defaults (QUOTA_EVENT_FEEDS = 20); the small-limit cases of every

@@ -2,12 +2,12 @@ import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { AgentWorkerEnv } from "../src/config.ts";
-import { EventLog } from "../src/thread/event-log.ts";
-import { MAX_RUN_ATTEMPTS } from "../src/thread/run-engine.ts";
-import { ReceiptStore } from "../src/thread/receipt-store.ts";
-import { RunStore } from "../src/thread/run-store.ts";
-import { ThreadStore } from "../src/thread/store.ts";
-import type { ThreadAgent } from "../src/thread/thread-agent.ts";
+import { EventLog } from "../src/storage/event-log.ts";
+import { MAX_RUN_ATTEMPTS } from "../src/runs/run-engine.ts";
+import { ReceiptStore } from "../src/storage/receipt-store.ts";
+import { RunStore } from "../src/storage/run-store.ts";
+import { ThreadStore } from "../src/storage/thread-store.ts";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { call, headers, postChat, readAnswer, textOf, uniqueThread } from "./helpers.ts";
 import { readFramesUntil } from "./sse-reader.ts";
 

@@ -3,8 +3,8 @@ import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import type { AgentWorkerEnv } from "../src/config.ts";
-import type { ThreadAgent } from "../src/thread/thread-agent.ts";
-import type { UserAgent } from "../src/user/user-agent.ts";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
+import type { UserAgent } from "../src/agents/user-agent.ts";
 import { callJson, postChat, readAnswer, uniqueThread } from "./helpers.ts";
 
 async function createThread(userId: string): Promise<string> {

@@ -1,7 +1,7 @@
 import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
 import type { AgentWorkerEnv } from "../src/config.ts";
-import type { ThreadAgent } from "../src/thread/thread-agent.ts";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { describe, expect, it } from "vitest";
 import { call, headers, postChat, readAnswer, uniqueThread } from "./helpers.ts";
 

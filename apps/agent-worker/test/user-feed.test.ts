@@ -2,7 +2,7 @@ import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { AgentWorkerEnv } from "../src/config.ts";
-import type { ThreadAgent } from "../src/thread/thread-agent.ts";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { call, callJson, headers, postChat, readAnswer, uniqueThread } from "./helpers.ts";
 import { liveFeed } from "./sse-reader.ts";
 

@@ -1,6 +1,6 @@
 import { convertToModelMessages, streamText, type UIMessage } from "ai";
 import { createOfflineModel } from "@oa/offline-model";
-import { SYSTEM_PROMPT } from "../../../apps/agent-worker/src/thread/context.ts";
+import { SYSTEM_PROMPT } from "../../../apps/agent-worker/src/runs/context.ts";
 
 type Env = { OFFLINE_MODEL_DELAY_MS?: string };
 

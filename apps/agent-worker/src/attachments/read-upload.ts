@@ -4,7 +4,7 @@ import {
   ATTACHMENT_MEDIA_TYPES,
   readBodyBytesWithin,
 } from "@oa/protocol";
-import { ApiError } from "../http/errors.ts";
+import { ApiError } from "../failure.ts";
 import { attachmentContentProblem } from "./content-check.ts";
 import type { AttachmentUpload } from "./thread-attachments.ts";
 

@@ -5,9 +5,9 @@ import {
   MAX_THREAD_ATTACHMENT_BYTES,
 } from "@oa/protocol";
 import type { UIMessage } from "ai";
-import { failure, type Failure } from "../http/errors.ts";
-import type { EventLog } from "../thread/event-log.ts";
-import { AttachmentStore, type AttachmentRecord } from "./attachment-store.ts";
+import { failure, type Failure } from "../failure.ts";
+import type { EventLog } from "../storage/event-log.ts";
+import { AttachmentStore, type AttachmentRecord } from "../storage/attachment-store.ts";
 
 export type AttachmentUpload = { filename: string; mediaType: string; bytes: Uint8Array };
 

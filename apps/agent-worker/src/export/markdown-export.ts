@@ -1,7 +1,7 @@
 import { toolLabel } from "@oa/protocol";
-import type { ApprovalRecord } from "../thread/approval-store.ts";
-import type { ReceiptRecord } from "../thread/receipt-store.ts";
-import type { StoredMessage } from "../thread/store.ts";
+import type { ApprovalRecord } from "../storage/approval-store.ts";
+import type { ReceiptRecord } from "../storage/receipt-store.ts";
+import type { StoredMessage } from "../storage/thread-store.ts";
 
 /** What the Markdown export looks up about a tool call: its approval and its receipt. */
 export type ToolCallFacts = {

@@ -1,11 +1,11 @@
 import { THREAD_EXPORT_FORMAT, THREAD_EXPORT_VERSION, type ExportFormat } from "@oa/protocol";
-import { toApiJob, type JobStore } from "../jobs/job-store.ts";
+import { toApiJob, type JobStore } from "../storage/job-store.ts";
 import type { PageAfter } from "../storage/keyset-page.ts";
-import { toApiApproval, type ApprovalStore } from "../thread/approval-store.ts";
-import { toApiReceipt, type ReceiptStore } from "../thread/receipt-store.ts";
-import type { StoredMessage, ThreadMeta, ThreadStore } from "../thread/store.ts";
+import { toApiApproval, type ApprovalStore } from "../storage/approval-store.ts";
+import { toApiReceipt, type ReceiptStore } from "../storage/receipt-store.ts";
+import type { StoredMessage, ThreadMeta, ThreadStore } from "../storage/thread-store.ts";
 import { markdownHeader, messageMarkdown } from "./markdown-export.ts";
-import { attachmentDisposition, exportSlug, textStream } from "./text-stream.ts";
+import { attachmentDisposition, exportSlug, textStream } from "../http/text-stream.ts";
 
 export type ExportDeps = {
   meta: ThreadMeta;

@@ -1,5 +1,5 @@
 import { secretsEqual, userIdSchema } from "@oa/protocol";
-import { ApiError } from "./errors.ts";
+import { ApiError } from "../failure.ts";
 
 export type Principal = { userId: string };
 

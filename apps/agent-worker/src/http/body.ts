@@ -1,6 +1,6 @@
 import { MAX_BODY_BYTES, readBodyWithin } from "@oa/protocol";
 import type { z } from "zod";
-import { ApiError } from "./errors.ts";
+import { ApiError } from "../failure.ts";
 
 /** Reads at most `limit` bytes; a longer body is refused without reading the rest. */
 export async function readBodyText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {

@@ -13,7 +13,7 @@ import {
   type BusyPolicy,
 } from "@oa/protocol";
 import { generateId, type UIMessage } from "ai";
-import { ApiError } from "./errors.ts";
+import { ApiError } from "../failure.ts";
 import { parseWith } from "./body.ts";
 
 export type ParsedChatRequest =

@@ -1,4 +1,5 @@
 import type { ErrorBody, ErrorCode } from "@oa/protocol";
+import { ApiError, type Failure } from "../failure.ts";
 
 const statusByCode: Record<ErrorCode, number> = {
   config_missing_internal_key: 500,
@@ -31,30 +32,6 @@ const statusByCode: Record<ErrorCode, number> = {
   dependency_unavailable: 503,
   internal_error: 500,
 };
-
-/** A failure that maps to one HTTP answer. Thrown inside handlers, rendered in one place. */
-export class ApiError extends Error {
-  readonly code: ErrorCode;
-  readonly details: unknown;
-
-  constructor(code: ErrorCode, message: string, details?: unknown) {
-    super(message);
-    this.name = "ApiError";
-    this.code = code;
-    this.details = details;
-  }
-
-  get status(): number {
-    return statusByCode[this.code];
-  }
-}
-
-/** Domain results crossing the Durable Object boundary carry errors as plain values. */
-export type Failure = { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };
-
-export function failure(code: ErrorCode, message: string, details?: unknown): Failure {
-  return { ok: false, error: details === undefined ? { code, message } : { code, message, details } };
-}
 
 export function errorResponse(code: ErrorCode, message: string, details?: unknown, headers?: HeadersInit): Response {
   const body: ErrorBody = { ok: false, error: { code, message, details: details ?? null } };

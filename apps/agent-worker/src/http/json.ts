@@ -1,4 +1,4 @@
-import type { Failure } from "./errors.ts";
+import type { Failure } from "../failure.ts";
 import { failureResponse } from "./errors.ts";
 
 export function jsonResponse(body: unknown, status = 200): Response {

@@ -1,5 +1,5 @@
 import { readConfig, type AgentConfig, type AgentWorkerEnv } from "../config.ts";
-import { ApiError } from "./errors.ts";
+import { ApiError } from "../failure.ts";
 
 /**
  * A setting that is present but wrong makes the worker refuse every request, as a missing key

@@ -1,6 +1,6 @@
 import type { JobKind } from "@oa/protocol";
-import type { OpenClawClient, OpenClawResult } from "../tools/openclaw/client.ts";
-import type { JobRecord } from "./job-store.ts";
+import type { OpenClawClient, OpenClawResult } from "../openclaw/client.ts";
+import type { JobRecord } from "../storage/job-store.ts";
 
 export type StepContext = {
   job: JobRecord;

@@ -2,11 +2,11 @@ import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import type { AgentWorkerEnv } from "../config.ts";
-import { EventLog } from "../thread/event-log.ts";
-import type { ThreadAgent } from "../thread/thread-agent.ts";
-import { OpenClawClient } from "../tools/openclaw/client.ts";
+import { EventLog } from "../storage/event-log.ts";
+import type { ThreadAgent } from "../agents/thread-agent.ts";
+import { OpenClawClient } from "../openclaw/client.ts";
 import { JobRunner } from "./job-runner.ts";
-import { JobStore, type JobRecord } from "./job-store.ts";
+import { JobStore, type JobRecord } from "../storage/job-store.ts";
 
 type Call = { method: string; path: string; key: string | null };
 

@@ -1,8 +1,8 @@
 import type { JobKind } from "@oa/protocol";
-import type { EventLog } from "../thread/event-log.ts";
-import type { OpenClawClient } from "../tools/openclaw/client.ts";
+import type { EventLog } from "../storage/event-log.ts";
+import type { OpenClawClient } from "../openclaw/client.ts";
 import { jobKinds, TransientJobError, type StepOutcome } from "./job-kinds.ts";
-import { ACTIVE_JOB_STATUSES, type JobRecord, type JobStore } from "./job-store.ts";
+import { ACTIVE_JOB_STATUSES, type JobRecord, type JobStore } from "../storage/job-store.ts";
 
 export type JobRunnerDeps = {
   jobs: JobStore;

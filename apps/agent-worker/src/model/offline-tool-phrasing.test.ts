@@ -4,8 +4,8 @@ import { createOfflineModel, describeJobNote, toolPhrasings } from "@oa/offline-
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import * as contract from "../../../openclaw-local/src/contract.ts";
-import { buildThreadTools, type ThreadToolsDeps } from "../thread/thread-tools.ts";
-import { quotaToolResult } from "../user/quota.ts";
+import { buildThreadTools, type ThreadToolsDeps } from "../tools/thread-tools.ts";
+import { quotaToolResult } from "../quotas/quota.ts";
 
 /**
  * Every tool a thread's run registers, read from the real builder: a tool added there without a

@@ -1,5 +1,5 @@
 import type { ThreadEvent } from "@oa/protocol";
-import type { StoredMessage, ThreadStore } from "../thread/store.ts";
+import type { StoredMessage, ThreadStore } from "../storage/thread-store.ts";
 import { SEARCH_DOC_MAX_CHARS, type SearchDoc } from "./search-index.ts";
 
 export type SearchSyncDeps = {

@@ -1,7 +1,7 @@
-import type { ApprovalFlow } from "./approval-flow.ts";
-import type { EventLog } from "./event-log.ts";
-import type { RunRecord, RunStore } from "./run-store.ts";
-import type { ThreadStore } from "./store.ts";
+import type { ApprovalFlow } from "../approvals/approval-flow.ts";
+import type { EventLog } from "../storage/event-log.ts";
+import type { RunRecord, RunStore } from "../storage/run-store.ts";
+import type { ThreadStore } from "../storage/thread-store.ts";
 
 /** What moving the active path needs; every function here runs inside the caller's transaction. */
 export type BranchDeps = { store: ThreadStore; runs: RunStore; log: EventLog; flow: ApprovalFlow };

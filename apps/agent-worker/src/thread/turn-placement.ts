@@ -1,7 +1,7 @@
 import type { UIMessage } from "ai";
-import { failure, type Failure } from "../http/errors.ts";
-import type { RunStore } from "./run-store.ts";
-import type { StoredMessage, ThreadStore } from "./store.ts";
+import { failure, type Failure } from "../failure.ts";
+import type { RunStore } from "../storage/run-store.ts";
+import type { StoredMessage, ThreadStore } from "../storage/thread-store.ts";
 
 /** What a submitted message is, and where its run puts it in the transcript's tree. */
 export type ResolvedTurn =

@@ -1,6 +1,6 @@
 import type { BranchInfo, MessagesPage, ThreadEvent, ThreadSummary } from "@oa/protocol";
-import type { RunStore } from "./run-store.ts";
-import type { StoredMessage, ThreadMeta } from "./store.ts";
+import type { RunStore } from "../storage/run-store.ts";
+import type { StoredMessage, ThreadMeta } from "../storage/thread-store.ts";
 
 /** The API's shapes of a thread's state: pure functions of what the stores hold. */
 

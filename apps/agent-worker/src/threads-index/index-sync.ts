@@ -1,10 +1,10 @@
 import type { Approval, ThreadEvent } from "@oa/protocol";
 import type { LanguageModel } from "ai";
 import type { ProviderKind } from "../config.ts";
-import { toApiApproval, type ApprovalStore } from "../thread/approval-store.ts";
-import type { EventLog } from "../thread/event-log.ts";
-import type { RunStore } from "../thread/run-store.ts";
-import type { ThreadStore } from "../thread/store.ts";
+import { toApiApproval, type ApprovalStore } from "../storage/approval-store.ts";
+import type { EventLog } from "../storage/event-log.ts";
+import type { RunStore } from "../storage/run-store.ts";
+import type { ThreadStore } from "../storage/thread-store.ts";
 import { upsertThreadRow, type ThreadIndexRow } from "./thread-index.ts";
 import { heuristicTitle, writeTitle } from "./title.ts";
 

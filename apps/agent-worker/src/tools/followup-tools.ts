@@ -2,8 +2,8 @@ import { followupInputSchema, type FollowupInput } from "@oa/protocol";
 import { tool, type ToolSet } from "ai";
 import { z } from "zod";
 import { assertTimeZone, nextCronRun, validateCron } from "../jobs/cron-tz.ts";
-import { toApiSchedule, type ScheduleRecord, type ScheduleStore } from "../jobs/schedule-store.ts";
-import { quotaToolResult, type QuotaVerdict } from "../user/quota.ts";
+import { toApiSchedule, type ScheduleRecord, type ScheduleStore } from "../storage/schedule-store.ts";
+import { quotaToolResult, type QuotaVerdict } from "../quotas/quota.ts";
 
 export type FollowupToolDeps = {
   schedules: ScheduleStore;

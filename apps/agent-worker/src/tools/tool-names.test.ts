@@ -4,7 +4,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import type { ToolSet } from "ai";
 import { describe, expect, it } from "vitest";
 import type { AgentWorkerEnv } from "../config.ts";
-import type { ThreadAgent } from "../thread/thread-agent.ts";
+import type { ThreadAgent } from "../agents/thread-agent.ts";
 import { callJson } from "../../test/helpers.ts";
 
 describe("the protocol's tool names", () => {

@@ -1,6 +1,6 @@
 import { openclawPathIdSchema, type JobKind } from "@oa/protocol";
 import { z } from "zod";
-import { openclawRequests, type OpenClawRequest } from "./openclaw-requests.ts";
+import { openclawRequests, type OpenClawRequest } from "../../openclaw/requests.ts";
 
 export type Risk = "low" | "medium" | "high";
 

@@ -1,5 +1,5 @@
-import type { DeviceList, InstanceSummary, OpenClawClient, OpenClawError, PairingRequests } from "./client.ts";
-import { openclawRequests } from "./openclaw-requests.ts";
+import type { DeviceList, InstanceSummary, OpenClawClient, OpenClawError, PairingRequests } from "../../openclaw/client.ts";
+import { openclawRequests } from "../../openclaw/requests.ts";
 
 /**
  * What must be true before an OpenClaw tool call is worth asking for or sending, checked with

@@ -1,14 +1,14 @@
 import type { JobKind } from "@oa/protocol";
 import { tool, type ToolSet } from "ai";
-import type { ApprovalStore } from "../../thread/approval-store.ts";
-import type { ReceiptStore } from "../../thread/receipt-store.ts";
-import { quotaToolResult, type QuotaVerdict } from "../../user/quota.ts";
-import { canonicalJson, hashArgs } from "./args-hash.ts";
+import type { ApprovalStore } from "../../storage/approval-store.ts";
+import type { ReceiptStore } from "../../storage/receipt-store.ts";
+import { quotaToolResult, type QuotaVerdict } from "../../quotas/quota.ts";
+import { canonicalJson, hashArgs } from "../../openclaw/args-hash.ts";
 import { openClawTools, type OpenClawToolSpec } from "./catalog.ts";
-import { sameRequest } from "./openclaw-requests.ts";
+import { sameRequest } from "../../openclaw/requests.ts";
 import { checkPreconditions, hasPreconditions, type PreconditionOutcome } from "./preconditions.ts";
-import { resolvedRequest } from "./resolved-request.ts";
-import type { OpenClawClient, OpenClawResult } from "./client.ts";
+import { resolvedRequest } from "../../openclaw/resolved-request.ts";
+import type { OpenClawClient, OpenClawResult } from "../../openclaw/client.ts";
 
 export type ToolsetDeps = {
   client: OpenClawClient | null;

@@ -1,17 +1,17 @@
 import { refuseDownloads } from "@oa/protocol";
 import { convertToModelMessages, isStepCount, RetryError, streamText, type LanguageModel, type ToolSet, type UIMessage, type UIMessageChunk } from "ai";
 import type { AgentConfig } from "../config.ts";
-import type { ApprovalFlow } from "./approval-flow.ts";
-import type { ApprovalStore } from "./approval-store.ts";
+import type { ApprovalFlow } from "../approvals/approval-flow.ts";
+import type { ApprovalStore } from "../storage/approval-store.ts";
 import { ChunkWriter } from "./chunk-writer.ts";
-import { placeTurn } from "./branch-change.ts";
+import { placeTurn } from "../thread/branch-change.ts";
 import { attachmentsForModel, AttachmentsUnavailableError, type AttachmentSource } from "../attachments/attachments-for-model.ts";
 import { buildModelContext } from "./context.ts";
-import type { EventLog } from "./event-log.ts";
+import type { EventLog } from "../storage/event-log.ts";
 import { messageToChunks } from "./message-chunks.ts";
 import type { RunHub } from "./run-hub.ts";
-import type { RunRecord, RunStore } from "./run-store.ts";
-import type { ThreadStore } from "./store.ts";
+import type { RunRecord, RunStore } from "../storage/run-store.ts";
+import type { ThreadStore } from "../storage/thread-store.ts";
 
 export type ExecutionDeps = {
   store: ThreadStore;

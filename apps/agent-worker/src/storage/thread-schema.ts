@@ -1,4 +1,4 @@
-import { migrate } from "../storage/migrate.ts";
+import { migrate } from "./migrate.ts";
 
 /** Numbered schema migrations for a ThreadAgent's SQLite storage (see storage/migrate.ts). */
 /** Exported for the migration tests (an old-schema thread is built from a prefix of it). */

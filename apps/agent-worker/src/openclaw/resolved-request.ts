@@ -1,6 +1,6 @@
 import type { BoundRequest } from "@oa/protocol";
-import type { OpenClawToolSpec } from "./catalog.ts";
-import { bindRequest, UnsafePathSegmentError, type OpenClawRequest } from "./openclaw-requests.ts";
+import type { OpenClawToolSpec } from "../tools/openclaw/catalog.ts";
+import { bindRequest, UnsafePathSegmentError, type OpenClawRequest } from "./requests.ts";
 
 /**
  * The exact request a tool call with this input makes and what an approval records of it

@@ -1,5 +1,5 @@
 import type { QuotaExceededDetails, QuotaName } from "@oa/protocol";
-import { failure, type Failure } from "../http/errors.ts";
+import { failure, type Failure } from "../failure.ts";
 
 /** What a lease holds a slot of; each kind counts against one quota of its user. */
 export type LeaseKind = "thread" | "schedule" | "job" | "run" | "feed";

@@ -1,5 +1,5 @@
 import { isImageAttachmentType } from "@oa/protocol";
-import type { AttachmentRecord } from "./attachment-store.ts";
+import type { AttachmentRecord } from "../storage/attachment-store.ts";
 
 /** RFC 6266 / 5987: an ASCII fallback name plus the exact name percent-encoded as UTF-8. */
 export function contentDisposition(kind: "inline" | "attachment", filename: string): string {

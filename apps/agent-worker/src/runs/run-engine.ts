@@ -1,22 +1,22 @@
 import type { BusyPolicy } from "@oa/protocol";
 import type { LanguageModel, ToolSet, UIMessage, UIMessageChunk } from "ai";
 import type { AgentConfig } from "../config.ts";
-import { failure, type Failure } from "../http/errors.ts";
+import { failure, type Failure } from "../failure.ts";
 import { foldIntoSummary } from "../model/summarize.ts";
-import { ApprovalFlow } from "./approval-flow.ts";
-import type { ApprovalRecord, ApprovalStore } from "./approval-store.ts";
-import { closeWaitingRun, LEFT_BRANCH_REASON, moveLeaf, placePendingMessage } from "./branch-change.ts";
+import { ApprovalFlow } from "../approvals/approval-flow.ts";
+import type { ApprovalRecord, ApprovalStore } from "../storage/approval-store.ts";
+import { closeWaitingRun, LEFT_BRANCH_REASON, moveLeaf, placePendingMessage } from "../thread/branch-change.ts";
 import { pendingSummaryFold } from "./context.ts";
-import { resolveTurn } from "./turn-placement.ts";
-import type { EventLog } from "./event-log.ts";
+import { resolveTurn } from "../thread/turn-placement.ts";
+import type { EventLog } from "../storage/event-log.ts";
 import { messageToChunks } from "./message-chunks.ts";
 import type { RunHub } from "./run-hub.ts";
 import type { AttachmentSource } from "../attachments/attachments-for-model.ts";
 import { executeRun } from "./run-execution.ts";
-import type { ReceiptStore } from "./receipt-store.ts";
-import type { RunRecord, RunStore } from "./run-store.ts";
-import type { ThreadStore } from "./store.ts";
-import type { QuotaVerdict } from "../user/quota.ts";
+import type { ReceiptStore } from "../storage/receipt-store.ts";
+import type { RunRecord, RunStore } from "../storage/run-store.ts";
+import type { ThreadStore } from "../storage/thread-store.ts";
+import type { QuotaVerdict } from "../quotas/quota.ts";
 
 /** A run that keeps failing to recover is ended after this many attempts. */
 export const MAX_RUN_ATTEMPTS = 3;

@@ -1,6 +1,6 @@
 import { ALLOWED_FILE_MEDIA_TYPES, ATTACHMENT_URL_PREFIX, parseDataUrl } from "@oa/protocol";
 import type { UIMessage } from "ai";
-import { OMITTED_FILE_URL } from "./store.ts";
+import { OMITTED_FILE_URL } from "../storage/thread-store.ts";
 
 const allowed = new Set<string>(ALLOWED_FILE_MEDIA_TYPES);
 

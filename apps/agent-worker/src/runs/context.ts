@@ -1,8 +1,8 @@
 import { MAX_CONTEXT_FILE_BYTES } from "@oa/protocol";
 import type { AgentConfig } from "../config.ts";
-import { filesForModel } from "./files-for-model.ts";
-import type { PathStep } from "./message-tree.ts";
-import type { PathSummary, StoredMessage, ThreadMeta, ThreadStore } from "./store.ts";
+import { filesForModel } from "../attachments/files-for-model.ts";
+import type { PathStep } from "../thread/message-tree.ts";
+import type { PathSummary, StoredMessage, ThreadMeta, ThreadStore } from "../storage/thread-store.ts";
 
 export const SYSTEM_PROMPT = [
   "You are the OpenAgents assistant inside a durable chat thread on openagents.com.",

@@ -1,6 +1,6 @@
 import type { NewUserEvent, StoredUserEvent } from "@oa/protocol";
 import type { FeedSource } from "../http/event-feed.ts";
-import { CommittedEvents } from "../storage/committed-events.ts";
+import { CommittedEvents } from "./committed-events.ts";
 
 type FeedRow = { seq: number; type: string; data: string; created_at: number };
 

@@ -5,11 +5,11 @@ import { eventFeedResponse } from "../http/event-feed.ts";
 import { failureResponse } from "../http/errors.ts";
 import { jsonResponse } from "../http/json.ts";
 import { toListItem, type ThreadIndexRow } from "../threads-index/thread-index.ts";
-import { FeedLog } from "./feed-log.ts";
-import { feedLease, FEED_LEASE_MS } from "./feed-lease.ts";
-import { quotaFailure, type LeaseKind, type LeaseRequest, type QuotaVerdict } from "./quota.ts";
-import { QuotaStore } from "./quota-store.ts";
-import { migrateUserSchema } from "./schema.ts";
+import { FeedLog } from "../storage/feed-log.ts";
+import { feedLease, FEED_LEASE_MS } from "../quotas/feed-lease.ts";
+import { quotaFailure, type LeaseKind, type LeaseRequest, type QuotaVerdict } from "../quotas/quota.ts";
+import { QuotaStore } from "../storage/quota-store.ts";
+import { migrateUserSchema } from "../storage/user-schema.ts";
 import { SearchIndex, type SearchDoc } from "../search/search-index.ts";
 
 /** What a ThreadAgent tells its owner's UserAgent: the thread's row and the approvals that changed. */

@@ -1,6 +1,6 @@
 import type { UIMessage } from "ai";
 import type { BranchInfo } from "@oa/protocol";
-import { branchInfo, isOnPath, newestLeafUnder, walkToRoot, type PathStep } from "./message-tree.ts";
+import { branchInfo, isOnPath, newestLeafUnder, walkToRoot, type PathStep } from "../thread/message-tree.ts";
 
 export type ThreadKind = "chat" | "project" | "openclaw";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { normalizeBaseUrl, OpenClawClient } from "./client.ts";
-import { openclawRequests } from "./openclaw-requests.ts";
+import { openclawRequests } from "./requests.ts";
 
 type Seen = { method: string; url: string; headers: Headers; body: string | null };
 

@@ -1,5 +1,5 @@
 import type { Job, JobKind, JobStatus } from "@oa/protocol";
-import { keysetPage, type PageAfter } from "../storage/keyset-page.ts";
+import { keysetPage, type PageAfter } from "./keyset-page.ts";
 
 type JobRow = {
   id: string;

@@ -1,5 +1,5 @@
-import type { UserAgent } from "../user/user-agent.ts";
-import type { LeaseKind, QuotaLimits, QuotaVerdict } from "../user/quota.ts";
+import type { UserAgent } from "../agents/user-agent.ts";
+import type { LeaseKind, QuotaLimits, QuotaVerdict } from "./quota.ts";
 
 /** A run's slot lasts this long past its start or its last step, if its release is never heard (a crash). */
 export const RUN_LEASE_MS = 15 * 60_000;

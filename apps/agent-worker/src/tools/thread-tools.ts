@@ -1,14 +1,14 @@
 import type { ToolSet } from "ai";
 import type { AgentConfig } from "../config.ts";
-import { buildFollowupTools } from "../tools/followup-tools.ts";
-import type { OpenClawClient } from "../tools/openclaw/client.ts";
-import { buildOpenClawToolset } from "../tools/openclaw/toolset.ts";
-import type { ApprovalStore } from "./approval-store.ts";
-import type { Background } from "./background.ts";
-import type { EventLog } from "./event-log.ts";
-import type { ReceiptStore } from "./receipt-store.ts";
-import type { RunStore } from "./run-store.ts";
-import type { ThreadStore } from "./store.ts";
+import { buildFollowupTools } from "./followup-tools.ts";
+import type { OpenClawClient } from "../openclaw/client.ts";
+import { buildOpenClawToolset } from "./openclaw/toolset.ts";
+import type { ApprovalStore } from "../storage/approval-store.ts";
+import type { Background } from "../jobs/background.ts";
+import type { EventLog } from "../storage/event-log.ts";
+import type { ReceiptStore } from "../storage/receipt-store.ts";
+import type { RunStore } from "../storage/run-store.ts";
+import type { ThreadStore } from "../storage/thread-store.ts";
 
 export type ThreadToolsDeps = {
   runId: string;

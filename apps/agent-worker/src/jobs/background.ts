@@ -1,14 +1,14 @@
 import type { JobKind } from "@oa/protocol";
-import { nextCronRun } from "../jobs/cron-tz.ts";
-import { JobRunner } from "../jobs/job-runner.ts";
-import { JobStore, type JobRecord } from "../jobs/job-store.ts";
-import { ScheduleStore, type ScheduleRecord } from "../jobs/schedule-store.ts";
-import type { OpenClawClient, OpenClawResult } from "../tools/openclaw/client.ts";
-import { jobKinds } from "../jobs/job-kinds.ts";
-import type { QuotaVerdict } from "../user/quota.ts";
-import type { EventLog } from "./event-log.ts";
-import type { RunHub } from "./run-hub.ts";
-import { JOB_LEASE_GRACE_MS, type ThreadQuota } from "./user-quota.ts";
+import { nextCronRun } from "./cron-tz.ts";
+import { JobRunner } from "./job-runner.ts";
+import { JobStore, type JobRecord } from "../storage/job-store.ts";
+import { ScheduleStore, type ScheduleRecord } from "../storage/schedule-store.ts";
+import type { OpenClawClient, OpenClawResult } from "../openclaw/client.ts";
+import { jobKinds } from "./job-kinds.ts";
+import type { QuotaVerdict } from "../quotas/quota.ts";
+import type { EventLog } from "../storage/event-log.ts";
+import type { RunHub } from "../runs/run-hub.ts";
+import { JOB_LEASE_GRACE_MS, type ThreadQuota } from "../quotas/thread-quota.ts";
 
 export type BackgroundDeps = {
   sql: SqlStorage;

@@ -1,4 +1,4 @@
-import { migrate } from "../storage/migrate.ts";
+import { migrate } from "./migrate.ts";
 
 /**
  * Numbered schema migrations for a UserAgent's SQLite storage (same rules as the thread's:

@@ -1,4 +1,4 @@
-import { hasDotSegment, openclawRequests, UnsafePathSegmentError, type HistoryQuery, type OpenClawRequest, type SessionsQuery } from "./openclaw-requests.ts";
+import { hasDotSegment, openclawRequests, UnsafePathSegmentError, type HistoryQuery, type OpenClawRequest, type SessionsQuery } from "./requests.ts";
 
 /**
  * Typed client for the OpenClaw API (`/api/openclaw/*`, ../shared/openclaw-api.md). Every call

@@ -1,4 +1,4 @@
-import { keysetPage, type PageAfter } from "../storage/keyset-page.ts";
+import { keysetPage, type PageAfter } from "./keyset-page.ts";
 import type { Approval, ApprovalStatus, BoundRequest } from "@oa/protocol";
 
 type ApprovalRow = {

@@ -1,8 +1,8 @@
 import type { UIMessageChunk } from "ai";
-import { sseDone, sseFrame, uiMessageStreamResponse } from "../http/sse.ts";
-import { HEARTBEAT_MS, STALL_MS } from "../http/event-feed.ts";
-import { byteQueue, MAX_QUEUED_BYTES, queuedBytes, slowReaderStats } from "../http/slow-reader.ts";
-import type { RunFollower, RunHub } from "./run-hub.ts";
+import { sseDone, sseFrame, uiMessageStreamResponse } from "./sse.ts";
+import { HEARTBEAT_MS, STALL_MS } from "./event-feed.ts";
+import { byteQueue, MAX_QUEUED_BYTES, queuedBytes, slowReaderStats } from "./slow-reader.ts";
+import type { RunFollower, RunHub } from "../runs/run-hub.ts";
 
 /** Chunks read from the hub per step of a catch-up. */
 const CATCH_UP_PAGE = 64;

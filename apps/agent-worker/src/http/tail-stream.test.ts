@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { MAX_QUEUED_BYTES, slowReaderStats } from "../http/slow-reader.ts";
-import { RunHub } from "./run-hub.ts";
+import { MAX_QUEUED_BYTES, slowReaderStats } from "./slow-reader.ts";
+import { RunHub } from "../runs/run-hub.ts";
 import { tailRunResponse } from "./tail-stream.ts";
 
 const delta = (i: number) => ({ type: "text-delta" as const, id: "t", delta: `${i} ${"x".repeat(1000)}` });

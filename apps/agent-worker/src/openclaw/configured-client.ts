@@ -1,4 +1,4 @@
-import type { AgentConfig } from "../../config.ts";
+import type { AgentConfig } from "../config.ts";
 import { OpenClawClient } from "./client.ts";
 
 /**

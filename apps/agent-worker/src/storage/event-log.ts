@@ -1,5 +1,5 @@
 import type { NewThreadEvent, StoredThreadEvent, ThreadEvent } from "@oa/protocol";
-import { CommittedEvents } from "../storage/committed-events.ts";
+import { CommittedEvents } from "./committed-events.ts";
 
 type EventRow = { seq: number; type: string; data: string; created_at: number };
 

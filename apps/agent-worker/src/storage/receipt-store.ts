@@ -1,4 +1,4 @@
-import { keysetPage, type PageAfter } from "../storage/keyset-page.ts";
+import { keysetPage, type PageAfter } from "./keyset-page.ts";
 import type { Receipt, ReceiptStatus } from "@oa/protocol";
 
 type ReceiptRow = {

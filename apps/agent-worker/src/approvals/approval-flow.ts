@@ -1,13 +1,13 @@
 import type { Approval, ApprovalStatus } from "@oa/protocol";
 import type { UIMessage } from "ai";
-import { failure, type Failure } from "../http/errors.ts";
-import { hashArgs } from "../tools/openclaw/args-hash.ts";
+import { failure, type Failure } from "../failure.ts";
+import { hashArgs } from "../openclaw/args-hash.ts";
 import { toolSpecsByName } from "../tools/openclaw/catalog.ts";
-import { resolvedRequest } from "../tools/openclaw/resolved-request.ts";
-import type { ApprovalRecord, ApprovalStore } from "./approval-store.ts";
-import type { EventLog } from "./event-log.ts";
-import type { RunStore } from "./run-store.ts";
-import type { ThreadStore } from "./store.ts";
+import { resolvedRequest } from "../openclaw/resolved-request.ts";
+import type { ApprovalRecord, ApprovalStore } from "../storage/approval-store.ts";
+import type { EventLog } from "../storage/event-log.ts";
+import type { RunStore } from "../storage/run-store.ts";
+import type { ThreadStore } from "../storage/thread-store.ts";
 
 export type ApprovalFlowDeps = {
   store: ThreadStore;
