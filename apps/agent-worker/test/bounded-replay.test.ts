@@ -22,9 +22,8 @@ async function appendEvents(threadId: string, count: number): Promise<number> {
   let last = 0;
   await runInDurableObject(stub, (instance: ThreadAgent) => {
     // The thread's own log and transaction, so feeds hear the events as they would in a run.
-    const agent = instance as unknown as { runs(id: string): { transact<T>(fn: () => T): T }; log: { append(event: object, now: number): { seq: number } } };
-    const engine = agent.runs(threadId);
-    engine.transact(() => {
+    const agent = instance as unknown as { commit<T>(fn: () => T): T; log: { append(event: object, now: number): { seq: number } } };
+    agent.commit(() => {
       let seq = 0;
       for (let i = 0; i < count; i++) seq = agent.log.append({ type: "thread.titled", title: PAYLOAD }, Date.now()).seq;
       last = seq;

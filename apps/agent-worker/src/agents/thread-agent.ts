@@ -22,6 +22,7 @@ import type { Decision } from "../approvals/approval-flow.ts";
 import { ApprovalStore, toApiApproval } from "../storage/approval-store.ts";
 import { eventFeedResponse } from "../http/event-feed.ts";
 import { EventLog } from "../storage/event-log.ts";
+import { commitThenPublish, type Commit } from "../storage/commit-then-publish.ts";
 import { isUserTurn, RunEngine } from "../runs/run-engine.ts";
 import { RunHub } from "../runs/run-hub.ts";
 import { RunStore } from "../storage/run-store.ts";
@@ -80,6 +81,8 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   private readonly log: EventLog;
   private readonly approvalStore: ApprovalStore;
   private readonly receipts: ReceiptStore;
+  /** Every write of this thread: one transaction, its events published once it committed. */
+  private readonly commit: Commit;
   private readonly hub = new RunHub();
   private readonly meter: WriteMeter = { rowsWritten: 0 };
   private engine: RunEngine | null = null;
@@ -108,6 +111,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     this.log = new EventLog(sql);
     this.approvalStore = new ApprovalStore(sql);
     this.receipts = new ReceiptStore(sql);
+    this.commit = commitThenPublish(ctx.storage, this.log);
     this.index = new IndexSync({
       db: env.DB,
       store: this.store,
@@ -117,7 +121,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       provider: this.config.provider,
       model: () => selectModel(this.config),
       waitUntil: (promise) => this.ctx.waitUntil(promise),
-      transact: (fn) => this.runs(this.store.meta()!.threadId).transact(fn),
+      commit: this.commit,
       publishToUser: async (update) => (await this.userAgent(update.row.userId)).publish(update),
       retryLater: () => {
         this.ctx.waitUntil(this.schedule(30, "syncIndex", {}, { idempotent: true }).then(() => undefined, () => undefined));
@@ -185,7 +189,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   private runs(threadId: string): RunEngine {
     this.engine ??= new RunEngine({
       threadId,
-      storage: this.ctx.storage,
+      commit: this.commit,
       store: this.store,
       runs: this.runStore,
       log: this.log,
@@ -225,7 +229,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       sql: this.meteredSql,
       log: this.log,
       bucket: this.env.ATTACHMENTS,
-      transact: (fn) => this.runs(threadId).transact(fn),
+      commit: this.commit,
       newId: () => `att_${generateId()}`,
     });
     return this.attachmentsOf;
@@ -241,7 +245,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       sql: this.meteredSql,
       log: this.log,
       hub: this.hub,
-      transact: (fn) => this.runs(threadId).transact(fn),
+      commit: this.commit,
       client: () => this.openclawClient(),
       wakeAt: (at) => this.wakeAt(at),
       postToThread: (text, origin) => this.runs(threadId).submitSystemTurn(text, origin),
@@ -288,7 +292,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       receipts: this.receipts,
       log: this.log,
       background: this.work(threadId),
-      transact: (fn) => this.runs(threadId).transact(fn),
+      commit: this.commit,
       newId: (prefix) => `${prefix}_${generateId()}`,
     });
   }
@@ -543,7 +547,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
    */
   async createThread(userId: string, threadId: string, kind: ThreadKind, title: string | null): Promise<boolean> {
     if (this.deleted || this.store.meta()) return false;
-    this.runs(threadId).transact(() => {
+    this.commit(() => {
       const now = Date.now();
       this.store.createMeta(threadId, userId, now, kind, title);
       if (title) this.log.append({ type: "thread.titled", title }, now);
@@ -557,7 +561,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   async patchThread(userId: string, patch: ThreadPatch): Promise<Response> {
     return this.whenOwnedBy(userId, async (meta) => {
       const now = Date.now();
-      this.runs(meta.threadId).transact(() => {
+      this.commit(() => {
         if (patch.title !== undefined && patch.title !== meta.title) {
           this.store.setTitle(patch.title, now);
           this.log.append({ type: "thread.titled", title: patch.title }, now);
@@ -620,7 +624,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     if (this.deleted || (meta && meta.ownerId !== userId)) return failureResponse(failure("thread_not_found", "No such thread."));
     const now = Date.now();
     const filler = "x".repeat(padding.bytes);
-    this.runs(threadId).transact(() => {
+    this.commit(() => {
       if (!meta) this.store.createMeta(threadId, userId, now);
       // Seeded messages are stored messages like any other: the log says so, and search reads it.
       for (const message of this.store.appendSeeded(count, now)) this.log.append({ type: "message.stored", messageId: message.id, role: message.role, runId: null }, now);

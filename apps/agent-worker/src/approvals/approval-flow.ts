@@ -8,6 +8,7 @@ import type { ApprovalRecord, ApprovalStore } from "../storage/approval-store.ts
 import type { EventLog } from "../storage/event-log.ts";
 import type { RunStore } from "../storage/run-store.ts";
 import type { ThreadStore } from "../storage/thread-store.ts";
+import type { Commit } from "../storage/commit-then-publish.ts";
 
 export type ApprovalFlowDeps = {
   store: ThreadStore;
@@ -15,7 +16,7 @@ export type ApprovalFlowDeps = {
   approvals: ApprovalStore;
   log: EventLog;
   ttlSeconds: number;
-  transact: <T>(fn: () => T) => T;
+  commit: Commit;
   /** Called when a run's last pending approval was decided: the run goes on by itself. */
   continueRun: (runId: string) => void;
   /** Called for every new approval, so expiry can be scheduled. */
@@ -45,7 +46,7 @@ export class ApprovalFlow {
     const argsHash = await hashArgs(call.input);
     // The person approves this exact request; the tool sends nothing else (toolset.ts checks it).
     const request = spec ? ((await resolvedRequest(spec, call.input))?.bound ?? null) : null;
-    const record = this.deps.transact(() => {
+    const record = this.deps.commit(() => {
       const existing = this.deps.approvals.get(call.approvalId);
       if (existing) return existing;
       const created = this.deps.approvals.create({
@@ -112,7 +113,7 @@ export class ApprovalFlow {
     if (runIds.size !== 1) return failure("invalid_request", "Decisions must belong to one run.");
     const runId = records[0]!.runId;
 
-    const continued = this.deps.transact(() => {
+    const continued = this.deps.commit(() => {
       for (const [index, record] of records.entries()) {
         const decision = decisions[index]!;
         const status: ApprovalStatus = decision.approved ? "approved" : "rejected";
@@ -126,7 +127,7 @@ export class ApprovalFlow {
 
   /** Expiry resolves an approval like a rejection, and the run goes on to answer. */
   expire(record: ApprovalRecord, now = Date.now()): void {
-    const continued = this.deps.transact(() => {
+    const continued = this.deps.commit(() => {
       if (!this.applyResolution(record, "expired", { reason: "The approval expired before anyone decided.", by: null, via: "expiry" }, now)) return false;
       return this.deps.approvals.pendingForRun(record.runId).length === 0;
     });

@@ -8,6 +8,7 @@ import type { UIMessage } from "ai";
 import { failure, type Failure } from "../failure.ts";
 import type { EventLog } from "../storage/event-log.ts";
 import { AttachmentStore, type AttachmentRecord } from "../storage/attachment-store.ts";
+import type { Commit } from "../storage/commit-then-publish.ts";
 
 export type AttachmentUpload = { filename: string; mediaType: string; bytes: Uint8Array };
 
@@ -16,7 +17,7 @@ export type ThreadAttachmentsDeps = {
   sql: SqlStorage;
   log: EventLog;
   bucket: R2Bucket;
-  transact: <T>(fn: () => T) => T;
+  commit: Commit;
   newId: () => string;
 };
 
@@ -103,7 +104,7 @@ export class ThreadAttachments {
     }
     const now = Date.now();
     const record: AttachmentRecord = { id, filename: upload.filename, mediaType: upload.mediaType, size, r2Key, messageId: null, createdAt: now };
-    this.deps.transact(() => {
+    this.deps.commit(() => {
       this.store.insert(record);
       this.deps.log.append({ type: "attachment.stored", attachmentId: id, filename: record.filename, mediaType: record.mediaType, size }, now);
     });
@@ -143,7 +144,7 @@ export class ThreadAttachments {
       this.deleting.delete(id);
     }
     const now = Date.now();
-    this.deps.transact(() => {
+    this.deps.commit(() => {
       this.store.delete(id);
       this.deps.log.append({ type: "attachment.deleted", attachmentId: id }, now);
     });

@@ -9,12 +9,13 @@ import type { QuotaVerdict } from "../quotas/quota.ts";
 import type { EventLog } from "../storage/event-log.ts";
 import type { RunHub } from "../runs/run-hub.ts";
 import { JOB_LEASE_GRACE_MS, type ThreadQuota } from "../quotas/thread-quota.ts";
+import type { Commit } from "../storage/commit-then-publish.ts";
 
 export type BackgroundDeps = {
   sql: SqlStorage;
   log: EventLog;
   hub: RunHub;
-  transact: <T>(fn: () => T) => T;
+  commit: Commit;
   client: () => OpenClawClient | null;
   /** Arms the alarm for `at` (the Agents SDK scheduler persists it). */
   wakeAt: (at: number) => void;
@@ -47,7 +48,7 @@ export class Background {
     this.runner = new JobRunner({
       jobs: this.jobs,
       log: deps.log,
-      transact: deps.transact,
+      commit: deps.commit,
       client: deps.client,
       wakeAt: deps.wakeAt,
       newId: () => deps.newId("job"),
@@ -110,7 +111,7 @@ export class Background {
   }
 
   created(schedule: ScheduleRecord): void {
-    this.deps.transact(() =>
+    this.deps.commit(() =>
       this.deps.log.append(
         { type: "schedule.created", scheduleId: schedule.id, kind: schedule.kind, prompt: schedule.prompt, nextRunAt: iso(schedule.nextRunAt) },
         Date.now(),
@@ -120,7 +121,7 @@ export class Background {
   }
 
   cancelSchedule(id: string): boolean {
-    const cancelled = this.deps.transact(() => {
+    const cancelled = this.deps.commit(() => {
       const done = this.schedules.cancel(id, Date.now());
       if (done) this.deps.log.append({ type: "schedule.cancelled", scheduleId: id }, Date.now());
       return done;
@@ -133,7 +134,7 @@ export class Background {
   private fire(schedule: ScheduleRecord, now: number): void {
     const next = schedule.kind === "cron" && schedule.cron ? nextCronRun(schedule.cron, schedule.timezone ?? "UTC", now) : null;
     const runId = this.deps.postToThread(`Scheduled follow-up: ${schedule.prompt}`, { kind: "schedule", id: schedule.id });
-    this.deps.transact(() => {
+    this.deps.commit(() => {
       this.schedules.fired(schedule.id, next, now);
       this.deps.log.append({ type: "schedule.fired", scheduleId: schedule.id, runId, nextRunAt: iso(next) }, now);
     });

@@ -3,6 +3,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import type { AgentWorkerEnv } from "../config.ts";
 import { EventLog } from "../storage/event-log.ts";
+import { commitThenPublish } from "../storage/commit-then-publish.ts";
 import type { ThreadAgent } from "../agents/thread-agent.ts";
 import { OpenClawClient } from "../openclaw/client.ts";
 import { JobRunner } from "./job-runner.ts";
@@ -43,11 +44,7 @@ async function withRunner(
       clock: () => clock.now,
       jobs,
       log,
-      transact: (fn) => {
-        const result = state.storage.transactionSync(fn);
-        log.publish();
-        return result;
-      },
+      commit: commitThenPublish(state.storage, log),
       client: () => api.client,
       wakeAt: (at) => wakes.push(at),
       onFinished: (job) => finished.push(job),

@@ -3,11 +3,12 @@ import type { EventLog } from "../storage/event-log.ts";
 import type { OpenClawClient } from "../openclaw/client.ts";
 import { jobKinds, TransientJobError, type StepOutcome } from "./job-kinds.ts";
 import { ACTIVE_JOB_STATUSES, type JobRecord, type JobStore } from "../storage/job-store.ts";
+import type { Commit } from "../storage/commit-then-publish.ts";
 
 export type JobRunnerDeps = {
   jobs: JobStore;
   log: EventLog;
-  transact: <T>(fn: () => T) => T;
+  commit: Commit;
   client: () => OpenClawClient | null;
   /** Arms the Durable Object alarm (via the Agents SDK scheduler) for `at`. */
   wakeAt: (at: number) => void;
@@ -43,7 +44,7 @@ export class JobRunner {
   start(kind: JobKind, input: Record<string, unknown>, idempotencyKey: string, runId: string | null): JobRecord {
     const now = this.now();
     const spec = jobKinds[kind];
-    const { job, created } = this.deps.transact(() => {
+    const { job, created } = this.deps.commit(() => {
       const outcome = this.deps.jobs.create(
         { id: this.deps.newId(), kind, input, idempotencyKey, runId, maxAttempts: this.deps.maxAttempts, deadlineAt: now + spec.deadlineMs(input) },
         now,
@@ -61,7 +62,7 @@ export class JobRunner {
     const job = this.deps.jobs.get(id);
     if (!job || !ACTIVE_JOB_STATUSES.includes(job.status)) return job;
     const now = this.now();
-    this.deps.transact(() => {
+    this.deps.commit(() => {
       this.deps.jobs.update(id, { status: "cancelled", progress: job.progress, message: "Cancelled.", state: job.state, nextRunAt: null }, now);
       this.deps.log.append({ type: "job.finished", jobId: id, kind: job.kind, status: "cancelled", message: "Cancelled.", result: null, error: null }, now);
     });
@@ -127,12 +128,12 @@ export class JobRunner {
     const client = this.deps.client();
     if (now > job.deadlineAt) return this.finish(job, { status: "failed", message: "The job ran out of time.", error: "deadline exceeded" });
     if (!client) return this.finish(job, { status: "failed", message: "The OpenClaw API is not configured.", error: "OPENCLAW_API_BASE or OPENCLAW_API_KEY is empty" });
-    this.deps.transact(() => this.deps.jobs.begin(job.id, now));
+    this.deps.commit(() => this.deps.jobs.begin(job.id, now));
     const attempt = job.attempts + 1;
     let outcome: StepOutcome;
     try {
       const checkpoint = (state: Record<string, unknown>) =>
-        this.deps.transact(() =>
+        this.deps.commit(() =>
           this.deps.jobs.update(job.id, { status: "running", progress: job.progress, message: job.message, state, nextRunAt: job.nextRunAt }, this.now()),
         );
       outcome = await jobKinds[job.kind].step({ job, client, now, pollMs: this.deps.pollMs, checkpoint });
@@ -142,7 +143,7 @@ export class JobRunner {
       if (attempt >= job.maxAttempts) return this.finish(job, { status: "failed", message: `Gave up after ${attempt} attempts.`, error: message });
       const delay = Math.min(MAX_BACKOFF_MS, 2 ** attempt * 1000);
       const at = this.now();
-      this.deps.transact(() => {
+      this.deps.commit(() => {
         // Keep whatever the step checkpointed before it failed.
         const state = this.deps.jobs.get(job.id)?.state ?? job.state;
         this.deps.jobs.update(job.id, { status: "waiting", progress: job.progress, message: `Retrying in ${Math.round(delay / 1000)} s: ${message}`, state, nextRunAt: at + delay }, at);
@@ -152,7 +153,7 @@ export class JobRunner {
     }
     if (outcome.status === "waiting") {
       const at = this.now();
-      this.deps.transact(() => {
+      this.deps.commit(() => {
         this.deps.jobs.update(
           job.id,
           { status: "waiting", progress: outcome.progress, message: outcome.message, state: outcome.state, nextRunAt: at + outcome.delayMs, resetAttempts: true },
@@ -170,7 +171,7 @@ export class JobRunner {
   private finish(job: JobRecord, outcome: Exclude<StepOutcome, { status: "waiting" }>): void {
     const at = this.now();
     const succeeded = outcome.status === "succeeded";
-    this.deps.transact(() => {
+    this.deps.commit(() => {
       this.deps.jobs.update(
         job.id,
         {

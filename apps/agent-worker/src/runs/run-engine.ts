@@ -16,6 +16,7 @@ import { executeRun } from "./run-execution.ts";
 import type { ReceiptStore } from "../storage/receipt-store.ts";
 import type { RunRecord, RunStore } from "../storage/run-store.ts";
 import type { ThreadStore } from "../storage/thread-store.ts";
+import type { Commit } from "../storage/commit-then-publish.ts";
 import type { QuotaVerdict } from "../quotas/quota.ts";
 
 /** A run that keeps failing to recover is ended after this many attempts. */
@@ -23,7 +24,8 @@ export const MAX_RUN_ATTEMPTS = 3;
 
 export type RunEngineDeps = {
   threadId: string;
-  storage: DurableObjectStorage;
+  /** The thread's commit-then-publish write path (storage/commit-then-publish.ts). */
+  commit: Commit;
   store: ThreadStore;
   runs: RunStore;
   log: EventLog;
@@ -94,22 +96,10 @@ export class RunEngine {
       approvals: deps.approvals,
       log: deps.log,
       ttlSeconds: deps.approvalTtlSeconds,
-      transact: (fn) => this.transact(fn),
+      commit: deps.commit,
       continueRun: (runId) => this.continueRun(runId),
       onRequested: deps.onApprovalRequested,
     });
-  }
-
-  /** Runs `fn` as one transaction; events reach listeners only once it committed. */
-  transact<T>(fn: () => T): T {
-    try {
-      const result = this.deps.storage.transactionSync(fn);
-      this.deps.log.publish();
-      return result;
-    } catch (error) {
-      this.deps.log.discardPending();
-      throw error;
-    }
   }
 
   submitTurn(input: TurnInput): TurnOutcome | Failure {
@@ -132,7 +122,7 @@ export class RunEngine {
 
     const runId = input.runId ?? this.deps.newId("run");
     const assistantMessageId = this.deps.newId("msg");
-    this.transact(() => {
+    this.deps.commit(() => {
       if (!store.meta()) store.createMeta(this.deps.threadId, input.userId, now);
       const reason = LEFT_BRANCH_REASON[turn.kind];
       for (const run of waiting) closeWaitingRun(this.branchDeps(), run.id, run.assistantMessageId, reason, now);
@@ -161,7 +151,7 @@ export class RunEngine {
     if (busy) return failure("run_active", "A run is active in this thread; switch once it finished.", { runId: busy.id, status: busy.status });
     if (!store.hasMessage(messageId)) return failure("message_not_found", "No such message in this thread.", { messageId });
     const now = Date.now();
-    const leafId = this.transact(() => {
+    const leafId = this.deps.commit(() => {
       const leaf = store.newestLeafUnder(messageId);
       moveLeaf(this.branchDeps(), leaf, messageId, LEFT_BRANCH_REASON.switch, now);
       return leaf;
@@ -217,7 +207,7 @@ export class RunEngine {
   private requeue(runId: string): void {
     if (this.deps.runs.get(runId)?.status !== "awaiting_approval") return;
     const now = Date.now();
-    this.transact(() => {
+    this.deps.commit(() => {
       this.deps.runs.setStatus(runId, "queued", now);
       this.deps.log.append({ type: "run.status", runId, status: "queued" }, now);
     });
@@ -228,7 +218,7 @@ export class RunEngine {
     const run = this.deps.runs.get(runId);
     if (!run || run.status !== "awaiting_approval") return;
     const now = Date.now();
-    this.transact(() => {
+    this.deps.commit(() => {
       const answer = this.deps.store.getMessage(run.assistantMessageId);
       if (answer) this.deps.store.updateMessage({ ...answer, metadata: { runId, status: "failed" } }, now);
       this.deps.runs.setStatus(runId, "failed", now, message);
@@ -248,7 +238,7 @@ export class RunEngine {
     const runId = this.deps.newId("run");
     const assistantMessageId = this.deps.newId("msg");
     const note: UIMessage = { id: this.deps.newId("msg"), role: "system", parts: [{ type: "text", text }], metadata: { origin } };
-    this.transact(() => {
+    this.deps.commit(() => {
       this.deps.runs.create({ id: runId, userMessageId: note.id, assistantMessageId, pendingMessage: note }, now);
       this.deps.log.append({ type: "run.status", runId, status: "queued" }, now);
     });
@@ -290,7 +280,7 @@ export class RunEngine {
     }
     const now = Date.now();
     if (run.status === "awaiting_approval") {
-      this.transact(() => {
+      this.deps.commit(() => {
         this.approvals.withdraw(runId, "The run was stopped.", now);
         this.deps.runs.setStatus(runId, "cancelled", now);
         this.deps.log.append({ type: "run.cancelled", runId, messageId: run.assistantMessageId }, now);
@@ -299,7 +289,7 @@ export class RunEngine {
       this.deps.onRunSettled(runId);
       return true;
     }
-    this.transact(() => {
+    this.deps.commit(() => {
       // The person's words are kept even when their queued turn is cancelled before it ran.
       placePendingMessage(this.branchDeps(), run, now);
       this.deps.runs.clearPendingMessage(runId);
@@ -329,7 +319,7 @@ export class RunEngine {
         let outcome: Awaited<ReturnType<typeof executeRun>> | null = null;
         try {
           const onStep = isUserTurn(next, this.deps.store) ? () => this.deps.refreshRunSlot(next.id) : undefined;
-          outcome = await executeRun({ ...this.deps, flow: this.approvals, transact: (fn) => this.transact(fn), onStep }, next, controller);
+          outcome = await executeRun({ ...this.deps, flow: this.approvals, onStep }, next, controller);
           if (outcome === "continue") this.deps.hub.open(next.id, next.assistantMessageId);
         } finally {
           // The next turn starts now; housekeeping for this one runs beside it.
@@ -352,10 +342,10 @@ export class RunEngine {
     for (const run of this.deps.runs.active()) {
       if (run.status !== "running" || this.executing?.runId === run.id) continue;
       if (run.attempts >= MAX_RUN_ATTEMPTS) {
-        this.transact(() => this.endExhaustedRun(run.id, run.assistantMessageId, run.attempts, now));
+        this.deps.commit(() => this.endExhaustedRun(run.id, run.assistantMessageId, run.attempts, now));
         continue;
       }
-      this.transact(() => {
+      this.deps.commit(() => {
         this.deps.runs.setStatus(run.id, "queued", now);
         this.deps.log.append({ type: "run.recovered", runId: run.id, messageId: run.assistantMessageId, attempt: run.attempts + 1 }, now);
       });

@@ -12,6 +12,7 @@ import { messageToChunks } from "./message-chunks.ts";
 import type { RunHub } from "./run-hub.ts";
 import type { RunRecord, RunStore } from "../storage/run-store.ts";
 import type { ThreadStore } from "../storage/thread-store.ts";
+import type { Commit } from "../storage/commit-then-publish.ts";
 
 export type ExecutionDeps = {
   store: ThreadStore;
@@ -23,7 +24,7 @@ export type ExecutionDeps = {
   config: AgentConfig;
   model: () => LanguageModel;
   tools: (runId: string) => ToolSet;
-  transact: <T>(fn: () => T) => T;
+  commit: Commit;
   meter: { rowsWritten: number };
   /** After each step: the run is alive (its run slot's lease is pushed on). */
   onStep?: () => void;
@@ -43,7 +44,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, controller
   const { store, runs, log, hub, config } = deps;
   const startedAt = Date.now();
   const rowsBefore = deps.meter.rowsWritten;
-  deps.transact(() => {
+  deps.commit(() => {
     placeTurn({ store, runs, log, flow: deps.flow }, run, startedAt);
     runs.clearPendingMessage(run.id);
     runs.setStatus(run.id, "running", startedAt);
@@ -52,7 +53,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, controller
   });
 
   const writer = new ChunkWriter((chunks) =>
-    deps.transact(() => log.append({ type: "ui.chunks", runId: run.id, messageId: run.assistantMessageId, chunks }, Date.now())),
+    deps.commit(() => log.append({ type: "ui.chunks", runId: run.id, messageId: run.assistantMessageId, chunks }, Date.now())),
   );
   const emit = (chunk: UIMessageChunk) => {
     hub.push(run.id, chunk);
@@ -64,7 +65,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, controller
   const checkpoint = (message: UIMessage) => {
     latest = message;
     const now = Date.now();
-    deps.transact(() => {
+    deps.commit(() => {
       if (store.hasMessage(message.id)) store.updateMessage(message, now);
       else store.appendMessage(message, run.id, now, answerParent(store, run));
     });
@@ -154,7 +155,7 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, controller
           : "completed";
   const shownStatus = outcome === "cancelled" ? "stopped" : outcome === "continue" ? "running" : outcome;
   const finalMessage: UIMessage = { ...merged.message, metadata: { runId: run.id, status: shownStatus } };
-  deps.transact(() => {
+  deps.commit(() => {
     if (store.hasMessage(finalMessage.id)) store.updateMessage(finalMessage, finishedAt);
     else store.appendMessage(finalMessage, run.id, finishedAt, answerParent(store, run));
     log.append({ type: "message.stored", messageId: finalMessage.id, role: "assistant", runId: run.id }, finishedAt);

@@ -7,6 +7,7 @@ import type { RunStore } from "../storage/run-store.ts";
 import type { ThreadStore } from "../storage/thread-store.ts";
 import { upsertThreadRow, type ThreadIndexRow } from "./thread-index.ts";
 import { heuristicTitle, writeTitle } from "./title.ts";
+import type { Commit } from "../storage/commit-then-publish.ts";
 
 export type IndexSyncDeps = {
   db: D1Database | undefined;
@@ -17,7 +18,7 @@ export type IndexSyncDeps = {
   provider: ProviderKind;
   model: () => LanguageModel;
   waitUntil: (promise: Promise<unknown>) => void;
-  transact: <T>(fn: () => T) => T;
+  commit: Commit;
   /** The owner's live feed and inbox (the UserAgent): at least once, it drops repeats. */
   publishToUser: (update: { row: ThreadIndexRow; approvals: Approval[] }) => Promise<unknown>;
   /** D1 or the feed failed: try again later (alarm-backed), so both catch up by themselves. */
@@ -173,7 +174,7 @@ export class IndexSync {
       const answerText = answered && answer ? textOf(answer) : "";
       const title = answerText ? await writeTitle(this.deps.provider, this.deps.model(), textOf(first), answerText) : heuristicTitle(textOf(first));
       // The title change is an event like any other: it reaches the log, the feeds and the index.
-      this.deps.transact(() => {
+      this.deps.commit(() => {
         if (store.meta()?.title) return;
         const now = Date.now();
         store.setTitle(title, now);

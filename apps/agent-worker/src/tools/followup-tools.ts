@@ -4,10 +4,11 @@ import { z } from "zod";
 import { assertTimeZone, nextCronRun, validateCron } from "../jobs/cron-tz.ts";
 import { toApiSchedule, type ScheduleRecord, type ScheduleStore } from "../storage/schedule-store.ts";
 import { quotaToolResult, type QuotaVerdict } from "../quotas/quota.ts";
+import type { Commit } from "../storage/commit-then-publish.ts";
 
 export type FollowupToolDeps = {
   schedules: ScheduleStore;
-  transact: <T>(fn: () => T) => T;
+  commit: Commit;
   newId: () => string;
   /** A schedule was created: logged, and the alarm must cover its next time. */
   onCreated: (schedule: ScheduleRecord) => void;
@@ -52,7 +53,7 @@ export function buildFollowupTools(deps: FollowupToolDeps): ToolSet {
         const admitted = await deps.admit(id, nextRunAt, !input.cron);
         // Over a quota the model is told so as the tool's answer, and nothing is scheduled.
         if (!admitted.ok) return quotaToolResult(admitted, "The follow-up");
-        const outcome = deps.transact(() => {
+        const outcome = deps.commit(() => {
           // Another call of the same step may have taken the thread's last place meanwhile.
           const perThread = deps.perThread();
           if (!perThread.ok) return perThread;

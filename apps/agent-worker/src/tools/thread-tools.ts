@@ -9,6 +9,7 @@ import type { EventLog } from "../storage/event-log.ts";
 import type { ReceiptStore } from "../storage/receipt-store.ts";
 import type { RunStore } from "../storage/run-store.ts";
 import type { ThreadStore } from "../storage/thread-store.ts";
+import type { Commit } from "../storage/commit-then-publish.ts";
 
 export type ThreadToolsDeps = {
   runId: string;
@@ -20,7 +21,7 @@ export type ThreadToolsDeps = {
   receipts: ReceiptStore;
   log: EventLog;
   background: Background;
-  transact: <T>(fn: () => T) => T;
+  commit: Commit;
   newId: (prefix: string) => string;
 };
 
@@ -39,14 +40,14 @@ export function buildThreadTools(deps: ThreadToolsDeps): ToolSet {
         const answer = run ? deps.store.getMessage(run.assistantMessageId) : null;
         return new Set((answer?.parts ?? []).map((part) => (part as { toolCallId?: string }).toolCallId).filter((id): id is string => Boolean(id)));
       },
-      transact: deps.transact,
+      commit: deps.commit,
       onReceipt: (receipt) => deps.log.append({ type: "tool.receipt", runId, ...receipt }, Date.now()),
       startJob: (kind, input, key) => deps.background.startJob(kind, input, key, runId),
       admitJob: (kind, input, key) => deps.background.admitJob(kind, input, key),
     }),
     ...buildFollowupTools({
       schedules: deps.background.schedules,
-      transact: deps.transact,
+      commit: deps.commit,
       newId: () => deps.newId("sched"),
       onCreated: (schedule) => deps.background.created(schedule),
       cancel: (scheduleId) => deps.background.cancelSchedule(scheduleId),

@@ -9,6 +9,7 @@ import { sameRequest } from "../../openclaw/requests.ts";
 import { checkPreconditions, hasPreconditions, type PreconditionOutcome } from "./preconditions.ts";
 import { resolvedRequest } from "../../openclaw/resolved-request.ts";
 import type { OpenClawClient, OpenClawResult } from "../../openclaw/client.ts";
+import type { Commit } from "../../storage/commit-then-publish.ts";
 
 export type ToolsetDeps = {
   client: OpenClawClient | null;
@@ -19,7 +20,7 @@ export type ToolsetDeps = {
   /** Tool-call ids the run's stored answer already holds (its checkpointed steps). */
   checkpointedCallIds: () => ReadonlySet<string>;
   /** Commits a storage change and publishes its events. */
-  transact: <T>(fn: () => T) => T;
+  commit: Commit;
   /**
    * Starts (or, for the same key, finds) a background job and runs its first step, so the call
    * the person approved has happened when the tool answers.
@@ -46,7 +47,7 @@ async function claimLostCall(deps: ToolsetDeps, tool: string, input: Record<stri
     .unclaimed(deps.runId, tool)
     .find((receipt) => !checkpointed.has(receipt.toolCallId) && receipt.toolCallId !== toolCallId && canonicalJson(receipt.args) === wanted);
   if (!lost) return null;
-  deps.transact(() => deps.receipts.claim(lost.toolCallId, toolCallId));
+  deps.commit(() => deps.receipts.claim(lost.toolCallId, toolCallId));
   return lost;
 }
 
@@ -135,7 +136,7 @@ async function executeWithReceipt(
   if (previous?.status === "unknown" || (previous?.status === "started" && !spec.idempotent)) {
     const message = `The outcome of ${spec.name} is unknown: the agent was interrupted while the call was in flight. Check the current status (for example with get_status) before trying again.`;
     if (previous.status === "started") {
-      deps.transact(() => {
+      deps.commit(() => {
         deps.receipts.finish(callId, "unknown", message, undefined, Date.now());
         deps.onReceipt({ toolCallId: callId, tool: spec.name, status: "unknown", resultSummary: message });
       });
@@ -158,7 +159,7 @@ async function executeWithReceipt(
     const admitted = await deps.admitJob(spec.job, spec.jobInput?.(input) ?? input, callId);
     if (!admitted.ok) return quotaToolResult(admitted, `The ${spec.name} job`);
   }
-  deps.transact(() => {
+  deps.commit(() => {
     deps.receipts.start({ toolCallId: callId, runId: deps.runId, tool: spec.name, args: input, approvalId, decidedBy }, Date.now());
     deps.onReceipt({ toolCallId: callId, tool: spec.name, status: "started", resultSummary: null });
   });
@@ -167,7 +168,7 @@ async function executeWithReceipt(
     spec.job ? await deps.startJob(spec.job, spec.jobInput?.(input) ?? input, callId) : await deps.client.send(() => resolved.request, callId, signal);
   if (result.ok) {
     const summary = summarizeResult(result.data);
-    deps.transact(() => {
+    deps.commit(() => {
       deps.receipts.finish(callId, "succeeded", summary, result.data, Date.now());
       deps.onReceipt({ toolCallId: callId, tool: spec.name, status: "succeeded", resultSummary: summary });
     });
@@ -176,7 +177,7 @@ async function executeWithReceipt(
   const failure = `${spec.name} failed: ${result.error.message}${result.error.status ? ` (HTTP ${result.error.status})` : ""}`;
   // A time-out or dropped connection on a write leaves the outcome open; say so.
   const outcome = !spec.idempotent && (result.error.kind === "timeout" || result.error.kind === "network") ? "unknown" : "failed";
-  deps.transact(() => {
+  deps.commit(() => {
     deps.receipts.finish(callId, outcome, failure, undefined, Date.now());
     deps.onReceipt({ toolCallId: callId, tool: spec.name, status: outcome, resultSummary: failure });
   });
