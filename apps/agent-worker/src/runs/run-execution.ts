@@ -6,7 +6,7 @@ import type { ApprovalStore } from "../storage/approval-store.ts";
 import { ChunkWriter } from "./chunk-writer.ts";
 import { placeTurn } from "../thread/branch-change.ts";
 import { attachmentsForModel, AttachmentsUnavailableError, type AttachmentSource } from "../attachments/attachments-for-model.ts";
-import { buildModelContext } from "./context.ts";
+import { buildModelContext, type ModelContext } from "./context.ts";
 import type { EventLog } from "../storage/event-log.ts";
 import { messageToChunks } from "./message-chunks.ts";
 import type { RunHub } from "./run-hub.ts";
@@ -35,116 +35,159 @@ export type ExecutionDeps = {
 /** `continue`: a decision arrived while this attempt was finishing; the run goes on at once. */
 type Outcome = "completed" | "failed" | "cancelled" | "awaiting_approval" | "continue";
 
+/** Retries of a failing model call within one attempt (429, 5xx), before the run fails. */
+const MODEL_CALL_RETRIES = 2;
+
+/** What an attempt has produced so far: the answer as last seen, and the error that fails the run. */
+type AttemptProgress = { latest: UIMessage | null; errorText: string | null };
+
+type Emit = (chunk: UIMessageChunk) => void;
+
 /**
  * One attempt at a run: the model loop with tools, every chunk to the live tails at once and to
  * the log coalesced, the answer checkpointed at each step. A run resumed after an approval or a
  * crash first replays its stored answer, then continues that same message.
  */
 export async function executeRun(deps: ExecutionDeps, run: RunRecord, controller: AbortController): Promise<Outcome> {
-  const { store, runs, log, hub, config } = deps;
   const startedAt = Date.now();
   const rowsBefore = deps.meter.rowsWritten;
-  deps.commit(() => {
-    placeTurn({ store, runs, log, flow: deps.flow }, run, startedAt);
-    runs.clearPendingMessage(run.id);
-    runs.setStatus(run.id, "running", startedAt);
-    runs.countAttempt(run.id, startedAt);
-    log.append({ type: "run.started", runId: run.id, messageId: run.assistantMessageId }, startedAt);
-  });
+  deps.commit(() => startAttempt(deps, run, startedAt));
 
   const writer = new ChunkWriter((chunks) =>
-    deps.commit(() => log.append({ type: "ui.chunks", runId: run.id, messageId: run.assistantMessageId, chunks }, Date.now())),
+    deps.commit(() => deps.log.append({ type: "ui.chunks", runId: run.id, messageId: run.assistantMessageId, chunks }, Date.now())),
   );
-  const emit = (chunk: UIMessageChunk) => {
-    hub.push(run.id, chunk);
+  const emit: Emit = (chunk) => {
+    deps.hub.push(run.id, chunk);
     writer.add(chunk);
   };
 
-  let errorText: string | null = null;
-  let latest: UIMessage | null = store.getMessage(run.assistantMessageId);
-  const checkpoint = (message: UIMessage) => {
-    latest = message;
-    const now = Date.now();
-    deps.commit(() => {
-      if (store.hasMessage(message.id)) store.updateMessage(message, now);
-      else store.appendMessage(message, run.id, now, answerParent(store, run));
-    });
-  };
-
+  const progress: AttemptProgress = { latest: deps.store.getMessage(run.assistantMessageId), errorText: null };
   try {
-    const meta = store.meta()!;
-    // The path through this run's own messages, whichever branch is active now.
-    const anchor = store.hasMessage(run.assistantMessageId) ? run.assistantMessageId : run.userMessageId;
-    const context = buildModelContext(store, meta, config, store.hasMessage(anchor) ? anchor : null);
-    const resumed = latest !== null;
-    if (resumed) for (const chunk of messageToChunks(latest!)) emit(chunk);
-    hub.markContinuation(run.id);
-
-    const result = streamText({
-      model: deps.model(),
-      system: context.system,
-      // Files only as inline data within the context's budget (never URLs); and should one slip
-      // through, the model call refuses to download it.
-      messages: await convertToModelMessages(await attachmentsForModel(context.forModel, deps.attachments)),
-      experimental_download: refuseDownloads,
-      // Notes the agent writes to itself (job results, follow-ups) are system messages in the transcript.
-      allowSystemInMessages: true,
-      tools: deps.tools(run.id),
-      abortSignal: controller.signal,
-      stopWhen: isStepCount(config.maxSteps),
-      maxRetries: 2,
-      // A regenerated answer's version: the offline model words each version differently; real providers ignore it.
-      providerOptions: { offline: { variant: store.answerVersion(run.userMessageId, run.assistantMessageId) } },
-    });
-    const stream = result.toUIMessageStream({
-      originalMessages: context.messages,
-      generateMessageId: () => run.assistantMessageId,
-      sendReasoning: true,
-      // A failing tool is the tool's output (the model reads it and answers); only stream errors fail the run.
-      redactToolErrors: false,
-      onError: (error) => {
-        errorText = describeModelError(error);
-        return errorText;
-      },
-      onStepEnd: ({ responseMessage }) => {
-        checkpoint(responseMessage);
-        deps.onStep?.();
-      },
-      onEnd: ({ responseMessage }) => {
-        latest = responseMessage;
-      },
-    });
-    const toolInputs = new Map<string, { toolName: string; input: unknown }>();
-    for await (const chunk of stream) {
-      // A resumed run already replayed its start and earlier parts.
-      if (resumed && chunk.type === "start") continue;
-      if (chunk.type === "tool-input-available") toolInputs.set(chunk.toolCallId, { toolName: chunk.toolName, input: chunk.input });
-      if (chunk.type === "tool-approval-request") {
-        // The server-side record exists before anyone can see the request.
-        const call = toolInputs.get(chunk.toolCallId);
-        if (call) {
-          await deps.flow.request(run.id, run.assistantMessageId, {
-            approvalId: chunk.approvalId,
-            toolCallId: chunk.toolCallId,
-            tool: call.toolName,
-            input: (call.input ?? {}) as Record<string, unknown>,
-          });
-        }
-      }
-      emit(chunk);
-    }
+    await streamAnswer(deps, run, controller, progress, emit);
   } catch (error) {
     if (!controller.signal.aborted) {
-      errorText = error instanceof AttachmentsUnavailableError ? error.message : describeModelError(error);
-      emit({ type: "error", errorText });
+      progress.errorText = error instanceof AttachmentsUnavailableError ? error.message : describeModelError(error);
+      emit({ type: "error", errorText: progress.errorText });
     }
   } finally {
     writer.flush();
   }
 
+  const outcome = finishAttempt(deps, run, progress, controller.signal.aborted, { startedAt, rowsBefore });
+  deps.hub.end(run.id);
+  return outcome;
+}
+
+/** Inside the attempt's first transaction: the question takes its place and the run is running. */
+function startAttempt(deps: ExecutionDeps, run: RunRecord, now: number): void {
+  const { store, runs, log } = deps;
+  placeTurn({ store, runs, log, flow: deps.flow }, run, now);
+  runs.clearPendingMessage(run.id);
+  runs.setStatus(run.id, "running", now);
+  runs.countAttempt(run.id, now);
+  log.append({ type: "run.started", runId: run.id, messageId: run.assistantMessageId }, now);
+}
+
+/** The answer so far is stored (updated in place, or appended after the run's question). */
+function checkpointAnswer(deps: ExecutionDeps, run: RunRecord, message: UIMessage): void {
+  const { store } = deps;
+  const now = Date.now();
+  deps.commit(() => {
+    if (store.hasMessage(message.id)) store.updateMessage(message, now);
+    else store.appendMessage(message, run.id, now, answerParent(store, run));
+  });
+}
+
+/** Replays what a resumed run already said, then streams the model's answer to the tails and the log. */
+async function streamAnswer(deps: ExecutionDeps, run: RunRecord, controller: AbortController, progress: AttemptProgress, emit: Emit): Promise<void> {
+  const { store, hub } = deps;
+  const meta = store.meta()!;
+  // The path through this run's own messages, whichever branch is active now.
+  const anchor = store.hasMessage(run.assistantMessageId) ? run.assistantMessageId : run.userMessageId;
+  const context = buildModelContext(store, meta, deps.config, store.hasMessage(anchor) ? anchor : null);
+  const resumed = progress.latest !== null;
+  if (resumed) for (const chunk of messageToChunks(progress.latest!)) emit(chunk);
+  hub.markContinuation(run.id);
+
+  const result = await startModelCall(deps, run, context, controller.signal);
+  const stream = result.toUIMessageStream({
+    originalMessages: context.messages,
+    generateMessageId: () => run.assistantMessageId,
+    sendReasoning: true,
+    // A failing tool is the tool's output (the model reads it and answers); only stream errors fail the run.
+    redactToolErrors: false,
+    onError: (error) => {
+      progress.errorText = describeModelError(error);
+      return progress.errorText;
+    },
+    onStepEnd: ({ responseMessage }) => {
+      progress.latest = responseMessage;
+      checkpointAnswer(deps, run, responseMessage);
+      deps.onStep?.();
+    },
+    onEnd: ({ responseMessage }) => {
+      progress.latest = responseMessage;
+    },
+  });
+  await forwardChunks(deps, run, stream, resumed, emit);
+}
+
+/** The model call: the run's context with its files inline, the run's tools, the step limit. */
+async function startModelCall(deps: ExecutionDeps, run: RunRecord, context: ModelContext, abortSignal: AbortSignal) {
+  const { store, config } = deps;
+  return streamText({
+    model: deps.model(),
+    system: context.system,
+    // Files only as inline data within the context's budget (never URLs); and should one slip
+    // through, the model call refuses to download it.
+    messages: await convertToModelMessages(await attachmentsForModel(context.forModel, deps.attachments)),
+    experimental_download: refuseDownloads,
+    // Notes the agent writes to itself (job results, follow-ups) are system messages in the transcript.
+    allowSystemInMessages: true,
+    tools: deps.tools(run.id),
+    abortSignal,
+    stopWhen: isStepCount(config.maxSteps),
+    maxRetries: MODEL_CALL_RETRIES,
+    // A regenerated answer's version: the offline model words each version differently; real providers ignore it.
+    providerOptions: { offline: { variant: store.answerVersion(run.userMessageId, run.assistantMessageId) } },
+  });
+}
+
+/** Every chunk goes out; an approval request is recorded on the server before anyone can see it. */
+async function forwardChunks(deps: ExecutionDeps, run: RunRecord, stream: AsyncIterable<UIMessageChunk>, resumed: boolean, emit: Emit): Promise<void> {
+  const toolInputs = new Map<string, { toolName: string; input: unknown }>();
+  for await (const chunk of stream) {
+    // A resumed run already replayed its start and earlier parts.
+    if (resumed && chunk.type === "start") continue;
+    if (chunk.type === "tool-input-available") toolInputs.set(chunk.toolCallId, { toolName: chunk.toolName, input: chunk.input });
+    if (chunk.type === "tool-approval-request") {
+      const call = toolInputs.get(chunk.toolCallId);
+      if (call) {
+        await deps.flow.request(run.id, run.assistantMessageId, {
+          approvalId: chunk.approvalId,
+          toolCallId: chunk.toolCallId,
+          tool: call.toolName,
+          input: (call.input ?? {}) as Record<string, unknown>,
+        });
+      }
+    }
+    emit(chunk);
+  }
+}
+
+/** The attempt ends: the answer is stored with its status, and the run's state and closing event in the same transaction. */
+function finishAttempt(
+  deps: ExecutionDeps,
+  run: RunRecord,
+  progress: AttemptProgress,
+  aborted: boolean,
+  started: { startedAt: number; rowsBefore: number },
+): Outcome {
+  const { store, runs, log } = deps;
+  const { errorText } = progress;
   const finishedAt = Date.now();
-  const merged = deps.flow.mergeDecisions(latest ?? { id: run.assistantMessageId, role: "assistant", parts: [] });
-  const outcome: Outcome = controller.signal.aborted
+  const merged = deps.flow.mergeDecisions(progress.latest ?? { id: run.assistantMessageId, role: "assistant", parts: [] });
+  const outcome: Outcome = aborted
     ? "cancelled"
     : errorText
       ? "failed"
@@ -163,14 +206,13 @@ export async function executeRun(deps: ExecutionDeps, run: RunRecord, controller
     // Going on after an approval is not a recovery: only interruptions count toward MAX_RUN_ATTEMPTS.
     if (outcome === "awaiting_approval" || outcome === "continue") runs.resetAttempts(run.id);
     // Counted before the closing event's own row (one more, every run alike).
-    const stats = { durationMs: finishedAt - startedAt, rowsWritten: deps.meter.rowsWritten - rowsBefore + 1 };
+    const stats = { durationMs: finishedAt - started.startedAt, rowsWritten: deps.meter.rowsWritten - started.rowsBefore + 1 };
     if (outcome === "completed") log.append({ type: "run.finished", runId: run.id, messageId: finalMessage.id, ...stats }, finishedAt);
     else if (outcome === "awaiting_approval") log.append({ type: "run.status", runId: run.id, status: "awaiting_approval" }, finishedAt);
     else if (outcome === "continue") log.append({ type: "run.status", runId: run.id, status: "queued" }, finishedAt);
     else if (outcome === "cancelled") log.append({ type: "run.cancelled", runId: run.id, messageId: finalMessage.id }, finishedAt);
     else log.append({ type: "run.failed", runId: run.id, messageId: finalMessage.id, error: { code: "model_error", message: errorText ?? "" } }, finishedAt);
   });
-  hub.end(run.id);
   return outcome;
 }
 
