@@ -2,11 +2,11 @@ import type { BusyPolicy } from "@oa/protocol";
 import type { LanguageModel, ToolSet, UIMessage, UIMessageChunk } from "ai";
 import type { AgentConfig } from "../config.ts";
 import { failure, type Failure } from "../failure.ts";
-import { foldIntoSummary } from "../model/summarize.ts";
 import { ApprovalFlow } from "../approvals/approval-flow.ts";
 import type { ApprovalRecord, ApprovalStore } from "../storage/approval-store.ts";
 import { closeWaitingRun, LEFT_BRANCH_REASON, moveLeaf, placePendingMessage } from "../thread/branch-change.ts";
-import { pendingSummaryFold } from "./context.ts";
+import { SummaryFolder } from "./summary-folder.ts";
+import { endExhaustedRun, failRun } from "./run-endings.ts";
 import { resolveTurn } from "../thread/turn-placement.ts";
 import type { EventLog } from "../storage/event-log.ts";
 import { messageToChunks } from "./message-chunks.ts";
@@ -21,6 +21,10 @@ import type { QuotaVerdict } from "../quotas/quota.ts";
 
 /** A run that keeps failing to recover is ended after this many attempts. */
 export const MAX_RUN_ATTEMPTS = 3;
+
+/** `cancelAll` looks this often, this far apart, for the running run to wind down (3 s in all). */
+const CANCEL_ALL_POLLS = 150;
+const CANCEL_ALL_POLL_MS = 20;
 
 export type RunEngineDeps = {
   threadId: string;
@@ -84,12 +88,12 @@ export class RunEngine {
   private executing: ActiveExecution | null = null;
   /** Approved runs taking their run slot again (one attempt each, however often they are continued). */
   private readonly continuing = new Set<string>();
-  /** One summary update at a time, so two turns never fold the same messages twice. */
-  private summarizing = false;
+  private readonly summary: SummaryFolder;
 
   readonly approvals: ApprovalFlow;
 
   constructor(private readonly deps: RunEngineDeps) {
+    this.summary = new SummaryFolder(deps);
     this.approvals = new ApprovalFlow({
       store: deps.store,
       runs: deps.runs,
@@ -160,23 +164,6 @@ export class RunEngine {
   }
 
   /**
-   * Inside a transaction: a run that kept dying ends as failed, and so does everything it left
-   * open — its answer says so, and calls still marked in flight become `unknown`.
-   */
-  private endExhaustedRun(runId: string, messageId: string, attempts: number, now: number): void {
-    const message = `The run was interrupted ${attempts} times and was stopped.`;
-    const answer = this.deps.store.getMessage(messageId);
-    if (answer) this.deps.store.updateMessage({ ...answer, metadata: { runId, status: "failed" } }, now);
-    for (const receipt of this.deps.receipts.startedForRun(runId)) {
-      const summary = `${receipt.tool} was in flight when the run stopped; its outcome is unknown.`;
-      this.deps.receipts.finish(receipt.toolCallId, "unknown", summary, undefined, now);
-      this.deps.log.append({ type: "tool.receipt", runId, toolCallId: receipt.toolCallId, tool: receipt.tool, status: "unknown", resultSummary: summary }, now);
-    }
-    this.deps.runs.setStatus(runId, "failed", now, message);
-    this.deps.log.append({ type: "run.failed", runId, messageId, error: { code: "recovery_exhausted", message } }, now);
-  }
-
-  /**
    * The last pending approval of a run was decided: the run goes on by itself. A user turn gave
    * its run slot back while it waited, so it takes one again first; over QUOTA_CONCURRENT_RUNS
    * it fails with a `quota_exceeded` error the person sees, rather than running uncounted.
@@ -218,12 +205,7 @@ export class RunEngine {
     const run = this.deps.runs.get(runId);
     if (!run || run.status !== "awaiting_approval") return;
     const now = Date.now();
-    this.deps.commit(() => {
-      const answer = this.deps.store.getMessage(run.assistantMessageId);
-      if (answer) this.deps.store.updateMessage({ ...answer, metadata: { runId, status: "failed" } }, now);
-      this.deps.runs.setStatus(runId, "failed", now, message);
-      this.deps.log.append({ type: "run.failed", runId, messageId: run.assistantMessageId, error: { code: "quota_exceeded", message } }, now);
-    });
+    this.deps.commit(() => failRun(this.deps, runId, run.assistantMessageId, { code: "quota_exceeded", message }, now));
     this.deps.hub.push(runId, { type: "error", errorText: message });
     this.deps.hub.end(runId);
     this.deps.afterRun(runId);
@@ -259,18 +241,18 @@ export class RunEngine {
     return { ok: true, kind: "replay", chunks };
   }
 
-  /** Explicit stop. Returns false when the run is not active. */
   /** Cancels queued and running runs and waits (briefly) for the running one to wind down. */
   async cancelAll(): Promise<void> {
-    for (let i = 0; i < 150; i++) {
+    for (let i = 0; i < CANCEL_ALL_POLLS; i++) {
       const active = this.deps.runs.active();
       if (active.length === 0) return;
       // Queued ones first, so none of them starts when the running one ends.
       for (const run of [...active].reverse()) this.cancelRun(run.id);
-      await scheduler.wait(20);
+      await scheduler.wait(CANCEL_ALL_POLL_MS);
     }
   }
 
+  /** Explicit stop. Returns false when the run is not active. */
   cancelRun(runId: string): boolean {
     const run = this.deps.runs.get(runId);
     if (!run || (run.status !== "queued" && run.status !== "running" && run.status !== "awaiting_approval")) return false;
@@ -328,7 +310,7 @@ export class RunEngine {
         }
         if (outcome === "completed" || outcome === "failed" || outcome === "cancelled") this.deps.afterRun(next.id);
         if (outcome !== null && outcome !== "continue") this.deps.onRunSettled(next.id);
-        await this.updateSummary().catch((error) => console.warn("summary update failed; will retry next turn", error));
+        await this.summary.update().catch((error) => console.warn("summary update failed; will retry next turn", error));
       })
       .catch((error) => console.error("run execution failed unexpectedly", error));
   }
@@ -342,7 +324,7 @@ export class RunEngine {
     for (const run of this.deps.runs.active()) {
       if (run.status !== "running" || this.executing?.runId === run.id) continue;
       if (run.attempts >= MAX_RUN_ATTEMPTS) {
-        this.deps.commit(() => this.endExhaustedRun(run.id, run.assistantMessageId, run.attempts, now));
+        this.deps.commit(() => endExhaustedRun(this.deps, run.id, run.assistantMessageId, run.attempts, now));
         continue;
       }
       this.deps.commit(() => {
@@ -357,28 +339,6 @@ export class RunEngine {
       if (run.status === "awaiting_approval" && this.deps.approvals.pendingForRun(run.id).length === 0) this.continueRun(run.id);
     }
     this.pump();
-  }
-
-  /** Folds messages that left the context window into the running summary, a batch at a time. */
-  private async updateSummary(): Promise<void> {
-    if (this.summarizing) return;
-    this.summarizing = true;
-    try {
-      await this.foldPendingSummary();
-    } finally {
-      this.summarizing = false;
-    }
-  }
-
-  private async foldPendingSummary(): Promise<void> {
-    const { store, config } = this.deps;
-    if (!store.meta()) return;
-    const fold = pendingSummaryFold(store, config);
-    if (!fold || fold.batch.length === 0) return;
-    const batch = store.byIds(fold.batch.map((step) => step.id));
-    const summary = await foldIntoSummary(config.provider, this.deps.model(), fold.previous?.summary ?? "", batch);
-    const through = batch[batch.length - 1]!;
-    store.setSummary(summary, through.id, through.position, Date.now());
   }
 }
 
