@@ -16,7 +16,7 @@ import { exportResponse } from "../export/thread-export.ts";
 import type { ExportFormat } from "@oa/protocol";
 import { deleteThreadRow } from "../threads-index/thread-index.ts";
 import type { ThreadUpdate, UserAgent } from "./user-agent.ts";
-import { Background } from "../jobs/background.ts";
+import { ThreadJobs } from "../jobs/thread-jobs.ts";
 import { buildThreadTools } from "../tools/thread-tools.ts";
 import type { Decision } from "../approvals/approval-flow.ts";
 import { ApprovalStore, toApiApproval } from "../storage/approval-store.ts";
@@ -37,7 +37,7 @@ import type { PageAfter } from "../storage/keyset-page.ts";
 import { encodeCursor } from "../threads-index/thread-index.ts";
 import { feedLease, FEED_LEASE_MS } from "../quotas/feed-lease.ts";
 import { quotaFailure, type QuotaVerdict } from "../quotas/quota.ts";
-import { messagesPageBody, snapshotEvent, summaryBody } from "../thread/views.ts";
+import { messagesPageBody, snapshotEvent, summaryBody } from "../thread/api-shapes.ts";
 import { ThreadAttachments, type AttachmentUpload } from "../attachments/thread-attachments.ts";
 import { toApiAttachment } from "../storage/attachment-store.ts";
 import { attachmentDownloadResponse } from "../http/download-response.ts";
@@ -87,7 +87,7 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
   private readonly meter: WriteMeter = { rowsWritten: 0 };
   private engine: RunEngine | null = null;
   private attachmentsOf: ThreadAttachments | null = null;
-  private background: Background | null = null;
+  private background: ThreadJobs | null = null;
   private readonly index: IndexSync;
   /** Feeds the owner's message search from this thread's log. */
   private readonly search: SearchSync;
@@ -240,8 +240,8 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
     return meta ? configuredOpenClawClient(this.config, meta.ownerId) : null;
   }
 
-  private work(threadId: string): Background {
-    this.background ??= new Background({
+  private work(threadId: string): ThreadJobs {
+    this.background ??= new ThreadJobs({
       sql: this.meteredSql,
       log: this.log,
       hub: this.hub,

@@ -4,7 +4,7 @@ import { buildFollowupTools } from "./followup-tools.ts";
 import type { OpenClawClient } from "../openclaw/client.ts";
 import { buildOpenClawToolset } from "./openclaw/toolset.ts";
 import type { ApprovalStore } from "../storage/approval-store.ts";
-import type { Background } from "../jobs/background.ts";
+import type { ThreadJobs } from "../jobs/thread-jobs.ts";
 import type { EventLog } from "../storage/event-log.ts";
 import type { ReceiptStore } from "../storage/receipt-store.ts";
 import type { RunStore } from "../storage/run-store.ts";
@@ -20,7 +20,7 @@ export type ThreadToolsDeps = {
   approvals: ApprovalStore;
   receipts: ReceiptStore;
   log: EventLog;
-  background: Background;
+  background: ThreadJobs;
   commit: Commit;
   newId: (prefix: string) => string;
 };

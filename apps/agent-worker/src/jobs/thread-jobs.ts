@@ -11,7 +11,7 @@ import type { RunHub } from "../runs/run-hub.ts";
 import { JOB_LEASE_GRACE_MS, type ThreadQuota } from "../quotas/thread-quota.ts";
 import type { Commit } from "../storage/commit-then-publish.ts";
 
-export type BackgroundDeps = {
+export type ThreadJobsDeps = {
   sql: SqlStorage;
   log: EventLog;
   hub: RunHub;
@@ -37,12 +37,12 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
  * Work that outlives every client: background jobs and scheduled follow-ups, woken by the
  * Durable Object alarm. Results come back into the thread as new runs.
  */
-export class Background {
+export class ThreadJobs {
   readonly jobs: JobStore;
   readonly schedules: ScheduleStore;
   readonly runner: JobRunner;
 
-  constructor(private readonly deps: BackgroundDeps) {
+  constructor(private readonly deps: ThreadJobsDeps) {
     this.jobs = new JobStore(deps.sql);
     this.schedules = new ScheduleStore(deps.sql);
     this.runner = new JobRunner({
