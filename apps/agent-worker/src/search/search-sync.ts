@@ -1,5 +1,6 @@
 import type { ThreadEvent } from "@oa/protocol";
 import type { StoredMessage, ThreadStore } from "../storage/thread-store.ts";
+import { LogProjection } from "../storage/log-projection.ts";
 import { SEARCH_DOC_MAX_CHARS, type SearchDoc } from "./search-index.ts";
 
 export type SearchSyncDeps = {
@@ -38,32 +39,28 @@ export function searchableText(message: Pick<StoredMessage, "parts">): string {
  * the index upserts by message id).
  */
 export class SearchSync {
-  private scheduled = false;
   private running: Promise<void> | null = null;
   private again = false;
-  private stopped = false;
+  private readonly projection: LogProjection;
 
-  constructor(private readonly deps: SearchSyncDeps) {}
+  constructor(private readonly deps: SearchSyncDeps) {
+    this.projection = new LogProjection({ delayMs: SYNC_DELAY_MS, waitUntil: deps.waitUntil, catchUp: () => this.sync() });
+  }
+
+  private get stopped(): boolean {
+    return this.projection.stopped;
+  }
 
   onEvent(event: ThreadEvent): void {
     if (event.type === "message.stored") this.request();
   }
 
   stop(): void {
-    this.stopped = true;
+    this.projection.stop();
   }
 
   request(): void {
-    if (this.scheduled || this.stopped) return;
-    this.scheduled = true;
-    this.deps.waitUntil(
-      new Promise<void>((resolve) => {
-        setTimeout(() => {
-          this.scheduled = false;
-          void this.sync().finally(resolve);
-        }, SYNC_DELAY_MS);
-      }),
-    );
+    this.projection.request();
   }
 
   /** Pushes everything past the cursor; one sync at a time (a request during one runs another after it). */

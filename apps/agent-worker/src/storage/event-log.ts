@@ -7,17 +7,15 @@ function toEvent(row: EventRow): StoredThreadEvent {
   return { ...(JSON.parse(row.data) as object), type: row.type, seq: row.seq, at: new Date(row.created_at).toISOString() } as StoredThreadEvent;
 }
 
-export type EventListener = (event: ThreadEvent) => void;
-
 /**
  * The thread's append-only log. Appends happen inside the caller's transaction; listeners hear
  * about them only after `publish()`, i.e. once the transaction committed, so nobody sees an
  * event that was rolled back.
  */
-export class EventLog {
-  private readonly committed = new CommittedEvents<ThreadEvent>();
-
-  constructor(private readonly sql: SqlStorage) {}
+export class EventLog extends CommittedEvents<ThreadEvent> {
+  constructor(private readonly sql: SqlStorage) {
+    super();
+  }
 
   append(event: NewThreadEvent, now: number): StoredThreadEvent {
     const { type, ...data } = event;
@@ -32,16 +30,8 @@ export class EventLog {
       )
       .one();
     const stored = { ...event, seq, at: new Date(now).toISOString() } as StoredThreadEvent;
-    this.committed.stage(stored);
+    this.stage(stored);
     return stored;
-  }
-
-  publish(): void {
-    this.committed.publish();
-  }
-
-  discardPending(): void {
-    this.committed.discardPending();
   }
 
   after(seq: number, limit: number): StoredThreadEvent[] {
@@ -75,9 +65,5 @@ export class EventLog {
     this.sql.exec("DELETE FROM events WHERE run_id = ? AND type = 'ui.chunks'", runId);
     this.sql.exec("UPDATE thread_meta SET compacted_through = MAX(compacted_through, ?) WHERE singleton = 1", top);
     return count;
-  }
-
-  subscribe(listener: EventListener): () => void {
-    return this.committed.subscribe(listener);
   }
 }

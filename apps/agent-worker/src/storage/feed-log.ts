@@ -9,10 +9,10 @@ export const FEED_KEEP = 5_000;
 const TRIM_EVERY = 250;
 
 /** The user's feed: append-only, trimmed to the newest FEED_KEEP events. */
-export class FeedLog implements FeedSource<StoredUserEvent> {
-  private readonly committed = new CommittedEvents<StoredUserEvent>();
-
-  constructor(private readonly sql: SqlStorage) {}
+export class FeedLog extends CommittedEvents<StoredUserEvent> implements FeedSource<StoredUserEvent> {
+  constructor(private readonly sql: SqlStorage) {
+    super();
+  }
 
   /** Inside the caller's transaction; listeners hear it after `publish()`. */
   append(event: NewUserEvent, now: number): StoredUserEvent {
@@ -26,16 +26,8 @@ export class FeedLog implements FeedSource<StoredUserEvent> {
       this.sql.exec("UPDATE feed_meta SET compacted_through = MAX(compacted_through, ?)", through);
     }
     const stored = { ...event, seq, at: new Date(now).toISOString() } as StoredUserEvent;
-    this.committed.stage(stored);
+    this.stage(stored);
     return stored;
-  }
-
-  publish(): void {
-    this.committed.publish();
-  }
-
-  discardPending(): void {
-    this.committed.discardPending();
   }
 
   after(seq: number, limit: number): StoredUserEvent[] {
@@ -54,9 +46,5 @@ export class FeedLog implements FeedSource<StoredUserEvent> {
 
   compactedThrough(): number {
     return this.sql.exec<{ c: number }>("SELECT compacted_through AS c FROM feed_meta").one().c;
-  }
-
-  subscribe(listener: (event: StoredUserEvent) => void): () => void {
-    return this.committed.subscribe(listener);
   }
 }

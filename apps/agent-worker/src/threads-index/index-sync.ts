@@ -5,6 +5,7 @@ import { toApiApproval, type ApprovalStore } from "../storage/approval-store.ts"
 import type { EventLog } from "../storage/event-log.ts";
 import type { RunStore } from "../storage/run-store.ts";
 import type { ThreadStore } from "../storage/thread-store.ts";
+import { LogProjection } from "../storage/log-projection.ts";
 import { upsertThreadRow, type ThreadIndexRow } from "./thread-index.ts";
 import { heuristicTitle, writeTitle } from "./title.ts";
 import type { Commit } from "../storage/commit-then-publish.ts";
@@ -45,13 +46,13 @@ function textOf(message: { parts: Array<{ type: string; text?: unknown }> }): st
  * It never blocks or fails a chat turn; when D1 or the feed is down it retries later.
  */
 export class IndexSync {
-  private scheduled = false;
   private titling = false;
   /** Approvals the feed has not heard about yet; null = all of them (a fresh instance). */
   private unsentApprovals: Set<string> | null = null;
-  private stopped = false;
+  private readonly projection: LogProjection;
 
   constructor(private readonly deps: IndexSyncDeps) {
+    this.projection = new LogProjection({ delayMs: FLUSH_DELAY_MS, waitUntil: deps.waitUntil, catchUp: () => this.flush() });
     deps.log.subscribe((event) => this.onEvent(event));
   }
 
@@ -70,7 +71,7 @@ export class IndexSync {
 
   /** The thread is being deleted: nothing may write its row again. */
   stop(): void {
-    this.stopped = true;
+    this.projection.stop();
   }
 
   /**
@@ -79,20 +80,11 @@ export class IndexSync {
    * them competes with the model's first token.
    */
   request(): void {
-    if (this.scheduled || this.stopped) return;
-    this.scheduled = true;
-    this.deps.waitUntil(
-      new Promise<void>((resolve) => {
-        setTimeout(() => {
-          this.scheduled = false;
-          void this.flush().finally(resolve);
-        }, FLUSH_DELAY_MS);
-      }),
-    );
+    this.projection.request();
   }
 
   async flush(): Promise<boolean> {
-    const row = this.stopped ? null : this.row();
+    const row = this.projection.stopped ? null : this.row();
     if (!row) return true;
     const [indexed, published] = await Promise.all([this.writeIndex(row), this.publish(row)]);
     if (indexed && published) return true;
