@@ -1,4 +1,4 @@
-import type { UIMessageChunk } from "ai";
+import { createUIMessageStreamResponse, type UIMessageChunk } from "ai";
 import { sseDone, sseFrame, uiMessageStreamResponse } from "./sse.ts";
 import { HEARTBEAT_MS, STALL_MS } from "./event-feed.ts";
 import { byteQueue, MAX_QUEUED_BYTES, queuedBytes, slowReaderStats } from "./slow-reader.ts";
@@ -124,12 +124,11 @@ export function tailRunResponse(hub: RunHub, runId: string, options: TailOptions
 
 /** An SSE body for chunks that are already known (a retried request whose answer exists). */
 export function replayResponse(chunks: UIMessageChunk[]): Response {
-  const body = new ReadableStream<Uint8Array>({
+  const stream = new ReadableStream<UIMessageChunk>({
     start(controller) {
-      for (const chunk of chunks) controller.enqueue(sseFrame(JSON.stringify(chunk)));
-      controller.enqueue(sseDone);
+      for (const chunk of chunks) controller.enqueue(chunk);
       controller.close();
     },
   });
-  return uiMessageStreamResponse(body);
+  return createUIMessageStreamResponse({ stream });
 }
