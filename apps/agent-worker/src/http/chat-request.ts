@@ -16,6 +16,11 @@ import { generateId, type UIMessage } from "ai";
 import { ApiError } from "../failure.ts";
 import { parseWith } from "./body.ts";
 
+/** Characters of a rejection's reason that are kept. */
+const MAX_REASON_CHARS = 2000;
+/** Characters of a file reference's media type that are kept (the thread replaces it with its record's). */
+const MAX_MEDIA_TYPE_CHARS = 100;
+
 export type ParsedChatRequest =
   | {
       kind: "message";
@@ -46,7 +51,7 @@ function approvalDecisions(parts: Array<Record<string, unknown>>): Array<{ appro
     if (!approval || typeof approval.id !== "string" || !OPAQUE_ID_PATTERN.test(approval.id) || typeof approval.approved !== "boolean") {
       throw new ApiError("invalid_request", "An approval-responded tool part needs approval.id and approval.approved.");
     }
-    const reason = typeof approval.reason === "string" ? approval.reason.slice(0, 2000) : null;
+    const reason = typeof approval.reason === "string" ? approval.reason.slice(0, MAX_REASON_CHARS) : null;
     decisions.push({ approvalId: approval.id, approved: approval.approved, reason });
   }
   return decisions;
@@ -85,7 +90,7 @@ function tooLong(length: number): never {
 function attachmentReference(part: Record<string, unknown>, index: number): UIMessage["parts"][number] {
   const id = attachmentIdFromUrl(part.url as string);
   if (!id) throw new ApiError("attachment_not_found", `Message part ${index} names no valid attachment id.`, { part: index });
-  return { type: "file", url: part.url as string, mediaType: typeof part.mediaType === "string" ? part.mediaType.slice(0, 100) : "application/octet-stream" };
+  return { type: "file", url: part.url as string, mediaType: typeof part.mediaType === "string" ? part.mediaType.slice(0, MAX_MEDIA_TYPE_CHARS) : "application/octet-stream" };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { sseComment, sseFrame } from "./sse.ts";
-import { byteQueue, MAX_QUEUED_BYTES, queuedBytes, slowReaderStats } from "./slow-reader.ts";
+import { byteQueue, MAX_QUEUED_BYTES, queuedBytes, slowReaderStats, stallCheckEveryMs } from "./slow-reader.ts";
 
 export const HEARTBEAT_MS = 15_000;
 /** Events read from storage per pull: a replay holds at most about one page beyond the reader. */
@@ -100,7 +100,7 @@ export function eventFeedResponse<E extends { seq: number }>(options: EventFeedO
           }, heartbeatMs),
           setInterval(() => {
             if (!closed && backlog() > 0 && Date.now() - lastPull > stallMs) drop();
-          }, Math.max(50, Math.floor(stallMs / 4))),
+          }, stallCheckEveryMs(stallMs)),
         );
         slowReaderStats.open.add(backlog);
       },

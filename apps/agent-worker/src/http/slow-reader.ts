@@ -17,6 +17,11 @@ export function queuedBytes(controller: ReadableStreamDefaultController<Uint8Arr
   return highWaterMark - (controller.desiredSize ?? highWaterMark);
 }
 
+/** How often a stream checks for a stalled reader: four times per `stallMs`, but no more often than every 50 ms. */
+export function stallCheckEveryMs(stallMs: number): number {
+  return Math.max(50, Math.floor(stallMs / 4));
+}
+
 /** Process-wide counters (diagnostics and tests): open streams' queued bytes, and readers dropped. */
 export const slowReaderStats = {
   dropped: 0,

@@ -1,7 +1,7 @@
 import { createUIMessageStreamResponse, type UIMessageChunk } from "ai";
 import { sseDone, sseFrame, uiMessageStreamResponse } from "./sse.ts";
 import { HEARTBEAT_MS, STALL_MS } from "./event-feed.ts";
-import { byteQueue, MAX_QUEUED_BYTES, queuedBytes, slowReaderStats } from "./slow-reader.ts";
+import { byteQueue, MAX_QUEUED_BYTES, queuedBytes, slowReaderStats, stallCheckEveryMs } from "./slow-reader.ts";
 import type { RunFollower, RunHub } from "../runs/run-hub.ts";
 
 /** Chunks read from the hub per step of a catch-up. */
@@ -100,7 +100,7 @@ export function tailRunResponse(hub: RunHub, runId: string, options: TailOptions
           }, heartbeatMs),
           setInterval(() => {
             if (!closed && backlog() > 0 && Date.now() - lastPull > stallMs) drop();
-          }, Math.max(50, Math.floor(stallMs / 4))),
+          }, stallCheckEveryMs(stallMs)),
         );
         slowReaderStats.open.add(backlog);
       },

@@ -36,11 +36,17 @@ function unwrap<T>(result: OpenClawResult<T>): { ok: true; data: T } | { ok: fal
 }
 
 const PROVISION_EXPECTED_MS = 60_000;
+const PROVISION_DEADLINE_MS = 30 * 60_000;
+const BACKUP_DEADLINE_MS = 10 * 60_000;
+/** A watch's deadline is its duration plus this much. */
+const WATCH_DEADLINE_MARGIN_MS = 10 * 60_000;
+const WATCH_DEFAULT_SECONDS = 600;
+const WATCH_DEFAULT_INTERVAL_SECONDS = 30;
 
 export const jobKinds: Record<JobKind, JobKindSpec> = {
   provision: {
     describe: () => "Provision your OpenClaw instance and wait until it is ready",
-    deadlineMs: () => 30 * 60_000,
+    deadlineMs: () => PROVISION_DEADLINE_MS,
     async step({ job, client, now, pollMs }) {
       const state = { ...job.state };
       if (!state.requestedAt) {
@@ -99,7 +105,7 @@ export const jobKinds: Record<JobKind, JobKindSpec> = {
 
   backup: {
     describe: () => "Back up your OpenClaw runtime",
-    deadlineMs: () => 10 * 60_000,
+    deadlineMs: () => BACKUP_DEADLINE_MS,
     async step({ job, client }) {
       const backup = unwrap(await client.backupNow(job.idempotencyKey));
       if (!backup.ok) return { status: "failed", message: "The backup was refused.", error: backup.permanent };
@@ -108,14 +114,14 @@ export const jobKinds: Record<JobKind, JobKindSpec> = {
   },
 
   watch_status: {
-    describe: (input) => `Watch your OpenClaw status for ${Math.round(Number(input.durationSeconds ?? 600) / 60)} minutes and report changes`,
-    deadlineMs: (input) => Number(input.durationSeconds ?? 600) * 1000 + 10 * 60_000,
+    describe: (input) => `Watch your OpenClaw status for ${Math.round(Number(input.durationSeconds ?? WATCH_DEFAULT_SECONDS) / 60)} minutes and report changes`,
+    deadlineMs: (input) => Number(input.durationSeconds ?? WATCH_DEFAULT_SECONDS) * 1000 + WATCH_DEADLINE_MARGIN_MS,
     async step({ job, client, now }) {
       const state = { ...job.state };
       const started = Number(state.startedAt ?? now);
       state.startedAt = started;
-      const duration = Number(job.input.durationSeconds ?? 600) * 1000;
-      const interval = Number(job.input.intervalSeconds ?? 30) * 1000;
+      const duration = Number(job.input.durationSeconds ?? WATCH_DEFAULT_SECONDS) * 1000;
+      const interval = Number(job.input.intervalSeconds ?? WATCH_DEFAULT_INTERVAL_SECONDS) * 1000;
       const status = unwrap(await client.getStatus());
       const seen = status.ok ? status.data.gateway.status : `unavailable (${status.permanent})`;
       const changes = Array.isArray(state.changes) ? (state.changes as string[]) : [];

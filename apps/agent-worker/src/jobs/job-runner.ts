@@ -24,6 +24,8 @@ export type JobRunnerDeps = {
 };
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+/** A failed step waits this long times 2^attempt before the next try (up to MAX_BACKOFF_MS). */
+const BACKOFF_BASE_MS = 1000;
 
 /**
  * Background jobs as alarm-driven steps: each step is one short call, state lives in SQLite
@@ -141,7 +143,7 @@ export class JobRunner {
       // Transient API failures and unexpected errors alike are retried with backoff, up to a limit.
       const message = error instanceof TransientJobError || error instanceof Error ? error.message : String(error);
       if (attempt >= job.maxAttempts) return this.finish(job, { status: "failed", message: `Gave up after ${attempt} attempts.`, error: message });
-      const delay = Math.min(MAX_BACKOFF_MS, 2 ** attempt * 1000);
+      const delay = Math.min(MAX_BACKOFF_MS, 2 ** attempt * BACKOFF_BASE_MS);
       const at = this.now();
       this.deps.commit(() => {
         // Keep whatever the step checkpointed before it failed.

@@ -4,6 +4,10 @@ import { truncate } from "@oa/offline-model";
 
 /** The running summary never grows past this; older detail is what gets squeezed out. */
 export const MAX_SUMMARY_CHARS = 4000;
+/** Characters of each message in the offline (extractive) summary. */
+const EXTRACT_LINE_CHARS = 120;
+/** Characters of each message a real model reads when it folds a batch. */
+const FOLD_MESSAGE_CHARS = 2000;
 
 function plainText(message: UIMessage): string {
   return message.parts
@@ -14,7 +18,7 @@ function plainText(message: UIMessage): string {
 
 /** Deterministic summary for the offline model: one short line per message, newest kept. */
 export function extractiveSummary(previous: string, messages: UIMessage[]): string {
-  const lines = messages.map((message) => `${message.role}: ${truncate(plainText(message), 120)}`);
+  const lines = messages.map((message) => `${message.role}: ${truncate(plainText(message), EXTRACT_LINE_CHARS)}`);
   const combined = [previous, ...lines].filter(Boolean).join("\n");
   return combined.length <= MAX_SUMMARY_CHARS ? combined : `…${combined.slice(combined.length - MAX_SUMMARY_CHARS + 1)}`;
 }
@@ -30,7 +34,7 @@ export async function foldIntoSummary(
   messages: UIMessage[],
 ): Promise<string> {
   if (provider === "offline") return extractiveSummary(previous, messages);
-  const transcript = messages.map((message) => `${message.role}: ${truncate(plainText(message), 2000)}`).join("\n");
+  const transcript = messages.map((message) => `${message.role}: ${truncate(plainText(message), FOLD_MESSAGE_CHARS)}`).join("\n");
   const { text } = await generateText({
     model,
     system:

@@ -6,6 +6,8 @@ export const RUN_LEASE_MS = 15 * 60_000;
 /** A job's slot outlives its deadline by this much, in case its finish is never heard. */
 export const JOB_LEASE_GRACE_MS = 60_000;
 const RELEASE_ATTEMPTS = 3;
+/** A failed release is tried again after this long times 2^tries. */
+const RELEASE_BACKOFF_BASE_MS = 200;
 
 export type ThreadQuotaDeps = {
   threadId: string;
@@ -49,7 +51,7 @@ export class ThreadQuota {
           return;
         } catch (error) {
           if (tries >= RELEASE_ATTEMPTS) throw error;
-          await scheduler.wait(200 * 2 ** tries);
+          await scheduler.wait(RELEASE_BACKOFF_BASE_MS * 2 ** tries);
         }
       }
     };

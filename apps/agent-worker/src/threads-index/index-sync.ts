@@ -28,6 +28,10 @@ export type IndexSyncDeps = {
 
 /** How long index and feed writes wait to gather a burst of events (the sidebar lags by this much). */
 export const FLUSH_DELAY_MS = 100;
+/** Characters of the last message the sidebar shows. */
+const PREVIEW_CHARS = 160;
+/** A fresh instance tells the feed about this many of the thread's approvals, newest first. */
+const APPROVALS_RESENT = 1_000;
 
 const RELEVANT = /^(message\.stored|run\.|approval\.|thread\.|branch\.)/;
 
@@ -106,7 +110,7 @@ export class IndexSync {
   private async publish(row: ThreadIndexRow): Promise<boolean> {
     const ids = this.unsentApprovals;
     this.unsentApprovals = new Set();
-    const records = ids === null ? this.deps.approvals.list(undefined, 1_000) : [...ids].map((id) => this.deps.approvals.get(id)).filter((record) => record !== null);
+    const records = ids === null ? this.deps.approvals.list(undefined, APPROVALS_RESENT) : [...ids].map((id) => this.deps.approvals.get(id)).filter((record) => record !== null);
     try {
       await this.deps.publishToUser({ row, approvals: records.map((record) => toApiApproval(record, row.id)) });
       return true;
@@ -133,7 +137,7 @@ export class IndexSync {
           ? "error"
           : "idle";
     const last = store.leafMessage();
-    const preview = last ? textOf(last).slice(0, 160) || null : null;
+    const preview = last ? textOf(last).slice(0, PREVIEW_CHARS) || null : null;
     return {
       id: meta.threadId,
       userId: meta.ownerId,
