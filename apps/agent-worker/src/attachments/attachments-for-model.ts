@@ -40,7 +40,7 @@ function toBase64(bytes: Uint8Array): string {
 }
 
 /** What the model sees of a text file: a header naming it, then its text (cut, saying so). */
-export function attachedTextForModel(content: AttachmentContent): string {
+function attachedTextForModel(content: AttachmentContent): string {
   const text = new TextDecoder().decode(content.bytes);
   const header = `Attached file ${content.filename} (${content.mediaType}, ${content.size} bytes):\n`;
   if (text.length <= MAX_ATTACHMENT_TEXT_CHARS_FOR_MODEL) return header + text;

@@ -22,7 +22,7 @@ export type ThreadAttachmentsDeps = {
 };
 
 /** Where a thread's attachments live in R2: everything of one thread shares this prefix. */
-export function threadAttachmentPrefix(threadId: string): string {
+function threadAttachmentPrefix(threadId: string): string {
   return `threads/${threadId}/`;
 }
 
@@ -180,7 +180,7 @@ export class ThreadAttachments {
 }
 
 /** Deletes every object under the thread's prefix, in pages of R2's list (at most 1000 keys a delete). */
-export async function purgeThreadAttachments(bucket: R2Bucket, threadId: string): Promise<void> {
+async function purgeThreadAttachments(bucket: R2Bucket, threadId: string): Promise<void> {
   const prefix = threadAttachmentPrefix(threadId);
   let cursor: string | undefined;
   for (;;) {

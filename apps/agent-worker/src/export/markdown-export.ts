@@ -43,7 +43,7 @@ const TOOL_STATES: Record<string, string> = {
 };
 
 /** One line per tool call: its label, what happened, the approval decision if there was one. */
-export function toolCallLine(part: ToolPart, facts: ToolCallFacts): string {
+function toolCallLine(part: ToolPart, facts: ToolCallFacts): string {
   const name = part.type === "dynamic-tool" ? (part.toolName ?? "tool") : part.type.slice("tool-".length);
   const receipt = facts.receipt(part.toolCallId);
   const approval = facts.approval(part.toolCallId);

@@ -62,7 +62,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Header first, then `threadId`, then the AI SDK transport's `id`. */
-export function resolveThreadId(header: string | null, body: Record<string, unknown>): string {
+function resolveThreadId(header: string | null, body: Record<string, unknown>): string {
   const candidate = header ?? body.threadId ?? body.id;
   if (candidate === undefined || candidate === null) {
     throw new ApiError("invalid_thread_id", "A thread id is required: X-OA-Thread-Id header, threadId or id in the body.");

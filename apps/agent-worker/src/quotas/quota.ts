@@ -33,7 +33,7 @@ const nouns: Record<QuotaName, [one: string, many: string]> = {
 };
 
 /** The sentence a person (or the model, as a tool result) reads when a quota says no. */
-export function quotaMessage({ quota, limit, current }: QuotaExceededDetails, advice: string): string {
+function quotaMessage({ quota, limit, current }: QuotaExceededDetails, advice: string): string {
   const [one, many] = nouns[quota];
   return `You already have ${current} ${current === 1 ? one : many}, the most allowed is ${limit}; ${advice}`;
 }

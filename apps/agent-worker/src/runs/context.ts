@@ -27,7 +27,7 @@ function lookback(config: AgentConfig): number {
 }
 
 /** The path from `anchorId` back to (excluding) its furthest summary, newest first, with that summary. */
-export function unsummarizedPath(store: ThreadStore, config: AgentConfig, anchorId: string | null): { steps: PathStep[]; summary: PathSummary | null } {
+function unsummarizedPath(store: ThreadStore, config: AgentConfig, anchorId: string | null): { steps: PathStep[]; summary: PathSummary | null } {
   let walked = store.pathFrom(anchorId, lookback(config));
   let summary = store.summaryOnPath(walked);
   if (!summary && walked.length >= lookback(config) && walked.at(-1)!.parentId !== null) {

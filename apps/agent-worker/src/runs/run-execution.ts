@@ -221,7 +221,7 @@ function answerParent(store: ThreadStore, run: RunRecord): string | null | undef
   return store.hasMessage(run.userMessageId) ? run.userMessageId : undefined;
 }
 
-export function describeModelError(error: unknown): string {
+function describeModelError(error: unknown): string {
   // Retryable provider errors (429, 5xx) arrive wrapped once retries ran out; report the provider's own.
   const cause = RetryError.isInstance(error) ? error.lastError : error;
   if (cause instanceof Error) {

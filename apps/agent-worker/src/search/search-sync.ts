@@ -21,7 +21,7 @@ const SYNC_DELAY_MS = 200;
 type StoredEventRow = { seq: number; message_id: string };
 
 /** The text a message contributes to search: its text parts (reasoning, tools and files are not searched). */
-export function searchableText(message: Pick<StoredMessage, "parts">): string {
+function searchableText(message: Pick<StoredMessage, "parts">): string {
   let text = "";
   for (const part of message.parts) {
     if (part.type !== "text") continue;

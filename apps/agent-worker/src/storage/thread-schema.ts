@@ -194,8 +194,6 @@ export const migrations: ReadonlyArray<string> = [
   `,
 ];
 
-export const SCHEMA_VERSION = migrations.length;
-
 export function migrateThreadSchema(storage: DurableObjectStorage): void {
   migrate(storage, "thread_schema", migrations);
 }

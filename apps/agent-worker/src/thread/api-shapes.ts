@@ -6,7 +6,7 @@ import type { StoredMessage, ThreadMeta } from "../storage/thread-store.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function activeRunView(runs: RunStore): ThreadSummary["activeRun"] {
+function activeRunView(runs: RunStore): ThreadSummary["activeRun"] {
   const active = runs.active()[0];
   return active ? { id: active.id, status: active.status } : null;
 }

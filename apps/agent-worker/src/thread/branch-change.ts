@@ -24,7 +24,7 @@ export function closeWaitingRun(deps: BranchDeps, runId: string, messageId: stri
 }
 
 /** Runs waiting for approval whose answer is not on the path ending at `leafId` are closed. */
-export function closeRunsOffPath(deps: BranchDeps, leafId: string | null, reason: string, now: number): void {
+function closeRunsOffPath(deps: BranchDeps, leafId: string | null, reason: string, now: number): void {
   for (const run of deps.runs.active()) {
     if (run.status !== "awaiting_approval") continue;
     const onPath = leafId !== null && deps.store.hasMessage(run.assistantMessageId) && deps.store.isOnPath(leafId, run.assistantMessageId);

@@ -23,7 +23,7 @@ export type FollowupToolDeps = {
 };
 
 /** When a follow-up first fires, from exactly one of delaySeconds / at / cron. */
-export function firstRunAt(input: FollowupInput, now: number): number {
+function firstRunAt(input: FollowupInput, now: number): number {
   if (input.delaySeconds !== undefined) return now + input.delaySeconds * 1000;
   if (input.at !== undefined) {
     const at = Date.parse(input.at);

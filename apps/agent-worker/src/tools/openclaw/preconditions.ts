@@ -45,7 +45,7 @@ function unverifiable(what: string, error: OpenClawError): PreconditionOutcome {
 }
 
 /** `2026-11-27 09:20 UTC`: a moment a person reads. */
-export function readableTime(ms: number): string {
+function readableTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
