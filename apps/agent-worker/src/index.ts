@@ -20,13 +20,16 @@ import { z } from "zod";
 import { getAgentByName } from "agents";
 import { generateId } from "ai";
 import { Hono, type Context } from "hono";
+import { methodNotAllowed } from "hono/method-not-allowed";
 import type { AgentConfig, AgentWorkerEnv } from "./config.ts";
 import { requirePrincipal, type Principal } from "./http/auth.ts";
 import { readJsonBody, parseWith } from "./http/body.ts";
 import { parseChatRequest } from "./http/chat-request.ts";
 import { errorResponse, failureResponse, toErrorResponse } from "./http/errors.ts";
 import { ApiError } from "./failure.ts";
-import type { ListPage, ThreadAgent } from "./agents/thread-agent.ts";
+import type { ThreadAgent } from "./agents/thread-agent.ts";
+import type { ListPage } from "./thread/list-page.ts";
+import { resultResponse } from "./http/json.ts";
 import { RUN_LEASE_MS, ThreadQuota } from "./quotas/thread-quota.ts";
 import { feedLease } from "./quotas/feed-lease.ts";
 import { quotaFailure } from "./quotas/quota.ts";
@@ -62,6 +65,14 @@ app.use("*", async (c, next) => {
   c.set("principal", await requirePrincipal(c.req.raw, c.env.OA_INTERNAL_KEY));
   await next();
 });
+
+// Known paths answer 405 to other methods rather than 404 (after the check above: an unauthenticated caller learns nothing).
+app.use(
+  methodNotAllowed({
+    app,
+    onMethodNotAllowed: (_c, allowed) => errorResponse("method_not_allowed", "Method not allowed on this endpoint.", undefined, { allow: allowed.join(", ") }),
+  }),
+);
 
 function threadParam(c: Context<App>): string {
   const parsed = threadIdSchema.safeParse(c.req.param("threadId"));
@@ -148,7 +159,7 @@ app.post("/internal/chat", async (c) => {
 app.post("/internal/approval/respond", async (c) => {
   const body = parseWith(approvalRespondSchema, await readJsonBody(c.req.raw));
   const stub = await thread(c, body.threadId);
-  return stub.respondToApproval(c.get("principal").userId, body);
+  return resultResponse(await stub.respondToApproval(c.get("principal").userId, body));
 });
 
 app.get("/internal/thread/:threadId/approvals", async (c) => {
@@ -156,7 +167,7 @@ app.get("/internal/thread/:threadId/approvals", async (c) => {
   const query = parseWith(approvalsQuerySchema, { status: c.req.query("status") }, "query");
   const page = listPage(c, 200);
   const stub = await thread(c, threadId);
-  return stub.approvals(c.get("principal").userId, query.status, page);
+  return resultResponse(await stub.approvals(c.get("principal").userId, query.status, page));
 });
 
 app.get("/internal/threads", async (c) => {
@@ -194,12 +205,12 @@ app.patch("/internal/threads/:threadId", async (c) => {
   const threadId = threadParam(c);
   const patch = parseWith(patchThreadSchema, await readJsonBody(c.req.raw));
   const stub = await thread(c, threadId);
-  return stub.patchThread(c.get("principal").userId, patch);
+  return resultResponse(await stub.patchThread(c.get("principal").userId, patch));
 });
 
 app.delete("/internal/threads/:threadId", async (c) => {
   const stub = await thread(c, threadParam(c));
-  return stub.deleteThread(c.get("principal").userId);
+  return resultResponse(await stub.deleteThread(c.get("principal").userId));
 });
 
 /** The caller's own UserAgent: the feed and inbox of exactly one user. */
@@ -238,35 +249,35 @@ app.get("/internal/thread/:threadId/jobs", async (c) => {
   const threadId = threadParam(c);
   const page = listPage(c, 100);
   const stub = await thread(c, threadId);
-  return stub.jobsList(c.get("principal").userId, page);
+  return resultResponse(await stub.jobsList(c.get("principal").userId, page));
 });
 
 app.post("/internal/thread/:threadId/jobs/:jobId/cancel", async (c) => {
   const threadId = threadParam(c);
   const jobId = parseWith(jobIdSchema, c.req.param("jobId"), "job id");
   const stub = await thread(c, threadId);
-  return stub.cancelJob(c.get("principal").userId, jobId);
+  return resultResponse(await stub.cancelJob(c.get("principal").userId, jobId));
 });
 
 app.get("/internal/thread/:threadId/schedules", async (c) => {
   const threadId = threadParam(c);
   const page = listPage(c, 100);
   const stub = await thread(c, threadId);
-  return stub.schedulesList(c.get("principal").userId, page);
+  return resultResponse(await stub.schedulesList(c.get("principal").userId, page));
 });
 
 app.delete("/internal/thread/:threadId/schedules/:scheduleId", async (c) => {
   const threadId = threadParam(c);
   const scheduleId = parseWith(scheduleIdSchema, c.req.param("scheduleId"), "schedule id");
   const stub = await thread(c, threadId);
-  return stub.deleteSchedule(c.get("principal").userId, scheduleId);
+  return resultResponse(await stub.deleteSchedule(c.get("principal").userId, scheduleId));
 });
 
 app.get("/internal/thread/:threadId/receipts", async (c) => {
   const threadId = threadParam(c);
   const page = listPage(c, 200);
   const stub = await thread(c, threadId);
-  return stub.receiptsList(c.get("principal").userId, page);
+  return resultResponse(await stub.receiptsList(c.get("principal").userId, page));
 });
 
 app.get("/internal/chat/:threadId/stream", async (c) => {
@@ -276,26 +287,26 @@ app.get("/internal/chat/:threadId/stream", async (c) => {
 
 app.post("/internal/chat/:threadId/stop", async (c) => {
   const stub = await thread(c, threadParam(c));
-  return stub.stop(c.get("principal").userId);
+  return resultResponse(await stub.stop(c.get("principal").userId));
 });
 
 app.get("/internal/thread/:threadId/summary", async (c) => {
   const stub = await thread(c, threadParam(c));
-  return stub.summary(c.get("principal").userId);
+  return resultResponse(await stub.summary(c.get("principal").userId));
 });
 
 app.get("/internal/thread/:threadId/messages", async (c) => {
   const threadId = threadParam(c);
   const query = parseWith(messagesQuerySchema, c.req.query(), "query");
   const stub = await thread(c, threadId);
-  return stub.messages(c.get("principal").userId, query.before, query.limit);
+  return resultResponse(await stub.messages(c.get("principal").userId, query.before, query.limit));
 });
 
 app.post("/internal/thread/:threadId/branch", async (c) => {
   const threadId = threadParam(c);
   const body = parseWith(switchBranchSchema, await readJsonBody(c.req.raw));
   const stub = await thread(c, threadId);
-  return stub.switchBranch(c.get("principal").userId, body.messageId);
+  return resultResponse(await stub.switchBranch(c.get("principal").userId, body.messageId));
 });
 
 app.get("/internal/thread/:threadId/export", async (c) => {
@@ -310,12 +321,12 @@ app.post("/internal/thread/:threadId/attachments", async (c) => {
   const threadId = threadParam(c);
   const upload = await readAttachmentUpload(c.req.raw);
   const stub = await thread(c, threadId);
-  return stub.uploadAttachment(c.get("principal").userId, upload);
+  return resultResponse(await stub.uploadAttachment(c.get("principal").userId, upload), 201);
 });
 
 app.get("/internal/thread/:threadId/attachments", async (c) => {
   const stub = await thread(c, threadParam(c));
-  return stub.attachmentsList(c.get("principal").userId);
+  return resultResponse(await stub.attachmentsList(c.get("principal").userId));
 });
 
 function attachmentParam(c: Context<App>): string {
@@ -335,7 +346,7 @@ app.delete("/internal/thread/:threadId/attachments/:attachmentId", async (c) => 
   const threadId = threadParam(c);
   const attachmentId = attachmentParam(c);
   const stub = await thread(c, threadId);
-  return stub.deleteAttachment(c.get("principal").userId, attachmentId);
+  return resultResponse(await stub.deleteAttachment(c.get("principal").userId, attachmentId));
 });
 
 app.get("/internal/thread/:threadId/events", async (c) => {
@@ -346,43 +357,14 @@ app.get("/internal/thread/:threadId/events", async (c) => {
 });
 
 // Benchmarks and tests only: off unless ALLOW_DEV_SEED=true; still authenticated and owner-checked.
-app.post("/internal/thread/:threadId/dev/seed", async (c) => {
-  if (c.env.ALLOW_DEV_SEED !== "true") throw new ApiError("not_found", "No such endpoint.");
+// Registered for every method, so that it answers 404 rather than 405 to the others: it is not a known path.
+app.all("/internal/thread/:threadId/dev/seed", async (c) => {
+  if (c.env.ALLOW_DEV_SEED !== "true" || c.req.method !== "POST") throw new ApiError("not_found", "No such endpoint.");
   const threadId = threadParam(c);
   const { count, events, eventBytes } = parseWith(seedRequestSchema, await readJsonBody(c.req.raw));
   const stub = await thread(c, threadId);
-  return stub.seedHistory(c.get("principal").userId, threadId, count, { events: events ?? 0, bytes: eventBytes ?? 0 });
+  return resultResponse(await stub.seedHistory(c.get("principal").userId, threadId, count, { events: events ?? 0, bytes: eventBytes ?? 0 }));
 });
-
-// Known paths answer 405 to other methods rather than 404.
-for (const path of [
-  "/internal/threads",
-  "/internal/threads/:threadId",
-  "/internal/approvals",
-  "/internal/search",
-  "/internal/user/events",
-  "/internal/openclaw/overview",
-  "/internal/openclaw/runtime-status",
-  "/internal/chat",
-  "/internal/approval/respond",
-  "/internal/thread/:threadId/approvals",
-  "/internal/thread/:threadId/receipts",
-  "/internal/thread/:threadId/jobs",
-  "/internal/thread/:threadId/jobs/:jobId/cancel",
-  "/internal/thread/:threadId/schedules",
-  "/internal/thread/:threadId/schedules/:scheduleId",
-  "/internal/chat/:threadId/stream",
-  "/internal/chat/:threadId/stop",
-  "/internal/thread/:threadId/summary",
-  "/internal/thread/:threadId/messages",
-  "/internal/thread/:threadId/branch",
-  "/internal/thread/:threadId/events",
-  "/internal/thread/:threadId/export",
-  "/internal/thread/:threadId/attachments",
-  "/internal/thread/:threadId/attachments/:attachmentId",
-]) {
-  app.all(path, () => errorResponse("method_not_allowed", "Method not allowed on this endpoint."));
-}
 
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
