@@ -96,7 +96,7 @@ describe("thread export", () => {
     const user = uniqueThread("paged");
     const threadId = uniqueThread("t-paged");
     const stub = await getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId);
-    expect((await stub.seedHistory(user, threadId, 450)).status).toBe(200);
+    expect(await stub.seedHistory(user, threadId, 450)).toMatchObject({ ok: true, threadId, seeded: 450 });
     const body = (await (await exportOf(threadId, user, "json")).json()) as any;
     expect(body.messages).toHaveLength(450);
     expect(new Set(body.messages.map((message: any) => message.id)).size).toBe(450);

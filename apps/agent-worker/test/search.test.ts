@@ -154,7 +154,7 @@ describe("message search across a user's threads", () => {
     const user = uniqueThread("seeder");
     const threadId = await createThread(user);
     const thread = await getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId);
-    expect((await thread.seedHistory(user, threadId, 300)).status).toBe(200);
+    expect(await thread.seedHistory(user, threadId, 300)).toMatchObject({ ok: true, threadId, seeded: 300 });
     const userAgent = await getAgentByName<AgentWorkerEnv, UserAgent>(env.USER_AGENT, user);
     await vi.waitFor(async () => expect(await userAgent.searchDocCount(threadId)).toBe(300), { timeout: 10_000, interval: 50 });
     const hits = await search(user, "seeded question 286");
