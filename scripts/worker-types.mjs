@@ -59,7 +59,9 @@ async function generateEnv(config) {
 const configs = workerConfigs();
 const keys = new Set(configs.map(runtimeKey));
 if (keys.size !== 1) {
-  console.error(`The workers' compatibility dates or flags differ (${[...keys].join(" | ")}): one runtime types file cannot serve them all.`);
+  console.error(
+    `The workers' compatibility dates or flags differ (${[...keys].join(" | ")}): one runtime types file cannot serve them all.`,
+  );
   process.exit(1);
 }
 
