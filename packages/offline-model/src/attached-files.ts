@@ -23,7 +23,7 @@ const quote = (line: string) =>
   JSON.stringify(line.length > MAX_QUOTED_LINE ? `${line.slice(0, MAX_QUOTED_LINE - "...".length)}...` : line);
 
 /** What the offline model says it read in a text file: its lines, the first one, and lines about errors. */
-export function describeText(name: string, text: string): string {
+function describeText(name: string, text: string): string {
   const body = text.replace(/\n\[cut: the file has \d+ characters; only the first \d+ are shown\]$/, "");
   const lines = body.split(/\r?\n/);
   if (lines.at(-1) === "") lines.pop();

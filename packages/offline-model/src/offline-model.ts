@@ -117,7 +117,7 @@ function lastRequest(prompt: LanguageModelV4Prompt): { text: string; index: numb
 }
 
 /** Decides the whole answer up front: the offline model is a pure function of its prompt. */
-export function planOfflineAnswer(options: LanguageModelV4CallOptions, intents: OfflineIntent[]): Plan {
+function planOfflineAnswer(options: LanguageModelV4CallOptions, intents: OfflineIntent[]): Plan {
   const prompt = options.prompt;
   const last = prompt[prompt.length - 1];
   const request = lastRequest(prompt);
