@@ -11,13 +11,12 @@ import {
   plural,
   quoted,
   sentence,
+  type ToolInput,
   text,
 } from "./phrasing-text.ts";
 
-type Input = Record<string, unknown>;
-
 /** What a started job is called, and what the person will hear about it later. */
-const JOB_STARTED: Record<string, (input: Input) => { lead: string; promise: string }> = {
+const JOB_STARTED: Record<string, (input: ToolInput) => { lead: string; promise: string }> = {
   provision: () => ({ lead: "Provisioning started", promise: "I'll tell you when your OpenClaw instance is ready" }),
   restart: () => ({ lead: "Restart started", promise: "I'll tell you when the gateway is back" }),
   backup: () => ({ lead: "Backup started", promise: "I'll tell you when it is done" }),
@@ -28,7 +27,7 @@ const JOB_STARTED: Record<string, (input: Input) => { lead: string; promise: str
 };
 
 /** A tool that starts a background job answers with its handle: `{ job: { kind, status, message } }`. */
-export function describeJobHandle(value: unknown, input: Input): string | null {
+export function describeJobHandle(value: unknown, input: ToolInput): string | null {
   const job = fields(fields(value)?.job);
   const kind = text(job?.kind);
   const status = text(job?.status);
@@ -74,7 +73,7 @@ export function describeSchedules(value: unknown): string | null {
   return `You have ${plural(active.length, "follow-up")} in this thread: ${listed(described, undefined, "; ")}.`;
 }
 
-export function describeCancelled(value: unknown, input: Input): string | null {
+export function describeCancelled(value: unknown, input: ToolInput): string | null {
   const cancelled = fields(value);
   if (cancelled?.cancelled !== true) return null;
   return `Follow-up ${plainText(text(cancelled.scheduleId) ?? text(input.scheduleId) ?? "", ID_CHARS)} is cancelled.`;

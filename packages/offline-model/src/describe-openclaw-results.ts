@@ -14,10 +14,9 @@ import {
   plural,
   quoted,
   sentence,
+  type ToolInput,
   text,
 } from "./phrasing-text.ts";
-
-type Input = Record<string, unknown>;
 
 export function describeInstance(value: unknown): string | null {
   if (value === null) return "You have no OpenClaw instance yet. Ask me to provision one if you want it.";
@@ -79,7 +78,7 @@ export function describeDevices(value: unknown): string | null {
   return `${pairedPart} and ${pending.length} waiting to pair (${listed(waiting, undefined, "; ")}).`;
 }
 
-export function describeDeviceApproval(value: unknown, input: Input): string | null {
+export function describeDeviceApproval(value: unknown, input: ToolInput): string | null {
   const approval = fields(value);
   if (!approval || typeof approval.approved !== "boolean") return null;
   const id = plainText(text(approval.requestId) ?? text(input.requestId) ?? "", ID_CHARS);
@@ -88,7 +87,7 @@ export function describeDeviceApproval(value: unknown, input: Input): string | n
     : `OpenClaw did not approve device request ${id}; nothing was paired.`;
 }
 
-export function describePairingRequests(value: unknown, input: Input): string | null {
+export function describePairingRequests(value: unknown, input: ToolInput): string | null {
   const pairing = fields(value);
   const requests = listOfFields(pairing?.requests);
   if (!pairing || !requests) return null;
@@ -101,7 +100,7 @@ export function describePairingRequests(value: unknown, input: Input): string | 
   return `${plural(requests.length, `${channel} pairing request is`, `${channel} pairing requests are`)} waiting: ${listed(codes)}.`;
 }
 
-export function describePairingApproval(value: unknown, input: Input): string | null {
+export function describePairingApproval(value: unknown, input: ToolInput): string | null {
   const approval = fields(value);
   if (approval?.approved !== true) return null;
   const channel = channelName(text(approval.channel) ?? text(input.channel) ?? "");
@@ -146,11 +145,11 @@ function messageText(message: Fields): string {
 }
 
 /** "session main": the session a call named, as said in a sentence. */
-export function sessionKeyOf(input: Input): string {
+export function sessionKeyOf(input: ToolInput): string {
   return plainText(text(input.sessionKey) ?? "main", ID_CHARS);
 }
 
-export function describeHistory(value: unknown, input: Input): string | null {
+export function describeHistory(value: unknown, input: ToolInput): string | null {
   const messages = listOfFields(fields(value)?.messages);
   if (!messages) return null;
   const session = `Session ${sessionKeyOf(input)}`;
@@ -161,7 +160,7 @@ export function describeHistory(value: unknown, input: Input): string | null {
   return `${session} has ${plural(messages.length, "message")}. The last one, from ${speaker}: ${said ? quoted(said) : "(no text)"}.`;
 }
 
-export function describeSend(value: unknown, input: Input): string | null {
+export function describeSend(value: unknown, input: ToolInput): string | null {
   const sent = fields(value);
   const status = text(sent?.status);
   if (!sent || !status) return null;

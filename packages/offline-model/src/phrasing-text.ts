@@ -2,6 +2,8 @@
 import { isToolName } from "@oa/protocol";
 
 export type Fields = Record<string, unknown>;
+/** A tool call's arguments, as the model sent them. */
+export type ToolInput = Record<string, unknown>;
 
 /** Longest an id, a session key or a name from outside is said, in characters. */
 export const ID_CHARS = 60;

@@ -18,19 +18,17 @@ import {
   sessionKeyOf,
 } from "./describe-openclaw-results.ts";
 import { channelName } from "./offline-intents.ts";
-import { CODE_CHARS, ID_CHARS, plainText, text, words } from "./phrasing-text.ts";
-
-type Input = Record<string, unknown>;
+import { CODE_CHARS, ID_CHARS, plainText, type ToolInput, text, words } from "./phrasing-text.ts";
 
 export type ToolPhrasing = {
   /** What the call does, after "I couldn't" or "I won't": "read your balance". */
-  action: (input: Input) => string;
+  action: (input: ToolInput) => string;
   /** Whether the call only reads: a failure then changed nothing. */
   readOnly: boolean;
   /** Whether a failure comes from the OpenClaw API (rather than from the agent itself). */
   openclaw: boolean;
   /** The result in a sentence or two, or null when its shape is not the expected one. */
-  success: (value: unknown, input: Input) => string | null;
+  success: (value: unknown, input: ToolInput) => string | null;
 };
 
 const openclaw = (phrasing: Omit<ToolPhrasing, "openclaw">): ToolPhrasing => ({ ...phrasing, openclaw: true });

@@ -1,6 +1,6 @@
 /** One tool call's outcome (a result, an error, a denial) in plain words. */
 import { describeJobHandle } from "./describe-job-results.ts";
-import { factsOf, fields, plainText, sentence, text, words } from "./phrasing-text.ts";
+import { factsOf, fields, plainText, sentence, type ToolInput, text, words } from "./phrasing-text.ts";
 import { phrasingOf } from "./tool-phrasings.ts";
 
 /** What a tool call came back with, as the model reads it. */
@@ -9,9 +9,7 @@ export type ToolOutcome =
   | { kind: "error"; message: string }
   | { kind: "denied"; reason: string | null };
 
-type Input = Record<string, unknown>;
-
-function describeSuccess(toolName: string, value: unknown, input: Input): string {
+function describeSuccess(toolName: string, value: unknown, input: ToolInput): string {
   const result = fields(value);
   // Said as they are: a precondition the tool found unmet, or a quota that refused the call.
   if (result && (result.skipped === true || result.refused === true) && text(result.message))
@@ -36,7 +34,7 @@ function errorDetail(toolName: string, message: string): { detail: string; statu
   return { detail, status };
 }
 
-function describeFailure(toolName: string, raw: string, input: Input): string {
+function describeFailure(toolName: string, raw: string, input: ToolInput): string {
   // A stored answer carries the error as the UI showed it: "Error: restart failed: …".
   const message = raw.trim().replace(/^(?:[A-Za-z]*Error: )+/, "");
   const phrasing = phrasingOf(toolName);
@@ -76,7 +74,7 @@ function describeFailure(toolName: string, raw: string, input: Input): string {
   return `I couldn't ${action}. ${source}${said}${status ? ` (HTTP ${status})` : ""}.${ending}`;
 }
 
-function describeDenial(toolName: string, reason: string | null, input: Input): string {
+function describeDenial(toolName: string, reason: string | null, input: ToolInput): string {
   const action = phrasingOf(toolName).action(input);
   const why = reason ? plainText(reason, 300) : "";
   if (!why) return `OK, I won't ${action}.`;
@@ -87,7 +85,7 @@ function describeDenial(toolName: string, reason: string | null, input: Input): 
 }
 
 /** One tool call's outcome in plain words: never raw JSON, never a tool's code name. */
-export function describeToolOutcome(toolName: string, outcome: ToolOutcome, input: Input = {}): string {
+export function describeToolOutcome(toolName: string, outcome: ToolOutcome, input: ToolInput = {}): string {
   switch (outcome.kind) {
     case "result":
       return describeSuccess(toolName, outcome.value, input);
