@@ -44,6 +44,16 @@ async function request(url, init) {
   }
 }
 
+/** The JSON body of an `{ ok: true, … }` answer; an error answer is printed and ends the script. */
+async function okBody(response) {
+  const body = await response.json();
+  if (!body.ok) {
+    console.error(`error ${response.status}: ${body.error.code}: ${body.error.message}`);
+    process.exit(1);
+  }
+  return body;
+}
+
 /** The flags that pick this agent worker, user and thread, to repeat in a hint (those given or not defaulted). */
 function sameTarget() {
   const given = new Set(tokens.filter((token) => token.kind === "option").map((token) => token.name));
@@ -68,11 +78,7 @@ if (values.export !== undefined) {
 
 if (values.history) {
   const response = await request(`${values.url}/internal/thread/${encodeURIComponent(values.thread)}/messages?limit=200`, { headers });
-  const body = await response.json();
-  if (!body.ok) {
-    console.error(`error ${response.status}: ${body.error.code}: ${body.error.message}`);
-    process.exit(1);
-  }
+  const body = await okBody(response);
   for (const message of body.messages) {
     const text = message.parts.filter((part) => part.type === "text").map((part) => part.text).join("");
     console.log(`${message.role.padEnd(9)} ${text}`);
@@ -121,11 +127,7 @@ if (decisionId) {
     headers,
     body: JSON.stringify({ threadId: values.thread, approvalId: decisionId, decision: values.approve ? "approved" : "rejected", ...(values.reason ? { reason: values.reason } : {}) }),
   });
-  const body = await response.json();
-  if (!body.ok) {
-    console.error(`error ${response.status}: ${body.error.code}: ${body.error.message}`);
-    process.exit(1);
-  }
+  const body = await okBody(response);
   console.log(`[${body.approval.status}] ${body.approval.summary}`);
   // The run continues by itself; follow it.
   const stream = await request(`${values.url}/internal/chat/${encodeURIComponent(values.thread)}/stream`, { headers });
@@ -136,15 +138,11 @@ if (decisionId) {
 if (values.regenerate) {
   // The last answer of the active path gets a new version (the old one stays, switchable).
   const response = await request(`${values.url}/internal/thread/${encodeURIComponent(values.thread)}/messages?limit=2`, { headers });
-  const body = await response.json();
-  if (!body.ok) {
-    console.error(`error ${response.status}: ${body.error.code}: ${body.error.message}`);
-    process.exit(1);
-  }
+  const body = await okBody(response);
   const leaf = body.messages.at(-1);
   const answer = leaf?.role === "assistant" ? leaf : null;
   const question = answer ? body.messages.find((message) => message.id === answer.parentId) : leaf;
-  if (!question || question.role !== "user") {
+  if (question?.role !== "user") {
     console.error("nothing to regenerate: the thread's last answer does not follow a message of yours");
     process.exit(1);
   }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every test suite: typecheck, the agent worker and openclaw-local inside workerd,
+// Runs every test suite: typecheck, lint, the agent worker and openclaw-local inside workerd,
 // whole-system tests against `wrangler dev`, browser tests in Chromium. Ends with one plain line `N passed, N failed`.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -23,10 +23,13 @@ let passed = 0;
 let failed = 0;
 const only = process.argv.slice(2);
 
-const typecheck = spawnSync("npm", ["run", "typecheck", "--silent"], { cwd: root, stdio: "inherit", env });
-if (typecheck.status !== 0) {
-  console.error("typecheck failed");
-  failed += 1;
+// Typecheck, then lint (formatting included): each counts as one failure in the closing line.
+for (const check of ["typecheck", "lint"]) {
+  const result = spawnSync("npm", ["run", check, "--silent"], { cwd: root, stdio: "inherit", env });
+  if (result.status !== 0) {
+    console.error(`${check} failed`);
+    failed += 1;
+  }
 }
 
 for (const suite of suites) {

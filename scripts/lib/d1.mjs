@@ -6,7 +6,7 @@ import { nodeBin } from "./wrangler.mjs";
 const wranglerCli = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
 
 /** The agent worker's thread index (binding DB) and the web worker's sessions (binding SESSIONS). */
-export const AGENT_D1 = { config: join(root, "apps/agent-worker/wrangler.jsonc"), binding: "DB" };
+const AGENT_D1 = { config: join(root, "apps/agent-worker/wrangler.jsonc"), binding: "DB" };
 export const WEB_D1 = { config: join(root, "apps/web/wrangler.jsonc"), binding: "SESSIONS" };
 
 /** `wrangler d1 <command> <binding> <args> --local` against a worker's database under `persistTo`. */

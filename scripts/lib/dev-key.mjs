@@ -19,7 +19,7 @@ export function resolveInternalKey() {
   return { key: generatedOnce(keyFile), source: keyFile };
 }
 
-export const openclawKeyFile = join(devDir, "openclaw-key");
+const openclawKeyFile = join(devDir, "openclaw-key");
 
 /**
  * openclaw-local's own key for local runs (the agent worker presents it as OPENCLAW_API_KEY):

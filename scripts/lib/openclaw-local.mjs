@@ -3,7 +3,7 @@ import { root, writeEnvFile } from "./dev-key.mjs";
 import { startWrangler } from "./wrangler.mjs";
 
 /** openclaw-local settings passed from the environment when present (see apps/openclaw-local/README.md). */
-export const openclawPassthroughSettings = [
+const openclawPassthroughSettings = [
   "PROVISION_DELAY_MS",
   "RESTART_DELAY_MS",
   "BACKUP_DELAY_MS",

@@ -16,7 +16,7 @@ function sessionsDatabase() {
 }
 
 /** Settings for the web worker passed from the environment when present (WorkOS, stateless model). */
-export const webPassthroughSettings = ["DEV_LOGIN", "WORKOS_CLIENT_ID", "WORKOS_API_KEY", "WORKOS_API_BASE", "WORKOS_REDIRECT_URI", "OPENAI_API_KEY", "OPENAI_BASE_URL", "MODEL"];
+const webPassthroughSettings = ["DEV_LOGIN", "WORKOS_CLIENT_ID", "WORKOS_API_KEY", "WORKOS_API_BASE", "WORKOS_REDIRECT_URI", "OPENAI_API_KEY", "OPENAI_BASE_URL", "MODEL"];
 
 /** SESSION_SECRET from the environment, else one generated once into the git-ignored .dev/. */
 export function resolveSessionSecret() {

@@ -12,7 +12,7 @@ export const nodeBin = existsSync(node22) ? node22 : process.execPath;
  * The process groups of every `wrangler dev` this process started and that may still hold a
  * process, from spawn on (also while starting), so whoever exits can end them all.
  */
-export const processGroups = new Set();
+const processGroups = new Set();
 
 /** Sends `signal` to every process group in `processGroups`. */
 export function killProcessGroups(signal) {

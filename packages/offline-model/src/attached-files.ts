@@ -16,10 +16,14 @@ function fromBase64(data: string): Uint8Array {
   return bytes;
 }
 
-const quote = (line: string) => JSON.stringify(line.length > 120 ? `${line.slice(0, 117)}...` : line);
+/** Longest a quoted line of a text file is, in characters, "..." included. */
+const MAX_QUOTED_LINE = 120;
+
+const quote = (line: string) =>
+  JSON.stringify(line.length > MAX_QUOTED_LINE ? `${line.slice(0, MAX_QUOTED_LINE - "...".length)}...` : line);
 
 /** What the offline model says it read in a text file: its lines, the first one, and lines about errors. */
-export function describeText(name: string, text: string): string {
+function describeText(name: string, text: string): string {
   const body = text.replace(/\n\[cut: the file has \d+ characters; only the first \d+ are shown\]$/, "");
   const lines = body.split(/\r?\n/);
   if (lines.at(-1) === "") lines.pop();
@@ -42,7 +46,7 @@ function describeImage(name: string, bytes: Uint8Array): string {
  * read from storage, as a text part that starts with `Attached file <name> (<type>, <n> bytes):`.
  */
 export function readAttachedFiles(message: LanguageModelV4Prompt[number] | undefined): ReadFile[] {
-  if (!message || message.role !== "user") return [];
+  if (message?.role !== "user") return [];
   return (message as UserMessage).content.flatMap((part): ReadFile[] => {
     if (part.type === "text") {
       const match = ATTACHED_TEXT.exec(part.text);

@@ -1,7 +1,15 @@
-export * from "./offline-model.ts";
-export * from "./offline-intents.ts";
-export * from "./offline-title.ts";
-export * from "./tool-result-phrasing.ts";
-export * from "./job-note-phrasing.ts";
-export * from "./attached-files.ts";
-export * from "./image-size.ts";
+// The package's public surface: what the agent worker, the website and the benchmarks use.
+
+export { type ImageSize, imageSize } from "./image-size.ts";
+export { describeJobNote } from "./job-note-phrasing.ts";
+export {
+  OFFLINE_NOTICE,
+  type OfflineIntent,
+  type OfflinePace,
+  type OfflineReplyContext,
+  offlineIntents,
+  truncate,
+} from "./offline-intents.ts";
+export { createOfflineModel, type OfflineModelOptions } from "./offline-model.ts";
+export { offlineTitle } from "./offline-title.ts";
+export { toolPhrasings } from "./tool-phrasings.ts";

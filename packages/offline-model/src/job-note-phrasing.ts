@@ -1,4 +1,4 @@
-import { plainText } from "./tool-result-phrasing.ts";
+import { plainText } from "./phrasing-text.ts";
 
 /**
  * The note the agent writes into a thread when a background job ends:

@@ -33,6 +33,15 @@ export type OfflineReplyContext = {
 export const OFFLINE_NOTICE =
   "I am the offline model: a deterministic, rule-based stand-in that runs without any network or API key.";
 
+/** How many entries a list or history call asks for. */
+const LIST_LIMIT = 20;
+/** How long a message sent to a session waits for its reply. */
+const SEND_TIMEOUT_SECONDS = 30;
+/** How often a status watch polls. */
+const WATCH_INTERVAL_SECONDS = 30;
+/** The benchmark's counting intent counts at most this far. */
+const MAX_COUNT = 20_000;
+
 const CHANNELS = ["telegram", "whatsapp", "signal", "imessage", "discord", "slack"] as const;
 
 function channelIn(text: string): string {
@@ -121,7 +130,7 @@ const openClawIntents: OfflineIntent[] = [
     title: titled("Session history"),
     // Whatever the person names is passed on as typed (even "..", "a/b"): the tool's input schema judges it.
     match: /\bhistory of (?:session )?(\S+)/i,
-    tool: { name: "get_session_history", input: (text) => ({ sessionKey: /\bhistory of (?:session )?(\S+)/i.exec(text)?.[1] ?? "main", limit: 20 }) },
+    tool: { name: "get_session_history", input: (text) => ({ sessionKey: /\bhistory of (?:session )?(\S+)/i.exec(text)?.[1] ?? "main", limit: LIST_LIMIT }) },
     reply: toolUnavailable("read that session's history"),
   },
   {
@@ -130,11 +139,11 @@ const openClawIntents: OfflineIntent[] = [
     match: /\b(?:send|tell)\b.*\b(?:openclaw|session)\b[^:]*:\s*(.+)$/i,
     tool: {
       name: "send_session_message",
-      input: (text) => ({ sessionKey: "main", message: /:\s*(.+)$/.exec(text)?.[1]?.trim() ?? text, timeoutSeconds: 30 }),
+      input: (text) => ({ sessionKey: "main", message: /:\s*(.+)$/.exec(text)?.[1]?.trim() ?? text, timeoutSeconds: SEND_TIMEOUT_SECONDS }),
     },
     reply: toolUnavailable("send that message"),
   },
-  { name: "sessions", title: titled("List sessions"), match: /\bsessions?\b/i, tool: { name: "list_sessions", input: () => ({ limit: 20 }) }, reply: toolUnavailable("list your sessions") },
+  { name: "sessions", title: titled("List sessions"), match: /\bsessions?\b/i, tool: { name: "list_sessions", input: () => ({ limit: LIST_LIMIT }) }, reply: toolUnavailable("list your sessions") },
   {
     name: "status",
     title: titled("OpenClaw status"),
@@ -240,7 +249,7 @@ const laterIntents: OfflineIntent[] = [
       name: "watch_status",
       input: (text) => {
         const [, amount = "10", unit = "minute"] = /\bfor (\d{1,4}) ?(minute|hour)s?\b/i.exec(text) ?? [];
-        return { durationMinutes: Number(amount) * (unit.toLowerCase() === "hour" ? 60 : 1), intervalSeconds: 30 };
+        return { durationMinutes: Number(amount) * (unit.toLowerCase() === "hour" ? 60 : 1), intervalSeconds: WATCH_INTERVAL_SECONDS };
       },
     },
     reply: toolUnavailable("watch your OpenClaw"),
@@ -288,7 +297,7 @@ export const offlineIntents: OfflineIntent[] = [
     title: (text) => `Count to ${Number(/\bcount to (\d{1,5})\b/i.exec(text)?.[1] ?? "10")}`,
     match: /\bcount to (\d{1,5})\b/i,
     reply: (text) => {
-      const n = Math.min(20_000, Number(/\bcount to (\d{1,5})\b/i.exec(text)?.[1] ?? "10"));
+      const n = Math.min(MAX_COUNT, Number(/\bcount to (\d{1,5})\b/i.exec(text)?.[1] ?? "10"));
       return `${Array.from({ length: n }, (_, index) => String(index + 1)).join(" ")} (offline model, done counting)`;
     },
     pace: (text) => {

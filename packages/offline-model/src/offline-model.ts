@@ -16,7 +16,14 @@ import {
   type OfflinePace,
   type OfflineReplyContext,
 } from "./offline-intents.ts";
-import { describeToolOutcome, plainText, type ToolOutcome } from "./tool-result-phrasing.ts";
+import { plainText } from "./phrasing-text.ts";
+import { describeToolOutcome, type ToolOutcome } from "./tool-result-phrasing.ts";
+
+const MODEL_ID = "offline-rules-1";
+/** The usual estimate of characters per token, for the usage the model reports. */
+const CHARS_PER_TOKEN = 4;
+/** Longest a system note the model does not recognise is repeated, in characters. */
+const MAX_UPDATE_CHARS = 1500;
 
 export type OfflineModelOptions = {
   /** Pause between streamed words, in milliseconds; 0 streams as fast as possible. */
@@ -77,7 +84,7 @@ function callInput(prompt: LanguageModelV4Prompt, toolCallId: string): Record<st
 
 function describeToolResult(prompt: LanguageModelV4Prompt): string {
   const last = prompt[prompt.length - 1];
-  if (!last || last.role !== "tool") return "";
+  if (last?.role !== "tool") return "";
   return last.content
     .map((part) => (part.type === "tool-result" ? describeToolOutcome(part.toolName, outcomeOf(part.output), callInput(prompt, part.toolCallId)) : ""))
     .filter(Boolean)
@@ -88,12 +95,11 @@ function describeToolResult(prompt: LanguageModelV4Prompt): string {
 function nextCall(message: LanguageModelV4Prompt[number], intent: OfflineIntent | undefined, text: string) {
   if (!intent?.next || message.role !== "tool") return null;
   const result = message.content.find((part) => part.type === "tool-result");
-  if (!result || result.type !== "tool-result") return null;
+  if (result?.type !== "tool-result") return null;
   if (result.output.type !== "json" && result.output.type !== "text") return null;
   return intent.next(result.toolName, result.output.value, text);
 }
 
-/** Decides the whole answer up front: the offline model is a pure function of its prompt. */
 /** A system note the agent wrote to itself: a follow-up to act on, or a job result to report. */
 const FOLLOWUP = /^Scheduled follow-up: ([\s\S]+)$/;
 
@@ -110,7 +116,8 @@ function lastRequest(prompt: LanguageModelV4Prompt): { text: string; index: numb
   return { text: "", index: -1 };
 }
 
-export function planOfflineAnswer(options: LanguageModelV4CallOptions, intents: OfflineIntent[]): Plan {
+/** Decides the whole answer up front: the offline model is a pure function of its prompt. */
+function planOfflineAnswer(options: LanguageModelV4CallOptions, intents: OfflineIntent[]): Plan {
   const prompt = options.prompt;
   const last = prompt[prompt.length - 1];
   const request = lastRequest(prompt);
@@ -129,7 +136,7 @@ export function planOfflineAnswer(options: LanguageModelV4CallOptions, intents: 
   }
   // A job's result (not a follow-up to act on): report it.
   if (last?.role === "system" && prompt.length > 1 && !FOLLOWUP.test(last.content)) {
-    return { kind: "text", text: describeJobNote(last.content) ?? `Update: ${plainText(last.content, 1500)}` };
+    return { kind: "text", text: describeJobNote(last.content) ?? `Update: ${plainText(last.content, MAX_UPDATE_CHARS)}` };
   }
   const files = last?.role === "user" ? readAttachedFiles(last) : [];
   if (files.length > 0) return { kind: "text", text: describeAttachedFiles(files) };
@@ -161,8 +168,8 @@ function planVariant(plan: Plan, variant: number): Plan {
 }
 
 function usageFor(options: LanguageModelV4CallOptions, output: string): LanguageModelV4Usage {
-  const input = Math.ceil(JSON.stringify(options.prompt).length / 4);
-  const out = Math.ceil(output.length / 4);
+  const input = Math.ceil(JSON.stringify(options.prompt).length / CHARS_PER_TOKEN);
+  const out = Math.ceil(output.length / CHARS_PER_TOKEN);
   return {
     inputTokens: { total: input, noCache: input, cacheRead: 0, cacheWrite: 0 },
     outputTokens: { total: out, text: out, reasoning: 0 },
@@ -204,7 +211,7 @@ export function createOfflineModel(options: OfflineModelOptions): LanguageModelV
   return {
     specificationVersion: "v4",
     provider: "offline",
-    modelId: "offline-rules-1",
+    modelId: MODEL_ID,
     supportedUrls: {},
 
     async doGenerate(call) {
@@ -229,7 +236,7 @@ export function createOfflineModel(options: OfflineModelOptions): LanguageModelV
         async start(controller) {
           try {
             controller.enqueue({ type: "stream-start", warnings: [] });
-            controller.enqueue({ type: "response-metadata", id: uniqueId("offline"), modelId: "offline-rules-1", timestamp: new Date() });
+            controller.enqueue({ type: "response-metadata", id: uniqueId("offline"), modelId: MODEL_ID, timestamp: new Date() });
             if (plan.kind === "text") {
               controller.enqueue({ type: "text-start", id: "t0" });
               const parts = words(plan.text);
