@@ -4,6 +4,7 @@ import { opaqueIdSchema, threadIdSchema } from "./ids.ts";
 export const approvalStatusSchema = z.enum(["pending", "approved", "rejected", "expired", "superseded"]);
 export type ApprovalStatus = z.infer<typeof approvalStatusSchema>;
 export const riskSchema = z.enum(["low", "medium", "high"]);
+export type Risk = z.infer<typeof riskSchema>;
 
 const approvalIdSchema = opaqueIdSchema("approval id");
 

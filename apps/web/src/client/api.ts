@@ -1,4 +1,19 @@
-import { attachmentMediaType, type Approval, type Attachment, type ExportFormat, type InboxItem, type Job, type MessagesPage, type Schedule, type SearchResult, type SwitchBranchResult, type ThreadListItem } from "@oa/protocol";
+import {
+  attachmentMediaType,
+  type Approval,
+  type Attachment,
+  type ExportFormat,
+  type InboxItem,
+  type Job,
+  type MessagesPage,
+  type OpenClawOverview,
+  type OpenClawRuntimeStatusAnswer,
+  type OverviewPart,
+  type Schedule,
+  type SearchResult,
+  type SwitchBranchResult,
+  type ThreadListItem,
+} from "@oa/protocol";
 
 /** How this deployment signs people in; `off`: neither WorkOS nor the dev login is configured. */
 export type SignInMode = "dev" | "workos" | "off";
@@ -50,18 +65,9 @@ async function send<T>(path: string, init: RequestInit): Promise<T> {
 }
 
 export type ThreadPage = { threads: ThreadListItem[]; nextCursor: string | null };
-export type OpenClawOverview = {
-  configured: boolean;
-  instance: Part<{ status: string; runtime_name: string | null; created_at: number; last_ready_at: number | null } | null>;
-  devices: Part<{
-    pending: Array<{ requestId: string; client?: { platform?: string; mode?: string }; requestedAt?: string }>;
-    paired: Array<{ deviceId: string; client?: { platform?: string; mode?: string }; pairedAt?: string }>;
-  }>;
-  pairing: Array<{ channel: string; result: Part<{ channel: string; requests: Array<{ id: string; code: string; createdAt: string }> }> }>;
-  billing: Part<{ balance_usd: number }>;
-};
-export type RuntimeStatus = { gateway: { status: string }; lastBackup: string | null; container: { instanceType: string }; version: { clawdbot: string } };
-export type Part<T> = { ok: true; data: T } | { ok: false; error: { message: string; status?: number | null } } | null;
+/** The OpenClaw panel's shapes are the protocol's (the agent's overview, its parts, the runtime status). */
+export type { OpenClawOverview, OpenClawRuntimeStatusAnswer, RuntimeStatus } from "@oa/protocol";
+export type Part<T> = OverviewPart<T>;
 
 export const api = {
   me: () => request<{ mode: SignInMode; user: Me | null }>("GET", "/auth/me"),
@@ -101,7 +107,7 @@ export const api = {
   exportUrl: (threadId: string, format: ExportFormat) => `/threads/${encodeURIComponent(threadId)}/export?format=${format}`,
   openclaw: () => request<OpenClawOverview>("GET", "/openclaw"),
   /** Reads the gateway's status, which starts a stopped gateway: only on the user's request. */
-  openclawStatus: () => request<{ configured: boolean; status: Part<RuntimeStatus> }>("POST", "/openclaw/status", {}),
+  openclawStatus: () => request<OpenClawRuntimeStatusAnswer>("POST", "/openclaw/status", {}),
 };
 
 /**
