@@ -5,6 +5,8 @@ export const approvalStatusSchema = z.enum(["pending", "approved", "rejected", "
 export type ApprovalStatus = z.infer<typeof approvalStatusSchema>;
 export const riskSchema = z.enum(["low", "medium", "high"]);
 export type Risk = z.infer<typeof riskSchema>;
+export const decisionSchema = z.enum(["approved", "rejected"]);
+export type Decision = z.infer<typeof decisionSchema>;
 
 const approvalIdSchema = opaqueIdSchema("approval id");
 
@@ -12,7 +14,7 @@ const approvalIdSchema = opaqueIdSchema("approval id");
 export const approvalRespondSchema = z.object({
   threadId: threadIdSchema,
   approvalId: approvalIdSchema,
-  decision: z.enum(["approved", "rejected"]),
+  decision: decisionSchema,
   reason: z.string().max(2000).optional(),
 });
 export type ApprovalRespond = z.infer<typeof approvalRespondSchema>;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { approvalStatusSchema, boundRequestSchema, receiptStatusSchema, riskSchema } from "./approvals.ts";
-import { jobKindSchema, jobStatusSchema } from "./jobs.ts";
+import { jobKindSchema, jobStatusSchema, scheduleKindSchema } from "./jobs.ts";
 import { runStatusSchema } from "./thread.ts";
 
 const base = {
@@ -108,7 +108,7 @@ export const threadEventSchema = z.discriminatedUnion("type", [
     result: z.unknown(),
     error: z.string().nullable(),
   }),
-  z.object({ ...base, type: z.literal("schedule.created"), scheduleId: z.string(), kind: z.enum(["once", "cron"]), prompt: z.string(), nextRunAt: z.string().nullable() }),
+  z.object({ ...base, type: z.literal("schedule.created"), scheduleId: z.string(), kind: scheduleKindSchema, prompt: z.string(), nextRunAt: z.string().nullable() }),
   z.object({ ...base, type: z.literal("schedule.fired"), scheduleId: z.string(), runId: z.string(), nextRunAt: z.string().nullable() }),
   z.object({ ...base, type: z.literal("schedule.cancelled"), scheduleId: z.string() }),
   z.object({ ...base, type: z.literal("thread.titled"), title: z.string() }),

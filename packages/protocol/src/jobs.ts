@@ -28,11 +28,14 @@ export type Job = z.infer<typeof jobSchema>;
 export const jobProgressDataSchema = jobSchema.pick({ id: true, kind: true, status: true, progress: true, message: true });
 export type JobProgressData = z.infer<typeof jobProgressDataSchema>;
 
+export const scheduleKindSchema = z.enum(["once", "cron"]);
+export type ScheduleKind = z.infer<typeof scheduleKindSchema>;
 export const scheduleStatusSchema = z.enum(["active", "done", "cancelled"]);
+export type ScheduleStatus = z.infer<typeof scheduleStatusSchema>;
 
 export const scheduleSchema = z.object({
   id: z.string(),
-  kind: z.enum(["once", "cron"]),
+  kind: scheduleKindSchema,
   prompt: z.string(),
   cron: z.string().nullable(),
   timezone: z.string().nullable(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { approvalSchema } from "./approvals.ts";
+import { approvalSchema, approvalStatusSchema } from "./approvals.ts";
 
 export const threadKindSchema = z.enum(["chat", "project", "openclaw"]);
 export type ThreadKind = z.infer<typeof threadKindSchema>;
@@ -51,7 +51,7 @@ export type InboxItem = z.infer<typeof inboxItemSchema>;
 
 /** `GET /internal/approvals` */
 export const inboxQuerySchema = z.object({
-  status: z.enum(["pending", "approved", "rejected", "expired", "superseded"]).default("pending"),
+  status: approvalStatusSchema.default("pending"),
   limit: z.coerce.number().int().min(1).max(200).default(100),
 });
 

@@ -13,6 +13,7 @@ import {
   type SearchResult,
   type SwitchBranchResult,
   type ThreadListItem,
+  type Decision,
 } from "@oa/protocol";
 
 /** How this deployment signs people in; `off`: neither WorkOS nor the dev login is configured. */
@@ -92,7 +93,7 @@ export const api = {
   jobs: (id: string) => request<{ jobs: Job[] }>("GET", `/threads/${id}/jobs`),
   stop: (id: string) => request<unknown>("POST", `/chat/${id}/stop`, {}),
   inbox: () => request<{ approvals: InboxItem[] }>("GET", "/approvals?status=pending"),
-  respond: (threadId: string, approvalId: string, decision: "approved" | "rejected", reason?: string) =>
+  respond: (threadId: string, approvalId: string, decision: Decision, reason?: string) =>
     request<{ approval: Approval }>("POST", "/approvals/respond", { threadId, approvalId, decision, ...(reason ? { reason } : {}) }),
   schedules: (threadId: string) => request<{ schedules: Schedule[] }>("GET", `/threads/${threadId}/schedules`),
   cancelSchedule: (threadId: string, scheduleId: string) =>
