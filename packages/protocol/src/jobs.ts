@@ -64,3 +64,12 @@ export const followupInputSchema = z
     message: "give exactly one of delaySeconds, at or cron",
   });
 export type FollowupInput = z.infer<typeof followupInputSchema>;
+
+/** `GET /internal/thread/:threadId/jobs` and `…/schedules` (keyset pages, newest first). */
+export const jobListSchema = z.object({ ok: z.literal(true), threadId: z.string(), jobs: z.array(jobSchema), nextCursor: z.string().nullable() });
+export type JobList = z.infer<typeof jobListSchema>;
+export const scheduleListSchema = z.object({ ok: z.literal(true), threadId: z.string(), schedules: z.array(scheduleSchema), nextCursor: z.string().nullable() });
+export type ScheduleList = z.infer<typeof scheduleListSchema>;
+/** `DELETE /internal/thread/:threadId/schedules/:scheduleId` */
+export const scheduleCancelResultSchema = z.object({ ok: z.literal(true), cancelled: z.boolean(), schedule: scheduleSchema });
+export type ScheduleCancelResult = z.infer<typeof scheduleCancelResultSchema>;
