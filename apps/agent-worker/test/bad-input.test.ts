@@ -26,7 +26,7 @@ const cases = (threadId: string): Case[] => [
     status: 400,
     code: "message_too_long",
   },
-  { name: "body over 1 MiB", body: { threadId, input: "hi", pad: "y".repeat(1024 * 1024) }, status: 400, code: "body_too_large" },
+  { name: "body over 1 MiB", body: { threadId, input: "hi", pad: "y".repeat(1024 * 1024) }, status: 413, code: "body_too_large" },
   { name: "empty messages", body: { id: threadId, trigger: "submit-message", messages: [] }, status: 400, code: "invalid_request" },
   {
     name: "last message not from the user",

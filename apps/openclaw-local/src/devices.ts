@@ -1,4 +1,4 @@
-import type { DeviceClient, DeviceList, PairedDevice, PendingDevice } from "./contract.ts";
+import type { DeviceClient, DeviceList, PairedDevice, PendingDevice } from "@oa/protocol";
 import { iso, randomHex, type UserContext } from "./context.ts";
 import { failure, success, type Outcome } from "./envelope.ts";
 

@@ -45,7 +45,7 @@ export function toResponse(answer: Answer, headers: Record<string, string> = {})
   });
 }
 
-/** The contract's fixed error messages (../shared/openclaw-api.md, "Errors"). */
+/** The contract's fixed error messages (docs/openclaw-api.md, "Errors"). */
 export const errors = {
   instanceNotFound: () => failure(404, "instance not found"),
   runtimeUrlNotSet: () => failure(409, "runtime url not set"),

@@ -1,4 +1,4 @@
-import type { InstanceStatus, InstanceSummary } from "./contract.ts";
+import type { InstanceStatus, InstanceSummary } from "@oa/protocol";
 import type { UserContext } from "./context.ts";
 import { stableHash } from "./context.ts";
 import { errors, success, type Failure, type Outcome } from "./envelope.ts";

@@ -1,4 +1,4 @@
-import { PAIRING_CODE_ALPHABET, pairingChannels, type PairingChannel, type PairingRequest } from "./contract.ts";
+import { PAIRING_CODE_ALPHABET, pairingChannels, type PairingChannel, type PairingRequest } from "@oa/protocol";
 import { iso, type UserContext } from "./context.ts";
 import { failure, success, type Failure, type Outcome } from "./envelope.ts";
 

@@ -1,4 +1,4 @@
-import type { GatewayStatus, RuntimeStatus } from "./contract.ts";
+import type { GatewayStatus, RuntimeStatus } from "@oa/protocol";
 import { sleep, type UserContext } from "./context.ts";
 import { failure, success, type Outcome } from "./envelope.ts";
 

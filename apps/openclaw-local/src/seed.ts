@@ -10,7 +10,7 @@ import {
   transcriptRoleSchema,
   type InstanceSummary,
   type PairingChannel,
-} from "./contract.ts";
+} from "@oa/protocol";
 import type { UserContext } from "./context.ts";
 import { seedDevices } from "./devices.ts";
 import { seedInstance } from "./instance.ts";

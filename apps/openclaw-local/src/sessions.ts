@@ -1,4 +1,4 @@
-import type { SendResult, SessionKind, SessionRow, TranscriptMessage } from "./contract.ts";
+import type { SendResult, SessionKind, SessionRow, TranscriptMessage } from "@oa/protocol";
 import type { UserContext } from "./context.ts";
 import { errors, failure, success, type Outcome } from "./envelope.ts";
 

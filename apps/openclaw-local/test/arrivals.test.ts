@@ -3,7 +3,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { deliverDueArrivals, simulatedIds, SIMULATED_PAIRING_META } from "../src/arrivals.ts";
-import { deviceApprovalSchema, deviceListSchema, instanceSummarySchema, pairingApprovalSchema, pairingListSchema } from "../src/contract.ts";
+import { deviceApprovalSchema, deviceListSchema, instanceSummarySchema, pairingApprovalSchema, pairingListSchema } from "@oa/protocol";
 import type { Timing } from "../src/config.ts";
 import type { UserContext } from "../src/context.ts";
 import worker from "../src/index.ts";

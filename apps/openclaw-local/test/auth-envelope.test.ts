@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { deviceApprovalSchema, errorEnvelopeSchema, instanceSummarySchema } from "../src/contract.ts";
+import { deviceApprovalSchema, openclawErrorEnvelopeSchema as errorEnvelopeSchema, instanceSummarySchema } from "@oa/protocol";
 import worker from "../src/index.ts";
 import { api, authHeaders, call, control, expectData, expectError, KEY, readyUser, uniqueUser } from "./helpers.ts";
 

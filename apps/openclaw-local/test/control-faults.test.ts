@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { billingSummarySchema, instanceSummarySchema, runtimeStatusSchema, sessionHistorySchema } from "../src/contract.ts";
+import { billingSummarySchema, instanceSummarySchema, runtimeStatusSchema, sessionHistorySchema } from "@oa/protocol";
 import worker from "../src/index.ts";
 import { api, authHeaders, call, control, expectData, expectError, KEY, readyUser, sleep, uniqueUser } from "./helpers.ts";
 
@@ -114,7 +114,7 @@ describe("fault injection", () => {
     expect(log.at(-1)).toMatchObject({ status: null, fault: "before:drop", effects: [] });
     expect((await expectData(await api(user).get("/sessions/main/history"), sessionHistorySchema)).messages).toEqual([]);
     // count: 1 — the fault is used up, the retry goes through.
-    await expectData(await api(user).post("/sessions/main/send", { message: "retry" }), (await import("../src/contract.ts")).sendResultSchema);
+    await expectData(await api(user).post("/sessions/main/send", { message: "retry" }), (await import("@oa/protocol")).sendResultSchema);
     expect((await pending).status).toBe(504);
   });
 

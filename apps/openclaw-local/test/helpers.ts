@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import { z } from "zod";
-import { errorEnvelopeSchema, okEnvelopeSchema } from "../src/contract.ts";
+import { openclawErrorEnvelopeSchema as errorEnvelopeSchema, openclawOkEnvelopeSchema as okEnvelopeSchema } from "@oa/protocol";
 
 export const KEY = "test-internal-key";
 /** The delays vitest.config.ts sets. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { instanceSummarySchema, runtimeStatusSchema, sendResultSchema, sessionHistorySchema } from "../src/contract.ts";
+import { instanceSummarySchema, runtimeStatusSchema, sendResultSchema, sessionHistorySchema } from "@oa/protocol";
 import { api, control, expectData, expectError, readyUser, sleep, uniqueUser } from "./helpers.ts";
 
 describe("Idempotency-Key", () => {

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { instanceSummarySchema, runtimeStatusSchema } from "../src/contract.ts";
+import { instanceSummarySchema, runtimeStatusSchema } from "@oa/protocol";
 import { api, control, expectData, expectError, PROVISION_MS, readyUser, sleep, uniqueUser } from "./helpers.ts";
 
 const summary = instanceSummarySchema;

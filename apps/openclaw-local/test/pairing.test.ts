@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pairingApprovalSchema, pairingChannels, pairingListSchema } from "../src/contract.ts";
+import { pairingApprovalSchema, pairingChannels, pairingListSchema } from "@oa/protocol";
 import { PAIRING_TTL_MS } from "../src/pairing.ts";
 import { api, control, expectData, expectError, readyUser, sleep, uniqueUser } from "./helpers.ts";
 

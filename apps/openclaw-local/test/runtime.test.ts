@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { deviceApprovalSchema, deviceListSchema, runtimeStatusSchema } from "../src/contract.ts";
+import { deviceApprovalSchema, deviceListSchema, runtimeStatusSchema } from "@oa/protocol";
 import { api, BACKUP_MS, control, expectData, expectError, readyUser, RESTART_MS, sleep } from "./helpers.ts";
 
 const status = (user: string) => api(user).get("/runtime/status").then((response) => expectData(response, runtimeStatusSchema));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { billingSummarySchema, sendResultSchema, sessionHistorySchema, sessionListSchema, sessionRowSchema } from "../src/contract.ts";
+import { billingSummarySchema, sendResultSchema, sessionHistorySchema, sessionListSchema, sessionRowSchema } from "@oa/protocol";
 import { api, control, expectData, expectError, readyUser, uniqueUser } from "./helpers.ts";
 
 const sessions = [

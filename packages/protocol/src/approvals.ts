@@ -4,6 +4,9 @@ import { opaqueIdSchema, threadIdSchema } from "./ids.ts";
 export const approvalStatusSchema = z.enum(["pending", "approved", "rejected", "expired", "superseded"]);
 export type ApprovalStatus = z.infer<typeof approvalStatusSchema>;
 export const riskSchema = z.enum(["low", "medium", "high"]);
+export type Risk = z.infer<typeof riskSchema>;
+export const decisionSchema = z.enum(["approved", "rejected"]);
+export type Decision = z.infer<typeof decisionSchema>;
 
 const approvalIdSchema = opaqueIdSchema("approval id");
 
@@ -11,7 +14,7 @@ const approvalIdSchema = opaqueIdSchema("approval id");
 export const approvalRespondSchema = z.object({
   threadId: threadIdSchema,
   approvalId: approvalIdSchema,
-  decision: z.enum(["approved", "rejected"]),
+  decision: decisionSchema,
   reason: z.string().max(2000).optional(),
 });
 export type ApprovalRespond = z.infer<typeof approvalRespondSchema>;
@@ -67,3 +70,16 @@ export const receiptSchema = z.object({
   finishedAt: z.string().nullable(),
 });
 export type Receipt = z.infer<typeof receiptSchema>;
+
+/** Keyset pages answer `nextCursor`: pass it as `cursor` for the next (older) page; null at the end. */
+const nextCursorSchema = z.string().nullable();
+
+/** `GET /internal/thread/:threadId/approvals` */
+export const approvalListSchema = z.object({ ok: z.literal(true), threadId: z.string(), approvals: z.array(approvalSchema), nextCursor: nextCursorSchema });
+export type ApprovalList = z.infer<typeof approvalListSchema>;
+/** `GET /internal/thread/:threadId/receipts` */
+export const receiptListSchema = z.object({ ok: z.literal(true), threadId: z.string(), receipts: z.array(receiptSchema), nextCursor: nextCursorSchema });
+export type ReceiptList = z.infer<typeof receiptListSchema>;
+/** `POST /internal/approval/respond`: the decided approval, and whether its run continued. */
+export const approvalRespondResultSchema = z.object({ ok: z.literal(true), approval: approvalSchema, runId: z.string(), continued: z.boolean() });
+export type ApprovalRespondResult = z.infer<typeof approvalRespondResultSchema>;

@@ -46,6 +46,12 @@ export type Attachment = z.infer<typeof attachmentSchema>;
 
 /** `POST /internal/thread/:threadId/attachments` answers 201 with this. */
 export const attachmentUploadResultSchema = z.object({ ok: z.literal(true), attachment: attachmentSchema });
+export type AttachmentUploadResult = z.infer<typeof attachmentUploadResultSchema>;
+/** `GET /internal/thread/:threadId/attachments` */
+export const attachmentListSchema = z.object({ ok: z.literal(true), threadId: z.string(), attachments: z.array(attachmentSchema) });
+/** `DELETE /internal/thread/:threadId/attachments/:attachmentId` */
+export const attachmentDeleteResultSchema = z.object({ ok: z.literal(true), threadId: z.string(), attachmentId: z.string(), deleted: z.literal(true) });
+export type AttachmentDeleteResult = z.infer<typeof attachmentDeleteResultSchema>;
 
 export function attachmentUrl(id: string): string {
   return `${ATTACHMENT_URL_PREFIX}${id}`;

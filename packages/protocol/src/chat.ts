@@ -3,6 +3,10 @@ import { messageIdSchema, threadIdSchema } from "./ids.ts";
 import { MAX_MESSAGE_CHARS } from "./limits.ts";
 import { uiMessageSchema } from "./ui-message.ts";
 
+/** Why the AI SDK transport posts: a new message, or another answer to the last one. */
+export const chatTriggerSchema = z.enum(["submit-message", "regenerate-message"]);
+export type ChatTrigger = z.infer<typeof chatTriggerSchema>;
+
 export const busyPolicySchema = z.enum(["queue", "reject", "interrupt"]);
 export type BusyPolicy = z.infer<typeof busyPolicySchema>;
 
@@ -12,7 +16,7 @@ export const transportChatRequestSchema = z
     id: threadIdSchema.optional(),
     threadId: threadIdSchema.optional(),
     messages: z.array(uiMessageSchema).min(1, "messages must hold at least the new message"),
-    trigger: z.enum(["submit-message", "regenerate-message"]).default("submit-message"),
+    trigger: chatTriggerSchema.default("submit-message"),
     /**
      * With `submit-message`: the id of an existing user message the new text replaces (the AI SDK's
      * `sendMessage({text, messageId})`): an edit, which starts a new branch from that message's parent.

@@ -30,10 +30,56 @@ export const errorCodes = [
   "model_error",
   "dependency_unavailable",
   "internal_error",
+  // The web worker's own (the browser API): its session, its origin checks, its rate limits, its hop to the agent.
+  "not_authenticated",
+  "forbidden_origin",
+  "rate_limited",
+  "login_failed",
+  "config_missing",
+  "agent_unavailable",
 ] as const;
 
 export const errorCodeSchema = z.enum(errorCodes);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
+
+/** The one HTTP status of every error code: both workers answer through this table. */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  config_missing_internal_key: 500,
+  config_invalid: 500,
+  unauthorized: 401,
+  missing_user_id: 400,
+  invalid_user_id: 400,
+  invalid_json: 400,
+  invalid_request: 400,
+  invalid_thread_id: 400,
+  body_too_large: 413,
+  message_too_long: 400,
+  unsupported_file_part: 400,
+  thread_not_found: 404,
+  message_not_found: 404,
+  attachment_not_found: 404,
+  attachment_too_large: 413,
+  unsupported_attachment: 415,
+  attachment_in_use: 409,
+  not_found: 404,
+  method_not_allowed: 405,
+  run_active: 409,
+  approval_not_found: 404,
+  approval_already_resolved: 409,
+  approval_expired: 409,
+  approval_mismatch: 409,
+  conflict: 409,
+  quota_exceeded: 429,
+  model_error: 502,
+  dependency_unavailable: 503,
+  internal_error: 500,
+  not_authenticated: 401,
+  forbidden_origin: 403,
+  rate_limited: 429,
+  login_failed: 400,
+  config_missing: 500,
+  agent_unavailable: 502,
+};
 
 export const errorBodySchema = z.object({
   ok: z.literal(false),

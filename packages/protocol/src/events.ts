@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { approvalStatusSchema, boundRequestSchema, receiptStatusSchema, riskSchema } from "./approvals.ts";
-import { jobKindSchema, jobStatusSchema } from "./jobs.ts";
+import { jobKindSchema, jobStatusSchema, scheduleKindSchema } from "./jobs.ts";
 import { runStatusSchema } from "./thread.ts";
+import { messageRoleSchema } from "./ui-message.ts";
 
 const base = {
   seq: z.number().int().positive(),
@@ -14,7 +15,7 @@ export const threadEventSchema = z.discriminatedUnion("type", [
     ...base,
     type: z.literal("message.stored"),
     messageId: z.string(),
-    role: z.enum(["system", "user", "assistant"]),
+    role: messageRoleSchema,
     runId: z.string().nullable(),
   }),
   z.object({ ...base, type: z.literal("run.started"), runId: z.string(), messageId: z.string() }),
@@ -108,7 +109,7 @@ export const threadEventSchema = z.discriminatedUnion("type", [
     result: z.unknown(),
     error: z.string().nullable(),
   }),
-  z.object({ ...base, type: z.literal("schedule.created"), scheduleId: z.string(), kind: z.enum(["once", "cron"]), prompt: z.string(), nextRunAt: z.string().nullable() }),
+  z.object({ ...base, type: z.literal("schedule.created"), scheduleId: z.string(), kind: scheduleKindSchema, prompt: z.string(), nextRunAt: z.string().nullable() }),
   z.object({ ...base, type: z.literal("schedule.fired"), scheduleId: z.string(), runId: z.string(), nextRunAt: z.string().nullable() }),
   z.object({ ...base, type: z.literal("schedule.cancelled"), scheduleId: z.string() }),
   z.object({ ...base, type: z.literal("thread.titled"), title: z.string() }),

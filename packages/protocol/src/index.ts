@@ -15,3 +15,5 @@ export * from "./tool-names.ts";
 export * from "./attachments.ts";
 export * from "./search.ts";
 export * from "./export.ts";
+export * from "./openclaw.ts";
+export * from "./openclaw-overview.ts";

@@ -28,11 +28,14 @@ export type Job = z.infer<typeof jobSchema>;
 export const jobProgressDataSchema = jobSchema.pick({ id: true, kind: true, status: true, progress: true, message: true });
 export type JobProgressData = z.infer<typeof jobProgressDataSchema>;
 
+export const scheduleKindSchema = z.enum(["once", "cron"]);
+export type ScheduleKind = z.infer<typeof scheduleKindSchema>;
 export const scheduleStatusSchema = z.enum(["active", "done", "cancelled"]);
+export type ScheduleStatus = z.infer<typeof scheduleStatusSchema>;
 
 export const scheduleSchema = z.object({
   id: z.string(),
-  kind: z.enum(["once", "cron"]),
+  kind: scheduleKindSchema,
   prompt: z.string(),
   cron: z.string().nullable(),
   timezone: z.string().nullable(),
@@ -61,3 +64,12 @@ export const followupInputSchema = z
     message: "give exactly one of delaySeconds, at or cron",
   });
 export type FollowupInput = z.infer<typeof followupInputSchema>;
+
+/** `GET /internal/thread/:threadId/jobs` and `…/schedules` (keyset pages, newest first). */
+export const jobListSchema = z.object({ ok: z.literal(true), threadId: z.string(), jobs: z.array(jobSchema), nextCursor: z.string().nullable() });
+export type JobList = z.infer<typeof jobListSchema>;
+export const scheduleListSchema = z.object({ ok: z.literal(true), threadId: z.string(), schedules: z.array(scheduleSchema), nextCursor: z.string().nullable() });
+export type ScheduleList = z.infer<typeof scheduleListSchema>;
+/** `DELETE /internal/thread/:threadId/schedules/:scheduleId` */
+export const scheduleCancelResultSchema = z.object({ ok: z.literal(true), cancelled: z.boolean(), schedule: scheduleSchema });
+export type ScheduleCancelResult = z.infer<typeof scheduleCancelResultSchema>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { messageRoleSchema } from "./ui-message.ts";
 
 /** `GET /internal/search?q=&limit=`: message text across all of the caller's threads, best first. */
 export const searchQuerySchema = z.object({
@@ -13,7 +14,7 @@ export const searchHitSchema = z.object({
   threadId: z.string(),
   threadTitle: z.string().nullable(),
   messageId: z.string(),
-  role: z.enum(["system", "user", "assistant"]),
+  role: messageRoleSchema,
   snippet: z.array(snippetPieceSchema),
   /** Lower is better (FTS5 bm25); hits come sorted by it. */
   rank: z.number(),

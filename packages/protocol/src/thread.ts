@@ -25,6 +25,10 @@ export const threadSummarySchema = z.object({
 });
 export type ThreadSummary = z.infer<typeof threadSummarySchema>;
 
+/** `POST /internal/chat/:threadId/stop`: whether a run was stopped (runId null: none was active). */
+export const stopResultSchema = z.object({ ok: z.literal(true), stopped: z.boolean(), runId: z.string().nullable() });
+export type StopResult = z.infer<typeof stopResultSchema>;
+
 export const messagesQuerySchema = z.object({
   before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),

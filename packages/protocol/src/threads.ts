@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { approvalSchema } from "./approvals.ts";
+import { approvalSchema, approvalStatusSchema } from "./approvals.ts";
 
 export const threadKindSchema = z.enum(["chat", "project", "openclaw"]);
 export type ThreadKind = z.infer<typeof threadKindSchema>;
@@ -45,13 +45,27 @@ export const patchThreadSchema = z
   .refine((patch) => Object.keys(patch).length > 0, { message: "send at least one of title, archived, pinned" });
 export type ThreadPatch = z.infer<typeof patchThreadSchema>;
 
+/** `GET /internal/threads`: a keyset page, newest activity first. */
+export const threadListPageSchema = z.object({ ok: z.literal(true), threads: z.array(threadListItemSchema), nextCursor: z.string().nullable() });
+export type ThreadListPage = z.infer<typeof threadListPageSchema>;
+/** `POST /internal/threads` answers 201 with this. */
+export const createThreadResultSchema = z.object({ ok: z.literal(true), threadId: z.string(), kind: threadKindSchema, title: z.string().nullable() });
+export type CreateThreadResult = z.infer<typeof createThreadResultSchema>;
+/** `PATCH /internal/threads/:threadId`: the thread's fields after the patch. */
+export const patchThreadResultSchema = z.object({ ok: z.literal(true), threadId: z.string(), title: z.string().nullable(), archived: z.boolean(), pinned: z.boolean() });
+/** `DELETE /internal/threads/:threadId` */
+export const deleteThreadResultSchema = z.object({ ok: z.literal(true), threadId: z.string(), deleted: z.literal(true) });
+
 /** An approval in the user's inbox: the approval plus the thread it belongs to. */
 export const inboxItemSchema = approvalSchema.extend({ threadTitle: z.string().nullable() });
 export type InboxItem = z.infer<typeof inboxItemSchema>;
+/** `GET /internal/approvals`: the user's inbox. */
+export const inboxSchema = z.object({ ok: z.literal(true), approvals: z.array(inboxItemSchema) });
+export type Inbox = z.infer<typeof inboxSchema>;
 
 /** `GET /internal/approvals` */
 export const inboxQuerySchema = z.object({
-  status: z.enum(["pending", "approved", "rejected", "expired", "superseded"]).default("pending"),
+  status: approvalStatusSchema.default("pending"),
   limit: z.coerce.number().int().min(1).max(200).default(100),
 });
 

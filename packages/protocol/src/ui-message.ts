@@ -10,9 +10,12 @@ export const uiMessagePartSchema = z
   .object({ type: z.string().min(1).max(128) })
   .passthrough();
 
+export const messageRoleSchema = z.enum(["system", "user", "assistant"]);
+export type MessageRole = z.infer<typeof messageRoleSchema>;
+
 export const uiMessageSchema = z.object({
   id: messageIdSchema,
-  role: z.enum(["system", "user", "assistant"]),
+  role: messageRoleSchema,
   parts: z.array(uiMessagePartSchema).max(1000),
   metadata: z.unknown().optional(),
 });

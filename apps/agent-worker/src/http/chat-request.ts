@@ -11,6 +11,7 @@ import {
   transportChatRequestSchema,
   userMessageTextLength,
   type BusyPolicy,
+  type ChatTrigger,
 } from "@oa/protocol";
 import { generateId, type UIMessage } from "ai";
 import { ApiError } from "../failure.ts";
@@ -26,7 +27,7 @@ export type ParsedChatRequest =
       kind: "message";
       threadId: string;
       message: UIMessage;
-      trigger: "submit-message" | "regenerate-message";
+      trigger: ChatTrigger;
       onBusy: BusyPolicy | undefined;
       /** The transport's `messageId`: the user message an edit replaces, or the answer a regenerate replaces. */
       messageId?: string;

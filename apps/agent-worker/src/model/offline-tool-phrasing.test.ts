@@ -3,7 +3,7 @@ import { scheduleSchema } from "@oa/protocol";
 import { createOfflineModel, describeJobNote, toolPhrasings } from "@oa/offline-model";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import * as contract from "../../../openclaw-local/src/contract.ts";
+import * as contract from "@oa/protocol";
 import { buildThreadTools, type ThreadToolsDeps } from "../tools/thread-tools.ts";
 import { quotaToolResult } from "../quotas/quota.ts";
 

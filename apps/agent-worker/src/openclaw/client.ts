@@ -1,42 +1,14 @@
+import type { BackupResult, InstanceSummary, OpenClawError, RestartResult, RuntimeStatus } from "@oa/protocol";
 import { hasDotSegment, openclawRequests, UnsafePathSegmentError, type HistoryQuery, type OpenClawRequest, type SessionsQuery } from "./requests.ts";
 
 /**
- * Typed client for the OpenClaw API (`/api/openclaw/*`, ../shared/openclaw-api.md). Every call
+ * Typed client for the OpenClaw API (`/api/openclaw/*`, docs/openclaw-api.md; its shapes are `@oa/protocol`'s). Every call
  * resolves to a result value: the string-error envelope, non-JSON 500s, network failures and
  * time-outs all become `OpenClawError`s, never exceptions that could crash a run.
  */
-export type OpenClawError = {
-  kind: "http" | "timeout" | "network" | "invalid_response" | "aborted" | "invalid_request";
-  status: number | null;
-  message: string;
-};
+export type { OpenClawError };
 
 export type OpenClawResult<T> = { ok: true; data: T } | { ok: false; error: OpenClawError };
-
-export type InstanceSummary = {
-  status: "provisioning" | "ready" | "error" | "deleted";
-  runtime_name: string | null;
-  created_at: number;
-  updated_at: number;
-  last_ready_at: number | null;
-};
-
-export type RuntimeStatus = {
-  gateway: { status: "running" | "starting" | "stopped" | "error" };
-  lastBackup: string | null;
-  container: { instanceType: string };
-  version: { clawdbot: string };
-};
-
-export type DeviceList = {
-  pending: Array<{ requestId: string; client?: { platform?: string; mode?: string }; requestedAt?: string }>;
-  paired: Array<{ deviceId: string; client?: { platform?: string; mode?: string }; pairedAt?: string }>;
-};
-
-export type PairingRequests = {
-  channel: string;
-  requests: Array<{ id: string; code: string; createdAt: string; lastSeenAt: string; meta?: Record<string, string> }>;
-};
 
 export type ClientOptions = {
   baseUrl: string;
@@ -152,8 +124,8 @@ export class OpenClawClient {
   getInstance = (signal?: AbortSignal) => this.send<InstanceSummary | null>(() => openclawRequests.getInstance(), undefined, signal);
   provision = (key: string, signal?: AbortSignal) => this.send<InstanceSummary>(() => openclawRequests.provision(), key, signal);
   getStatus = (signal?: AbortSignal) => this.send<RuntimeStatus>(() => openclawRequests.getStatus(), undefined, signal);
-  backupNow = (key: string, signal?: AbortSignal) => this.send<{ lastBackup: string }>(() => openclawRequests.backupNow(), key, signal);
-  restart = (key: string, signal?: AbortSignal) => this.send<{ message: string }>(() => openclawRequests.restart(), key, signal);
+  backupNow = (key: string, signal?: AbortSignal) => this.send<BackupResult>(() => openclawRequests.backupNow(), key, signal);
+  restart = (key: string, signal?: AbortSignal) => this.send<RestartResult>(() => openclawRequests.restart(), key, signal);
 }
 
 function fail<T>(kind: OpenClawError["kind"], status: number | null, message: string): OpenClawResult<T> {

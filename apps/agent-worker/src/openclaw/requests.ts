@@ -1,4 +1,4 @@
-import type { BoundRequest } from "@oa/protocol";
+import type { BoundRequest, SessionKind } from "@oa/protocol";
 import { hashArgs } from "./args-hash.ts";
 
 /**
@@ -40,7 +40,7 @@ function query(params: Record<string, string | number | boolean | string[] | und
   return search.size > 0 ? `?${search}` : "";
 }
 
-export type SessionsQuery = { limit?: number; activeMinutes?: number; messageLimit?: number; kinds?: string[] };
+export type SessionsQuery = { limit?: number; activeMinutes?: number; messageLimit?: number; kinds?: SessionKind[] };
 export type HistoryQuery = { limit?: number; includeTools?: boolean };
 
 export const openclawRequests = {

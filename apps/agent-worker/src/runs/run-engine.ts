@@ -1,4 +1,4 @@
-import type { BusyPolicy } from "@oa/protocol";
+import type { BusyPolicy, ChatTrigger } from "@oa/protocol";
 import type { LanguageModel, ToolSet, UIMessage, UIMessageChunk } from "ai";
 import type { AgentConfig } from "../config.ts";
 import { failure, type Failure } from "../failure.ts";
@@ -64,7 +64,7 @@ export type TurnInput = {
   runId?: string;
   userId: string;
   message: UIMessage;
-  trigger: "submit-message" | "regenerate-message";
+  trigger: ChatTrigger;
   onBusy: BusyPolicy | undefined;
   /** The transport's `messageId`: with submit, the user message an edit replaces; with regenerate, the answer replaced. */
   messageId?: string;

@@ -1,8 +1,8 @@
 import type { UIMessage } from "ai";
-import type { BranchInfo } from "@oa/protocol";
+import type { BranchInfo, ThreadKind } from "@oa/protocol";
 import { branchInfo, isOnPath, newestLeafUnder, walkToRoot, type PathStep } from "../thread/message-tree.ts";
 
-export type ThreadKind = "chat" | "project" | "openclaw";
+export type { ThreadKind };
 
 export type ThreadMeta = {
   threadId: string;

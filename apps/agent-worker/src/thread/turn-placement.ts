@@ -1,3 +1,4 @@
+import type { ChatTrigger } from "@oa/protocol";
 import type { UIMessage } from "ai";
 import { failure, type Failure } from "../failure.ts";
 import type { RunStore } from "../storage/run-store.ts";
@@ -20,7 +21,7 @@ export type ResolvedTurn =
 
 export type TurnRequest = {
   message: UIMessage;
-  trigger: "submit-message" | "regenerate-message";
+  trigger: ChatTrigger;
   messageId?: string;
   parentId?: string | null;
 };

@@ -1,5 +1,5 @@
-import { followupInputSchema, type FollowupInput } from "@oa/protocol";
-import { tool, type ToolSet } from "ai";
+import { followupInputSchema, type FollowupInput, type ToolName } from "@oa/protocol";
+import { tool, type Tool, type ToolSet } from "ai";
 import { z } from "zod";
 import { assertTimeZone, nextCronRun, validateCron } from "../jobs/cron-tz.ts";
 import { toApiSchedule, type ScheduleRecord, type ScheduleStore } from "../storage/schedule-store.ts";
@@ -36,7 +36,7 @@ function firstRunAt(input: FollowupInput, now: number): number {
   return nextCronRun(input.cron!, timeZone, now);
 }
 
-/** Follow-ups: the agent comes back to the thread by itself, once or on a schedule. */
+/** Follow-ups: the agent comes back to the thread by itself, once or on a schedule. Their names are protocol ToolNames. */
 export function buildFollowupTools(deps: FollowupToolDeps): ToolSet {
   return {
     schedule_followup: tool({
@@ -92,5 +92,5 @@ export function buildFollowupTools(deps: FollowupToolDeps): ToolSet {
         return { cancelled: true, scheduleId };
       },
     }),
-  };
+  } satisfies Partial<Record<ToolName, Tool>>;
 }

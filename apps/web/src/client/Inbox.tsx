@@ -1,4 +1,4 @@
-import { toolLabel, type InboxItem } from "@oa/protocol";
+import { toolLabel, type Decision, type InboxItem } from "@oa/protocol";
 import { Check, CircleCheck, LoaderCircle, MessageSquare, X } from "lucide-react";
 import { useLayoutEffect, useRef, useState } from "react";
 import { api } from "./api.ts";
@@ -65,7 +65,7 @@ export function Inbox() {
 
 function InboxEntry({ item, onLeave }: { item: InboxItem; onLeave: () => void }) {
   const [reason, setReason] = useState("");
-  const [busy, setBusy] = useState<"approved" | "rejected" | null>(null);
+  const [busy, setBusy] = useState<Decision | null>(null);
   const [error, setError] = useState<string | null>(null);
   const card = useRef<HTMLLIElement>(null);
   const leave = useRef(onLeave);
@@ -79,7 +79,7 @@ function InboxEntry({ item, onLeave }: { item: InboxItem; onLeave: () => void })
     };
   }, []);
 
-  const decide = async (decision: "approved" | "rejected") => {
+  const decide = async (decision: Decision) => {
     setBusy(decision);
     setError(null);
     try {

@@ -1,4 +1,27 @@
-import { attachmentMediaType, type Approval, type Attachment, type ExportFormat, type InboxItem, type Job, type MessagesPage, type Schedule, type SearchResult, type SwitchBranchResult, type ThreadListItem } from "@oa/protocol";
+import {
+  attachmentMediaType,
+  type ApprovalList,
+  type ApprovalRespondResult,
+  type AttachmentDeleteResult,
+  type AttachmentUploadResult,
+  type CreateThreadResult,
+  type ExportFormat,
+  type Inbox,
+  type JobList,
+  type MessagesPage,
+  type OpenClawOverview,
+  type OpenClawRuntimeStatusAnswer,
+  type OverviewPart,
+  type ScheduleCancelResult,
+  type ScheduleList,
+  type SearchResult,
+  type SwitchBranchResult,
+  type ThreadKind,
+  type ThreadListPage,
+  type ThreadPatch,
+  type ThreadSummary,
+  type Decision,
+} from "@oa/protocol";
 
 /** How this deployment signs people in; `off`: neither WorkOS nor the dev login is configured. */
 export type SignInMode = "dev" | "workos" | "off";
@@ -49,19 +72,10 @@ async function send<T>(path: string, init: RequestInit): Promise<T> {
   return data as T;
 }
 
-export type ThreadPage = { threads: ThreadListItem[]; nextCursor: string | null };
-export type OpenClawOverview = {
-  configured: boolean;
-  instance: Part<{ status: string; runtime_name: string | null; created_at: number; last_ready_at: number | null } | null>;
-  devices: Part<{
-    pending: Array<{ requestId: string; client?: { platform?: string; mode?: string }; requestedAt?: string }>;
-    paired: Array<{ deviceId: string; client?: { platform?: string; mode?: string }; pairedAt?: string }>;
-  }>;
-  pairing: Array<{ channel: string; result: Part<{ channel: string; requests: Array<{ id: string; code: string; createdAt: string }> }> }>;
-  billing: Part<{ balance_usd: number }>;
-};
-export type RuntimeStatus = { gateway: { status: string }; lastBackup: string | null; container: { instanceType: string }; version: { clawdbot: string } };
-export type Part<T> = { ok: true; data: T } | { ok: false; error: { message: string; status?: number | null } } | null;
+export type ThreadPage = ThreadListPage;
+/** The OpenClaw panel's shapes are the protocol's (the agent's overview, its parts, the runtime status). */
+export type { OpenClawOverview, OpenClawRuntimeStatusAnswer, RuntimeStatus } from "@oa/protocol";
+export type Part<T> = OverviewPart<T>;
 
 export const api = {
   me: () => request<{ mode: SignInMode; user: Me | null }>("GET", "/auth/me"),
@@ -72,25 +86,25 @@ export const api = {
     const params = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => Boolean(entry[1])));
     return request<ThreadPage>("GET", `/threads?${params}`);
   },
-  createThread: (kind: ThreadListItem["kind"] = "chat", title?: string) =>
-    request<{ threadId: string }>("POST", "/threads", title ? { kind, title } : { kind }),
-  patchThread: (id: string, patch: { title?: string; archived?: boolean; pinned?: boolean }) => request<unknown>("PATCH", `/threads/${id}`, patch),
+  createThread: (kind: ThreadKind = "chat", title?: string) =>
+    request<CreateThreadResult>("POST", "/threads", title ? { kind, title } : { kind }),
+  patchThread: (id: string, patch: ThreadPatch) => request<unknown>("PATCH", `/threads/${id}`, patch),
   deleteThread: (id: string) => request<unknown>("DELETE", `/threads/${id}`),
   /** The active path (the version of the conversation the thread is on), with each message's branch info. */
   messages: (id: string, limit = 100) => request<MessagesPage>("GET", `/threads/${id}/messages?limit=${limit}`),
   /** Puts the thread on the version through `messageId`; 409 `run_active` while a run is active. */
   switchBranch: (id: string, messageId: string) => request<SwitchBranchResult>("POST", `/threads/${id}/branch`, { messageId }),
   /** Whether a run is active in the thread (its answer may not be stored yet). */
-  summary: (id: string) => request<{ activeRun: { id: string; status: string } | null }>("GET", `/threads/${id}/summary`),
-  approvals: (id: string) => request<{ approvals: Approval[] }>("GET", `/threads/${id}/approvals`),
-  jobs: (id: string) => request<{ jobs: Job[] }>("GET", `/threads/${id}/jobs`),
+  summary: (id: string) => request<ThreadSummary>("GET", `/threads/${id}/summary`),
+  approvals: (id: string) => request<ApprovalList>("GET", `/threads/${id}/approvals`),
+  jobs: (id: string) => request<JobList>("GET", `/threads/${id}/jobs`),
   stop: (id: string) => request<unknown>("POST", `/chat/${id}/stop`, {}),
-  inbox: () => request<{ approvals: InboxItem[] }>("GET", "/approvals?status=pending"),
-  respond: (threadId: string, approvalId: string, decision: "approved" | "rejected", reason?: string) =>
-    request<{ approval: Approval }>("POST", "/approvals/respond", { threadId, approvalId, decision, ...(reason ? { reason } : {}) }),
-  schedules: (threadId: string) => request<{ schedules: Schedule[] }>("GET", `/threads/${threadId}/schedules`),
+  inbox: () => request<Inbox>("GET", "/approvals?status=pending"),
+  respond: (threadId: string, approvalId: string, decision: Decision, reason?: string) =>
+    request<ApprovalRespondResult>("POST", "/approvals/respond", { threadId, approvalId, decision, ...(reason ? { reason } : {}) }),
+  schedules: (threadId: string) => request<ScheduleList>("GET", `/threads/${threadId}/schedules`),
   cancelSchedule: (threadId: string, scheduleId: string) =>
-    request<{ cancelled: boolean; schedule: Schedule }>("DELETE", `/threads/${threadId}/schedules/${scheduleId}`),
+    request<ScheduleCancelResult>("DELETE", `/threads/${threadId}/schedules/${scheduleId}`),
   /** Message hits across all of the user's threads, best first. */
   search: (q: string, limit?: number, signal?: AbortSignal) => {
     const params = new URLSearchParams({ q, ...(limit ? { limit: String(limit) } : {}) });
@@ -101,7 +115,7 @@ export const api = {
   exportUrl: (threadId: string, format: ExportFormat) => `/threads/${encodeURIComponent(threadId)}/export?format=${format}`,
   openclaw: () => request<OpenClawOverview>("GET", "/openclaw"),
   /** Reads the gateway's status, which starts a stopped gateway: only on the user's request. */
-  openclawStatus: () => request<{ configured: boolean; status: Part<RuntimeStatus> }>("POST", "/openclaw/status", {}),
+  openclawStatus: () => request<OpenClawRuntimeStatusAnswer>("POST", "/openclaw/status", {}),
 };
 
 /**
@@ -109,7 +123,7 @@ export const api = {
  * or its extension's) goes as Content-Type; the server refuses types and sizes it does not accept, with a sentence.
  * The answer's `attachment.url` (`attachment:<id>`) is what a message's file part carries.
  */
-export function uploadAttachment(threadId: string, file: File): Promise<{ attachment: Attachment }> {
+export function uploadAttachment(threadId: string, file: File): Promise<AttachmentUploadResult> {
   return send(`/threads/${encodeURIComponent(threadId)}/attachments`, {
     method: "POST",
     headers: { "content-type": attachmentMediaType(file.name, file.type), "x-oa-filename": encodeURIComponent(file.name) },
@@ -123,7 +137,7 @@ export function attachmentHref(threadId: string, attachmentId: string): string {
 }
 
 /** Deletes an attachment no message refers to yet (one removed from the composer). */
-export function deleteAttachment(threadId: string, attachmentId: string): Promise<{ attachmentId: string; deleted: true }> {
+export function deleteAttachment(threadId: string, attachmentId: string): Promise<AttachmentDeleteResult> {
   return send(attachmentHref(threadId, attachmentId), { method: "DELETE" });
 }
 

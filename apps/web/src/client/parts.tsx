@@ -1,4 +1,4 @@
-import { toolLabel, type Approval, type Job, type JobProgressData } from "@oa/protocol";
+import { toolLabel, type Approval, type ApprovalStatus, type Job, type JobProgressData } from "@oa/protocol";
 import type { DataMessagePartProps, ToolCallMessagePartProps } from "@assistant-ui/react";
 import { Ban, Check, ChevronDown, CircleCheck, CircleX, Clock, Coins, Loader2, ShieldAlert, Undo2, Wrench, X, type LucideIcon } from "lucide-react";
 import { Collapsible } from "radix-ui";
@@ -134,7 +134,7 @@ function jobOf(jobs: Map<string, Job>, toolCallId: string, result: unknown): Job
   return null;
 }
 
-type CardStatus = "pending" | "approved" | "rejected" | "expired" | "superseded";
+type CardStatus = ApprovalStatus;
 
 /** What happened to an approved call: running (with its job's progress), done, or failed. */
 function outcomeOf(job: JobView | null, result: unknown, isError: boolean | undefined): { text: string; state: "running" | "done" | "failed" } {

@@ -1,5 +1,11 @@
-/** The browser API's error shape: the same as the agent worker's, `{ok: false, error: {code, message}}`. */
-export type WebErrorCode =
+import { ERROR_STATUS, type ErrorBody, type ErrorCode } from "@oa/protocol";
+
+/**
+ * The browser API's error shape: the same as the agent worker's, `{ok: false, error: {code, message}}`.
+ * The codes the web worker itself answers with; like every code, its status is the protocol's ERROR_STATUS.
+ */
+export type WebErrorCode = Extract<
+  ErrorCode,
   | "not_authenticated"
   | "forbidden_origin"
   | "rate_limited"
@@ -13,24 +19,8 @@ export type WebErrorCode =
   | "config_missing"
   | "config_invalid"
   | "agent_unavailable"
-  | "internal_error";
-
-const statusByCode: Record<WebErrorCode, number> = {
-  not_authenticated: 401,
-  forbidden_origin: 403,
-  rate_limited: 429,
-  invalid_request: 400,
-  invalid_json: 400,
-  unsupported_file_part: 400,
-  body_too_large: 413,
-  not_found: 404,
-  method_not_allowed: 405,
-  login_failed: 400,
-  config_missing: 500,
-  config_invalid: 500,
-  agent_unavailable: 502,
-  internal_error: 500,
-};
+  | "internal_error"
+>;
 
 export class WebError extends Error {
   constructor(
@@ -44,5 +34,6 @@ export class WebError extends Error {
 }
 
 export function webErrorResponse(code: WebErrorCode, message: string, headers: Record<string, string> = {}): Response {
-  return Response.json({ ok: false, error: { code, message, details: null } }, { status: statusByCode[code], headers: { "cache-control": "no-store", ...headers } });
+  const body: ErrorBody = { ok: false, error: { code, message, details: null } };
+  return Response.json(body, { status: ERROR_STATUS[code], headers: { "cache-control": "no-store", ...headers } });
 }

@@ -1,15 +1,13 @@
-import { openclawPathIdSchema, type JobKind } from "@oa/protocol";
+import { openclawPathIdSchema, pairingChannelSchema, sessionKindSchema, type JobKind, type Risk, type ToolName } from "@oa/protocol";
 import { z } from "zod";
 import { openclawRequests, type OpenClawRequest } from "../../openclaw/requests.ts";
-
-export type Risk = "low" | "medium" | "high";
 
 /**
  * One OpenClaw capability the agent can use: what it does, whether it needs the person's
  * approval by default, how to describe a call to them, and how to make it.
  */
 export type OpenClawToolSpec = {
-  name: string;
+  name: ToolName;
   description: string;
   input: z.ZodObject;
   gatedByDefault: boolean;
@@ -28,7 +26,7 @@ export type OpenClawToolSpec = {
   jobInput?: (input: Record<string, unknown>) => Record<string, unknown>;
 };
 
-const channel = z.enum(["telegram", "whatsapp", "signal", "imessage", "discord", "slack"]);
+const channel = pairingChannelSchema;
 const none = z.object({});
 
 export const openClawTools: OpenClawToolSpec[] = [
@@ -181,7 +179,7 @@ export const openClawTools: OpenClawToolSpec[] = [
       limit: z.number().int().min(1).max(100).optional(),
       activeMinutes: z.number().int().min(1).max(100_000).optional(),
       messageLimit: z.number().int().min(0).max(50).optional(),
-      kinds: z.array(z.enum(["main", "group", "cron", "hook", "node", "other"])).optional(),
+      kinds: z.array(sessionKindSchema).optional(),
     }),
     gatedByDefault: false,
     idempotent: true,
@@ -223,7 +221,8 @@ export const openClawTools: OpenClawToolSpec[] = [
   },
 ];
 
-export const toolSpecsByName = new Map(openClawTools.map((spec) => [spec.name, spec]));
+/** Looked up by a name the model or the config gave (any string). */
+export const toolSpecsByName = new Map<string, OpenClawToolSpec>(openClawTools.map((spec) => [spec.name, spec]));
 
 export const DEFAULT_GATED_TOOLS = openClawTools.filter((spec) => spec.gatedByDefault).map((spec) => spec.name);
 

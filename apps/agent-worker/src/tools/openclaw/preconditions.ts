@@ -1,4 +1,5 @@
-import type { DeviceList, InstanceSummary, OpenClawClient, OpenClawError, PairingRequests } from "../../openclaw/client.ts";
+import type { DeviceList, InstanceSummary, OpenClawError, PairingList } from "@oa/protocol";
+import type { OpenClawClient } from "../../openclaw/client.ts";
 import { openclawRequests } from "../../openclaw/requests.ts";
 
 /**
@@ -100,7 +101,7 @@ export async function checkPreconditions(client: OpenClawClient, tool: string, i
   if (tool === "approve_pairing") {
     const channel = String(input.channel);
     const code = String(input.code);
-    const listed = await client.send<PairingRequests>(() => openclawRequests.listPairingRequests(channel), undefined, signal);
+    const listed = await client.send<PairingList>(() => openclawRequests.listPairingRequests(channel), undefined, signal);
     if (!listed.ok) return unverifiable(`${channel} pairing requests`, listed.error);
     if (listed.data.requests.some((request) => request.code === code)) return OK;
     return skipped("not_pending", `No ${channel} pairing request is waiting with code ${code}.`, { channel, code, pending: listed.data.requests.length });

@@ -1,4 +1,4 @@
-import type { JobKind } from "@oa/protocol";
+import type { JobKind, ReceiptStatus } from "@oa/protocol";
 import { tool, type ToolSet } from "ai";
 import type { ApprovalStore } from "../../storage/approval-store.ts";
 import type { ReceiptStore } from "../../storage/receipt-store.ts";
@@ -29,7 +29,7 @@ export type ToolsetDeps = {
   /** Takes the owner's active-job slot for a new job (a retried key needs none), or says the quota is full. */
   admitJob: (kind: JobKind, input: Record<string, unknown>, key: string) => Promise<QuotaVerdict>;
   /** Runs inside the receipt's transaction: the log records the receipt change with it. */
-  onReceipt: (receipt: { toolCallId: string; tool: string; status: "started" | "succeeded" | "failed" | "unknown"; resultSummary: string | null }) => void;
+  onReceipt: (receipt: { toolCallId: string; tool: string; status: ReceiptStatus; resultSummary: string | null }) => void;
 };
 
 /** A failure the model reads as the tool's error; the run goes on. */

@@ -1,3 +1,4 @@
+import type { Risk } from "@oa/protocol";
 import { cva, type VariantProps } from "class-variance-authority";
 import { ShieldAlert, ShieldCheck, ShieldQuestion } from "lucide-react";
 import type { ComponentProps } from "react";
@@ -21,7 +22,6 @@ export function Badge({ className, tone, ...props }: ComponentProps<"span"> & Va
   return <span data-slot="badge" className={cn(badgeVariants({ tone }), className)} {...props} />;
 }
 
-export type Risk = "low" | "medium" | "high";
 const RISK = {
   low: { tone: "success", Icon: ShieldCheck },
   medium: { tone: "warning", Icon: ShieldQuestion },

@@ -1,8 +1,9 @@
 import { z } from "zod";
 
 /**
- * The shapes of the OpenClaw API contract (../../../../shared/openclaw-api.md) as zod schemas:
- * the server's types are inferred from them and the tests validate every answer against them.
+ * The OpenClaw API contract (docs/openclaw-api.md) as zod schemas: the local double
+ * (apps/openclaw-local) infers its types from them and checks every answer against them in its
+ * tests; the agent's client types what it reads with them.
  */
 
 export const instanceStatusSchema = z.enum(["provisioning", "ready", "error", "deleted"]);
@@ -27,6 +28,11 @@ export const runtimeStatusSchema = z.strictObject({
   version: z.strictObject({ clawdbot: z.string() }),
 });
 export type RuntimeStatus = z.infer<typeof runtimeStatusSchema>;
+export const backupResultSchema = z.strictObject({ lastBackup: z.iso.datetime() });
+export type BackupResult = z.infer<typeof backupResultSchema>;
+export const restartResultSchema = z.strictObject({ message: z.literal("restarting") });
+export type RestartResult = z.infer<typeof restartResultSchema>;
+export const instanceDeletionSchema = z.strictObject({ deleted: z.boolean() });
 
 export const deviceClientSchema = z.strictObject({ platform: z.string().optional(), mode: z.string().optional() });
 export type DeviceClient = z.infer<typeof deviceClientSchema>;
@@ -47,6 +53,7 @@ export type PairedDevice = z.infer<typeof pairedDeviceSchema>;
 export type DeviceList = z.infer<typeof deviceListSchema>;
 
 export const deviceApprovalSchema = z.strictObject({ approved: z.boolean(), requestId: z.string() });
+export type DeviceApproval = z.infer<typeof deviceApprovalSchema>;
 
 /** DM pairing channels of the hosted runtime. */
 export const pairingChannels = ["telegram", "whatsapp", "signal", "imessage", "discord", "slack"] as const;
@@ -66,6 +73,7 @@ export const pairingRequestSchema = z.strictObject({
 });
 export type PairingRequest = z.infer<typeof pairingRequestSchema>;
 export const pairingListSchema = z.strictObject({ channel: z.string(), requests: z.array(pairingRequestSchema) });
+export type PairingList = z.infer<typeof pairingListSchema>;
 export const pairingApprovalSchema = z.strictObject({
   approved: z.literal(true),
   channel: z.string(),
@@ -112,9 +120,11 @@ export const sendResultSchema = z.strictObject({
 export type SendResult = z.infer<typeof sendResultSchema>;
 
 export const billingSummarySchema = z.strictObject({ user_id: z.string(), balance_usd: z.number() });
+export type BillingSummary = z.infer<typeof billingSummarySchema>;
 
-export const errorEnvelopeSchema = z.strictObject({ ok: z.literal(false), data: z.null(), error: z.string().min(1) });
+/** Every answer is `{ok, data, error}`; a failure carries a plain string error. */
+export const openclawErrorEnvelopeSchema = z.strictObject({ ok: z.literal(false), data: z.null(), error: z.string().min(1) });
 
-export function okEnvelopeSchema<T extends z.ZodType>(data: T) {
+export function openclawOkEnvelopeSchema<T extends z.ZodType>(data: T) {
   return z.strictObject({ ok: z.literal(true), data, error: z.null() });
 }
