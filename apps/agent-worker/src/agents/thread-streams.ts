@@ -1,4 +1,4 @@
-import type { BusyPolicy } from "@oa/protocol";
+import type { BusyPolicy, ChatTrigger } from "@oa/protocol";
 import type { UIMessage } from "ai";
 import type { Decision } from "../approvals/approval-flow.ts";
 import { failure, type Failure } from "../failure.ts";
@@ -16,7 +16,7 @@ export type ChatCall = {
   userId: string;
   threadId: string;
   message: UIMessage;
-  trigger: "submit-message" | "regenerate-message";
+  trigger: ChatTrigger;
   onBusy?: BusyPolicy;
   /** The transport's `messageId` (an edit's message, a regenerated answer). */
   messageId?: string;
