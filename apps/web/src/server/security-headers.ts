@@ -19,7 +19,7 @@ export const CSP = [
   "form-action 'self'",
 ].join("; ");
 
-export const HSTS = "max-age=63072000; includeSubDomains";
+const HSTS = "max-age=63072000; includeSubDomains";
 
 /** Hono's secure-headers with every header it sets by default off: each one here is chosen. */
 const NONE = {
