@@ -1,29 +1,30 @@
 import type { ThreadListItem } from "@oa/protocol";
-import { Archive, ArchiveRestore, ArrowLeft, CircleAlert, Ellipsis, Inbox, LoaderCircle, LogOut, MonitorSmartphone, Pencil, Pin, PinOff, Search, Server, SquarePen, Trash2, TriangleAlert } from "lucide-react";
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { Archive, ArrowLeft, Inbox, LoaderCircle, Search, Server, SquarePen } from "lucide-react";
+import { useEffect, useRef, useState } from "react";
+import { AccountMenu } from "./account-menu.tsx";
 import { api, type Me } from "./api.ts";
-import { DeleteThreadDialog } from "./delete-thread-dialog.tsx";
+import { Connection } from "./connection-status.tsx";
 import { sortedThreads, userFeed, useUserFeed } from "./feed.ts";
 import { cn } from "./lib/cn.ts";
-import { fullDate, relativeTime, useMinuteClock } from "./relative-time.ts";
+import { useMinuteClock } from "./relative-time.ts";
 import { navigate, useTargetMessage, type Route } from "./router.ts";
 import { MessageHits } from "./search-results.tsx";
+import { rowClass, ThreadItem } from "./sidebar-thread-row.tsx";
 import { Badge } from "./ui/badge.tsx";
 import { Button } from "./ui/button.tsx";
-import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuLabel, DropdownMenuSeparator, DropdownMenuTrigger } from "./ui/dropdown-menu.tsx";
 import { Input } from "./ui/input.tsx";
 import { Link } from "./ui/link.tsx";
 import { Logo } from "./ui/logo.tsx";
 import { StackedErrorLine } from "./ui/stacked-error-line.tsx";
 import { ThemeToggle } from "./ui/theme-toggle.tsx";
-import { Tooltip } from "./ui/tooltip.tsx";
 import { useUnread } from "./unread.ts";
 
-type Results = { status: "loading" } | { status: "error"; message: string } | { status: "ok"; threads: ThreadListItem[] };
+/** How long typing pauses before the search asks the server. */
+const SEARCH_DEBOUNCE_MS = 150;
+/** The most rows a search or the archive lists. */
+const SEARCH_LIMIT = 100;
 
-/** A sidebar row's look: the nav items and the thread rows share it, as in assistant-ui's thread list. */
-const rowClass =
-  "flex w-full min-w-0 items-center gap-2 rounded-lg px-2 py-1.5 text-sm text-sidebar-foreground outline-none transition-colors hover:bg-sidebar-accent focus-visible:ring-2 focus-visible:ring-ring aria-[current=page]:bg-sidebar-accent aria-[current=page]:font-medium aria-pressed:bg-sidebar-accent aria-pressed:font-medium [&_svg]:size-4 [&_svg]:shrink-0";
+type Results = { status: "loading" } | { status: "error"; message: string } | { status: "ok"; threads: ThreadListItem[] };
 
 export function Sidebar({
   user,
@@ -63,11 +64,11 @@ export function Sidebar({
     let cancelled = false;
     setResults({ status: "loading" });
     const timer = setTimeout(() => {
-      api.threads({ q: q || undefined, archived: archived ? "true" : undefined, limit: "100" }).then(
+      api.threads({ q: q || undefined, archived: archived ? "true" : undefined, limit: String(SEARCH_LIMIT) }).then(
         (page) => !cancelled && setResults({ status: "ok", threads: page.threads }),
         (failure: Error) => !cancelled && setResults({ status: "error", message: failure.message }),
       );
-    }, 150);
+    }, SEARCH_DEBOUNCE_MS);
     return () => ((cancelled = true), clearTimeout(timer));
     // Not re-run per feed event: listed rows are drawn from the live feed when it knows them.
   }, [query, archived, attempt]);
@@ -189,55 +190,6 @@ export function Sidebar({
   );
 }
 
-/** The live feed's state: a quiet dot while live, words while it is not (a grey dot alone says nothing). */
-function Connection({ state }: { state: "connecting" | "live" | "reconnecting" }) {
-  return (
-    <span role="status" className="ml-auto flex shrink-0 items-center gap-1.5 text-xs">
-      {state === "live" ? (
-        <span title="Live — changes show as they happen" className="flex items-center">
-          <span aria-hidden className="size-2 rounded-full bg-success" />
-          <span className="sr-only">Live</span>
-        </span>
-      ) : (
-        <span className={state === "reconnecting" ? "text-warning-text" : "text-muted-foreground"}>{state === "reconnecting" ? "Reconnecting…" : "Connecting…"}</span>
-      )}
-    </span>
-  );
-}
-
-function AccountMenu({ user, onSignOut, onSignOutEverywhere }: { user: Me; onSignOut: () => void; onSignOutEverywhere: () => void }) {
-  return (
-    <DropdownMenu>
-      <DropdownMenuTrigger asChild>
-        <Button variant="ghost" className="h-10 min-w-0 flex-1 justify-start gap-2 px-2">
-          {/* The initial is drawn by CSS, so the button's name is its words: "Account: <name>". */}
-          <span
-            aria-hidden
-            data-initial={user.name.trim().charAt(0) || "?"}
-            className="flex size-7 shrink-0 items-center justify-center rounded-full bg-primary text-xs font-semibold text-primary-foreground uppercase before:content-[attr(data-initial)]"
-          />
-          <span className="sr-only">Account: </span>
-          <span className="truncate">{user.name}</span>
-        </Button>
-      </DropdownMenuTrigger>
-      <DropdownMenuContent side="top" align="start" className="w-60">
-        <DropdownMenuLabel className="truncate" title={user.id}>
-          Signed in as {user.name}
-        </DropdownMenuLabel>
-        <DropdownMenuSeparator />
-        <DropdownMenuItem onSelect={onSignOut}>
-          <LogOut aria-hidden />
-          Sign out
-        </DropdownMenuItem>
-        <DropdownMenuItem onSelect={onSignOutEverywhere} title="Ends your sessions on every device and browser">
-          <MonitorSmartphone aria-hidden />
-          Sign out everywhere
-        </DropdownMenuItem>
-      </DropdownMenuContent>
-    </DropdownMenu>
-  );
-}
-
 /**
  * The rows to show. Without a query, the live feed's threads. With a search or the archive, the
  * server's answer drawn from the live feed where it knows the row, so archiving, unarchiving and
@@ -249,201 +201,4 @@ function listed(live: Map<string, ThreadListItem>, results: Results | null, arch
   if (results.status === "ok") for (const thread of results.threads) rows.set(thread.id, live.get(thread.id) ?? thread);
   if (archived && !searching) for (const thread of live.values()) if (thread.archived) rows.set(thread.id, thread);
   return sortedThreads(rows, archived);
-}
-
-/** What the row's menu does once it has closed (so focus can go where the person is, not to a removed row). */
-type RowAction = "rename" | "pin" | "archive" | "delete";
-
-function ThreadItem({
-  thread,
-  active,
-  unread,
-  now,
-  onNavigate,
-  listHeading,
-}: {
-  thread: ThreadListItem;
-  active: boolean;
-  unread: boolean;
-  now: number;
-  onNavigate?: () => void;
-  listHeading: React.RefObject<HTMLHeadingElement | null>;
-}) {
-  const [renaming, setRenaming] = useState(false);
-  const [confirmDelete, setConfirmDelete] = useState(false);
-  const [title, setTitle] = useState(thread.title ?? "");
-  const pending = useRef<RowAction | null>(null);
-  // Enter saves, and so does the blur of the field leaving the page: once.
-  const saved = useRef(false);
-  const refocus = useRef(false);
-  const row = useRef<HTMLLIElement>(null);
-  const link = useRef<HTMLAnchorElement>(null);
-  const trigger = useRef<HTMLButtonElement>(null);
-  const label = thread.title ?? "New chat";
-  const nowOrLater = Math.max(now, Date.now());
-
-  // After Enter or Escape in the rename field, focus goes back to the row it renamed.
-  useLayoutEffect(() => {
-    if (renaming || !refocus.current) return;
-    refocus.current = false;
-    link.current?.focus();
-  }, [renaming]);
-
-  const save = async () => {
-    if (saved.current) return;
-    saved.current = true;
-    const next = title.trim();
-    setRenaming(false);
-    if (!next || next === thread.title) return;
-    userFeed.patchLocal(thread.id, { title: next });
-    await api.patchThread(thread.id, { title: next }).catch(() => userFeed.reload());
-  };
-  const onKey = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key === "Enter") {
-      refocus.current = true;
-      void save();
-    }
-    if (event.key === "Escape") {
-      saved.current = true;
-      refocus.current = true;
-      setRenaming(false);
-    }
-  };
-  const toggle = (field: "pinned" | "archived") => {
-    userFeed.patchLocal(thread.id, { [field]: !thread[field] });
-    // A refused change: the feed reads the truth again rather than keep a row that lies.
-    void api.patchThread(thread.id, { [field]: !thread[field] }).catch(() => userFeed.reload());
-  };
-  const afterMenu = (event: Event) => {
-    const action = pending.current;
-    pending.current = null;
-    if (!action) return;
-    event.preventDefault();
-    if (action === "rename") {
-      saved.current = false;
-      setTitle(thread.title ?? "");
-      setRenaming(true);
-    } else if (action === "delete") {
-      setConfirmDelete(true);
-    } else if (action === "pin") {
-      toggle("pinned");
-      requestAnimationFrame(() => trigger.current?.focus());
-    } else {
-      // The row leaves this list: focus moves to its neighbour, or to the list's heading.
-      const neighbour = (row.current?.nextElementSibling ?? row.current?.previousElementSibling)?.querySelector<HTMLElement>("a[href]");
-      toggle("archived");
-      requestAnimationFrame(() => (neighbour?.isConnected ? neighbour : listHeading.current)?.focus());
-    }
-  };
-
-  return (
-    <li ref={row} className="group/row relative" data-thread-id={thread.id}>
-      {renaming ? (
-        <Input
-          aria-label="Thread title"
-          data-renaming
-          className="h-8 bg-background"
-          value={title}
-          autoFocus
-          onFocus={(event) => event.currentTarget.select()}
-          onChange={(event) => setTitle(event.target.value)}
-          onKeyDown={onKey}
-          onBlur={save}
-          maxLength={200}
-        />
-      ) : (
-        <Link
-          ref={link}
-          to={`/t/${thread.id}`}
-          aria-current={active ? "page" : undefined}
-          className={cn(rowClass, "pr-2 group-has-[[data-state=open]]/row:bg-sidebar-accent max-md:pr-10 pointer-coarse:pr-10")}
-          onClick={() => onNavigate?.()}
-        >
-          {unread ? <span role="img" aria-label="unread" title="New since you last looked" className="size-2 shrink-0 rounded-full bg-primary" /> : null}
-          {thread.pinned ? (
-            <span role="img" aria-label="Pinned" title="Pinned" className="flex text-muted-foreground">
-              <Pin aria-hidden className="size-3.5!" />
-            </span>
-          ) : null}
-          <span className={cn("min-w-0 flex-1 truncate", unread && "font-semibold")}>{label}</span>
-          <ThreadStatus status={thread.status} />
-          <time
-            dateTime={thread.lastEventAt}
-            title={fullDate(Date.parse(thread.lastEventAt))}
-            className="shrink-0 text-xs font-normal text-muted-foreground md:pointer-fine:group-focus-within/row:opacity-0 md:pointer-fine:group-hover/row:opacity-0 md:pointer-fine:group-has-[[data-state=open]]/row:opacity-0"
-          >
-            {/* Re-read each minute (`now`) and on every change; a clock a little behind the server's is "just now". */}
-            {relativeTime(Math.min(Date.parse(thread.lastEventAt), nowOrLater), nowOrLater)}
-          </time>
-        </Link>
-      )}
-      {renaming ? null : (
-        <DropdownMenu>
-          <DropdownMenuTrigger asChild>
-            <Button
-              ref={trigger}
-              variant="ghost"
-              size="icon-sm"
-              aria-label={`Actions for ${label}`}
-              title="More"
-              className="absolute top-1/2 right-1 size-7 -translate-y-1/2 text-muted-foreground hover:bg-transparent hover:text-foreground data-[state=open]:opacity-100 md:pointer-fine:opacity-0 md:pointer-fine:group-focus-within/row:opacity-100 md:pointer-fine:group-hover/row:opacity-100"
-            >
-              <Ellipsis aria-hidden />
-            </Button>
-          </DropdownMenuTrigger>
-          <DropdownMenuContent align="start" className="w-44" onCloseAutoFocus={afterMenu}>
-            <DropdownMenuItem onSelect={() => (pending.current = "rename")}>
-              <Pencil aria-hidden />
-              Rename
-            </DropdownMenuItem>
-            <DropdownMenuItem onSelect={() => (pending.current = "pin")}>
-              {thread.pinned ? <PinOff aria-hidden /> : <Pin aria-hidden />}
-              {thread.pinned ? "Unpin" : "Pin"}
-            </DropdownMenuItem>
-            <DropdownMenuItem onSelect={() => (pending.current = "archive")}>
-              {thread.archived ? <ArchiveRestore aria-hidden /> : <Archive aria-hidden />}
-              {thread.archived ? "Unarchive" : "Archive"}
-            </DropdownMenuItem>
-            <DropdownMenuSeparator />
-            <DropdownMenuItem variant="destructive" onSelect={() => (pending.current = "delete")}>
-              <Trash2 aria-hidden />
-              Delete…
-            </DropdownMenuItem>
-          </DropdownMenuContent>
-        </DropdownMenu>
-      )}
-      <DeleteThreadDialog
-        threadId={thread.id}
-        title={label}
-        open={confirmDelete}
-        onOpenChange={setConfirmDelete}
-        isOpenHere={active}
-        onClosed={(deleted) => {
-          // Kept: back to the row's menu button. Deleted: the row goes, so its neighbour (or the list's heading).
-          if (!deleted) return requestAnimationFrame(() => trigger.current?.focus());
-          const neighbour = (row.current?.nextElementSibling ?? row.current?.previousElementSibling)?.querySelector<HTMLElement>("a[href]");
-          requestAnimationFrame(() => (neighbour?.isConnected ? neighbour : listHeading.current)?.focus());
-        }}
-      />
-    </li>
-  );
-}
-
-/** Running, waiting for a yes, or failed: a small icon that leaves the title its width, named for screen readers. */
-function ThreadStatus({ status }: { status: ThreadListItem["status"] }): ReactNode {
-  const shown =
-    status === "running"
-      ? { Icon: LoaderCircle, text: "Running…", className: "animate-spin text-muted-foreground" }
-      : status === "awaiting_approval"
-        ? { Icon: TriangleAlert, text: "Needs approval", className: "text-warning-text" }
-        : status === "error"
-          ? { Icon: CircleAlert, text: "Error", className: "text-destructive-text" }
-          : null;
-  if (!shown) return null;
-  return (
-    <span title={shown.text} className="flex shrink-0">
-      <shown.Icon aria-hidden className={cn("size-3.5!", shown.className)} />
-      <span className="sr-only">{shown.text}</span>
-    </span>
-  );
 }

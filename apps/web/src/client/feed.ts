@@ -3,6 +3,9 @@ import { useSyncExternalStore } from "react";
 import { api } from "./api.ts";
 import { backoffDelay, LiveSource } from "./live-source.ts";
 
+/** How many threads one read of the list asks for ("Load more" reads the next as many). */
+const THREAD_PAGE_SIZE = 100;
+
 type State = {
   threads: Map<string, ThreadListItem>;
   nextCursor: string | null;
@@ -73,7 +76,7 @@ class UserFeed {
     const source = this.source;
     this.loading = (async () => {
       try {
-        const [page, inbox] = await Promise.all([api.threads({ limit: "100" }), api.inbox()]);
+        const [page, inbox] = await Promise.all([api.threads({ limit: String(THREAD_PAGE_SIZE) }), api.inbox()]);
         if (this.source !== source) return;
         this.attempt = 0;
         this.set({ threads: new Map(page.threads.map((thread) => [thread.id, thread])), nextCursor: page.nextCursor, inbox: inbox.approvals, loaded: true, error: null });
@@ -89,7 +92,7 @@ class UserFeed {
 
   async loadMore(): Promise<void> {
     if (!this.state.nextCursor) return;
-    const page = await api.threads({ limit: "100", cursor: this.state.nextCursor });
+    const page = await api.threads({ limit: String(THREAD_PAGE_SIZE), cursor: this.state.nextCursor });
     const threads = new Map(this.state.threads);
     for (const thread of page.threads) threads.set(thread.id, thread);
     this.set({ threads, nextCursor: page.nextCursor });

@@ -16,10 +16,13 @@ import { TooltipIconButton } from "./ui/tooltip-icon-button.tsx";
 const fadedUntilHover =
   "transition-opacity pointer-fine:opacity-0 pointer-fine:group-hover/message:opacity-100 pointer-fine:group-focus-within/message:opacity-100 pointer-fine:group-data-[last]/message:opacity-100";
 
+/** How long the copy button says "Copied" after a click. */
+const COPIED_MS = 2000;
+
 function CopyButton() {
   const copied = useAuiState((state) => state.message.isCopied);
   return (
-    <ActionBarPrimitive.Copy copiedDuration={2000} asChild>
+    <ActionBarPrimitive.Copy copiedDuration={COPIED_MS} asChild>
       <TooltipIconButton tooltip={copied ? "Copied" : "Copy"} side="top" className="size-7" data-copied={copied || undefined}>
         {copied ? <Check /> : <Copy />}
       </TooltipIconButton>

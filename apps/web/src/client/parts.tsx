@@ -13,9 +13,12 @@ import { Progress } from "./ui/progress.tsx";
 export type ThreadExtras = { approvals: Map<string, Approval>; jobs: Map<string, Job> };
 export const ThreadExtrasContext = createContext<ThreadExtras>({ approvals: new Map(), jobs: new Map() });
 
+/** How much of raw arguments or a raw result the Details block shows before cutting it with "…". */
+const RAW_PREVIEW_CHARS = 2000;
+
 function short(value: unknown): string {
   const text = typeof value === "string" ? value : JSON.stringify(value, null, 2);
-  return text && text.length > 2000 ? `${text.slice(0, 2000)}…` : (text ?? "");
+  return text && text.length > RAW_PREVIEW_CHARS ? `${text.slice(0, RAW_PREVIEW_CHARS)}…` : (text ?? "");
 }
 
 /** The sentence a result carries for people (`message`, or an error's text), if any. */

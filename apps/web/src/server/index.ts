@@ -7,7 +7,7 @@ import type { WebEnv } from "./env.ts";
 import { WebError, webErrorResponse } from "./errors.ts";
 import { checkedConfig, rateLimited, requireSession, sameOrigin } from "./guards.ts";
 import { parseJson, readBody, readUploadBytes } from "./request-body.ts";
-import { CSP, withSecurityHeaders } from "./security-headers.ts";
+import { CSP, securityHeaders } from "./security-headers.ts";
 import { statelessChat } from "./stateless.ts";
 
 const app = new Hono<App>();
@@ -18,6 +18,7 @@ app.onError((error) => {
   return webErrorResponse("internal_error", "Something went wrong on our side.");
 });
 
+app.use("*", securityHeaders);
 app.use("*", checkedConfig);
 
 // `/api/*` belongs to the API worker on the apex domain: here it is always a JSON 404, never the app.
@@ -152,5 +153,5 @@ app.all("*", async (c) => {
 });
 
 export default {
-  fetch: async (request, env, ctx) => withSecurityHeaders(request, await app.fetch(request, env, ctx)),
+  fetch: (request, env, ctx) => app.fetch(request, env, ctx),
 } satisfies ExportedHandler<WebEnv>;

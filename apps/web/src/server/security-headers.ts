@@ -1,3 +1,7 @@
+import type { MiddlewareHandler } from "hono";
+import { secureHeaders } from "hono/secure-headers";
+import type { App } from "./app-types.ts";
+
 /**
  * The page may load images only from this origin (attachments are served from it), inline data:
  * URLs and blob: URLs (the composer's previews of files not yet sent): a markdown image in a
@@ -15,16 +19,31 @@ export const CSP = [
   "form-action 'self'",
 ].join("; ");
 
-export const HSTS = "max-age=63072000; includeSubDomains";
+const HSTS = "max-age=63072000; includeSubDomains";
+
+/** Hono's secure-headers with every header it sets by default off: each one here is chosen. */
+const NONE = {
+  crossOriginEmbedderPolicy: false,
+  crossOriginResourcePolicy: false,
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
+  referrerPolicy: false,
+  strictTransportSecurity: false,
+  xContentTypeOptions: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xFrameOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
+  removePoweredBy: false,
+} as const;
+
+const overHttp = secureHeaders({ ...NONE, xContentTypeOptions: true });
+const overHttps = secureHeaders({ ...NONE, xContentTypeOptions: true, strictTransportSecurity: HSTS });
 
 /**
  * Headers every answer of the web worker carries, whatever produced it (API JSON, errors, SSE,
- * redirects, assets): nosniff always, HSTS when served over https. Applied once, around the app.
+ * redirects, assets): nosniff always, HSTS when served over https. Registered first, around
+ * everything else (an error a later handler throws is answered inside it).
  */
-export function withSecurityHeaders(request: Request, response: Response): Response {
-  // A copy: responses from fetch() and Response.redirect() have immutable headers. The body streams through.
-  const out = new Response(response.body, response);
-  out.headers.set("x-content-type-options", "nosniff");
-  if (new URL(request.url).protocol === "https:") out.headers.set("strict-transport-security", HSTS);
-  return out;
-}
+export const securityHeaders: MiddlewareHandler<App> = (c, next) => (new URL(c.req.url).protocol === "https:" ? overHttps : overHttp)(c, next);

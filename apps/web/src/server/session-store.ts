@@ -54,5 +54,3 @@ export function sessionStore(db: D1Database) {
     },
   };
 }
-
-export type SessionStore = ReturnType<typeof sessionStore>;

@@ -8,7 +8,6 @@ import { cn } from "../lib/cn.ts";
  */
 export const AlertDialog = Alert.Root;
 export const AlertDialogCancel = Alert.Cancel;
-export const AlertDialogAction = Alert.Action;
 
 export function AlertDialogContent({ className, ...props }: ComponentProps<typeof Alert.Content>) {
   return (
