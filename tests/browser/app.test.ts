@@ -4,6 +4,7 @@ import type { Browser, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openclawControl, startSystem, type System } from "../system/harness.ts";
 import { launchChromium, screenshot, signedIn } from "./browser.ts";
+import { settled } from "./fixture.ts";
 
 let system: System;
 let browser: Browser;
@@ -250,7 +251,7 @@ describe("the chat app in Chromium", () => {
     const { page: phone, context } = await signedIn(browser, base, "Ada", { width: 390, height: 844 });
     await phone.getByRole("button", { name: "Open the thread list" }).click();
     await expect.poll(() => sidebar(phone).innerText()).toContain(TITLE);
-    await phone.waitForTimeout(300); // the drawer's slide-in
+    await settled(phone); // the drawer's slide-in
     await screenshot(phone, "08-phone-menu");
     await phone.getByRole("link", { name: new RegExp(TITLE) }).click();
     await phone.getByLabel("Message").focus();

@@ -7,9 +7,11 @@ let system: System;
 let browser: Browser;
 let base: string;
 
+/** The offline model's pace: the long answer (some 480 words) takes some seconds, long enough to watch it grow. */
+const WORD_DELAY_MS = 10;
+
 beforeAll(async () => {
-  // About 10 ms a word: the long answer takes some seconds, long enough to watch it grow.
-  [system, browser] = await Promise.all([startSystem({ web: {}, agentVars: { OFFLINE_MODEL_DELAY_MS: "10" } }), launchChromium()]);
+  [system, browser] = await Promise.all([startSystem({ web: {}, agentVars: { OFFLINE_MODEL_DELAY_MS: String(WORD_DELAY_MS) } }), launchChromium()]);
   base = system.web!.url;
 });
 afterAll(async () => {
@@ -46,6 +48,14 @@ async function stored(page: Page, threadId: string): Promise<Stored[]> {
   }, threadId);
 }
 
+/** The status of the thread's run as the server has it (null: nothing running). */
+async function activeRun(page: Page, threadId: string): Promise<string | null> {
+  return page.evaluate(async (id) => {
+    const response = await fetch(`/threads/${id}/summary`);
+    return ((await response.json()) as { activeRun: { status: string } | null }).activeRun?.status ?? null;
+  }, threadId);
+}
+
 async function send(page: Page, text: string): Promise<void> {
   await page.getByLabel("Message").fill(text);
   await page.keyboard.press("Enter");
@@ -58,14 +68,18 @@ describe("live in every tab", () => {
     const threadId = await openNewThread([a, b]);
 
     await send(a, PROMPT);
-    // B was idle: it sees the answer grow, sampled twice at different lengths before the end.
+    // B was idle: it sees the answer grow while A's run is still live on the server, sampled twice at different
+    // lengths before the end.
     await expect.poll(() => assistantText(b), { timeout: 15_000 }).toContain("Sentence 2 of");
     const early = await assistantText(b);
     expect(early).not.toContain(LAST_SENTENCE);
+    expect(await activeRun(b, threadId), "the run is still live when B shows its first words").toBe("running");
+    expect(await a.getByRole("button", { name: "Stop" }).isVisible()).toBe(true);
     expect(await b.getByRole("button", { name: "Stop" }).isVisible()).toBe(true);
     await expect.poll(async () => (await assistantText(b)).length, { timeout: 15_000 }).toBeGreaterThan(early.length + 40);
     const later = await assistantText(b);
     expect(later).not.toContain(LAST_SENTENCE);
+    expect(await activeRun(b, threadId), "the run is still live while B's answer grows").toBe("running");
     await screenshot(b, "live-01-second-window-streaming");
 
     for (const page of [a, b]) await expect.poll(() => assistantText(page), { timeout: 30_000 }).toContain(LAST_SENTENCE);
@@ -99,8 +113,9 @@ describe("live in every tab", () => {
     await expect.poll(async () => (await stored(page, threadId)).at(-1)?.metadata?.status, { timeout: 10_000 }).toBe("stopped");
     const cancelled = textOf((await stored(page, threadId)).at(-1)!);
     expect(cancelled).not.toContain(LAST_SENTENCE);
-    // Nothing goes on writing: the stored answer stays as it was when the run was cancelled.
-    await page.waitForTimeout(1500);
+    // Nothing goes on writing: the stored answer stays as it was when the run was cancelled, for as long as
+    // 150 more words would have taken.
+    await page.waitForTimeout(150 * WORD_DELAY_MS);
     expect(textOf((await stored(page, threadId)).at(-1)!)).toBe(cancelled);
     await context.close();
   });
@@ -109,12 +124,14 @@ describe("live in every tab", () => {
     const { page, context } = await signedIn(browser, base, "Finn");
     const threadId = await openNewThread([page]);
     let refused = 0;
+    // The retry reaches the agent only once the test has seen the tab thinking.
+    let letRetryThrough = () => {};
+    const retryHeld = new Promise<void>((resolve) => (letRetryThrough = resolve));
     await page.route("**/chat", async (route) => {
       if (route.request().method() === "POST" && refused++ === 0) {
         await route.fulfill({ status: 502, contentType: "application/json", body: JSON.stringify({ ok: false, error: { code: "agent_unavailable", message: "The agent is unreachable right now; try again." } }) });
       } else {
-        // The retry reaches the agent a moment late: long enough to see the tab thinking.
-        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await retryHeld;
         await route.continue();
       }
     });
@@ -130,6 +147,7 @@ describe("live in every tab", () => {
     await unsent.getByRole("button", { name: "Retry" }).click();
     const thinking = page.getByRole("status").filter({ hasText: "Thinking…" });
     await thinking.waitFor({ timeout: 5_000 });
+    letRetryThrough();
     await expect.poll(() => page.locator('[data-role="assistant"]').count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => page.getByTestId("not-sent").count()).toBe(0);
     await expect.poll(() => thinking.count(), { timeout: 10_000 }).toBe(0);

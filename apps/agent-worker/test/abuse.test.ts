@@ -1,7 +1,8 @@
 import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import type { ErrorCode } from "@oa/protocol";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import type { UserAgent } from "../src/agents/user-agent.ts";
@@ -51,15 +52,57 @@ async function snapshot(): Promise<string> {
 }
 
 async function settle(): Promise<void> {
-  // Index and feed writes run after the response (waitUntil): let them land.
+  // Index and feed writes run after the response (waitUntil): wait until two snapshots in a row agree.
   let previous = "";
-  for (let i = 0; i < 50; i++) {
-    const current = await snapshot();
-    if (current === previous) return;
-    previous = current;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await vi.waitFor(
+    async () => {
+      const current = await snapshot();
+      const settled = current === previous;
+      previous = current;
+      expect(settled, "the state is still changing").toBe(true);
+    },
+    { timeout: 5_000, interval: 20 },
+  );
 }
+
+/**
+ * The status each refusal's code stands for. Every 4xx answer is checked against it on its own, its status and its
+ * code together.
+ */
+const REFUSAL_STATUS: Partial<Record<ErrorCode, number>> = {
+  unauthorized: 401,
+  missing_user_id: 400,
+  invalid_user_id: 400,
+  invalid_json: 400,
+  invalid_request: 400,
+  invalid_thread_id: 400,
+  body_too_large: 400,
+  message_too_long: 400,
+  unsupported_file_part: 400,
+  thread_not_found: 404,
+  message_not_found: 404,
+  attachment_not_found: 404,
+  attachment_too_large: 413,
+  unsupported_attachment: 415,
+  attachment_in_use: 409,
+  not_found: 404,
+  method_not_allowed: 405,
+  run_active: 409,
+  approval_not_found: 404,
+  approval_already_resolved: 409,
+  approval_expired: 409,
+  approval_mismatch: 409,
+  conflict: 409,
+  quota_exceeded: 429,
+};
+
+/** Per endpoint, how often each answer came (a status, and a refusal's code): reported after the suite. */
+const tally: Array<{ endpoint: string; cases: number; answers: Record<string, number> }> = [];
+afterAll(() => {
+  if (tally.length === 0) return;
+  const rows = tally.map((row) => `| ${row.endpoint} | ${row.cases} | ${Object.entries(row.answers).map(([answer, n]) => `${answer} ×${n}`).join(", ")} |`);
+  console.log(["", "| endpoint | cases | answers |", "|---|---|---|", ...rows].join("\n"));
+});
 
 // ── arbitraries ─────────────────────────────────────────────────────────────────────────────────
 
@@ -172,8 +215,6 @@ function requestFor(endpoint: Endpoint, c: Case): { path: string; init: RequestI
 }
 
 describe("abuse suite: fuzzing every internal endpoint", () => {
-  const tally: Array<{ endpoint: string; cases: number; statuses: Record<number, number> }> = [];
-
   beforeAll(async () => {
     const created = await call("/internal/threads", { method: "POST", headers: headers(OWNER), body: JSON.stringify({ title: "fuzz target" }) });
     THREAD = ((await created.json()) as { threadId: string }).threadId;
@@ -191,23 +232,29 @@ describe("abuse suite: fuzzing every internal endpoint", () => {
   for (const endpoint of ENDPOINTS) {
     const name = `${endpoint.method} ${endpoint.path({ thread: ":threadId", extra: ":id" } as Case).replace(/%3A/g, ":")}`;
     it(`${name}: never a 5xx; a 4xx changes nothing`, async () => {
-      const statuses: Record<number, number> = {};
+      const answers: Record<string, number> = {};
       let before = await snapshot();
       await fc.assert(
         fc.asyncProperty(caseArb(endpoint.shapes ?? [{}], endpoint.bodies), async (c) => {
           fc.pre(!endpoint.skip?.(c));
           const { path, init } = requestFor(endpoint, c);
           const response = await call(path, init);
-          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-          expect(response.status, `${name} ${JSON.stringify(c).slice(0, 400)}`).toBeLessThan(500);
-          if (endpoint.mustRefuse) expect(response.status, `${name} ${JSON.stringify(c).slice(0, 400)}`).toBeGreaterThanOrEqual(400);
+          const label = `${name} ${JSON.stringify(c).slice(0, 400)}`;
+          expect(response.status, label).toBeLessThan(500);
+          if (endpoint.mustRefuse) expect(response.status, label).toBeGreaterThanOrEqual(400);
           if (response.status >= 400) {
-            const body = (await response.json()) as { ok: boolean; error: { code: string } };
-            expect(body.ok).toBe(false);
-            expect(typeof body.error.code).toBe("string");
+            const body = (await response.json()) as { ok: boolean; error: { code: ErrorCode; message: string } };
+            expect(body.ok, label).toBe(false);
+            expect(typeof body.error.code, label).toBe("string");
+            expect(typeof body.error.message, label).toBe("string");
+            // This refusal on its own: its status is the one its code stands for.
+            const refusal = { status: response.status, code: body.error.code };
+            expect(refusal, label).toEqual({ status: REFUSAL_STATUS[refusal.code], code: refusal.code });
+            answers[`${refusal.status} ${refusal.code}`] = (answers[`${refusal.status} ${refusal.code}`] ?? 0) + 1;
             const after = await snapshot();
             expect(after, `${name}: a ${response.status} changed state`).toBe(before);
           } else {
+            answers[response.status] = (answers[response.status] ?? 0) + 1;
             // A request that was accepted may change state: drain it, let it settle, go on from there.
             if (response.headers.get("content-type")?.includes("text/event-stream") && endpoint.path(c).includes("/internal/chat")) await response.text();
             else await response.body?.cancel();
@@ -217,8 +264,8 @@ describe("abuse suite: fuzzing every internal endpoint", () => {
         }),
         { numRuns: endpoint.runs ?? RUNS },
       );
-      tally.push({ endpoint: name, cases: endpoint.runs ?? RUNS, statuses });
-      expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(endpoint.runs ?? RUNS);
+      tally.push({ endpoint: name, cases: endpoint.runs ?? RUNS, answers });
+      expect(Object.values(answers).reduce((a, b) => a + b, 0)).toBe(endpoint.runs ?? RUNS);
     }, 600_000);
   }
 
@@ -246,8 +293,4 @@ describe("abuse suite: fuzzing every internal endpoint", () => {
     await vi.waitFor(async () => expect(await user.leasesInUse("feed")).toBe(0), { timeout: 10_000 });
   });
 
-  it("prints the tally", () => {
-    console.log(["", "| endpoint | cases | statuses |", "|---|---|---|", ...tally.map((row) => `| ${row.endpoint} | ${row.cases} | ${Object.entries(row.statuses).map(([s, n]) => `${s}×${n}`).join(" ")} |`)].join("\n"));
-    expect(tally).toHaveLength(ENDPOINTS.length);
-  });
 });
