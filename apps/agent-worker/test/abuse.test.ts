@@ -76,7 +76,7 @@ const REFUSAL_STATUS: Partial<Record<ErrorCode, number>> = {
   invalid_json: 400,
   invalid_request: 400,
   invalid_thread_id: 400,
-  body_too_large: 400,
+  body_too_large: 413,
   message_too_long: 400,
   unsupported_file_part: 400,
   thread_not_found: 404,
