@@ -124,7 +124,7 @@ describe("approval cards tell the truth", () => {
             if (text && seen[seen.length - 1] !== text) seen.push(text);
             return text;
           },
-          { timeout: 30_000, intervals: [100] },
+          { timeout: 30_000, interval: 100 },
         )
         .toMatch(/^Approved · done/);
       await screenshot(page, "honest-03-approved-done");

@@ -5,11 +5,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error -- plain ESM helper shared with the start script
 import { executeD1 } from "../../scripts/lib/d1.mjs";
-// @ts-expect-error -- plain ESM helper shared with the start script
 import { root } from "../../scripts/lib/dev-key.mjs";
-import { startFakeOpenAI, type FakeOpenAI } from "./fake-openai.ts";
+import { startFakeOpenAI, type FakeBehaviour, type FakeOpenAI } from "./fake-openai.ts";
 import {
   client,
   openclawControl,
@@ -215,7 +213,7 @@ describe("the model provider fails", () => {
     it(label, async () => {
       fake.reset();
       let failures = status === 429 ? 1 : 2;
-      fake.behave(() => (failures-- > 0 ? { type: "fail", status, message: "upstream trouble", headers: status === 429 ? { "retry-after-ms": "200" } : {} } : { type: "reply", text: "recovered fine" }));
+      fake.behave((): FakeBehaviour => (failures-- > 0 ? { type: "fail", status, message: "upstream trouble", headers: status === 429 ? { "retry-after-ms": "200" } : {} } : { type: "reply", text: "recovered fine" }));
       const { chunks, events, messages } = await turn(`m${status}`);
       expect(chunks.some((chunk) => chunk.type === "error")).toBe(false);
       expect(textOf(messages.at(-1)!)).toBe("recovered fine");
