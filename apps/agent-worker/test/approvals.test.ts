@@ -5,7 +5,7 @@ import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { lastAssistantMessageIsCompleteWithApprovalResponses } from "ai";
 import { describe, expect, it, vi } from "vitest";
 import type { UserAgent } from "../src/agents/user-agent.ts";
-import { readFramesUntil } from "./sse-reader.ts";
+import { readFramesUntil } from "@oa/test-kit";
 import { TestChat } from "./chat-client.ts";
 import { call, chunksOf, headers, postChat, readAnswer, textOf, uniqueThread } from "./helpers.ts";
 

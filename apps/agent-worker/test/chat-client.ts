@@ -1,23 +1,13 @@
 import { exports } from "cloudflare:workers";
-import { AbstractChat, DefaultChatTransport, type ChatInit, type ChatState, type ChatStatus, type UIMessage } from "ai";
+import { PlainChatState } from "@oa/test-kit";
+import { AbstractChat, DefaultChatTransport, type ChatInit, type UIMessage } from "ai";
 import { KEY } from "./helpers.ts";
-
-/** The smallest ChatState: what useChat keeps in React state, kept in plain fields. */
-export class TestChatState implements ChatState<UIMessage> {
-  status: ChatStatus = "ready";
-  error: Error | undefined = undefined;
-  messages: UIMessage[] = [];
-  pushMessage = (message: UIMessage) => void this.messages.push(message);
-  popMessage = () => void this.messages.pop();
-  replaceMessage = (index: number, message: UIMessage) => void (this.messages[index] = message);
-  snapshot = <T,>(thing: T): T => structuredClone(thing);
-}
 
 /** The AI SDK's own chat client, as useChat drives it, pointed at the worker in-process. */
 export class TestChat extends AbstractChat<UIMessage> {
-  readonly chatState: TestChatState;
+  readonly chatState: PlainChatState;
   constructor(id: string, userId: string, options: Pick<ChatInit<UIMessage>, "sendAutomaticallyWhen" | "onFinish"> = {}) {
-    const state = new TestChatState();
+    const state = new PlainChatState();
     super({
       id,
       state,

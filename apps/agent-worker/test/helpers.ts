@@ -1,5 +1,8 @@
 import { exports } from "cloudflare:workers";
-import { readUIMessageStream, type UIMessage, type UIMessageChunk } from "ai";
+import { messageFromChunks, sseDataPayloads } from "@oa/test-kit";
+import type { UIMessage, UIMessageChunk } from "ai";
+
+export { textOf } from "@oa/test-kit";
 
 export const KEY = "test-internal-key";
 
@@ -28,11 +31,7 @@ export function postChat(userId: string, body: unknown, extra: Record<string, st
 
 /** Parses an SSE body into its data payloads (without the closing [DONE]). */
 export async function sseData(response: Response): Promise<string[]> {
-  const text = await response.text();
-  return text
-    .split("\n\n")
-    .map((frame) => frame.split("\n").filter((line) => line.startsWith("data: ")).map((line) => line.slice(6)).join("\n"))
-    .filter((data) => data !== "");
+  return sseDataPayloads(await response.text());
 }
 
 export async function chunksOf(response: Response): Promise<{ chunks: UIMessageChunk[]; done: boolean }> {
@@ -42,27 +41,14 @@ export async function chunksOf(response: Response): Promise<{ chunks: UIMessageC
 }
 
 /** Rebuilds a message from chunks with the AI SDK's own reader, as a (reconnecting) client does. */
-export async function rebuildMessage(chunks: UIMessageChunk[]): Promise<UIMessage> {
-  const stream = new ReadableStream<UIMessageChunk>({
-    start(controller) {
-      for (const chunk of chunks) controller.enqueue(chunk);
-      controller.close();
-    },
-  });
-  let last: UIMessage | undefined;
-  for await (const message of readUIMessageStream({ stream, terminateOnError: true })) last = message;
-  if (!last) throw new Error("the chunks build no message");
-  return last;
+export function rebuildMessage(chunks: UIMessageChunk[]): Promise<UIMessage> {
+  return messageFromChunks(chunks, { terminateOnError: true });
 }
 
 /** Reads a UI message stream response with the AI SDK's own reader; returns the final message. */
 export async function readAnswer(response: Response): Promise<UIMessage> {
   const data = await sseData(response);
   return rebuildMessage(data.filter((d) => d !== "[DONE]").map((d) => JSON.parse(d) as UIMessageChunk));
-}
-
-export function textOf(message: { parts: Array<{ type: string; text?: string }> }): string {
-  return message.parts.filter((part) => part.type === "text").map((part) => part.text).join("");
 }
 
 let counter = 0;

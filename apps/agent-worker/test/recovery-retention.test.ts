@@ -9,7 +9,7 @@ import { RunStore } from "../src/storage/run-store.ts";
 import { ThreadStore } from "../src/storage/thread-store.ts";
 import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { call, headers, postChat, readAnswer, textOf, uniqueThread } from "./helpers.ts";
-import { readFramesUntil } from "./sse-reader.ts";
+import { readFramesUntil } from "@oa/test-kit";
 
 function thread(threadId: string) {
   return getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId);

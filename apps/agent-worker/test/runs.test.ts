@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TestChat } from "./chat-client.ts";
 import { call, chunksOf, headers, postChat, readAnswer, textOf, uniqueThread } from "./helpers.ts";
-import { readFramesUntil } from "./sse-reader.ts";
+import { readFramesUntil } from "@oa/test-kit";
 
 const LONG = "give me a long answer please";
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { call, callJson, headers, postChat, readAnswer, uniqueThread } from "./helpers.ts";
-import { liveFeed } from "./sse-reader.ts";
+import { liveFeed } from "@oa/test-kit";
 
 async function createThread(userId: string, body: unknown = {}): Promise<string> {
   const created = await callJson("/internal/threads", userId, { method: "POST", body: JSON.stringify(body) });
