@@ -1,6 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { messageFromChunks, sseDataPayloads } from "@oa/test-kit";
 import type { UIMessage, UIMessageChunk } from "ai";
+import { expect, vi } from "vitest";
 
 export { textOf } from "@oa/test-kit";
 
@@ -23,6 +24,21 @@ export function call(path: string, init: RequestInit = {}): Promise<Response> {
 export async function callJson(path: string, userId: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
   const response = await call(path, { ...init, headers: { ...headers(userId), ...(init.headers as Record<string, string> | undefined) } });
   return { status: response.status, body: await response.json() };
+}
+
+/**
+ * Waits until the thread's active run has `status` (null: no run active) as `userId` sees it; resolves with the
+ * thread's summary.
+ */
+export function waitForRunStatus(threadId: string, status: string | null, userId = "alice"): Promise<any> {
+  return vi.waitFor(
+    async () => {
+      const { body } = await callJson(`/internal/thread/${threadId}/summary`, userId);
+      expect(body.activeRun?.status ?? null).toBe(status);
+      return body;
+    },
+    { timeout: 20_000, interval: 10 },
+  );
 }
 
 export function postChat(userId: string, body: unknown, extra: Record<string, string> = {}): Promise<Response> {
