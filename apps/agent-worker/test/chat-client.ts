@@ -1,16 +1,13 @@
 import { exports } from "cloudflare:workers";
-import { PlainChatState } from "@oa/test-kit";
-import { AbstractChat, DefaultChatTransport, type ChatInit, type UIMessage } from "ai";
+import { PlainChat } from "@oa/test-kit";
+import { DefaultChatTransport, type ChatInit, type UIMessage } from "ai";
 import { KEY } from "./helpers.ts";
 
 /** The AI SDK's own chat client, as useChat drives it, pointed at the worker in-process. */
-export class TestChat extends AbstractChat<UIMessage> {
-  readonly chatState: PlainChatState;
+export class TestChat extends PlainChat {
   constructor(id: string, userId: string, options: Pick<ChatInit<UIMessage>, "sendAutomaticallyWhen" | "onFinish"> = {}) {
-    const state = new PlainChatState();
     super({
       id,
-      state,
       transport: new DefaultChatTransport({
         api: "http://agent.test/internal/chat",
         headers: { "x-oa-internal-key": KEY, "x-oa-user-id": userId },
@@ -18,6 +15,5 @@ export class TestChat extends AbstractChat<UIMessage> {
       }),
       ...options,
     });
-    this.chatState = state;
   }
 }
