@@ -1,11 +1,11 @@
 import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
+import { readFramesUntil } from "@oa/test-kit";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { lastAssistantMessageIsCompleteWithApprovalResponses } from "ai";
 import { describe, expect, it, vi } from "vitest";
 import type { UserAgent } from "../src/agents/user-agent.ts";
-import { readFramesUntil } from "@oa/test-kit";
 import { TestChat } from "./chat-client.ts";
 import { call, chunksOf, headers, postChat, readAnswer, textOf, uniqueThread, waitForRunStatus } from "./helpers.ts";
 

@@ -1,6 +1,7 @@
 import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { readFramesUntil } from "@oa/test-kit";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import { EventLog } from "../src/storage/event-log.ts";
 import { MAX_RUN_ATTEMPTS } from "../src/runs/run-engine.ts";
@@ -9,7 +10,6 @@ import { RunStore } from "../src/storage/run-store.ts";
 import { ThreadStore } from "../src/storage/thread-store.ts";
 import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { call, headers, postChat, readAnswer, textOf, uniqueThread, waitForRunStatus } from "./helpers.ts";
-import { readFramesUntil } from "@oa/test-kit";
 
 function thread(threadId: string) {
   return getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId);

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { readFramesUntil } from "@oa/test-kit";
 import { TestChat } from "./chat-client.ts";
 import { call, chunksOf, headers, postChat, readAnswer, textOf, uniqueThread, waitForRunStatus } from "./helpers.ts";
-import { readFramesUntil } from "@oa/test-kit";
 
 const LONG = "give me a long answer please";
-
 
 function eventFeed(threadId: string, userId = "alice", extra: Record<string, string> = {}, query = "") {
   return call(`/internal/thread/${threadId}/events${query}`, { headers: headers(userId, extra) });

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { call, callJson, headers, postChat, readAnswer, uniqueThread } from "./helpers.ts";
 import { liveFeed } from "@oa/test-kit";
+import { call, callJson, headers, postChat, readAnswer, uniqueThread } from "./helpers.ts";
 
 async function createThreads(userId: string, count: number, title = (i: number) => `thread ${i}`): Promise<string[]> {
   const ids: string[] = [];

@@ -1,10 +1,10 @@
 import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
+import { liveFeed } from "@oa/test-kit";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { call, callJson, headers, postChat, readAnswer, uniqueThread } from "./helpers.ts";
-import { liveFeed } from "@oa/test-kit";
 
 async function createThread(userId: string, body: unknown = {}): Promise<string> {
   const created = await callJson("/internal/threads", userId, { method: "POST", body: JSON.stringify(body) });
