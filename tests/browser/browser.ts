@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-// @ts-expect-error -- plain ESM helper shared with the start script
 import { root } from "../../scripts/lib/dev-key.mjs";
 
 /** Debian's Chromium (`apt-get install chromium`), or CHROME_PATH. */

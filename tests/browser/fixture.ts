@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { AxeResults, Result } from "axe-core";
 import type { Page } from "playwright-core";
-// @ts-expect-error -- plain ESM helper shared with the start script
 import { root } from "../../scripts/lib/dev-key.mjs";
 
 /**

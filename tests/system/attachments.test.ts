@@ -19,7 +19,7 @@ afterAll(async () => {
 
 const PNG_1x1 = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 
-function upload(client: WebClient, threadId: string, body: Uint8Array | string, type: string, filename: string, origin: string | null = web.url) {
+function upload(client: WebClient, threadId: string, body: Uint8Array<ArrayBuffer> | string, type: string, filename: string, origin: string | null = web.url) {
   const headers: Record<string, string> = { cookie: client.cookie, "content-type": type, "x-oa-filename": encodeURIComponent(filename) };
   if (origin !== null) headers.origin = origin;
   return fetch(`${web.url}/threads/${threadId}/attachments`, { method: "POST", headers, body });

@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { AbstractChat, DefaultChatTransport, type ChatState, type ChatStatus, type UIMessage } from "ai";
+import { PlainChat } from "@oa/test-kit";
+import { DefaultChatTransport, type UIMessage } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error -- plain ESM helper shared with the start script
 import { root } from "../../scripts/lib/dev-key.mjs";
 import { client, readAnswer, startAgentWorker, tempState, textOf, type Runtime } from "./harness.ts";
 
@@ -22,31 +22,16 @@ function runChatScript(runtime: Runtime, args: string[]): Promise<{ status: numb
   });
 }
 
-/** What useChat keeps in React state, in plain fields. */
-class PlainChatState implements ChatState<UIMessage> {
-  status: ChatStatus = "ready";
-  error: Error | undefined = undefined;
-  messages: UIMessage[] = [];
-  pushMessage = (message: UIMessage) => void this.messages.push(message);
-  popMessage = () => void this.messages.pop();
-  replaceMessage = (index: number, message: UIMessage) => void (this.messages[index] = message);
-  snapshot = <T,>(thing: T): T => structuredClone(thing);
-}
-
 /** The AI SDK's own chat client with its real DefaultChatTransport, against the agent worker over HTTP. */
-class SdkChat extends AbstractChat<UIMessage> {
-  readonly plain: PlainChatState;
+class SdkChat extends PlainChat {
   constructor(runtime: Runtime, id: string, userId: string) {
-    const state = new PlainChatState();
     super({
       id,
-      state,
       transport: new DefaultChatTransport({
         api: `${runtime.url}/internal/chat`,
         headers: { "x-oa-internal-key": runtime.key, "x-oa-user-id": userId },
       }),
     });
-    this.plain = state;
   }
 }
 

@@ -1,7 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-// @ts-expect-error -- plain ESM helper shared with the start script
 import { root } from "../../scripts/lib/dev-key.mjs";
 import { freePort, tempState } from "./harness.ts";
 

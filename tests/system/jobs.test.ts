@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, messageFromChunks, openclawControl, sseChunks, startSystem, textOf, threadApi, waitFor, type System } from "./harness.ts";
+import { client, messageFromChunks, openclawControl, readUserEvents, sseChunks, startSystem, textOf, threadApi, waitFor, type System } from "./harness.ts";
 
 type Job = { id: string; kind: string; status: string; progress: number; message: string | null; attempts: number };
 
@@ -127,8 +127,12 @@ describe("background jobs", () => {
     await openclawControl(system.openclaw, "jobs-carol").setBalance(12.34);
     const reply = await (await thread.send("check my balance in 3 seconds")).text();
     expect(reply).toContain("schedule_followup");
-    // Nobody is connected now. Come back later and look.
-    await new Promise((resolve) => setTimeout(resolve, 7000));
+    // Nobody is connected now, and the thread is not asked: its owner's feed (another Durable Object) says when the
+    // follow-up's answer is the thread's latest message.
+    await readUserEvents(system.agent, "jobs-carol", {
+      timeoutMs: 30_000,
+      until: (events) => events.some((event) => event.type === "thread.updated" && event.threadId === "jobs-followup" && String((event.thread as { preview?: string }).preview).includes("12.34")),
+    });
     const messages = await waitFor(async () => {
       const all = await thread.messages();
       return all.length >= 4 && all.at(-1)?.metadata?.status === "completed" ? all : null;

@@ -3,7 +3,10 @@ import type { UIMessage, UIMessageChunk } from "ai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SYSTEM_PROMPT } from "../../apps/agent-worker/src/runs/context.ts";
 import { startFakeOpenAI, type FakeOpenAI, type RecordedRequest } from "./fake-openai.ts";
-import { client, sseChunks, startAgentWorker, tempState, textOf, type Runtime } from "./harness.ts";
+import { client, sseChunks, startAgentWorker, tempState, textOf, waitFor as waitUntil, type Runtime } from "./harness.ts";
+
+/** The thread works in the background after a turn: poll for what it does. */
+const waitFor = <T,>(check: () => T | Promise<T>) => waitUntil(check, { timeoutMs: 10_000, intervalMs: 50 });
 
 const REPLY = "Your runtime is healthy and all three agents are online.";
 
@@ -15,17 +18,6 @@ function errorTexts(chunks: UIMessageChunk[]): string[] {
 
 function textDeltas(chunks: UIMessageChunk[]): string[] {
   return chunks.flatMap((chunk) => (chunk.type === "text-delta" ? [chunk.delta] : []));
-}
-
-/** Polls until `check` gives a truthy value (the thread works in the background after a turn). */
-async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error("waitFor timed out");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** One real worker under `wrangler dev`, configured against the fake, with its own state. */

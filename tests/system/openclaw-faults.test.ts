@@ -25,6 +25,8 @@ import {
 const TIMEOUT_MS = 1500;
 /** The client's read retries (client.ts): one call and two retries. */
 const READ_ATTEMPTS = 3;
+/** The job runner's first backoff (2 ** attempt seconds, attempt 1): its note says "Retrying in 2 s". */
+const FIRST_RETRY_MS = 2_000;
 
 let system: System;
 beforeAll(async () => {
@@ -182,8 +184,8 @@ describe("a failing backup: transient faults retry its job with the same key, a 
     expect(report.job).toMatchObject({ status: "failed", attempts: 1, nextRunAt: null, message: "The backup was refused.", error: "a backup is already running (HTTP 409)" });
     expect(report.notes).toEqual([`Background job backup (${report.job.id}) failed: The backup was refused. (a backup is already running (HTTP 409))`]);
     expect(report.reply).toBe("The backup failed. The backup was refused. Reason: a backup is already running (HTTP 409).");
-    // Past the first retry's time: nothing was sent again.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // The job has ended (nextRunAt null); past the time its first retry would have come, nothing was sent again.
+    await new Promise((resolve) => setTimeout(resolve, FIRST_RETRY_MS + 500));
     expect(backups(await control.requests())).toMatchObject([{ method: "POST", idempotencyKey: toolCallId, status: 409, effects: [] }]);
     expect(await jobLog(thread, report.job.id)).toEqual([]);
   });

@@ -3,7 +3,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-// @ts-expect-error -- plain ESM helper shared with the start script
 import { root } from "../../scripts/lib/dev-key.mjs";
 import { freePort, waitFor } from "./harness.ts";
 

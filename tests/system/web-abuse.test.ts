@@ -1,9 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error -- plain ESM helper shared with the start script
 import { executeD1, WEB_D1 } from "../../scripts/lib/d1.mjs";
-// @ts-expect-error -- plain ESM helper shared with the start script
 import { applyWebMigrations } from "../../scripts/lib/web.mjs";
 import { client, openclawControl, startSystem, startWeb, tempState, waitFor, type Runtime, type System } from "./harness.ts";
 import { webClient, type WebClient } from "./web-client.ts";

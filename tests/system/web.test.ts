@@ -5,12 +5,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error -- plain ESM helper shared with the start script
 import { writeEnvFile } from "../../scripts/lib/dev-key.mjs";
-// @ts-expect-error -- plain ESM helper shared with the start script
 import { applyWebMigrations, writeWebConfig } from "../../scripts/lib/web.mjs";
-// @ts-expect-error -- plain ESM helper shared with the start script
-import { startWrangler } from "../../scripts/lib/wrangler.mjs";
+import { startWrangler, type WranglerProcess } from "../../scripts/lib/wrangler.mjs";
 import { startFakeWorkOS, type FakeWorkOS } from "./fake-workos.ts";
 import { freePort, openclawControl, sseData, startSystem, startWeb, tempState, waitFor, type Runtime, type System } from "./harness.ts";
 import { webClient } from "./web-client.ts";
@@ -280,7 +277,7 @@ describe("WorkOS AuthKit sign-in", () => {
 });
 
 describe("without an agent worker", () => {
-  let stateless: Runtime;
+  let stateless: WranglerProcess;
   const state = tempState();
   const configDir = mkdtempSync(join(tmpdir(), "oa-web-config-"));
   beforeAll(async () => {

@@ -1,26 +1,17 @@
 import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
+import { readFramesUntil } from "@oa/test-kit";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { lastAssistantMessageIsCompleteWithApprovalResponses } from "ai";
 import { describe, expect, it, vi } from "vitest";
 import type { UserAgent } from "../src/agents/user-agent.ts";
-import { readFramesUntil } from "./sse-reader.ts";
 import { TestChat } from "./chat-client.ts";
-import { call, chunksOf, headers, postChat, readAnswer, textOf, uniqueThread } from "./helpers.ts";
+import { call, chunksOf, headers, postChat, readAnswer, textOf, uniqueThread, waitForRunStatus } from "./helpers.ts";
 
 async function json(path: string, userId = "alice", init: RequestInit = {}): Promise<any> {
   const response = await call(path, { ...init, headers: headers(userId) });
   return { status: response.status, body: await response.json() };
-}
-
-async function waitForRunStatus(threadId: string, status: string | null) {
-  for (let i = 0; i < 500; i++) {
-    const { body } = await json(`/internal/thread/${threadId}/summary`);
-    if ((body.activeRun?.status ?? null) === status) return body;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`run never reached ${status}`);
 }
 
 async function askForRestart(threadId: string) {
@@ -212,8 +203,7 @@ describe("the AI SDK approval flow", () => {
     expect(part.state).toBe("approval-requested");
 
     await chat.addToolApprovalResponse({ id: part.approval.id, approved: false, reason: "later please" });
-    for (let i = 0; i < 500 && finished < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(finished).toBe(2);
+    await vi.waitFor(() => expect(finished).toBe(2), { timeout: 5_000, interval: 10 });
     const final = state.messages.at(-1)!;
     expect(final.id).toBe(asked.id);
     expect(state.messages).toHaveLength(2);

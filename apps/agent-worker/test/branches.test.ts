@@ -5,7 +5,7 @@ import type { AgentWorkerEnv } from "../src/config.ts";
 import { migrate } from "../src/storage/migrate.ts";
 import { migrations } from "../src/storage/thread-schema.ts";
 import type { ThreadAgent } from "../src/agents/thread-agent.ts";
-import { callJson, chunksOf, postChat, readAnswer, textOf, uniqueThread, userMessage } from "./helpers.ts";
+import { callJson, chunksOf, postChat, readAnswer, textOf, uniqueThread, userMessage, waitForRunStatus } from "./helpers.ts";
 
 type PageMessage = {
   id: string;
@@ -46,22 +46,12 @@ async function loggedSwitches(threadId: string): Promise<Array<{ leafId: string;
   );
 }
 
-async function waitForStatus(threadId: string, status: string | null): Promise<void> {
-  await vi.waitFor(
-    async () => {
-      const { body } = await callJson(`/internal/thread/${threadId}/summary`, "alice");
-      expect(body.activeRun?.status ?? null).toBe(status);
-    },
-    { timeout: 20_000, interval: 10 },
-  );
-}
-
 /** Asks for a gated tool; the run waits for the person's approval. */
 async function askForRestart(threadId: string): Promise<string> {
   const { chunks } = await chunksOf(await postChat("alice", { threadId, input: "restart my OpenClaw" }));
   const request = chunks.find((chunk) => chunk.type === "tool-approval-request") as { approvalId: string } | undefined;
   expect(request, JSON.stringify(chunks)).toBeDefined();
-  await waitForStatus(threadId, "awaiting_approval");
+  await waitForRunStatus(threadId, "awaiting_approval");
   return request!.approvalId;
 }
 
@@ -121,7 +111,7 @@ describe("edit and regenerate build a tree of versions", () => {
     const threadId = uniqueThread("edit-queued-interrupt");
     await readAnswer(await send(threadId, [userMessage("q-1", "first question")]));
     const running = postChat("alice", { threadId, input: "give me a long answer please" });
-    await waitForStatus(threadId, "running");
+    await waitForRunStatus(threadId, "running");
     // An edit of the first question, queued behind the long answer.
     const queued = send(threadId, [userMessage("q-1b", "first question, edited")], { parentId: null });
     await vi.waitFor(async () => {
@@ -132,7 +122,7 @@ describe("edit and regenerate build a tree of versions", () => {
     const interrupting = await readAnswer(await postChat("alice", { threadId, input: "never mind, count to 3", messageId: "q-3", onBusy: "interrupt" }));
     await (await running).text();
     await (await queued).text();
-    await waitForStatus(threadId, null);
+    await waitForRunStatus(threadId, null);
     const after = await page(threadId);
     // The stopped answer, stored under its own question, did not pull the active path back to it.
     expect(after.messages.map((message) => message.id)).toEqual(["q-1b", "q-3", interrupting.id]);
@@ -240,10 +230,10 @@ describe("POST /internal/thread/:threadId/branch", () => {
     const threadId = uniqueThread("switch-busy");
     await readAnswer(await send(threadId, [userMessage("q-1", "first question")]));
     const running = postChat("alice", { threadId, input: "give me a long answer please" });
-    await waitForStatus(threadId, "running");
+    await waitForRunStatus(threadId, "running");
     expect(await switchBranch(threadId, "q-1")).toMatchObject({ status: 409, body: { error: { code: "run_active" } } });
     await (await running).text();
-    await waitForStatus(threadId, null);
+    await waitForRunStatus(threadId, null);
     expect(await loggedSwitches(threadId)).toEqual([]);
   });
 });
@@ -256,7 +246,7 @@ describe("an approval pending on a branch that is left is withdrawn", () => {
     const approvalId = await askForRestart(threadId);
     await switchBranch(threadId, "q-1");
     expect(await approvalStatus(threadId, approvalId)).toEqual({ status: "superseded", reason: expect.stringMatching(/switched to another version/) });
-    await waitForStatus(threadId, null);
+    await waitForRunStatus(threadId, null);
   });
 
   it("not by a switch that keeps its answer on the active path", async () => {

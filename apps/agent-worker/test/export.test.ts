@@ -5,20 +5,10 @@ import { describe, expect, it, vi } from "vitest";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import { ReceiptStore } from "../src/storage/receipt-store.ts";
 import type { ThreadAgent } from "../src/agents/thread-agent.ts";
-import { call, callJson, chunksOf, headers, postChat, readAnswer, uniqueThread } from "./helpers.ts";
+import { call, callJson, chunksOf, headers, postChat, readAnswer, uniqueThread, waitForRunStatus } from "./helpers.ts";
 
 function exportOf(threadId: string, userId: string, format?: string): Promise<Response> {
   return call(`/internal/thread/${threadId}/export${format ? `?format=${format}` : ""}`, { headers: headers(userId) });
-}
-
-async function waitIdle(threadId: string, userId: string): Promise<void> {
-  await vi.waitFor(
-    async () => {
-      const { body } = await callJson(`/internal/thread/${threadId}/summary`, userId);
-      expect(body.activeRun).toBeNull();
-    },
-    { timeout: 10_000, interval: 20 },
-  );
 }
 
 /** A thread where the agent asked to restart OpenClaw and the person said no, with a reason. */
@@ -34,7 +24,7 @@ async function rejectedRestart(userId: string, title: string): Promise<{ threadI
     body: JSON.stringify({ threadId, approvalId: request.approvalId, decision: "rejected", reason: "not during the demo" }),
   });
   expect(decided.status).toBe(200);
-  await waitIdle(threadId, userId);
+  await waitForRunStatus(threadId, null, userId);
   return { threadId, ...request };
 }
 

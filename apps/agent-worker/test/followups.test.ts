@@ -1,6 +1,6 @@
 import { getAgentByName } from "agents";
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { call, headers, postChat, readAnswer, textOf, uniqueThread } from "./helpers.ts";
@@ -23,13 +23,16 @@ async function fireAlarmNow(threadId: string): Promise<boolean> {
   return runDurableObjectAlarm(stub);
 }
 
-async function waitForMessages(threadId: string, count: number) {
-  for (let i = 0; i < 500; i++) {
-    const { body } = await json(`/internal/thread/${threadId}/messages`);
-    if (body.messages.length >= count && body.messages.at(-1).metadata?.status === "completed") return body.messages;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error("the follow-up never answered");
+function waitForMessages(threadId: string, count: number): Promise<any[]> {
+  return vi.waitFor(
+    async () => {
+      const { body } = await json(`/internal/thread/${threadId}/messages`);
+      expect(body.messages.length).toBeGreaterThanOrEqual(count);
+      expect(body.messages.at(-1).metadata?.status).toBe("completed");
+      return body.messages;
+    },
+    { timeout: 10_000, interval: 10 },
+  );
 }
 
 describe("scheduled follow-ups", () => {
@@ -77,8 +80,11 @@ describe("scheduled follow-ups", () => {
     const deleted = await json(`/internal/thread/${threadId}/schedules/${schedule.id}`, "alice", { method: "DELETE" });
     expect(deleted.body).toMatchObject({ ok: true, cancelled: true });
     await fireAlarmNow(threadId);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect((await json(`/internal/thread/${threadId}/messages`)).body.messages).toHaveLength(2);
+    // A turn after the alarm is the signal: a follow-up it fired would stand before that turn's question.
+    await readAnswer(await postChat("alice", { threadId, input: "thanks" }));
+    const messages = (await json(`/internal/thread/${threadId}/messages`)).body.messages;
+    expect(messages.map((m: any) => m.role)).toEqual(["user", "assistant", "user", "assistant"]);
+    expect(textOf(messages[2])).toBe("thanks");
   });
 
   it("refuses an invalid follow-up as a readable tool error", async () => {

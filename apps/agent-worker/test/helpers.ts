@@ -1,5 +1,9 @@
 import { exports } from "cloudflare:workers";
-import { readUIMessageStream, type UIMessage, type UIMessageChunk } from "ai";
+import { messageFromChunks, sseDataPayloads } from "@oa/test-kit";
+import type { UIMessage, UIMessageChunk } from "ai";
+import { expect, vi } from "vitest";
+
+export { textOf } from "@oa/test-kit";
 
 export const KEY = "test-internal-key";
 
@@ -22,17 +26,28 @@ export async function callJson(path: string, userId: string, init: RequestInit =
   return { status: response.status, body: await response.json() };
 }
 
+/**
+ * Waits until the thread's active run has `status` (null: no run active) as `userId` sees it; resolves with the
+ * thread's summary.
+ */
+export function waitForRunStatus(threadId: string, status: string | null, userId = "alice"): Promise<any> {
+  return vi.waitFor(
+    async () => {
+      const { body } = await callJson(`/internal/thread/${threadId}/summary`, userId);
+      expect(body.activeRun?.status ?? null).toBe(status);
+      return body;
+    },
+    { timeout: 20_000, interval: 10 },
+  );
+}
+
 export function postChat(userId: string, body: unknown, extra: Record<string, string> = {}): Promise<Response> {
   return call("/internal/chat", { method: "POST", headers: headers(userId, extra), body: JSON.stringify(body) });
 }
 
 /** Parses an SSE body into its data payloads (without the closing [DONE]). */
 export async function sseData(response: Response): Promise<string[]> {
-  const text = await response.text();
-  return text
-    .split("\n\n")
-    .map((frame) => frame.split("\n").filter((line) => line.startsWith("data: ")).map((line) => line.slice(6)).join("\n"))
-    .filter((data) => data !== "");
+  return sseDataPayloads(await response.text());
 }
 
 export async function chunksOf(response: Response): Promise<{ chunks: UIMessageChunk[]; done: boolean }> {
@@ -42,27 +57,14 @@ export async function chunksOf(response: Response): Promise<{ chunks: UIMessageC
 }
 
 /** Rebuilds a message from chunks with the AI SDK's own reader, as a (reconnecting) client does. */
-export async function rebuildMessage(chunks: UIMessageChunk[]): Promise<UIMessage> {
-  const stream = new ReadableStream<UIMessageChunk>({
-    start(controller) {
-      for (const chunk of chunks) controller.enqueue(chunk);
-      controller.close();
-    },
-  });
-  let last: UIMessage | undefined;
-  for await (const message of readUIMessageStream({ stream, terminateOnError: true })) last = message;
-  if (!last) throw new Error("the chunks build no message");
-  return last;
+export function rebuildMessage(chunks: UIMessageChunk[]): Promise<UIMessage> {
+  return messageFromChunks(chunks, { terminateOnError: true });
 }
 
 /** Reads a UI message stream response with the AI SDK's own reader; returns the final message. */
 export async function readAnswer(response: Response): Promise<UIMessage> {
   const data = await sseData(response);
   return rebuildMessage(data.filter((d) => d !== "[DONE]").map((d) => JSON.parse(d) as UIMessageChunk));
-}
-
-export function textOf(message: { parts: Array<{ type: string; text?: string }> }): string {
-  return message.parts.filter((part) => part.type === "text").map((part) => part.text).join("");
 }
 
 let counter = 0;

@@ -1,6 +1,7 @@
 import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { readFramesUntil } from "@oa/test-kit";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import { EventLog } from "../src/storage/event-log.ts";
 import { MAX_RUN_ATTEMPTS } from "../src/runs/run-engine.ts";
@@ -8,8 +9,7 @@ import { ReceiptStore } from "../src/storage/receipt-store.ts";
 import { RunStore } from "../src/storage/run-store.ts";
 import { ThreadStore } from "../src/storage/thread-store.ts";
 import type { ThreadAgent } from "../src/agents/thread-agent.ts";
-import { call, headers, postChat, readAnswer, textOf, uniqueThread } from "./helpers.ts";
-import { readFramesUntil } from "./sse-reader.ts";
+import { call, headers, postChat, readAnswer, textOf, uniqueThread, waitForRunStatus } from "./helpers.ts";
 
 function thread(threadId: string) {
   return getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId);
@@ -40,21 +40,13 @@ async function eventTypes(threadId: string): Promise<string[]> {
   );
 }
 
-async function waitIdle(threadId: string) {
-  for (let i = 0; i < 500; i++) {
-    const summary = await (await call(`/internal/thread/${threadId}/summary`, { headers: headers("alice") })).json<any>();
-    if (summary.activeRun === null) return summary;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error("never idle");
-}
 
 describe("recovery after a restart", () => {
   it("resumes a run that was running when the process died, and finishes it", async () => {
     const threadId = uniqueThread("recover");
     await simulateCrashedRun(threadId, 1);
     await runInDurableObject(await thread(threadId), (agent: ThreadAgent) => agent.onStart());
-    await waitIdle(threadId);
+    await waitForRunStatus(threadId, null);
     const page = await (await call(`/internal/thread/${threadId}/messages`, { headers: headers("alice") })).json<any>();
     expect(page.messages.map((m: any) => m.id)).toEqual(["u-crash", "msg-crashed"]);
     expect(textOf(page.messages[1])).toMatch(/^Hello! I am the offline model/);
@@ -77,7 +69,7 @@ describe("recovery after a restart", () => {
       new ReceiptStore(state.storage.sql).start({ toolCallId: "call-inflight", runId: "run-crashed", tool: "backup_now", args: {}, approvalId: null, decidedBy: null }, now);
     });
     await runInDurableObject(await thread(threadId), (agent: ThreadAgent) => agent.onStart());
-    const summary = await waitIdle(threadId);
+    const summary = await waitForRunStatus(threadId, null);
     expect(summary.activeRun).toBeNull();
     const page = await (await call(`/internal/thread/${threadId}/messages`, { headers: headers("alice") })).json<any>();
     expect(page.messages.at(-1)).toMatchObject({ id: "msg-crashed", metadata: { status: "failed" } });

@@ -1,27 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { readFramesUntil } from "@oa/test-kit";
 import { TestChat } from "./chat-client.ts";
-import { call, chunksOf, headers, postChat, readAnswer, textOf, uniqueThread } from "./helpers.ts";
-import { readFramesUntil } from "./sse-reader.ts";
+import { call, chunksOf, headers, postChat, readAnswer, textOf, uniqueThread, waitForRunStatus } from "./helpers.ts";
 
 const LONG = "give me a long answer please";
-
-async function waitForActiveRun(threadId: string, userId = "alice"): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const summary = await (await call(`/internal/thread/${threadId}/summary`, { headers: headers(userId) })).json<any>();
-    if (summary.activeRun?.status === "running") return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error("run never started");
-}
-
-async function waitForIdle(threadId: string, userId = "alice"): Promise<any> {
-  for (let i = 0; i < 2000; i++) {
-    const summary = await (await call(`/internal/thread/${threadId}/summary`, { headers: headers(userId) })).json<any>();
-    if (summary.activeRun === null) return summary;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error("run never finished");
-}
 
 function eventFeed(threadId: string, userId = "alice", extra: Record<string, string> = {}, query = "") {
   return call(`/internal/thread/${threadId}/events${query}`, { headers: headers(userId, extra) });
@@ -38,7 +20,7 @@ describe("durable runs", () => {
     await reader.read();
     await reader.cancel();
 
-    await waitForActiveRun(threadId);
+    await waitForRunStatus(threadId, "running");
     const chat = new TestChat(threadId, "alice");
     await chat.resumeStream();
     const resumed = chat.chatState.messages.at(-1)!;
@@ -46,7 +28,7 @@ describe("durable runs", () => {
     expect(textOf(resumed)).toContain("Sentence 40 of a deliberately long answer");
     expect(textOf(resumed)).toMatch(/^Offline model, long answer: Sentence 1 /);
 
-    await waitForIdle(threadId);
+    await waitForRunStatus(threadId, null);
     const page = await (await call(`/internal/thread/${threadId}/messages`, { headers: headers("alice") })).json<any>();
     const stored = page.messages.at(-1);
     expect(stored.id).toBe(resumed.id);
@@ -105,15 +87,16 @@ describe("durable runs", () => {
   it("stop aborts the model, keeps the partial answer marked stopped, and emits run.cancelled", async () => {
     const threadId = uniqueThread("stop");
     const pending = postChat("alice", { threadId, input: LONG });
-    await waitForActiveRun(threadId);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitForRunStatus(threadId, "running");
+    // The answer has begun: its first words are in the log.
+    await readFramesUntil(await eventFeed(threadId), (frame) => /"type":"ui\.chunks"/.test(frame.data) && frame.data.includes("text-delta"));
     const stop = await call(`/internal/chat/${threadId}/stop`, { method: "POST", headers: headers("alice") });
     expect(await stop.json()).toMatchObject({ ok: true, stopped: true });
     const { chunks, done } = await chunksOf(await pending);
     expect(done).toBe(true);
     expect(chunks.some((chunk) => chunk.type === "abort")).toBe(true);
 
-    await waitForIdle(threadId);
+    await waitForRunStatus(threadId, null);
     const page = await (await call(`/internal/thread/${threadId}/messages`, { headers: headers("alice") })).json<any>();
     const partial = page.messages.at(-1);
     expect(partial.role).toBe("assistant");
@@ -126,19 +109,19 @@ describe("durable runs", () => {
   it("busy policy reject answers 409 run_active and stores nothing", async () => {
     const threadId = uniqueThread("reject");
     const first = postChat("alice", { threadId, input: LONG });
-    await waitForActiveRun(threadId);
+    await waitForRunStatus(threadId, "running");
     const rejected = await postChat("alice", { threadId, input: "me too", onBusy: "reject" });
     expect(rejected.status).toBe(409);
     expect(await rejected.json()).toMatchObject({ error: { code: "run_active" } });
     await (await first).text();
-    const summary = await waitForIdle(threadId);
+    const summary = await waitForRunStatus(threadId, null);
     expect(summary.messageCount).toBe(2);
   });
 
   it("busy policy queue (the default) answers queued messages in order after the current run", async () => {
     const threadId = uniqueThread("queue");
     const first = postChat("alice", { threadId, input: LONG });
-    await waitForActiveRun(threadId);
+    await waitForRunStatus(threadId, "running");
     const second = postChat("alice", { threadId, input: "second message" });
     const third = postChat("alice", { threadId, input: "third message" });
     const answers = await Promise.all([first, second, third].map(async (response) => readAnswer(await response)));
@@ -158,7 +141,7 @@ describe("durable runs", () => {
   it("busy policy interrupt stops the current run and starts the new one", async () => {
     const threadId = uniqueThread("interrupt");
     const first = postChat("alice", { threadId, input: LONG });
-    await waitForActiveRun(threadId);
+    await waitForRunStatus(threadId, "running");
     const second = await readAnswer(await postChat("alice", { threadId, input: "urgent", onBusy: "interrupt" }));
     expect(textOf(second)).toContain("urgent");
     const { chunks } = await chunksOf(await first);

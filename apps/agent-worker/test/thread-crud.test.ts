@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { liveFeed } from "@oa/test-kit";
 import { call, callJson, headers, postChat, readAnswer, uniqueThread } from "./helpers.ts";
-import { liveFeed } from "./sse-reader.ts";
 
 async function createThreads(userId: string, count: number, title = (i: number) => `thread ${i}`): Promise<string[]> {
   const ids: string[] = [];
@@ -54,10 +54,7 @@ describe("isolation between users", () => {
     const malloryFeed = liveFeed(await call("/internal/user/events", { headers: headers(mallory) }));
     const threadId = (await createThreads(alice, 1, () => "Alice's private plans"))[0]!;
     await readAnswer(await postChat(alice, { threadId, input: "restart my OpenClaw" }));
-    for (let i = 0; i < 300 && (await callJson("/internal/approvals", alice)).body.approvals.length === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    expect((await callJson("/internal/approvals", alice)).body.approvals).toHaveLength(1);
+    await vi.waitFor(async () => expect((await callJson("/internal/approvals", alice)).body.approvals).toHaveLength(1), { timeout: 5_000, interval: 10 });
 
     expect((await callJson("/internal/threads", mallory)).body.threads).toEqual([]);
     expect((await callJson("/internal/threads?q=Alice", mallory)).body.threads).toEqual([]);
@@ -71,8 +68,10 @@ describe("isolation between users", () => {
     expect(row).toEqual({ title: "Alice's private plans", archived: 0, user_id: alice });
     expect((await callJson(`/internal/thread/${threadId}/messages`, alice)).status).toBe(200);
     expect((await callJson("/internal/approvals", alice)).body.approvals).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(malloryFeed.events).toEqual([]);
+    // Mallory's own next thread is the signal: anything of Alice's that leaked would have arrived before it.
+    const [marker] = await createThreads(mallory, 1, () => "Mallory's own");
+    await malloryFeed.until((event) => event.type === "thread.created" && event.threadId === marker);
+    expect(malloryFeed.events.filter((event) => event.threadId !== marker)).toEqual([]);
     await malloryFeed.close();
   });
 });

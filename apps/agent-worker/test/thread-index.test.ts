@@ -2,7 +2,7 @@ import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import type { ThreadAgent } from "../src/agents/thread-agent.ts";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { call, headers, postChat, readAnswer, uniqueThread } from "./helpers.ts";
 
 async function list(userId: string, query = ""): Promise<any> {
@@ -10,13 +10,15 @@ async function list(userId: string, query = ""): Promise<any> {
   return { status: response.status, body: await response.json() };
 }
 
-async function waitForRow(threadId: string, check: (row: any) => boolean) {
-  for (let i = 0; i < 300; i++) {
-    const row = await env.DB.prepare("SELECT * FROM threads WHERE id = ?").bind(threadId).first<any>();
-    if (row && check(row)) return row;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error("the index row never got there");
+function waitForRow(threadId: string, check: (row: any) => boolean): Promise<any> {
+  return vi.waitFor(
+    async () => {
+      const row = await env.DB.prepare("SELECT * FROM threads WHERE id = ?").bind(threadId).first<any>();
+      if (!row || !check(row)) throw new Error(`the index row is not there yet: ${JSON.stringify(row)}`);
+      return row;
+    },
+    { timeout: 10_000, interval: 10 },
+  );
 }
 
 describe("thread index in D1", () => {

@@ -1,10 +1,10 @@
 import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { liveFeed } from "@oa/test-kit";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { call, callJson, headers, postChat, readAnswer, uniqueThread } from "./helpers.ts";
-import { liveFeed } from "./sse-reader.ts";
 
 async function createThread(userId: string, body: unknown = {}): Promise<string> {
   const created = await callJson("/internal/threads", userId, { method: "POST", body: JSON.stringify(body) });
@@ -17,19 +17,22 @@ function feed(userId: string, lastEventId?: string) {
 }
 
 async function pendingApproval(userId: string, threadId: string): Promise<any> {
-  for (let i = 0; i < 300; i++) {
-    const { body } = await callJson(`/internal/thread/${threadId}/approvals?status=pending`, userId);
-    if (body.approvals?.length) return body.approvals[0];
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error("no pending approval");
+  return vi.waitFor(
+    async () => {
+      const { body } = await callJson(`/internal/thread/${threadId}/approvals?status=pending`, userId);
+      expect(body.approvals?.length).toBeGreaterThan(0);
+      return body.approvals[0];
+    },
+    { timeout: 5_000, interval: 10 },
+  );
 }
 
 describe("the user's live feed and approval inbox", () => {
   it("streams thread created, status, updates and approvals across threads, replayable by Last-Event-ID", async () => {
     const user = uniqueThread("feeder");
     const live = liveFeed((await feed(user)));
-    const other = liveFeed(await feed(uniqueThread("bystander")));
+    const bystander = uniqueThread("bystander");
+    const other = liveFeed(await feed(bystander));
 
     const threadId = await createThread(user, { kind: "openclaw" });
     const created = await live.until((event) => event.type === "thread.created" && event.threadId === threadId);
@@ -72,9 +75,10 @@ describe("the user's live feed and approval inbox", () => {
     await resumed.close();
     await live.close();
 
-    // Nothing of it reached anyone else.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(other.events).toEqual([]);
+    // Nothing of it reached anyone else: the bystander's own next thread is the signal that the feed has caught up.
+    const marker = await createThread(bystander);
+    await other.until((event) => event.type === "thread.created" && event.threadId === marker);
+    expect(other.events.filter((event) => event.threadId !== marker)).toEqual([]);
     expect((await callJson("/internal/approvals", "bystander-2")).body.approvals).toEqual([]);
     await other.close();
   });

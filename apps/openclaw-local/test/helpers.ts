@@ -1,13 +1,14 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import { z } from "zod";
 import { openclawErrorEnvelopeSchema as errorEnvelopeSchema, openclawOkEnvelopeSchema as okEnvelopeSchema } from "@oa/protocol";
+import type { LoggedRequest } from "../src/request-log.ts";
 
 export const KEY = "test-internal-key";
-/** The delays vitest.config.ts sets. */
-export const PROVISION_MS = 200;
-export const RESTART_MS = 200;
-export const BACKUP_MS = 50;
+/** The delays vitest.config.ts sets, read from the bindings the tests run with. */
+export const PROVISION_MS = Number(env.PROVISION_DELAY_MS);
+export const RESTART_MS = Number(env.RESTART_DELAY_MS);
+export const BACKUP_MS = Number(env.BACKUP_DELAY_MS);
 
 let counter = 0;
 export function uniqueUser(prefix = "user"): string {
@@ -76,20 +77,6 @@ export function control(userId: string) {
     reset: () => send("POST", "/reset"),
   };
 }
-
-export type LoggedRequest = {
-  seq: number;
-  method: string;
-  path: string;
-  query: string;
-  idempotencyKey: string | null;
-  status: number | null;
-  replayed: boolean;
-  fault: string | null;
-  effects: string[];
-  at: string;
-  durationMs: number | null;
-};
 
 /** Asserts a success envelope whose data matches `schema`; returns the data. */
 export async function expectData<S extends z.ZodType>(response: Response, schema: S, status = 200): Promise<z.infer<S>> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { instanceSummarySchema, runtimeStatusSchema, sendResultSchema, sessionHistorySchema } from "@oa/protocol";
-import { api, control, expectData, expectError, readyUser, sleep, uniqueUser } from "./helpers.ts";
+import { api, control, expectData, expectError, PROVISION_MS, readyUser, RESTART_MS, sleep, uniqueUser } from "./helpers.ts";
 
 describe("Idempotency-Key", () => {
   it("replays the first answer (status and body) and performs the effect once", async () => {
@@ -33,12 +33,12 @@ describe("Idempotency-Key", () => {
   it("covers every POST and DELETE: provision, restart, backup, delete", async () => {
     const user = uniqueUser("all-writes");
     const provisioned = await expectData(await api(user).post("/instance", undefined, { idempotencyKey: "p" }), instanceSummarySchema);
-    await sleep(250);
+    await sleep(PROVISION_MS + 50);
     // The replay is the first answer, not the instance as it is now.
     expect(await expectData(await api(user).post("/instance", undefined, { idempotencyKey: "p" }), instanceSummarySchema)).toEqual(provisioned);
 
     await api(user).post("/runtime/restart", undefined, { idempotencyKey: "r" });
-    await sleep(250);
+    await sleep(RESTART_MS + 50);
     await api(user).post("/runtime/restart", undefined, { idempotencyKey: "r" });
     const status = await expectData(await api(user).get("/runtime/status"), runtimeStatusSchema);
     expect(status.gateway.status).toBe("running");

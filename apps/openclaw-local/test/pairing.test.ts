@@ -35,12 +35,13 @@ describe("DM pairing", () => {
 
   it("expire after one hour: gone from the list, cannot be approved, and free a slot", async () => {
     const user = await readyUser("expiry");
+    const expiresInMs = 100;
     const { pairing } = await control(user).seed({
-      pairing: { discord: [{ id: "old", ageMs: PAIRING_TTL_MS - 100 }, { id: "b" }, { id: "c" }] },
+      pairing: { discord: [{ id: "old", ageMs: PAIRING_TTL_MS - expiresInMs }, { id: "b" }, { id: "c" }] },
     });
     const oldCode = pairing.discord.created[0].code;
     expect((await list(user, "discord")).requests).toHaveLength(3);
-    await sleep(150);
+    await sleep(expiresInMs + 50);
     expect((await list(user, "discord")).requests.map((request) => request.id)).toEqual(["b", "c"]);
     await expectError(
       await api(user).post("/runtime/pairing/discord/approve", { code: oldCode }),

@@ -3,8 +3,6 @@ import { createOfflineModel } from "@oa/offline-model";
 import { getAgentByName, routeAgentRequest } from "agents";
 import { convertToModelMessages, streamText, type UIMessage } from "ai";
 
-type Env = { BenchChat: DurableObjectNamespace<BenchChat>; OFFLINE_MODEL_DELAY_MS?: string };
-
 /** AIChatAgent as its docs use it: the model gets the thread's messages, the SDK persists them. */
 export class BenchChat extends AIChatAgent<Env> {
   override async onChatMessage(_onFinish: unknown, options?: { abortSignal?: AbortSignal }) {
