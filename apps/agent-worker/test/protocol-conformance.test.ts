@@ -29,7 +29,7 @@ import {
 import { describe, expect, it, vi } from "vitest";
 import type { z } from "zod";
 import { call, headers, postChat, readAnswer, textOf, uniqueThread } from "./helpers.ts";
-import { readFramesUntil } from "./sse-reader.ts";
+import { readFramesUntil } from "@oa/test-kit";
 
 /**
  * The real endpoints answer what `@oa/protocol` says they answer: every body and every feed event
