@@ -36,7 +36,12 @@ export async function readToEnd(response, { idleMs } = {}) {
   await reader.cancel().catch(() => {});
   return text
     .split("\n\n")
-    .map((frame) => frame.split("\n").find((line) => line.startsWith("data: "))?.slice(6))
+    .map((frame) =>
+      frame
+        .split("\n")
+        .find((line) => line.startsWith("data: "))
+        ?.slice(6),
+    )
     .filter((data) => data && data !== "[DONE]")
     .map((data) => JSON.parse(data));
 }

@@ -1,13 +1,14 @@
 // The three systems the benchmark compares, each started under local workerd, and one client
 // per system that speaks its own protocol.
-import { randomBytes } from "node:crypto";
+
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { readUIMessageStream } from "ai";
-import { AgentClient } from "agents/client";
 import { WebSocketChatTransport } from "agents/chat/transport";
-import { root, writeEnvFile } from "../scripts/lib/dev-key.mjs";
+import { AgentClient } from "agents/client";
+import { readUIMessageStream } from "ai";
 import { applyD1Migrations } from "../scripts/lib/d1.mjs";
+import { root, writeEnvFile } from "../scripts/lib/dev-key.mjs";
 import { applyWebMigrations, buildWeb, writeWebConfig } from "../scripts/lib/web.mjs";
 import { startWrangler } from "../scripts/lib/wrangler.mjs";
 
@@ -25,7 +26,13 @@ export function workerdRssKiB(runtime) {
 
 /** (a) openagents.com's chat today: a stateless Worker, the client sends the whole history. */
 export async function startStateless({ port, state, paceMs }) {
-  const runtime = await startWrangler({ configs: [join(root, "bench/stateless-worker/wrangler.jsonc")], port, persistTo: join(state, "a"), quiet: true, vars: { OFFLINE_MODEL_DELAY_MS: String(paceMs) } });
+  const runtime = await startWrangler({
+    configs: [join(root, "bench/stateless-worker/wrangler.jsonc")],
+    port,
+    persistTo: join(state, "a"),
+    quiet: true,
+    vars: { OFFLINE_MODEL_DELAY_MS: String(paceMs) },
+  });
   return {
     runtime,
     name: "(a) stateless streamText",
@@ -39,7 +46,13 @@ export async function startStateless({ port, state, paceMs }) {
 
 /** (b) Cloudflare's AIChatAgent (@cloudflare/ai-chat), over WebSocket with its own client. */
 export async function startAIChat({ port, state, paceMs }) {
-  const runtime = await startWrangler({ configs: [join(root, "bench/aichat-worker/wrangler.jsonc")], port, persistTo: join(state, "b"), quiet: true, vars: { OFFLINE_MODEL_DELAY_MS: String(paceMs) } });
+  const runtime = await startWrangler({
+    configs: [join(root, "bench/aichat-worker/wrangler.jsonc")],
+    port,
+    persistTo: join(state, "b"),
+    quiet: true,
+    vars: { OFFLINE_MODEL_DELAY_MS: String(paceMs) },
+  });
   const host = `127.0.0.1:${port}`;
   return {
     runtime,
@@ -68,8 +81,20 @@ export async function startProduct({ agentPort, webPort, state, paceMs }) {
   const key = randomBytes(16).toString("hex");
   const persistTo = join(state, "c");
   applyD1Migrations(persistTo);
-  const agentEnv = writeEnvFile("bench-agent", { OA_INTERNAL_KEY: key, OFFLINE_MODEL_DELAY_MS: paceMs, ALLOW_DEV_SEED: "true", RETENTION_GRACE_SECONDS: 3600, MODEL_PROVIDER: "offline" });
-  const agent = await startWrangler({ configs: [join(root, "apps/agent-worker/wrangler.jsonc")], port: agentPort, persistTo, envFile: agentEnv, quiet: true });
+  const agentEnv = writeEnvFile("bench-agent", {
+    OA_INTERNAL_KEY: key,
+    OFFLINE_MODEL_DELAY_MS: paceMs,
+    ALLOW_DEV_SEED: "true",
+    RETENTION_GRACE_SECONDS: 3600,
+    MODEL_PROVIDER: "offline",
+  });
+  const agent = await startWrangler({
+    configs: [join(root, "apps/agent-worker/wrangler.jsonc")],
+    port: agentPort,
+    persistTo,
+    envFile: agentEnv,
+    quiet: true,
+  });
   buildWeb({ quiet: true });
   // The web worker's own code and app, with the per-user limiter raised: the bench measures the path, not the limiter.
   const configPath = writeWebConfig(join(state, "bench-web.json"), {
@@ -80,7 +105,11 @@ export async function startProduct({ agentPort, webPort, state, paceMs }) {
   applyWebMigrations(persistTo);
   const webEnv = writeEnvFile("bench-web", { OA_INTERNAL_KEY: key, SESSION_SECRET: randomBytes(32).toString("hex") });
   const web = await startWrangler({ configs: [configPath], port: webPort, persistTo, envFile: webEnv, quiet: true });
-  const login = await fetch(`${web.url}/auth/dev-login`, { method: "POST", headers: { origin: web.url, "content-type": "application/json" }, body: JSON.stringify({ name: "bench" }) });
+  const login = await fetch(`${web.url}/auth/dev-login`, {
+    method: "POST",
+    headers: { origin: web.url, "content-type": "application/json" },
+    body: JSON.stringify({ name: "bench" }),
+  });
   const cookie = login.headers.get("set-cookie").split(";")[0];
   const agentHeaders = { "x-oa-internal-key": key, "x-oa-user-id": "dev:bench", "content-type": "application/json" };
   return {
@@ -104,7 +133,11 @@ export async function startProduct({ agentPort, webPort, state, paceMs }) {
     resume: (threadId) => fetch(`${web.url}/chat/${threadId}/stream`, { headers: { cookie } }),
     stop: (threadId) => fetch(`${web.url}/chat/${threadId}/stop`, { method: "POST", headers: { cookie, origin: web.url } }),
     async seed(threadId, count) {
-      const response = await fetch(`${agent.url}/internal/thread/${threadId}/dev/seed`, { method: "POST", headers: agentHeaders, body: JSON.stringify({ count }) });
+      const response = await fetch(`${agent.url}/internal/thread/${threadId}/dev/seed`, {
+        method: "POST",
+        headers: agentHeaders,
+        body: JSON.stringify({ count }),
+      });
       if (!response.ok) throw new Error(`seeding failed: ${await response.text()}`);
     },
     async lastRun(threadId) {
@@ -117,7 +150,10 @@ export async function startProduct({ agentPort, webPort, state, paceMs }) {
         text += new TextDecoder().decode(next.value);
       }
       await reader.cancel().catch(() => {});
-      const finished = text.split("\n").filter((line) => line.startsWith("data: ") && line.includes('"run.finished"')).map((line) => JSON.parse(line.slice(6)));
+      const finished = text
+        .split("\n")
+        .filter((line) => line.startsWith("data: ") && line.includes('"run.finished"'))
+        .map((line) => JSON.parse(line.slice(6)));
       return finished.at(-1);
     },
     async stopAll() {
@@ -149,7 +185,13 @@ export async function timeSse(send) {
 /** One AIChatAgent turn through WebSocketChatTransport; returns timings and the answer. */
 export async function timeAIChat(connection, chatId, messages) {
   const started = performance.now();
-  const stream = await connection.transport.sendMessages({ chatId, messages, trigger: "submit-message", messageId: undefined, abortSignal: new AbortController().signal });
+  const stream = await connection.transport.sendMessages({
+    chatId,
+    messages,
+    trigger: "submit-message",
+    messageId: undefined,
+    abortSignal: new AbortController().signal,
+  });
   let first = NaN;
   const [forTiming, forMessage] = stream.tee();
   const reading = (async () => {

@@ -28,7 +28,11 @@ const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 200);
 const state = mkdtempSync(join(tmpdir(), "oa-bench-"));
 const id = (prefix) => `${prefix}-${randomBytes(4).toString("hex")}`;
 const transcript = (n) =>
-  Array.from({ length: n }, (_, i) => ({ id: `h${i}`, role: i % 2 ? "assistant" : "user", parts: [{ type: "text", text: i % 2 ? `Seeded answer ${i}: it is running fine.` : `Seeded question ${i}: how is my OpenClaw doing?` }] }));
+  Array.from({ length: n }, (_, i) => ({
+    id: `h${i}`,
+    role: i % 2 ? "assistant" : "user",
+    parts: [{ type: "text", text: i % 2 ? `Seeded answer ${i}: it is running fine.` : `Seeded question ${i}: how is my OpenClaw doing?` }],
+  }));
 
 const [a, b, c] = await Promise.all([
   startStateless({ port: 8897, state, paceMs: PACE_MS }),
@@ -40,7 +44,12 @@ const [a, b, c] = await Promise.all([
 async function aichatReplay() {
   const name = id("replay");
   const holder = await b.connect(name);
-  const live = await holder.transport.sendMessages({ chatId: name, messages: [userMessage(`count to ${REPLAY_CHUNKS - 1} and hold 30s`)], trigger: "submit-message", abortSignal: undefined });
+  const live = await holder.transport.sendMessages({
+    chatId: name,
+    messages: [userMessage(`count to ${REPLAY_CHUNKS - 1} and hold 30s`)],
+    trigger: "submit-message",
+    abortSignal: undefined,
+  });
   const liveReader = live.getReader();
   for (let deltas = 0; deltas < REPLAY_CHUNKS - 1; ) {
     const { value, done } = await liveReader.read();
@@ -62,11 +71,17 @@ async function aichatReplay() {
       if (data.type === "cf_agent_stream_pending") conn.transport.handleStreamPending();
     });
     const started = performance.now();
-    const stream = await Promise.race([conn.transport.reconnectToStream({ chatId: name }), new Promise((_, reject) => setTimeout(() => reject(new Error("no resume within 10 s")), 10_000))]);
+    const stream = await Promise.race([
+      conn.transport.reconnectToStream({ chatId: name }),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("no resume within 10 s")), 10_000)),
+    ]);
     if (!stream) throw new Error("the server had nothing to resume");
     const reader = stream.getReader();
     for (let deltas = 0; deltas < REPLAY_CHUNKS - 1; ) {
-      const next = await Promise.race([reader.read(), new Promise((_, reject) => setTimeout(() => reject(new Error("replay stalled")), 10_000))]);
+      const next = await Promise.race([
+        reader.read(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error("replay stalled")), 10_000)),
+      ]);
       if (next.done) break;
       if (next.value.type === "text-delta") deltas++;
     }
@@ -152,8 +167,17 @@ try {
       times.cRows.push((await c.lastRun(cThread.id))?.rowsWritten ?? NaN);
     }
     conn.client.close();
-    results.perTurn.push({ history, a: percentile(times.a, 50), b: percentile(times.b, 50), c: percentile(times.c, 50), bRows: percentile(times.bRows, 50), cRows: percentile(times.cRows, 50) });
-    console.log(`history ${history}: a ${percentile(times.a, 50).toFixed(1)} ms, b ${percentile(times.b, 50).toFixed(1)} ms, c ${percentile(times.c, 50).toFixed(1)} ms`);
+    results.perTurn.push({
+      history,
+      a: percentile(times.a, 50),
+      b: percentile(times.b, 50),
+      c: percentile(times.c, 50),
+      bRows: percentile(times.bRows, 50),
+      cRows: percentile(times.cRows, 50),
+    });
+    console.log(
+      `history ${history}: a ${percentile(times.a, 50).toFixed(1)} ms, b ${percentile(times.b, 50).toFixed(1)} ms, c ${percentile(times.c, 50).toFixed(1)} ms`,
+    );
   }
 
   // ── 3. replay of a 5,000-chunk in-flight answer for a client that reconnects ──
@@ -180,9 +204,21 @@ try {
   // ── 4. 200 concurrent new threads; memory per thread agent ──
   const rssBefore = { b: workerdRssKiB(b.runtime), c: workerdRssKiB(c.runtime) };
   const concurrent = async (start) => {
-    const outcomes = await Promise.all(Array.from({ length: CONCURRENT }, () => start().then((r) => ({ ok: Number.isFinite(r.first), first: r.first }), (error) => ({ ok: false, error: String(error) }))));
+    const outcomes = await Promise.all(
+      Array.from({ length: CONCURRENT }, () =>
+        start().then(
+          (r) => ({ ok: Number.isFinite(r.first), first: r.first }),
+          (error) => ({ ok: false, error: String(error) }),
+        ),
+      ),
+    );
     const firsts = outcomes.filter((o) => o.ok).map((o) => o.first);
-    return { errors: outcomes.filter((o) => !o.ok).length, p50: percentile(firsts, 50), p95: percentile(firsts, 95), sample: outcomes.find((o) => !o.ok)?.error };
+    return {
+      errors: outcomes.filter((o) => !o.ok).length,
+      p50: percentile(firsts, 50),
+      p95: percentile(firsts, 95),
+      sample: outcomes.find((o) => !o.ok)?.error,
+    };
   };
   results.concurrent = {
     a: await concurrent(() => timeSse(() => a.turn({ history: [] }, "hello").response)),
@@ -197,7 +233,10 @@ try {
     c: await concurrent(() => timeSse(() => c.turn({ id: id("conc") }, "hello").response)),
   };
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  results.memoryKiBPerThread = { b: (workerdRssKiB(b.runtime) - rssBefore.b) / CONCURRENT, c: (workerdRssKiB(c.runtime) - rssBefore.c) / CONCURRENT };
+  results.memoryKiBPerThread = {
+    b: (workerdRssKiB(b.runtime) - rssBefore.b) / CONCURRENT,
+    c: (workerdRssKiB(c.runtime) - rssBefore.c) / CONCURRENT,
+  };
 
   // ── 5. throughput with a zero-delay model: 20 clients × 10 turns each, answers streamed at once ──
   const CLIENTS = 20;
@@ -258,7 +297,10 @@ const lines = [
     (row) =>
       `| turn time p50, history ${row.history.toLocaleString("en")} | ${fmt(row.a)} | ${fmt(row.b)} | ${fmt(row.c)} | ${x(row.c, row.a)} | ${x(row.c, row.b)} | (c) ≤ 1.3× (c) at 0; better than (b) where (b) grows | ${row.c <= 1.3 * empty.c && (row.history === 0 || row.c < row.b) ? "yes" : "no"} (${x(row.c, empty.c)} of empty) |`,
   ),
-  ...results.perTurn.map((row) => `| rows written per turn, history ${row.history.toLocaleString("en")} | 0 (keeps nothing) | ${row.bRows} | ${row.cRows} | – | ${x(row.cRows, row.bRows)} | constant | ${row.cRows === empty.cRows ? "yes" : "no"} |`),
+  ...results.perTurn.map(
+    (row) =>
+      `| rows written per turn, history ${row.history.toLocaleString("en")} | 0 (keeps nothing) | ${row.bRows} | ${row.cRows} | – | ${x(row.cRows, row.bRows)} | constant | ${row.cRows === empty.cRows ? "yes" : "no"} |`,
+  ),
   `| replay of ${REPLAY_CHUNKS.toLocaleString("en")} chunks to a reconnecting client, p50 of 10 | – (cannot resume) | ${fmt(results.replayB)} | ${fmt(results.replay)} | – | ${x(results.replay, results.replayB)} | < 100 ms | ${results.replay < 100 ? "yes" : "no"} |`,
   `| ${CONCURRENT} concurrent new threads: errors | ${results.concurrent.a.errors} | ${results.concurrent.b.errors} | ${results.concurrent.c.errors} | – | – | 0 | ${results.concurrent.c.errors === 0 ? "yes" : "no"} |`,
   `| ${CONCURRENT} concurrent new threads: first chunk p95 | ${fmt(results.concurrent.a.p95)} | ${fmt(results.concurrent.b.p95)} | ${fmt(results.concurrent.c.p95)} | ${x(results.concurrent.c.p95, results.concurrent.a.p95)} | ${x(results.concurrent.c.p95, results.concurrent.b.p95)} | – | – |`,
@@ -268,7 +310,8 @@ const lines = [
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 const header = `\n## ${new Date().toISOString().slice(0, 10)} — ${machine}\nOffline model at ${PACE_MS} ms per word in all three, local workerd (wrangler dev); ${SAMPLES} first-chunk samples, ${TURNS} turns per history length, ${CONCURRENT} concurrent threads. (b) is driven by AgentClient + WebSocketChatTransport (what useAgentChat runs on) and sends the whole history each turn, as its client does; (c) goes browser API → web worker → agent worker.\n\n`;
 console.log(header + lines.join("\n"));
-if (results.concurrent.b.sample || results.concurrent.c.sample) console.log("first errors:", results.concurrent.b.sample, results.concurrent.c.sample);
+if (results.concurrent.b.sample || results.concurrent.c.sample)
+  console.log("first errors:", results.concurrent.b.sample, results.concurrent.c.sample);
 const out = join(root, "bench", "RESULTS.md");
 if (!existsSync(out)) writeFileSync(out, "# Benchmark results\n\nAppended by `npm run bench`; newest last.\n");
 if (process.env.BENCH_NO_RECORD !== "1") appendFileSync(out, `${header}${lines.join("\n")}\n`);

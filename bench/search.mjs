@@ -31,7 +31,11 @@ async function search(q) {
 
 try {
   for (let index = 0; index < THREADS; index++) {
-    const created = await fetch(`${agent}/internal/threads`, { method: "POST", headers, body: JSON.stringify({ title: `Bench thread ${index}` }) });
+    const created = await fetch(`${agent}/internal/threads`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ title: `Bench thread ${index}` }),
+    });
     const { threadId } = await created.json();
     await product.seed(threadId, PER_THREAD);
   }

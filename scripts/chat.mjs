@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // A tiny terminal client: npm run chat -- --thread t1 [--user me] [--url http://127.0.0.1:8788] "hello"
 import { parseArgs } from "node:util";
-import { resolveInternalKey } from "./lib/dev-key.mjs";
 import { printSearch, writeExport } from "./lib/chat-search-export.mjs";
+import { resolveInternalKey } from "./lib/dev-key.mjs";
 
-const defaults = { user: process.env.OA_USER_ID ?? "local-user", url: process.env.AGENT_URL ?? `http://127.0.0.1:${process.env.AGENT_PORT ?? 8788}` };
+const defaults = {
+  user: process.env.OA_USER_ID ?? "local-user",
+  url: process.env.AGENT_URL ?? `http://127.0.0.1:${process.env.AGENT_PORT ?? 8788}`,
+};
 const USAGE =
   'usage: npm run chat -- [--thread t1] [--user me] [--url http://127.0.0.1:8788] "your message"\n       npm run chat -- --history | --regenerate | --approve <approvalId> | --reject <approvalId> [--reason "…"]\n       npm run chat -- --search "words" | --export markdown|json [--thread t1] [--out FILE]';
 let parsed;
@@ -80,7 +83,10 @@ if (values.history) {
   const response = await request(`${values.url}/internal/thread/${encodeURIComponent(values.thread)}/messages?limit=200`, { headers });
   const body = await okBody(response);
   for (const message of body.messages) {
-    const text = message.parts.filter((part) => part.type === "text").map((part) => part.text).join("");
+    const text = message.parts
+      .filter((part) => part.type === "text")
+      .map((part) => part.text)
+      .join("");
     console.log(`${message.role.padEnd(9)} ${text}`);
   }
   process.exit(0);
@@ -92,7 +98,9 @@ async function printStream(response) {
     await printChunks(response);
   } catch {
     // The run goes on on the server; only this connection is gone.
-    console.error(`\nlost the connection to the agent worker at ${values.url}; the answer goes on there: npm run chat -- ${sameTarget()} --history`);
+    console.error(
+      `\nlost the connection to the agent worker at ${values.url}; the answer goes on there: npm run chat -- ${sameTarget()} --history`,
+    );
     process.exit(1);
   }
   process.stdout.write("\n");
@@ -107,7 +115,11 @@ async function printChunks(response) {
     while ((boundary = buffer.indexOf("\n\n")) >= 0) {
       const frame = buffer.slice(0, boundary);
       buffer = buffer.slice(boundary + 2);
-      const data = frame.split("\n").filter((line) => line.startsWith("data: ")).map((line) => line.slice(6)).join("");
+      const data = frame
+        .split("\n")
+        .filter((line) => line.startsWith("data: "))
+        .map((line) => line.slice(6))
+        .join("");
       if (!data || data === "[DONE]") continue;
       const chunk = JSON.parse(data);
       if (chunk.type === "text-delta") process.stdout.write(chunk.delta);
@@ -115,7 +127,8 @@ async function printChunks(response) {
       else if (chunk.type === "tool-input-available") process.stdout.write(`\n[tool ${chunk.toolName}] ${JSON.stringify(chunk.input)}\n`);
       else if (chunk.type === "tool-approval-request")
         process.stdout.write(`\n[approval needed] npm run chat -- ${sameTarget()} --approve ${chunk.approvalId}   (or --reject)\n`);
-      else if (chunk.type === "data-job") process.stdout.write(`\n[job ${chunk.data.kind}] ${Math.round(chunk.data.progress * 100)}% ${chunk.data.message ?? ""}\n`);
+      else if (chunk.type === "data-job")
+        process.stdout.write(`\n[job ${chunk.data.kind}] ${Math.round(chunk.data.progress * 100)}% ${chunk.data.message ?? ""}\n`);
     }
   }
 }
@@ -125,7 +138,12 @@ if (decisionId) {
   const response = await request(`${values.url}/internal/approval/respond`, {
     method: "POST",
     headers,
-    body: JSON.stringify({ threadId: values.thread, approvalId: decisionId, decision: values.approve ? "approved" : "rejected", ...(values.reason ? { reason: values.reason } : {}) }),
+    body: JSON.stringify({
+      threadId: values.thread,
+      approvalId: decisionId,
+      decision: values.approve ? "approved" : "rejected",
+      ...(values.reason ? { reason: values.reason } : {}),
+    }),
   });
   const body = await okBody(response);
   console.log(`[${body.approval.status}] ${body.approval.summary}`);

@@ -5,12 +5,12 @@
 // A worker that dies is restarted; ending this script (Ctrl-C, kill, a closed terminal) ends them all.
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
+import { applyD1Migrations } from "./lib/d1.mjs";
 import { keyFile, passthroughSettings, resolveInternalKey, resolveOpenClawKey, root, stateDir, writeEnvFile } from "./lib/dev-key.mjs";
 import { startOpenClawLocal } from "./lib/openclaw-local.mjs";
-import { startWrangler } from "./lib/wrangler.mjs";
-import { applyD1Migrations } from "./lib/d1.mjs";
-import { resolveSessionSecret, startWeb } from "./lib/web.mjs";
 import { superviseWorkers } from "./lib/supervise.mjs";
+import { resolveSessionSecret, startWeb } from "./lib/web.mjs";
+import { startWrangler } from "./lib/wrangler.mjs";
 
 let options;
 try {
@@ -45,17 +45,35 @@ try {
     // A local world worth trying: a device and a telegram sender ask to pair a while after the
     // instance is ready (SIMULATE_ARRIVALS=off in the environment turns it off).
     const simulate = { SIMULATE_ARRIVALS: process.env.SIMULATE_ARRIVALS || "on" };
-    openclaw = await workers.start("openclaw-local", () => startOpenClawLocal({ port: openclawPort, persistTo, key: openclawApiKey, vars: simulate, ...output }));
+    openclaw = await workers.start("openclaw-local", () =>
+      startOpenClawLocal({ port: openclawPort, persistTo, key: openclawApiKey, vars: simulate, ...output }),
+    );
   }
   const openclawApiBase = externalOpenClaw || openclaw.apiBase;
-  const envFile = writeEnvFile("agent-worker", { OA_INTERNAL_KEY: key, ...settings, OPENCLAW_API_BASE: openclawApiBase, OPENCLAW_API_KEY: openclawApiKey });
+  const envFile = writeEnvFile("agent-worker", {
+    OA_INTERNAL_KEY: key,
+    ...settings,
+    OPENCLAW_API_BASE: openclawApiBase,
+    OPENCLAW_API_KEY: openclawApiKey,
+  });
   applyD1Migrations(persistTo);
-  agent = await workers.start("agent worker", () => startWrangler({ configs: [join(root, "apps/agent-worker/wrangler.jsonc")], port, persistTo, envFile, ...output }));
+  agent = await workers.start("agent worker", () =>
+    startWrangler({ configs: [join(root, "apps/agent-worker/wrangler.jsonc")], port, persistTo, envFile, ...output }),
+  );
   // Locally the dev login is on unless DEV_LOGIN says otherwise (it is always off with WorkOS).
   const sessionSecret = resolveSessionSecret();
   let build = true;
   web = await workers.start("website", async () => {
-    const started = await startWeb({ port: webPort, persistTo, key, agentUrl: agent.url, sessionSecret, vars: { DEV_LOGIN: process.env.DEV_LOGIN ?? "true" }, build, ...output });
+    const started = await startWeb({
+      port: webPort,
+      persistTo,
+      key,
+      agentUrl: agent.url,
+      sessionSecret,
+      vars: { DEV_LOGIN: process.env.DEV_LOGIN ?? "true" },
+      build,
+      ...output,
+    });
     build = false;
     return started;
   });
@@ -66,8 +84,14 @@ try {
   throw error;
 }
 
-const provider = process.env.MODEL_PROVIDER || (process.env.OPENAI_BASE_URL ? "openai-compatible" : process.env.OPENAI_API_KEY ? "openai" : "offline");
-const auth = process.env.WORKOS_CLIENT_ID && process.env.WORKOS_API_KEY ? "WorkOS AuthKit" : (process.env.DEV_LOGIN ?? "true") === "true" ? "dev login: any name" : "dev login off";
+const provider =
+  process.env.MODEL_PROVIDER || (process.env.OPENAI_BASE_URL ? "openai-compatible" : process.env.OPENAI_API_KEY ? "openai" : "offline");
+const auth =
+  process.env.WORKOS_CLIENT_ID && process.env.WORKOS_API_KEY
+    ? "WorkOS AuthKit"
+    : (process.env.DEV_LOGIN ?? "true") === "true"
+      ? "dev login: any name"
+      : "dev login off";
 const shown = (path) => (relative(root, path).startsWith("..") ? path : relative(root, path));
 // What `npm run chat` needs to find this agent worker and its key, when not the defaults.
 const chatEnv = process.env.OA_DEV_DIR?.trim() ? `OA_DEV_DIR=${process.env.OA_DEV_DIR.trim()} ` : "";

@@ -17,7 +17,15 @@ const openclawPassthroughSettings = [
  * given key (the agent worker presents it as its OPENCLAW_API_KEY). Resolves once it answers;
  * `apiBase` is what the agent worker's OPENCLAW_API_BASE should be.
  */
-export async function startOpenClawLocal({ port, persistTo, key, vars = {}, quiet = false, logRequests = true, envName = "openclaw-local" }) {
+export async function startOpenClawLocal({
+  port,
+  persistTo,
+  key,
+  vars = {},
+  quiet = false,
+  logRequests = true,
+  envName = "openclaw-local",
+}) {
   const fromEnvironment = Object.fromEntries(openclawPassthroughSettings.map((name) => [name, process.env[name]]));
   const envFile = writeEnvFile(envName, { ...fromEnvironment, ...vars, OA_INTERNAL_KEY: key });
   const runtime = await startWrangler({

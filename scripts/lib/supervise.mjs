@@ -52,7 +52,9 @@ export function superviseWorkers({ log = (line) => console.error(line) } = {}) {
       log(`\n  npm start: the ${name} died (${signal ? `signal ${signal}` : `exit code ${code}`}).`);
       for (;;) {
         if (failures >= MAX_FAST_FAILURES) {
-          log(`  npm start: the ${name} died ${failures} times in a row within ${FAST_FAILURE_MS / 1000} s of starting; giving up. Its output is above.`);
+          log(
+            `  npm start: the ${name} died ${failures} times in a row within ${FAST_FAILURE_MS / 1000} s of starting; giving up. Its output is above.`,
+          );
           await stopAll();
           process.exit(1);
         }

@@ -12,11 +12,25 @@ const sessionSecretFile = join(devDir, "session-secret");
 function sessionsDatabase() {
   const text = readFileSync(join(root, "apps/web/wrangler.jsonc"), "utf8");
   const field = (name) => new RegExp(`"${name}":\\s*"([^"]+)"`).exec(text.slice(text.indexOf('"d1_databases"')))?.[1];
-  return { binding: WEB_D1.binding, database_name: field("database_name"), database_id: field("database_id"), migrations_dir: join(root, "apps/web/migrations") };
+  return {
+    binding: WEB_D1.binding,
+    database_name: field("database_name"),
+    database_id: field("database_id"),
+    migrations_dir: join(root, "apps/web/migrations"),
+  };
 }
 
 /** Settings for the web worker passed from the environment when present (WorkOS, stateless model). */
-const webPassthroughSettings = ["DEV_LOGIN", "WORKOS_CLIENT_ID", "WORKOS_API_KEY", "WORKOS_API_BASE", "WORKOS_REDIRECT_URI", "OPENAI_API_KEY", "OPENAI_BASE_URL", "MODEL"];
+const webPassthroughSettings = [
+  "DEV_LOGIN",
+  "WORKOS_CLIENT_ID",
+  "WORKOS_API_KEY",
+  "WORKOS_API_BASE",
+  "WORKOS_REDIRECT_URI",
+  "OPENAI_API_KEY",
+  "OPENAI_BASE_URL",
+  "MODEL",
+];
 
 /** SESSION_SECRET from the environment, else one generated once into the git-ignored .dev/. */
 export function resolveSessionSecret() {
@@ -51,7 +65,19 @@ export function applyWebMigrations(persistTo) {
  * the internal key. Its sessions database is migrated first, under the same `persistTo`.
  * `upstream` (e.g. "https://web.test") is the origin the worker sees in request.url.
  */
-export async function startWeb({ port, persistTo, key, agentUrl, sessionSecret, vars = {}, quiet = false, logRequests = true, envName = "web", build = true, upstream }) {
+export async function startWeb({
+  port,
+  persistTo,
+  key,
+  agentUrl,
+  sessionSecret,
+  vars = {},
+  quiet = false,
+  logRequests = true,
+  envName = "web",
+  build = true,
+  upstream,
+}) {
   if (build) buildWeb({ quiet });
   applyWebMigrations(persistTo);
   const fromEnvironment = Object.fromEntries(webPassthroughSettings.map((name) => [name, process.env[name]]));
@@ -63,7 +89,15 @@ export async function startWeb({ port, persistTo, key, agentUrl, sessionSecret, 
     ...(agentUrl ? { AGENT_WORKER_URL: agentUrl } : {}),
   });
   const args = upstream ? ["--local-upstream", new URL(upstream).host, "--upstream-protocol", new URL(upstream).protocol.slice(0, -1)] : [];
-  const runtime = await startWrangler({ configs: [join(root, "apps/web/wrangler.jsonc")], port, persistTo, envFile, quiet, logRequests, args });
+  const runtime = await startWrangler({
+    configs: [join(root, "apps/web/wrangler.jsonc")],
+    port,
+    persistTo,
+    envFile,
+    quiet,
+    logRequests,
+    args,
+  });
   return { ...runtime, envFile };
 }
 
@@ -79,13 +113,27 @@ export function writeWebConfig(path, { name, vars = {}, ratelimit = { api: 300, 
     main: join(root, "apps/web/src/server/index.ts"),
     compatibility_date: "2026-08-01",
     compatibility_flags: ["nodejs_compat"],
-    assets: { directory: join(root, "apps/web/dist/client"), binding: "ASSETS", not_found_handling: "single-page-application", run_worker_first: true },
+    assets: {
+      directory: join(root, "apps/web/dist/client"),
+      binding: "ASSETS",
+      not_found_handling: "single-page-application",
+      run_worker_first: true,
+    },
     ratelimits: [
       { name: "API_RATE_LIMIT", namespace_id: "1001", simple: { limit: ratelimit.api, period: 60 } },
       { name: "CHAT_RATE_LIMIT", namespace_id: "1002", simple: { limit: ratelimit.chat, period: 60 } },
     ],
     d1_databases: [sessionsDatabase()],
-    vars: { DEV_LOGIN: "true", AGENT_WORKER_URL: "", WORKOS_CLIENT_ID: "", WORKOS_API_BASE: "", WORKOS_REDIRECT_URI: "", MODEL: "", OFFLINE_MODEL_DELAY_MS: "25", ...vars },
+    vars: {
+      DEV_LOGIN: "true",
+      AGENT_WORKER_URL: "",
+      WORKOS_CLIENT_ID: "",
+      WORKOS_API_BASE: "",
+      WORKOS_REDIRECT_URI: "",
+      MODEL: "",
+      OFFLINE_MODEL_DELAY_MS: "25",
+      ...vars,
+    },
   };
   writeFileSync(path, JSON.stringify(config));
   return path;

@@ -48,7 +48,17 @@ function forwardLines(stream, target, drop) {
  * wrangler process's `{code, signal}` when it ends. Output: kept in `output()` only (`quiet`), or
  * shown, without the per-request lines unless `logRequests`.
  */
-export async function startWrangler({ configs, port, persistTo, envFile, vars = {}, quiet = false, logRequests = true, readyTimeoutMs = 60_000, args: extraArgs = [] }) {
+export async function startWrangler({
+  configs,
+  port,
+  persistTo,
+  envFile,
+  vars = {},
+  quiet = false,
+  logRequests = true,
+  readyTimeoutMs = 60_000,
+  args: extraArgs = [],
+}) {
   const args = ["dev", ...configs.flatMap((config) => ["-c", config]), "--ip", "127.0.0.1", "--port", String(port)];
   args.push("--persist-to", persistTo, "--show-interactive-dev-session=false", "--inspector-port", "0");
   if (envFile) args.push("--env-file", envFile);

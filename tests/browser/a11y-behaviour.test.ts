@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSystem, type System } from "../system/harness.ts";
+import { type System, startSystem } from "../system/harness.ts";
 import { launchChromium } from "./browser.ts";
 import { axeScan, settled, signIn, whenSignedIn } from "./fixture.ts";
 
@@ -149,7 +149,9 @@ describe("accessibility behaviour", () => {
         for (let node = element; node; node = node.parentElement) {
           const role = node.getAttribute("role");
           const ariaLive = node.getAttribute("aria-live");
-          chain.push(`${node.tagName.toLowerCase()}${role ? `[role=${role}]` : ""}${ariaLive ? `[aria-live=${ariaLive}]` : ""}${node.getAttribute("data-testid") ? `[data-testid=${node.getAttribute("data-testid")}]` : ""}`);
+          chain.push(
+            `${node.tagName.toLowerCase()}${role ? `[role=${role}]` : ""}${ariaLive ? `[aria-live=${ariaLive}]` : ""}${node.getAttribute("data-testid") ? `[data-testid=${node.getAttribute("data-testid")}]` : ""}`,
+          );
           if (live !== null) continue;
           // The nearest aria-live decides (an explicit "off" silences); else a live role: log, status, alert.
           if (ariaLive) live = ariaLive === "off" ? "" : `aria-live=${ariaLive}`;
@@ -172,7 +174,8 @@ describe("accessibility behaviour", () => {
       await opener.click();
       await dialog.waitFor({ timeout: 5000 });
 
-      const focusables = 'a[href], button:not([disabled]), input:not([disabled]), textarea:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
+      const focusables =
+        'a[href], button:not([disabled]), input:not([disabled]), textarea:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
       const focusEdge = (edge: "first" | "last") =>
         dialog.evaluate(
           (root, [selector, which]) => {
@@ -219,7 +222,8 @@ describe("accessibility behaviour", () => {
         document.body.append(probe);
       });
       const results = await axeScan(page, "probe");
-      const caught = (rule: string, id: string) => results.violations.some((violation) => violation.id === rule && violation.nodes.some((node) => node.target.join(" ").includes(id)));
+      const caught = (rule: string, id: string) =>
+        results.violations.some((violation) => violation.id === rule && violation.nodes.some((node) => node.target.join(" ").includes(id)));
       expect(caught("button-name", "#probe-button"), "an unnamed button is reported").toBe(true);
       expect(caught("link-name", "#probe-link"), "an unnamed link is reported").toBe(true);
       expect(caught("label", "#probe-input"), "an unlabelled input is reported").toBe(true);

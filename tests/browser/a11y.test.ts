@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openclawControl, startSystem, type System } from "../system/harness.ts";
+import { openclawControl, type System, startSystem } from "../system/harness.ts";
 import { launchChromium, screenshot } from "./browser.ts";
 import { axeScan, blocking, describeViolations, patchThread, settled, signIn, threadThroughApi, whenSignedIn } from "./fixture.ts";
 
@@ -41,7 +41,10 @@ beforeAll(async () => {
     launchChromium(),
   ]);
   base = system.web!.url;
-  await openclawControl(system.openclaw, USER_ID).seed({ instance: { status: "ready" }, devices: { pending: [{ requestId: "req-phone" }] } });
+  await openclawControl(system.openclaw, USER_ID).seed({
+    instance: { status: "ready" },
+    devices: { pending: [{ requestId: "req-phone" }] },
+  });
   const context = await browser.newContext({ baseURL: base, viewport: DESKTOP });
   const page = await context.newPage();
   await signIn(page, NAME);
@@ -80,20 +83,27 @@ async function signedIn(options: BrowserContextOptions): Promise<{ context: Brow
 
 const messages = (page: Page) => page.getByTestId("messages");
 /** A job's progress while it is queued, running or waiting (not yet succeeded, failed or cancelled). */
-const unfinishedJob = (page: Page) => page.locator('[data-testid="job-progress"]:is([data-status="queued"], [data-status="running"], [data-status="waiting"])');
-const appears = (locator: Locator, timeout: number) => locator.waitFor({ timeout }).then(
-  () => true,
-  () => false,
-);
+const unfinishedJob = (page: Page) =>
+  page.locator('[data-testid="job-progress"]:is([data-status="queued"], [data-status="running"], [data-status="waiting"])');
+const appears = (locator: Locator, timeout: number) =>
+  locator.waitFor({ timeout }).then(
+    () => true,
+    () => false,
+  );
 
 /** Screenshot first (a running job must be caught while it runs), then the scan; fails on serious or critical violations. */
 async function expectAccessible(page: Page, screen: string, theme: Theme): Promise<void> {
   await settled(page);
-  expect(await page.evaluate(() => document.documentElement.classList.contains("dark")), `the ${theme} theme is applied`).toBe(theme === "dark");
+  expect(await page.evaluate(() => document.documentElement.classList.contains("dark")), `the ${theme} theme is applied`).toBe(
+    theme === "dark",
+  );
   await screenshot(page, `a11y-${screen}-${theme}`);
   const results = await axeScan(page, `${screen}-${theme}`);
   const serious = blocking(results.violations);
-  expect(serious, `axe on ${screen} (${theme}): ${serious.length} serious or critical violation(s)\n${describeViolations(serious)}`).toEqual([]);
+  expect(
+    serious,
+    `axe on ${screen} (${theme}): ${serious.length} serious or critical violation(s)\n${describeViolations(serious)}`,
+  ).toEqual([]);
 }
 
 describe.each(THEMES)("every screen in the %s theme passes axe (WCAG 2.1 AA, no serious or critical violation)", (theme) => {
@@ -137,7 +147,9 @@ describe.each(THEMES)("every screen in the %s theme passes axe (WCAG 2.1 AA, no 
     // The answer is stored (the stream was read to its end): wait until history shows it.
     await expect.poll(async () => (await messages(page).innerText()).length, { timeout: 15_000 }).toBeGreaterThan(CODE_PROMPT.length + 40);
     // The answer the offline model gives for a code example: a fenced block with a copy button, and a table.
-    expect.soft(await appears(page.getByRole("button", { name: "Copy code" }).first(), 2000), "a code block with a Copy code button").toBe(true);
+    expect
+      .soft(await appears(page.getByRole("button", { name: "Copy code" }).first(), 2000), "a code block with a Copy code button")
+      .toBe(true);
     expect.soft(await appears(messages(page).getByRole("table").first(), 1000), "a markdown table").toBe(true);
     await expectAccessible(page, "thread-code", theme);
   });

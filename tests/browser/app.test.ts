@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openclawControl, startSystem, type System } from "../system/harness.ts";
+import { openclawControl, type System, startSystem } from "../system/harness.ts";
 import { launchChromium, screenshot, signedIn } from "./browser.ts";
 import { settled } from "./fixture.ts";
 
@@ -20,7 +20,10 @@ beforeAll(async () => {
     launchChromium(),
   ]);
   base = system.web!.url;
-  await openclawControl(system.openclaw, "dev:ada").seed({ instance: { status: "ready" }, devices: { pending: [{ requestId: "req-phone" }] } });
+  await openclawControl(system.openclaw, "dev:ada").seed({
+    instance: { status: "ready" },
+    devices: { pending: [{ requestId: "req-phone" }] },
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -136,7 +139,8 @@ describe("the chat app in Chromium", () => {
   });
 
   it("the OpenClaw panel shows the runtime and sends actions through the agent", async () => {
-    const statusReads = async () => (await openclawControl(system.openclaw, "dev:ada").requests()).filter((request) => request.path.endsWith("/runtime/status")).length;
+    const statusReads = async () =>
+      (await openclawControl(system.openclaw, "dev:ada").requests()).filter((request) => request.path.endsWith("/runtime/status")).length;
     const readsBefore = await statusReads();
     await ada.getByRole("link", { name: "OpenClaw" }).click();
     await ada.getByRole("article", { name: "Instance" }).waitFor();
@@ -229,8 +233,27 @@ describe("the chat app in Chromium", () => {
     const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const failures: Array<[string, (route: import("playwright-core").Route) => Promise<void>]> = [
-      ["The settings are invalid.", (route) => route.fulfill({ status: 500, contentType: "application/json", body: JSON.stringify({ ok: false, error: { code: "config_invalid", message: "The settings are invalid." } }) })],
-      ["The session cookie was sent more than once; sign in again.", (route) => route.fulfill({ status: 401, contentType: "application/json", body: JSON.stringify({ ok: false, error: { code: "not_authenticated", message: "The session cookie was sent more than once; sign in again." } }) })],
+      [
+        "The settings are invalid.",
+        (route) =>
+          route.fulfill({
+            status: 500,
+            contentType: "application/json",
+            body: JSON.stringify({ ok: false, error: { code: "config_invalid", message: "The settings are invalid." } }),
+          }),
+      ],
+      [
+        "The session cookie was sent more than once; sign in again.",
+        (route) =>
+          route.fulfill({
+            status: 401,
+            contentType: "application/json",
+            body: JSON.stringify({
+              ok: false,
+              error: { code: "not_authenticated", message: "The session cookie was sent more than once; sign in again." },
+            }),
+          }),
+      ],
       ["", (route) => route.abort("connectionrefused")],
     ];
     for (const [message, fail] of failures) {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSystem, type System } from "../system/harness.ts";
+import { type System, startSystem } from "../system/harness.ts";
 import { launchChromium, screenshot } from "./browser.ts";
 import { threadThroughApi } from "./fixture.ts";
 
@@ -24,7 +24,13 @@ type Viewport = { width: number; height: number };
 const DESKTOP: Viewport = { width: 1280, height: 800 };
 const PHONE: Viewport = { width: 390, height: 844 };
 
-type Stored = { id: string; role: string; parentId: string | null; parts: Array<{ type: string; text?: string }>; branch: { index: number; count: number } };
+type Stored = {
+  id: string;
+  role: string;
+  parentId: string | null;
+  parts: Array<{ type: string; text?: string }>;
+  branch: { index: number; count: number };
+};
 
 const contexts: BrowserContext[] = [];
 afterAll(async () => {
@@ -47,7 +53,11 @@ async function open(name: string, options: { viewport?: Viewport; theme?: "light
   await page.goto("/");
   await page.getByLabel("Your name").fill(name);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("button", { name: /New chat|Open the thread list/ }).filter({ visible: true }).first().waitFor();
+  await page
+    .getByRole("button", { name: /New chat|Open the thread list/ })
+    .filter({ visible: true })
+    .first()
+    .waitFor();
   return page;
 }
 
@@ -57,7 +67,10 @@ async function openThread(page: Page, threadId: string): Promise<void> {
 }
 
 async function stored(page: Page, threadId: string): Promise<Stored[]> {
-  return page.evaluate(async (id) => ((await (await fetch(`/threads/${id}/messages?limit=200`)).json()) as { messages: Stored[] }).messages, threadId);
+  return page.evaluate(
+    async (id) => ((await (await fetch(`/threads/${id}/messages?limit=200`)).json()) as { messages: Stored[] }).messages,
+    threadId,
+  );
 }
 
 const textOf = (message: Stored) => message.parts.flatMap((part) => (part.type === "text" ? [part.text ?? ""] : [])).join("");
@@ -223,7 +236,9 @@ describe("a thread's menus", () => {
     const title = (await row(a).innerText()).split("\n")[0]!.trim();
 
     await row(a).hover();
-    await row(a).getByRole("button", { name: /^Actions for / }).click();
+    await row(a)
+      .getByRole("button", { name: /^Actions for / })
+      .click();
     await a.getByRole("menuitem", { name: "Delete…" }).click();
     const dialog = a.getByRole("alertdialog");
     await dialog.waitFor();
@@ -238,7 +253,9 @@ describe("a thread's menus", () => {
     await expect.poll(() => a.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? "")).toMatch(/^Actions for /);
 
     await row(a).hover();
-    await row(a).getByRole("button", { name: /^Actions for / }).click();
+    await row(a)
+      .getByRole("button", { name: /^Actions for / })
+      .click();
     await a.getByRole("menuitem", { name: "Delete…" }).click();
     await a.getByRole("alertdialog").getByRole("button", { name: "Delete", exact: true }).click();
     await a.waitForURL((url) => url.pathname === "/");

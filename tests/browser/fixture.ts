@@ -43,9 +43,15 @@ export async function threadThroughApi(page: Page, input: string): Promise<strin
 }
 
 /** PATCH /threads/:id from inside the page (title, archived, pinned). */
-export async function patchThread(page: Page, threadId: string, patch: { title?: string; archived?: boolean; pinned?: boolean }): Promise<void> {
+export async function patchThread(
+  page: Page,
+  threadId: string,
+  patch: { title?: string; archived?: boolean; pinned?: boolean },
+): Promise<void> {
   const status = await page.evaluate(
-    async ([id, body]) => (await fetch(`/threads/${id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).status,
+    async ([id, body]) =>
+      (await fetch(`/threads/${id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }))
+        .status,
     [threadId, patch] as const,
   );
   if (status !== 200) throw new Error(`PATCH /threads/${threadId} answered ${status}`);
@@ -67,7 +73,8 @@ export async function axeScan(page: Page, name: string): Promise<AxeResults> {
   return results;
 }
 
-export const blocking = (violations: Result[]): Result[] => violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
+export const blocking = (violations: Result[]): Result[] =>
+  violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
 
 /** A violation list a developer can act on: rule, impact, what it wants, and the first nodes it found. */
 export function describeViolations(violations: Result[]): string {
@@ -75,7 +82,10 @@ export function describeViolations(violations: Result[]): string {
     .map((violation) => {
       const nodes = violation.nodes
         .slice(0, 3)
-        .map((node) => `    ${node.target.join(" ")}\n      ${node.html.replace(/\s+/g, " ").slice(0, 200)}${node.failureSummary ? `\n      ${node.failureSummary.replace(/\s+/g, " ").slice(0, 300)}` : ""}`)
+        .map(
+          (node) =>
+            `    ${node.target.join(" ")}\n      ${node.html.replace(/\s+/g, " ").slice(0, 200)}${node.failureSummary ? `\n      ${node.failureSummary.replace(/\s+/g, " ").slice(0, 300)}` : ""}`,
+        )
         .join("\n");
       const more = violation.nodes.length > 3 ? `\n    … and ${violation.nodes.length - 3} more` : "";
       return `${violation.id} (${violation.impact}): ${violation.help} — ${violation.helpUrl}\n${nodes}${more}`;

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openclawControl, startSystem, type System } from "../system/harness.ts";
+import { openclawControl, type System, startSystem } from "../system/harness.ts";
 import { launchChromium, screenshot, signedIn } from "./browser.ts";
 
 // The website says only what it knows: unknown is never shown as empty, a card tells what really
@@ -28,7 +28,8 @@ afterAll(async () => {
 
 const messages = (page: Page) => page.getByTestId("messages");
 const sidebar = (page: Page) => page.getByTestId("thread-list");
-const threadCount = async (page: Page) => ((await (await page.request.get("/threads?limit=100")).json()) as { threads: unknown[] }).threads.length;
+const threadCount = async (page: Page) =>
+  ((await (await page.request.get("/threads?limit=100")).json()) as { threads: unknown[] }).threads.length;
 
 /** Starts a chat from the new-chat composer with its first message; resolves with the thread id. */
 async function startChat(page: Page, text: string): Promise<string> {
@@ -50,7 +51,11 @@ describe("the website never says what it does not know", () => {
       await page.getByRole("link", { name: "OpenClaw" }).click();
       const instance = page.getByRole("article", { name: "Instance" });
       await instance.waitFor();
-      await expect.poll(() => instance.innerText()).toContain("Your instance could not be checked: the OpenClaw API could not be reached. The OpenClaw API is down for maintenance (HTTP 503).");
+      await expect
+        .poll(() => instance.innerText())
+        .toContain(
+          "Your instance could not be checked: the OpenClaw API could not be reached. The OpenClaw API is down for maintenance (HTTP 503).",
+        );
       expect(await instance.innerText()).not.toMatch(/no OpenClaw instance/);
       expect(await page.getByRole("button", { name: /Provision/ }).count()).toBe(0);
       await screenshot(page, "honest-01-openclaw-unreachable");
@@ -72,13 +77,18 @@ describe("the website never says what it does not know", () => {
       const approvals = (url: URL) => url.pathname === "/approvals";
       const badGateway = { status: 502, contentType: "text/html", body: "<html><body><h1>502 Bad Gateway</h1></body></html>" };
       await page.route(approvals, (route) => route.fulfill(badGateway));
-      await page.route((url) => url.pathname === "/events", (route) => route.fulfill(badGateway));
+      await page.route(
+        (url) => url.pathname === "/events",
+        (route) => route.fulfill(badGateway),
+      );
       await page.goto("/inbox");
       // The live feed is down too: the sidebar says so in words, not only with a grey dot.
       await page.getByRole("navigation", { name: "Threads" }).getByText("Reconnecting…").waitFor();
       const alert = page.getByRole("region", { name: "Approvals" }).getByRole("alert");
       await alert.waitFor();
-      expect(await alert.innerText()).toContain("Your approvals could not be loaded — The server is unreachable right now (502). Try again in a moment.");
+      expect(await alert.innerText()).toContain(
+        "Your approvals could not be loaded — The server is unreachable right now (502). Try again in a moment.",
+      );
       expect(await page.getByRole("region", { name: "Approvals" }).innerText()).not.toContain("Nothing is waiting for you.");
       expect(await page.locator("body").innerText()).not.toContain("Bad Gateway");
       await expect.poll(() => sidebar(page).innerText()).toContain("could not be loaded");
@@ -89,7 +99,9 @@ describe("the website never says what it does not know", () => {
       const search = (url: URL) => url.pathname === "/threads" && url.searchParams.has("q");
       await page.route(search, (route) => route.fulfill(badGateway));
       await page.getByLabel("Search threads").fill("anything");
-      await expect.poll(() => sidebar(page).innerText()).toContain("The search could not be loaded — The server is unreachable right now (502).");
+      await expect
+        .poll(() => sidebar(page).innerText())
+        .toContain("The search could not be loaded — The server is unreachable right now (502).");
       expect(await sidebar(page).innerText()).not.toContain("No thread matches.");
       await page.unroute(search);
       await page.getByLabel("Search threads").fill("");
@@ -120,7 +132,10 @@ describe("approval cards tell the truth", () => {
       await expect
         .poll(
           async () => {
-            const text = await card.getByRole("status").innerText().catch(() => "");
+            const text = await card
+              .getByRole("status")
+              .innerText()
+              .catch(() => "");
             if (text && seen[seen.length - 1] !== text) seen.push(text);
             return text;
           },
@@ -130,8 +145,14 @@ describe("approval cards tell the truth", () => {
       await screenshot(page, "honest-03-approved-done");
       const running = seen.findIndex((text) => /^Approved · running \d+% — /.test(text));
       expect(running, seen.join(" | ")).toBeGreaterThanOrEqual(0);
-      expect(seen.slice(running + 1).some((text) => text.startsWith("Approved · done")), seen.join(" | ")).toBe(true);
-      expect(seen.some((text) => /failed/.test(text)), seen.join(" | ")).toBe(false);
+      expect(
+        seen.slice(running + 1).some((text) => text.startsWith("Approved · done")),
+        seen.join(" | "),
+      ).toBe(true);
+      expect(
+        seen.some((text) => /failed/.test(text)),
+        seen.join(" | "),
+      ).toBe(false);
       // A decided card asks for nothing any more; its raw result waits behind Details.
       expect(await card.getAttribute("class")).toMatch(/decided/);
       expect(await card.getAttribute("class")).not.toMatch(/risk-/);
@@ -143,7 +164,16 @@ describe("approval cards tell the truth", () => {
       await second.getByRole("button", { name: "Reject" }).waitFor({ timeout: 15_000 });
       await second.getByLabel("Reason (optional)").fill("not during office hours");
       await second.getByRole("button", { name: "Reject" }).click();
-      await expect.poll(() => second.getByRole("status").innerText().catch(() => ""), { timeout: 15_000 }).toBe("Rejected: not during office hours");
+      await expect
+        .poll(
+          () =>
+            second
+              .getByRole("status")
+              .innerText()
+              .catch(() => ""),
+          { timeout: 15_000 },
+        )
+        .toBe("Rejected: not during office hours");
       await expect.poll(() => page.locator('[data-role="assistant"][data-status="running"]').count(), { timeout: 15_000 }).toBe(0);
       expect(await second.innerText()).not.toMatch(/failed/i);
       expect(await second.getAttribute("class")).toMatch(/decided status-rejected/);
@@ -189,7 +219,9 @@ describe("details users notice", () => {
       await followup.getByRole("button", { name: "Cancel…" }).click();
       await followup.getByRole("button", { name: "Yes, cancel it" }).click();
       await expect.poll(() => followup.count()).toBe(0);
-      const { schedules } = (await (await page.request.get(`/threads/${threadId}/schedules`)).json()) as { schedules: Array<{ status: string }> };
+      const { schedules } = (await (await page.request.get(`/threads/${threadId}/schedules`)).json()) as {
+        schedules: Array<{ status: string }>;
+      };
       expect(schedules.map((schedule) => schedule.status)).toEqual(["cancelled"]);
       // The web routes take only a schedule id, and answer other methods with 405.
       expect((await page.request.delete(`/threads/${threadId}/schedules/not%20an%20id`, { headers: { origin: base } })).status()).toBe(400);
@@ -245,7 +277,8 @@ describe("details users notice", () => {
     try {
       const threadId = await startChat(page, "a thread to rename");
       const row = sidebar(page).locator(`[data-thread-id="${threadId}"]`);
-      const focused = () => page.evaluate(() => (document.activeElement?.closest("[data-thread-id]") as HTMLElement | null)?.dataset.threadId ?? null);
+      const focused = () =>
+        page.evaluate(() => (document.activeElement?.closest("[data-thread-id]") as HTMLElement | null)?.dataset.threadId ?? null);
       await row.hover();
       await row.getByRole("button", { name: /^Actions for / }).click();
       await page.getByRole("menuitem", { name: "Rename", exact: true }).click();
@@ -255,7 +288,10 @@ describe("details users notice", () => {
       await field.press("Enter");
       await expect.poll(() => row.getByRole("link").innerText()).toContain("Renamed by Rita");
       await expect.poll(focused).toBe(threadId);
-      expect((await (await page.request.get(`/threads?limit=100`)).json()).threads.find((thread: { id: string }) => thread.id === threadId).title).toBe("Renamed by Rita");
+      expect(
+        (await (await page.request.get(`/threads?limit=100`)).json()).threads.find((thread: { id: string }) => thread.id === threadId)
+          .title,
+      ).toBe("Renamed by Rita");
 
       await row.getByRole("button", { name: "Actions for Renamed by Rita" }).click();
       await page.getByRole("menuitem", { name: "Pin", exact: true }).click();

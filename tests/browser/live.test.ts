@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openclawControl, startSystem, type System } from "../system/harness.ts";
+import { openclawControl, type System, startSystem } from "../system/harness.ts";
 import { launchChromium, screenshot, signedIn } from "./browser.ts";
 
 let system: System;
@@ -11,7 +11,10 @@ let base: string;
 const WORD_DELAY_MS = 10;
 
 beforeAll(async () => {
-  [system, browser] = await Promise.all([startSystem({ web: {}, agentVars: { OFFLINE_MODEL_DELAY_MS: String(WORD_DELAY_MS) } }), launchChromium()]);
+  [system, browser] = await Promise.all([
+    startSystem({ web: {}, agentVars: { OFFLINE_MODEL_DELAY_MS: String(WORD_DELAY_MS) } }),
+    launchChromium(),
+  ]);
   base = system.web!.url;
 });
 afterAll(async () => {
@@ -25,13 +28,22 @@ const LAST_SENTENCE = "Sentence 40 of a deliberately long answer that streams wo
 type Stored = { id: string; role: string; parts: Array<{ type: string; text?: string }>; metadata?: { status?: string } };
 
 // The answers' words only: each answer also carries its actions and the time it was written.
-const assistantText = async (page: Page) => (await page.locator('[data-role="assistant"] [data-testid="answer-content"]').allInnerTexts()).join("\n");
-const textOf = (message: Stored) => message.parts.filter((part) => part.type === "text").map((part) => part.text).join("");
+const assistantText = async (page: Page) =>
+  (await page.locator('[data-role="assistant"] [data-testid="answer-content"]').allInnerTexts()).join("\n");
+const textOf = (message: Stored) =>
+  message.parts
+    .filter((part) => part.type === "text")
+    .map((part) => part.text)
+    .join("");
 
 /** A thread made through the browser API (same origin, as the signed-in user), opened in each page. */
 async function openNewThread(pages: Page[], title?: string): Promise<string> {
   const threadId = await pages[0]!.evaluate(async (title) => {
-    const response = await fetch("/threads", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(title ? { kind: "chat", title } : { kind: "chat" }) });
+    const response = await fetch("/threads", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(title ? { kind: "chat", title } : { kind: "chat" }),
+    });
     return ((await response.json()) as { threadId: string }).threadId;
   }, title);
   for (const page of pages) {
@@ -108,7 +120,9 @@ describe("live in every tab", () => {
     await page.getByRole("button", { name: "Stop" }).waitFor({ timeout: 5_000 });
     await page.unroute("**/chat/*/stream");
     // The next chunk the event feed reports brings the live answer back into this tab.
-    await expect.poll(async () => (await assistantText(page)).match(/Sentence \d+ of/g)?.length ?? 0, { timeout: 15_000 }).toBeGreaterThan(3);
+    await expect
+      .poll(async () => (await assistantText(page)).match(/Sentence \d+ of/g)?.length ?? 0, { timeout: 15_000 })
+      .toBeGreaterThan(3);
     await page.getByLabel("Message").press("Escape");
     await expect.poll(async () => (await stored(page, threadId)).at(-1)?.metadata?.status, { timeout: 10_000 }).toBe("stopped");
     const cancelled = textOf((await stored(page, threadId)).at(-1)!);
@@ -129,7 +143,14 @@ describe("live in every tab", () => {
     const retryHeld = new Promise<void>((resolve) => (letRetryThrough = resolve));
     await page.route("**/chat", async (route) => {
       if (route.request().method() === "POST" && refused++ === 0) {
-        await route.fulfill({ status: 502, contentType: "application/json", body: JSON.stringify({ ok: false, error: { code: "agent_unavailable", message: "The agent is unreachable right now; try again." } }) });
+        await route.fulfill({
+          status: 502,
+          contentType: "application/json",
+          body: JSON.stringify({
+            ok: false,
+            error: { code: "agent_unavailable", message: "The agent is unreachable right now; try again." },
+          }),
+        });
       } else {
         await retryHeld;
         await route.continue();
@@ -196,7 +217,8 @@ describe("live in every tab", () => {
     await system.restartAgent();
     const restarted = Date.now();
 
-    for (const page of [a, b]) await expect.poll(() => assistantText(page), { timeout: 15_000 - (Date.now() - restarted) }).toContain(LAST_SENTENCE);
+    for (const page of [a, b])
+      await expect.poll(() => assistantText(page), { timeout: 15_000 - (Date.now() - restarted) }).toContain(LAST_SENTENCE);
     await screenshot(b, "live-04-after-restart");
     await expect.poll(async () => (await stored(a, threadId)).at(-1)?.metadata?.status, { timeout: 10_000 }).toBe("completed");
     const answer = textOf((await stored(a, threadId)).at(-1)!);

@@ -33,8 +33,16 @@ export function makePng(width: number, height: number, rgb: [number, number, num
     rows[row] = 0; // filter: none
     for (let x = 0; x < width; x++) {
       const shade = width > 1 ? x / (width - 1) : 1;
-      rows.set(rgb.map((channel) => Math.round(channel * (0.4 + 0.6 * shade))), row + 1 + x * 3);
+      rows.set(
+        rgb.map((channel) => Math.round(channel * (0.4 + 0.6 * shade))),
+        row + 1 + x * 3,
+      );
     }
   }
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", header), chunk("IDAT", deflateSync(rows)), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(rows)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSystem, type System } from "../system/harness.ts";
+import { type System, startSystem } from "../system/harness.ts";
 import { launchChromium, screenshot } from "./browser.ts";
 import { axeScan, blocking, describeViolations, settled, signIn, threadThroughApi } from "./fixture.ts";
 import { makePng } from "./png.ts";
@@ -50,7 +50,11 @@ async function user(name: string, options: Parameters<Browser["newContext"]>[0] 
 async function sayInThread(page: Page, threadId: string, input: string): Promise<void> {
   const status = await page.evaluate(
     async ([id, text]) => {
-      const answer = await fetch("/chat", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ threadId: id, input: text }) });
+      const answer = await fetch("/chat", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ threadId: id, input: text }),
+      });
       await answer.text();
       return answer.status;
     },
@@ -85,7 +89,9 @@ describe("search in the sidebar", () => {
     needleThread = await threadThroughApi(ada, LONG_PROMPT);
     await sayInThread(ada, needleThread, NEEDLE);
     await sayInThread(ada, needleThread, LONG_PROMPT);
-    const page = (await ada.evaluate(async (id) => (await fetch(`/threads/${id}/messages?limit=50`)).json(), needleThread)) as { messages: Array<{ id: string; role: string; parts: Array<{ type: string; text?: string }> }> };
+    const page = (await ada.evaluate(async (id) => (await fetch(`/threads/${id}/messages?limit=50`)).json(), needleThread)) as {
+      messages: Array<{ id: string; role: string; parts: Array<{ type: string; text?: string }> }>;
+    };
     needleId = page.messages.find((message) => message.role === "user" && message.parts.some((part) => part.text?.includes(WORD)))!.id;
     await threadThroughApi(ada, "count to 3");
   });
@@ -111,11 +117,15 @@ describe("search in the sidebar", () => {
     const target = messages(ada).locator(`[data-message-id="${needleId}"]`);
     await expect.poll(() => target.getAttribute("data-highlighted"), { timeout: 15_000 }).toBe("true");
     // In view, though the thread ends two long answers further down.
-    await expect.poll(() => target.evaluate((element) => {
-      const box = element.getBoundingClientRect();
-      const log = element.closest('[data-testid="messages"]')!.getBoundingClientRect();
-      return box.top >= log.top - 1 && box.bottom <= log.bottom + 1;
-    })).toBe(true);
+    await expect
+      .poll(() =>
+        target.evaluate((element) => {
+          const box = element.getBoundingClientRect();
+          const log = element.closest('[data-testid="messages"]')!.getBoundingClientRect();
+          return box.top >= log.top - 1 && box.bottom <= log.bottom + 1;
+        }),
+      )
+      .toBe(true);
     expect(await messages(ada).innerText()).toContain(LAST_SENTENCE);
     // The hit's address is spent: the view went there; a reload opens the thread as usual.
     await expect.poll(() => new URL(ada.url()).search).toBe("");
@@ -152,7 +162,9 @@ describe("search in the sidebar", () => {
       await hit.locator("a").click();
       await phone.waitForURL(new RegExp(`/t/${needleThread}`));
       await phone.getByTestId("drawer-backdrop").waitFor({ state: "detached" });
-      await expect.poll(() => messages(phone).locator(`[data-message-id="${needleId}"]`).getAttribute("data-highlighted"), { timeout: 15_000 }).toBe("true");
+      await expect
+        .poll(() => messages(phone).locator(`[data-message-id="${needleId}"]`).getAttribute("data-highlighted"), { timeout: 15_000 })
+        .toBe("true");
     }
   });
 });
@@ -178,7 +190,9 @@ describe("attachments", () => {
       { name: IMAGE.name, mimeType: "image/png", buffer: png },
       { name: LOG.name, mimeType: "text/plain", buffer: Buffer.from(LOG.text) },
     ]);
-    await expect.poll(() => tiles(ada).evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-state")))).toEqual(["ready", "ready"]);
+    await expect
+      .poll(() => tiles(ada).evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-state"))))
+      .toEqual(["ready", "ready"]);
     await shotAndScan(ada, "attach-composer-light");
 
     // Another tab of the same person, on the same thread: it follows what this one sends.
@@ -201,11 +215,25 @@ describe("attachments", () => {
     const answer = messages(ada).locator('[data-role="assistant"]').last();
     // The offline model read the bytes from R2: the image's pixel size, the log's lines and first line.
     // The whole answer, as it streams in: every fact the model read from the files.
-    const facts = [`${IMAGE.name} is a ${IMAGE.width}×${IMAGE.height} PNG image.`, `${LOG.name} has ${LOG_LINES.length} lines`, LOG_LINES[0]!];
-    await expect.poll(async () => { const text = said(await answer.innerText()); return facts.filter((fact) => !text.includes(fact)); }, { timeout: 30_000 }).toEqual([]);
+    const facts = [
+      `${IMAGE.name} is a ${IMAGE.width}×${IMAGE.height} PNG image.`,
+      `${LOG.name} has ${LOG_LINES.length} lines`,
+      LOG_LINES[0]!,
+    ];
+    await expect
+      .poll(
+        async () => {
+          const text = said(await answer.innerText());
+          return facts.filter((fact) => !text.includes(fact));
+        },
+        { timeout: 30_000 },
+      )
+      .toEqual([]);
     await shotAndScan(ada, "attach-transcript-light");
     await messages(otherTab).getByRole("img", { name: IMAGE.name }).waitFor({ timeout: 15_000 });
-    await messages(otherTab).getByRole("link", { name: `Download ${LOG.name}` }).waitFor();
+    await messages(otherTab)
+      .getByRole("link", { name: `Download ${LOG.name}` })
+      .waitFor();
     await otherTab.close();
   });
 
@@ -214,7 +242,11 @@ describe("attachments", () => {
     expect(href).toMatch(new RegExp(`^/threads/${threadId}/attachments/`));
     const owner = await ada.evaluate(async (url) => {
       const response = await fetch(url!);
-      return { status: response.status, type: response.headers.get("content-type"), bytes: Array.from(new Uint8Array(await response.arrayBuffer())) };
+      return {
+        status: response.status,
+        type: response.headers.get("content-type"),
+        bytes: Array.from(new Uint8Array(await response.arrayBuffer())),
+      };
     }, href);
     expect(owner.status).toBe(200);
     expect(owner.type).toContain("image/png");
@@ -227,23 +259,31 @@ describe("attachments", () => {
 
   it("a file dropped on the thread and an image pasted into the message attach too", async () => {
     const drop = ada.getByTestId("drop-area");
-    const dataTransfer = await ada.evaluateHandle(([name, text]) => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([text], name, { type: "text/markdown" }));
-      return transfer;
-    }, [NOTES.name, NOTES.text] as const);
+    const dataTransfer = await ada.evaluateHandle(
+      ([name, text]) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([text], name, { type: "text/markdown" }));
+        return transfer;
+      },
+      [NOTES.name, NOTES.text] as const,
+    );
     await drop.dispatchEvent("dragenter", { dataTransfer });
     await expect.poll(() => drop.getAttribute("data-dragging")).toBe("true");
     await screenshot(ada, "attach-drop-light");
     await drop.dispatchEvent("drop", { dataTransfer });
     await expect.poll(() => drop.getAttribute("data-dragging")).toBe(null);
 
-    await ada.getByLabel("Message").evaluate((input, bytes) => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([new Uint8Array(bytes)], "pasted.png", { type: "image/png" }));
-      input.dispatchEvent(new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true, cancelable: true }));
-    }, Array.from(makePng(20, 10)));
-    await expect.poll(() => tiles(ada).evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-state")))).toEqual(["ready", "ready"]);
+    await ada.getByLabel("Message").evaluate(
+      (input, bytes) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(bytes)], "pasted.png", { type: "image/png" }));
+        input.dispatchEvent(new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true, cancelable: true }));
+      },
+      Array.from(makePng(20, 10)),
+    );
+    await expect
+      .poll(() => tiles(ada).evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-state"))))
+      .toEqual(["ready", "ready"]);
 
     await ada.getByLabel("Message").fill("And these?");
     await ada.keyboard.press("Enter");
@@ -252,7 +292,15 @@ describe("attachments", () => {
     await sent.getByRole("link", { name: `Download ${NOTES.name}` }).waitFor();
     const answer = messages(ada).locator('[data-role="assistant"]').last();
     const facts = ["pasted.png is a 20×10 PNG image.", `${NOTES.name} has 3 lines`];
-    await expect.poll(async () => { const text = said(await answer.innerText()); return facts.filter((fact) => !text.includes(fact)); }, { timeout: 30_000 }).toEqual([]);
+    await expect
+      .poll(
+        async () => {
+          const text = said(await answer.innerText());
+          return facts.filter((fact) => !text.includes(fact));
+        },
+        { timeout: 30_000 },
+      )
+      .toEqual([]);
   });
 
   it("refuses a file of another type with a sentence, and Remove takes an uploaded file out (and off the server)", async () => {
@@ -266,12 +314,20 @@ describe("attachments", () => {
     await ada.getByRole("button", { name: "Attach files" }).click();
     await (await again).setFiles([{ name: "extra.txt", mimeType: "text/plain", buffer: Buffer.from("one line\n") }]);
     await expect.poll(() => tiles(ada).getAttribute("data-state")).toBe("ready");
-    const before = (await ada.evaluate(async (id) => (await fetch(`/threads/${id}/attachments`)).json(), threadId)) as { attachments: Array<{ filename: string }> };
+    const before = (await ada.evaluate(async (id) => (await fetch(`/threads/${id}/attachments`)).json(), threadId)) as {
+      attachments: Array<{ filename: string }>;
+    };
     expect(before.attachments.map((attachment) => attachment.filename)).toContain("extra.txt");
     await ada.getByRole("button", { name: "Remove extra.txt" }).click();
     await expect.poll(() => tiles(ada).count()).toBe(0);
     await expect
-      .poll(async () => ((await ada.evaluate(async (id) => (await fetch(`/threads/${id}/attachments`)).json(), threadId)) as { attachments: Array<{ filename: string }> }).attachments.map((attachment) => attachment.filename))
+      .poll(async () =>
+        (
+          (await ada.evaluate(async (id) => (await fetch(`/threads/${id}/attachments`)).json(), threadId)) as {
+            attachments: Array<{ filename: string }>;
+          }
+        ).attachments.map((attachment) => attachment.filename),
+      )
       .not.toContain("extra.txt");
   });
 
@@ -286,8 +342,14 @@ describe("attachments", () => {
     expect(await ada.getByLabel("Message").inputValue()).toBe("Summarise this log");
     await ada.keyboard.press("Enter");
     const answer = messages(ada).locator('[data-role="assistant"]').last();
-    await expect.poll(async () => said(await answer.innerText()), { timeout: 30_000 }).toContain(`${LOG.name} has ${LOG_LINES.length} lines`);
-    await messages(ada).locator('[data-role="user"]').last().getByRole("link", { name: `Download ${LOG.name}` }).waitFor();
+    await expect
+      .poll(async () => said(await answer.innerText()), { timeout: 30_000 })
+      .toContain(`${LOG.name} has ${LOG_LINES.length} lines`);
+    await messages(ada)
+      .locator('[data-role="user"]')
+      .last()
+      .getByRole("link", { name: `Download ${LOG.name}` })
+      .waitFor();
   });
 
   it("screenshots: dark theme and phone width with attachments", async () => {
@@ -305,7 +367,9 @@ describe("attachments", () => {
         { name: "photo.png", mimeType: "image/png", buffer: makePng(64, 64, [220, 38, 38]) },
         { name: "config.yaml", mimeType: "application/x-yaml", buffer: Buffer.from("port: 8080\n") },
       ]);
-      await expect.poll(() => tiles(page).evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-state")))).toEqual(["ready", "ready"]);
+      await expect
+        .poll(() => tiles(page).evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-state"))))
+        .toEqual(["ready", "ready"]);
       await shotAndScan(page, `attach-${label}`);
       // Leave nothing behind on the server.
       await page.getByRole("button", { name: "Remove photo.png" }).click();

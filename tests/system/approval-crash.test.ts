@@ -2,17 +2,17 @@ import { randomBytes } from "node:crypto";
 import type { UIMessageChunk } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  type LoggedRequest,
   openclawControl,
   readAnswer,
+  type System,
   sseChunks,
   startSystem,
+  type ThreadEventRecord,
   threadApi,
   toolParts,
   waitFor,
   waitForJobReport,
-  type LoggedRequest,
-  type System,
-  type ThreadEventRecord,
 } from "./harness.ts";
 
 // Approvals and in-flight OpenClaw calls across a SIGKILL of the agent worker's whole process
@@ -24,7 +24,8 @@ import {
 const IN_FLIGHT_MS = 6000;
 const JOB_POLL = { JOB_POLL_MS: "300" };
 /** What a restart job says when its restart call may not have happened. */
-const MAY_NOT_HAVE_RESTARTED = "The gateway is running. The restart call was interrupted, so it may not have restarted; ask again to restart it for sure.";
+const MAY_NOT_HAVE_RESTARTED =
+  "The gateway is running. The restart call was interrupted, so it may not have restarted; ask again to restart it for sure.";
 
 let system: System;
 beforeAll(async () => {
@@ -53,11 +54,22 @@ async function crashAndRestartAgent() {
 async function askForApproval(thread: ReturnType<typeof threadApi>, input: string) {
   const chunks = await sseChunks(await thread.send(input));
   const start = chunks.find((chunk) => chunk.type === "start") as Extract<UIMessageChunk, { type: "start" }>;
-  const request = chunks.find((chunk) => chunk.type === "tool-approval-request") as Extract<UIMessageChunk, { type: "tool-approval-request" }>;
+  const request = chunks.find((chunk) => chunk.type === "tool-approval-request") as Extract<
+    UIMessageChunk,
+    { type: "tool-approval-request" }
+  >;
   expect(request, JSON.stringify(chunks)).toBeDefined();
   const summary = await thread.waitForRun("awaiting_approval");
-  const paused = await thread.events({ until: (events) => events.some((event) => event.type === "run.status" && event.status === "awaiting_approval") });
-  return { runId: summary.activeRun!.id, messageId: start.messageId!, approvalId: request.approvalId, toolCallId: request.toolCallId, pausedAt: paused.at(-1)!.seq };
+  const paused = await thread.events({
+    until: (events) => events.some((event) => event.type === "run.status" && event.status === "awaiting_approval"),
+  });
+  return {
+    runId: summary.activeRun!.id,
+    messageId: start.messageId!,
+    approvalId: request.approvalId,
+    toolCallId: request.toolCallId,
+    pausedAt: paused.at(-1)!.seq,
+  };
 }
 
 const onPath = (path: string) => (log: LoggedRequest[]) => log.filter((request) => request.path === path);
@@ -66,14 +78,18 @@ const restarts = onPath("/api/openclaw/runtime/restart");
 const provisions = (log: LoggedRequest[]) => onPath("/api/openclaw/instance")(log).filter((request) => request.method === "POST");
 /** Only the read-only check of the instance a gated call makes before it is asked for. */
 const onlyTheInstanceCheck = [{ method: "GET", path: "/api/openclaw/instance", status: 200, effects: [] }];
-const effects = (log: LoggedRequest[], effect: string) => log.flatMap((request) => request.effects).filter((name) => name === effect).length;
+const effects = (log: LoggedRequest[], effect: string) =>
+  log.flatMap((request) => request.effects).filter((name) => name === effect).length;
 
 /** Waits until openclaw-local has received the call and is still holding it (no answer yet). */
 async function waitUntilInFlight(control: ReturnType<typeof openclawControl>, select: (log: LoggedRequest[]) => LoggedRequest[]) {
-  return waitFor(async () => {
-    const [request] = select(await control.requests());
-    return request && request.status === null ? request : null;
-  }, { what: "the call to be in flight at openclaw-local" });
+  return waitFor(
+    async () => {
+      const [request] = select(await control.requests());
+      return request && request.status === null ? request : null;
+    },
+    { what: "the call to be in flight at openclaw-local" },
+  );
 }
 
 function eventsOfRun(events: ThreadEventRecord[], runId: string) {
@@ -105,11 +121,23 @@ describe("the agent worker is SIGKILLed", () => {
     const seen = await thread().events({ after: asked.pausedAt, until: (events) => events.some(ended) });
     const events = seen.slice(0, seen.findIndex(ended) + 1);
     expect(events.map((event) => event.type)).toEqual(
-      expect.arrayContaining(["approval.resolved", "run.status", "run.started", "tool.receipt", "job.started", "message.stored", "run.finished"]),
+      expect.arrayContaining([
+        "approval.resolved",
+        "run.status",
+        "run.started",
+        "tool.receipt",
+        "job.started",
+        "message.stored",
+        "run.finished",
+      ]),
     );
-    expect(events.filter((event) => event.type === "message.stored").map((event) => [event.role, event.messageId])).toEqual([["assistant", asked.messageId]]);
+    expect(events.filter((event) => event.type === "message.stored").map((event) => [event.role, event.messageId])).toEqual([
+      ["assistant", asked.messageId],
+    ]);
     // Everything up to the end of the run was that run's, or its job's progress.
-    expect(events.filter((event) => event.runId !== asked.runId).every((event) => event.runId === undefined && event.type.startsWith("job."))).toBe(true);
+    expect(
+      events.filter((event) => event.runId !== asked.runId).every((event) => event.runId === undefined && event.type.startsWith("job.")),
+    ).toBe(true);
     expect(events.filter((event) => event.type === "tool.receipt").map((event) => event.status)).toEqual(["started", "succeeded"]);
     expect(await thread().receipts()).toMatchObject([
       { toolCallId: asked.toolCallId, tool: "restart", status: "succeeded", approvalId: asked.approvalId, decidedBy: user, attempts: 1 },
@@ -118,7 +146,12 @@ describe("the agent worker is SIGKILLed", () => {
     // The job it started watched the gateway come back; the agent reported that in the thread.
     const report = await waitForJobReport(thread(), asked.toolCallId);
     expect(report.started).toHaveLength(1);
-    expect(report.job).toMatchObject({ kind: "restart", status: "succeeded", runId: asked.runId, message: "The gateway is running again." });
+    expect(report.job).toMatchObject({
+      kind: "restart",
+      status: "succeeded",
+      runId: asked.runId,
+      message: "The gateway is running again.",
+    });
     expect(report.notes).toEqual([`Background job restart (${report.job.id}) finished: The gateway is running again.`]);
     expect(report.messages.map((message) => message.role)).toEqual(["user", "assistant", "system", "assistant"]);
     const answer = report.messages[1]!;
@@ -147,7 +180,12 @@ describe("the agent worker is SIGKILLed", () => {
     await crashAndRestartAgent();
     const report = await waitForJobReport(thread(), asked.toolCallId, 60_000);
     expect(report.started).toHaveLength(1);
-    expect(report.job).toMatchObject({ status: "succeeded", runId: asked.runId, message: MAY_NOT_HAVE_RESTARTED, result: { gateway: { status: "running" } } });
+    expect(report.job).toMatchObject({
+      status: "succeeded",
+      runId: asked.runId,
+      message: MAY_NOT_HAVE_RESTARTED,
+      result: { gateway: { status: "running" } },
+    });
     expect(report.notes).toEqual([`Background job restart (${report.job.id}) finished: ${MAY_NOT_HAVE_RESTARTED}`]);
     expect(report.reply).toBe(`The restart is done. ${MAY_NOT_HAVE_RESTARTED}`);
 
@@ -157,14 +195,20 @@ describe("the agent worker is SIGKILLed", () => {
     expect(types.at(-1)).toBe("run.finished");
     expect(types.filter((type) => type === "run.failed")).toEqual([]);
     // The recovered run repeated the call: it found the call's job (one per call) instead of calling again.
-    expect(events.filter((event) => event.type === "tool.receipt").map((event) => event.status)).toEqual(["started", "started", "succeeded"]);
+    expect(events.filter((event) => event.type === "tool.receipt").map((event) => event.status)).toEqual([
+      "started",
+      "started",
+      "succeeded",
+    ]);
     expect(types.filter((type) => type === "job.started")).toHaveLength(1);
     expect(await thread().receipts()).toMatchObject([
       { toolCallId: asked.toolCallId, tool: "restart", status: "succeeded", approvalId: asked.approvalId, decidedBy: user, attempts: 2 },
     ]);
     const answer = report.messages[1]!;
     expect(answer).toMatchObject({ id: asked.messageId, metadata: { runId: asked.runId, status: "completed" } });
-    expect(toolParts(answer)).toMatchObject([{ type: "tool-restart", state: "output-available", output: { job: { id: report.job.id, kind: "restart" } } }]);
+    expect(toolParts(answer)).toMatchObject([
+      { type: "tool-restart", state: "output-available", output: { job: { id: report.job.id, kind: "restart" } } },
+    ]);
 
     // Once openclaw-local's hold is over: one restart call ever, performed at most once; besides
     // it, only reads (the instance checks before asking and going on, the job's status reads).
@@ -174,7 +218,8 @@ describe("the agent worker is SIGKILLed", () => {
     expect(effects(log, "gateway.restarted")).toBeLessThanOrEqual(1);
     const others = log.filter((request) => request.path !== "/api/openclaw/runtime/restart");
     expect(others.length).toBeGreaterThan(0);
-    for (const request of others) expect(["GET /api/openclaw/instance", "GET /api/openclaw/runtime/status"]).toContain(`${request.method} ${request.path}`);
+    for (const request of others)
+      expect(["GET /api/openclaw/instance", "GET /api/openclaw/runtime/status"]).toContain(`${request.method} ${request.path}`);
   });
 
   it("while an approved provision is in flight: the recovered job sends it again with the same Idempotency-Key and it provisions once", async () => {
@@ -190,18 +235,29 @@ describe("the agent worker is SIGKILLed", () => {
     await crashAndRestartAgent();
     const report = await waitForJobReport(thread(), asked.toolCallId, 60_000);
     expect(report.started).toHaveLength(1);
-    expect(report.job).toMatchObject({ status: "succeeded", runId: asked.runId, message: "Your OpenClaw instance is ready.", result: { status: "ready" } });
+    expect(report.job).toMatchObject({
+      status: "succeeded",
+      runId: asked.runId,
+      message: "Your OpenClaw instance is ready.",
+      result: { status: "ready" },
+    });
     expect(report.notes).toEqual([`Background job provision (${report.job.id}) finished: Your OpenClaw instance is ready.`]);
 
     const events = eventsOfRun(await thread().events({ after: asked.pausedAt }), asked.runId);
     expect(events.map((event) => event.type)).toContain("run.recovered");
-    expect(events.filter((event) => event.type === "tool.receipt").map((event) => event.status)).toEqual(["started", "started", "succeeded"]);
+    expect(events.filter((event) => event.type === "tool.receipt").map((event) => event.status)).toEqual([
+      "started",
+      "started",
+      "succeeded",
+    ]);
     expect(await thread().receipts()).toMatchObject([
       { toolCallId: asked.toolCallId, tool: "provision", status: "succeeded", approvalId: asked.approvalId, decidedBy: user, attempts: 2 },
     ]);
     const answer = report.messages[1]!;
     expect(answer).toMatchObject({ id: asked.messageId, metadata: { status: "completed" } });
-    expect(toolParts(answer)).toMatchObject([{ type: "tool-provision", state: "output-available", output: { job: { id: report.job.id, kind: "provision" } } }]);
+    expect(toolParts(answer)).toMatchObject([
+      { type: "tool-provision", state: "output-available", output: { job: { id: report.job.id, kind: "provision" } } },
+    ]);
 
     // After the interrupted call's hold is over too: every POST carried the tool-call id, and
     // openclaw-local provisioned exactly once.
@@ -232,7 +288,10 @@ describe("the agent worker is SIGKILLed", () => {
       backup: await readAnswer(await thread().send("back up my openclaw")),
     };
     expect(toolParts(after.balance)[0]).toMatchObject({ state: "output-available", output: { balance_usd: 7 } });
-    expect(toolParts(after.backup)[0]).toMatchObject({ state: "output-available", output: { job: { kind: "backup", status: "succeeded" } } });
+    expect(toolParts(after.backup)[0]).toMatchObject({
+      state: "output-available",
+      output: { job: { kind: "backup", status: "succeeded" } },
+    });
 
     const ids = [before.balance, before.backup, after.balance, after.backup].map((message) => toolParts(message)[0]!.toolCallId);
     expect(new Set(ids).size).toBe(4);
@@ -273,10 +332,13 @@ describe("a run that went on after two approvals is SIGKILLed once", () => {
 
     await sseChunks(await thread().send("approve the pending device"));
     for (const tool of ["list_devices", "approve_device"]) {
-      const [approval] = await waitFor(async () => {
-        const pending = await thread().approvals("pending");
-        return pending.length === 1 ? pending : null;
-      }, { what: `the approval for ${tool}` });
+      const [approval] = await waitFor(
+        async () => {
+          const pending = await thread().approvals("pending");
+          return pending.length === 1 ? pending : null;
+        },
+        { what: `the approval for ${tool}` },
+      );
       expect(approval).toMatchObject({ tool });
       expect((await thread().respond(approval!.id, "approved")).status).toBe(200);
     }

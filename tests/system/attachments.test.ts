@@ -1,7 +1,7 @@
 import { MAX_ATTACHMENT_IMAGE_BYTES } from "@oa/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sseData, startSystem, type Runtime, type System } from "./harness.ts";
-import { webClient, type WebClient } from "./web-client.ts";
+import { type Runtime, type System, sseData, startSystem } from "./harness.ts";
+import { type WebClient, webClient } from "./web-client.ts";
 
 // Attachments through the website, as the browser uses them: the raw file up with the session
 // cookie, the bytes down to their owner only, other sites refused.
@@ -19,7 +19,14 @@ afterAll(async () => {
 
 const PNG_1x1 = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 
-function upload(client: WebClient, threadId: string, body: Uint8Array<ArrayBuffer> | string, type: string, filename: string, origin: string | null = web.url) {
+function upload(
+  client: WebClient,
+  threadId: string,
+  body: Uint8Array<ArrayBuffer> | string,
+  type: string,
+  filename: string,
+  origin: string | null = web.url,
+) {
   const headers: Record<string, string> = { cookie: client.cookie, "content-type": type, "x-oa-filename": encodeURIComponent(filename) };
   if (origin !== null) headers.origin = origin;
   return fetch(`${web.url}/threads/${threadId}/attachments`, { method: "POST", headers, body });
@@ -42,13 +49,17 @@ describe("attachments through the website", () => {
     const image = ((await stored.json()) as { attachment: { id: string; url: string; size: number } }).attachment;
     expect(image.size).toBe(PNG_1x1.byteLength);
     const log = "job started\nERROR: quota exceeded\n";
-    const text = ((await (await upload(ada, threadId, log, "text/x-log", "job.log")).json()) as { attachment: { id: string; url: string } }).attachment;
+    const text = ((await (await upload(ada, threadId, log, "text/x-log", "job.log")).json()) as { attachment: { id: string; url: string } })
+      .attachment;
 
     const listed = await ada.json("GET", `/threads/${threadId}/attachments`);
     expect(listed.body.attachments.map((a: { id: string }) => a.id)).toEqual([image.id, text.id]);
 
     // Same-origin GET, as an <img src> sends it.
-    const download = await ada.request("GET", `/threads/${threadId}/attachments/${image.id}`, undefined, { origin: null, headers: { "sec-fetch-site": "same-origin" } });
+    const download = await ada.request("GET", `/threads/${threadId}/attachments/${image.id}`, undefined, {
+      origin: null,
+      headers: { "sec-fetch-site": "same-origin" },
+    });
     expect(download.status).toBe(200);
     expect(Buffer.from(await download.arrayBuffer()).equals(PNG_1x1)).toBe(true);
     expect(download.headers.get("content-type")).toBe("image/png");
@@ -68,7 +79,17 @@ describe("attachments through the website", () => {
     const chat = await ada.request("POST", "/chat", {
       id: threadId,
       trigger: "submit-message",
-      messages: [{ id: "m-web-attach", role: "user", parts: [{ type: "text", text: "what do you see?" }, { type: "file", url: image.url, mediaType: "image/png" }, { type: "file", url: text.url, mediaType: "text/x-log" }] }],
+      messages: [
+        {
+          id: "m-web-attach",
+          role: "user",
+          parts: [
+            { type: "text", text: "what do you see?" },
+            { type: "file", url: image.url, mediaType: "image/png" },
+            { type: "file", url: text.url, mediaType: "text/x-log" },
+          ],
+        },
+      ],
     });
     expect(chat.status).toBe(200);
     const answer = sseData(await chat.text())
@@ -94,7 +115,10 @@ describe("attachments through the website", () => {
     expect(((await crossOrigin.json()) as any).error.code).toBe("forbidden_origin");
     const noOrigin = await upload(ada, threadId, PNG_1x1, "image/png", "x.png", null);
     expect(noOrigin.status).toBe(403);
-    const crossSiteRead = await ada.request("GET", `/threads/${threadId}/attachments`, undefined, { origin: null, headers: { "sec-fetch-site": "cross-site" } });
+    const crossSiteRead = await ada.request("GET", `/threads/${threadId}/attachments`, undefined, {
+      origin: null,
+      headers: { "sec-fetch-site": "cross-site" },
+    });
     expect(crossSiteRead.status).toBe(403);
 
     const anonymous = webClient(web.url);

@@ -4,7 +4,7 @@ import { PlainChat } from "@oa/test-kit";
 import { DefaultChatTransport, type UIMessage } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { root } from "../../scripts/lib/dev-key.mjs";
-import { client, readAnswer, startAgentWorker, tempState, textOf, type Runtime } from "./harness.ts";
+import { client, type Runtime, readAnswer, startAgentWorker, tempState, textOf } from "./harness.ts";
 
 /** Runs the terminal client to its end; resolves with its exit code and output. */
 function runChatScript(runtime: Runtime, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
@@ -35,7 +35,10 @@ class SdkChat extends PlainChat {
   }
 }
 
-type PageMessage = UIMessage & { parentId: string | null; branch: { index: number; count: number; previousId: string | null; nextId: string | null } };
+type PageMessage = UIMessage & {
+  parentId: string | null;
+  branch: { index: number; count: number; previousId: string | null; nextId: string | null };
+};
 
 describe("edit and regenerate through the AI SDK's DefaultChatTransport", () => {
   const state = tempState();

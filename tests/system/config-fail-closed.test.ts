@@ -1,6 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, openclawControl, readAnswer, startAgentWorker, startSystem, tempState, threadApi, toolParts, type Runtime, type System } from "./harness.ts";
+import {
+  client,
+  openclawControl,
+  type Runtime,
+  readAnswer,
+  type System,
+  startAgentWorker,
+  startSystem,
+  tempState,
+  threadApi,
+  toolParts,
+} from "./harness.ts";
 import { askForApproval } from "./openclaw-tools-kit.ts";
 
 // Fail closed on configuration, over real `wrangler dev`: one secret per hop (the key the agent
@@ -64,7 +75,10 @@ describe("APPROVAL_POLICY", () => {
     await control.seed(READY);
     const thread = threadApi(system.agent, user, `thread-${user}`);
     await askForApproval(thread, "restart my OpenClaw", "restart");
-    expect((await thread.approvals("pending"))[0]).toMatchObject({ tool: "restart", request: { method: "POST", path: "/runtime/restart", bodyHash: null } });
+    expect((await thread.approvals("pending"))[0]).toMatchObject({
+      tool: "restart",
+      request: { method: "POST", path: "/runtime/restart", bodyHash: null },
+    });
     // Only the read-only check of the instance before asking.
     expect(await control.requests()).toMatchObject([{ method: "GET", path: "/api/openclaw/instance", status: 200 }]);
     expect(await control.requests()).toHaveLength(1);

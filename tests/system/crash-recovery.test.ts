@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { client, startAgentWorker, tempState, textOf, type Runtime } from "./harness.ts";
+import { client, type Runtime, startAgentWorker, tempState, textOf } from "./harness.ts";
 
 type Event = { seq: number; type: string; at: string; runId?: string; role?: string; chunks?: Array<{ type: string; delta?: string }> };
 

@@ -118,8 +118,16 @@ async function streamResponses(write: SseWriter, model: string, text: string, in
 
   await event("response.created", { response: response("in_progress") });
   await event("response.in_progress", { response: response("in_progress") });
-  await event("response.output_item.added", { output_index: 0, item: { id: itemId, type: "message", status: "in_progress", role: "assistant", content: [] } });
-  await event("response.content_part.added", { item_id: itemId, output_index: 0, content_index: 0, part: { type: "output_text", text: "", annotations: [] } });
+  await event("response.output_item.added", {
+    output_index: 0,
+    item: { id: itemId, type: "message", status: "in_progress", role: "assistant", content: [] },
+  });
+  await event("response.content_part.added", {
+    item_id: itemId,
+    output_index: 0,
+    content_index: 0,
+    part: { type: "output_text", text: "", annotations: [] },
+  });
   const deltas = toDeltas(text);
   for (const [index, delta] of deltas.entries()) {
     if (write.cut(index)) return;
@@ -130,7 +138,9 @@ async function streamResponses(write: SseWriter, model: string, text: string, in
   await event("response.output_text.done", { item_id: itemId, output_index: 0, content_index: 0, text, logprobs: [] });
   await event("response.content_part.done", { item_id: itemId, output_index: 0, content_index: 0, part });
   await event("response.output_item.done", { output_index: 0, item });
-  await event("response.completed", { response: response("completed", { output: [item], usage: responsesUsage(inputTokens, deltas.length) }) });
+  await event("response.completed", {
+    response: response("completed", { output: [item], usage: responsesUsage(inputTokens, deltas.length) }),
+  });
 }
 
 function responsesUsage(inputTokens: number, outputTokens: number) {
@@ -150,7 +160,15 @@ function responsesJson(model: string, text: string, inputTokens: number) {
     created_at: now(),
     status: "completed",
     model,
-    output: [{ id: newId("msg"), type: "message", status: "completed", role: "assistant", content: [{ type: "output_text", text, annotations: [] }] }],
+    output: [
+      {
+        id: newId("msg"),
+        type: "message",
+        status: "completed",
+        role: "assistant",
+        content: [{ type: "output_text", text, annotations: [] }],
+      },
+    ],
     usage: responsesUsage(inputTokens, toDeltas(text).length),
   };
 }
@@ -206,7 +224,9 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     const recorded: RecordedRequest = {
       method: req.method ?? "",
       path: new URL(req.url ?? "/", "http://fake").pathname,
-      headers: Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : value])),
+      headers: Object.fromEntries(
+        Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : value]),
+      ),
       body,
       streamed: body?.stream === true,
       receivedAt: Date.now(),
@@ -215,7 +235,14 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
 
     const endpoint = recorded.method === "POST" ? recorded.path : "";
     if (endpoint !== "/v1/responses" && endpoint !== "/v1/chat/completions") {
-      return sendJson(res, 404, { error: { message: `Unknown request URL: ${recorded.method} ${recorded.path}`, type: "invalid_request_error", param: null, code: "unknown_url" } });
+      return sendJson(res, 404, {
+        error: {
+          message: `Unknown request URL: ${recorded.method} ${recorded.path}`,
+          type: "invalid_request_error",
+          param: null,
+          code: "unknown_url",
+        },
+      });
     }
     const behaviour = decide(recorded);
     if (behaviour.type === "fail") return sendJson(res, behaviour.status, errorBody(behaviour), behaviour.headers);
@@ -224,7 +251,10 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     const inputTokens = tokenCount(body?.input ?? body?.messages);
     if (!recorded.streamed) {
       await new Promise((resolve) => setTimeout(resolve, JSON_LATENCY_MS));
-      const json = endpoint === "/v1/responses" ? responsesJson(model, behaviour.text, inputTokens) : chatCompletionJson(model, behaviour.text, inputTokens);
+      const json =
+        endpoint === "/v1/responses"
+          ? responsesJson(model, behaviour.text, inputTokens)
+          : chatCompletionJson(model, behaviour.text, inputTokens);
       return sendJson(res, 200, json);
     }
     openSse(res);

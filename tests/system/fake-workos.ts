@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 
 /**
  * A local stand-in for WorkOS AuthKit, speaking its endpoints: the hosted authorize page (here it
@@ -39,7 +39,8 @@ export async function startFakeWorkOS(): Promise<FakeWorkOS> {
       res.end(JSON.stringify(body));
     };
     if (req.method === "GET" && url.pathname === "/user_management/authorize") {
-      if (url.searchParams.get("client_id") !== fake.clientId || url.searchParams.get("response_type") !== "code") return send(400, { error: "invalid_request" });
+      if (url.searchParams.get("client_id") !== fake.clientId || url.searchParams.get("response_type") !== "code")
+        return send(400, { error: "invalid_request" });
       const code = `code_${Math.random().toString(36).slice(2)}`;
       codes.set(code, { ...fake.user });
       const back = new URL(url.searchParams.get("redirect_uri")!);
@@ -55,7 +56,8 @@ export async function startFakeWorkOS(): Promise<FakeWorkOS> {
       const body = JSON.parse(raw) as Record<string, string>;
       if (body.client_id !== fake.clientId || body.client_secret !== fake.apiKey) return send(401, { error: "invalid_client" });
       const user = codes.get(body.code ?? "");
-      if (body.grant_type !== "authorization_code" || !user) return send(400, { error: "invalid_grant", error_description: "The code is invalid." });
+      if (body.grant_type !== "authorization_code" || !user)
+        return send(400, { error: "invalid_grant", error_description: "The code is invalid." });
       codes.delete(body.code!);
       const key = fake.forgeNext ? rogue.privateKey : privateKey;
       fake.forgeNext = false;
@@ -67,7 +69,13 @@ export async function startFakeWorkOS(): Promise<FakeWorkOS> {
         .setIssuedAt(now)
         .setExpirationTime(now + 300)
         .sign(key);
-      return send(200, { user: { object: "user", ...user, email_verified: true }, organization_id: null, access_token: accessToken, refresh_token: "rt_test", authentication_method: "Password" });
+      return send(200, {
+        user: { object: "user", ...user, email_verified: true },
+        organization_id: null,
+        access_token: accessToken,
+        refresh_token: "rt_test",
+        authentication_method: "Password",
+      });
     }
     if (req.method === "GET" && url.pathname === `/sso/jwks/${fake.clientId}`) return send(200, { keys: [jwk] });
     send(404, { error: "not_found" });

@@ -1,5 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, messageFromChunks, openclawControl, readUserEvents, sseChunks, startSystem, textOf, threadApi, waitFor, type System } from "./harness.ts";
+import {
+  client,
+  messageFromChunks,
+  openclawControl,
+  readUserEvents,
+  type System,
+  sseChunks,
+  startSystem,
+  textOf,
+  threadApi,
+  waitFor,
+} from "./harness.ts";
 
 type Job = { id: string; kind: string; status: string; progress: number; message: string | null; attempts: number };
 
@@ -53,16 +64,25 @@ describe("background jobs", () => {
     expect(events.find((event) => event.type === "job.finished")).toMatchObject({ jobId: job!.id, status: "succeeded" });
 
     // The agent posted the result as a new run in the thread.
-    const messages = await waitFor(async () => {
-      const all = await thread.messages();
-      return all.some((message) => message.role === "system") && all.at(-1)?.role === "assistant" && all.at(-1)?.metadata?.status === "completed" ? all : null;
-    }, { timeoutMs: 20_000 });
+    const messages = await waitFor(
+      async () => {
+        const all = await thread.messages();
+        return all.some((message) => message.role === "system") &&
+          all.at(-1)?.role === "assistant" &&
+          all.at(-1)?.metadata?.status === "completed"
+          ? all
+          : null;
+      },
+      { timeoutMs: 20_000 },
+    );
     const note = messages.find((message) => message.role === "system")!;
     expect(textOf(note)).toMatch(/Background job provision .* finished: Your OpenClaw instance is ready/);
     expect(textOf(messages.at(-1)!)).toMatch(/ready/);
 
     const control = openclawControl(system.openclaw, "jobs-alice");
-    const provisions = (await control.requests()).filter((request) => request.method === "POST" && request.path.endsWith("/openclaw/instance"));
+    const provisions = (await control.requests()).filter(
+      (request) => request.method === "POST" && request.path.endsWith("/openclaw/instance"),
+    );
     expect(provisions).toHaveLength(1);
     expect((await listJobs())[0]).toMatchObject({ status: "succeeded", progress: 1 });
   });
@@ -81,12 +101,23 @@ describe("background jobs", () => {
           {
             id: start.messageId,
             role: "assistant",
-            parts: [{ type: "tool-provision", toolCallId: request.toolCallId, state: "approval-responded", input: {}, approval: { id: request.approvalId, approved: true } }],
+            parts: [
+              {
+                type: "tool-provision",
+                toolCallId: request.toolCallId,
+                state: "approval-responded",
+                input: {},
+                approval: { id: request.approvalId, approved: true },
+              },
+            ],
           },
         ],
       }),
     );
-    const dataParts = continuation.filter((chunk) => chunk.type === "data-job") as Array<{ id: string; data: { id: string; kind: string; status: string; progress: number } }>;
+    const dataParts = continuation.filter((chunk) => chunk.type === "data-job") as Array<{
+      id: string;
+      data: { id: string; kind: string; status: string; progress: number };
+    }>;
     expect(dataParts.length).toBeGreaterThan(0);
     expect(dataParts[0]!.data).toMatchObject({ kind: "provision", status: "waiting" });
     expect(dataParts.every((part) => part.id === dataParts[0]!.id)).toBe(true);
@@ -131,7 +162,13 @@ describe("background jobs", () => {
     // follow-up's answer is the thread's latest message.
     await readUserEvents(system.agent, "jobs-carol", {
       timeoutMs: 30_000,
-      until: (events) => events.some((event) => event.type === "thread.updated" && event.threadId === "jobs-followup" && String((event.thread as { preview?: string }).preview).includes("12.34")),
+      until: (events) =>
+        events.some(
+          (event) =>
+            event.type === "thread.updated" &&
+            event.threadId === "jobs-followup" &&
+            String((event.thread as { preview?: string }).preview).includes("12.34"),
+        ),
     });
     const messages = await waitFor(async () => {
       const all = await thread.messages();
@@ -140,9 +177,11 @@ describe("background jobs", () => {
     expect(messages.map((message) => message.role)).toEqual(["user", "assistant", "system", "assistant"]);
     expect(textOf(messages[2]!)).toBe("Scheduled follow-up: check my balance");
     expect(textOf(messages[3]!)).toContain("12.34");
-    const schedules = await (await fetch(`${system.agent.url}/internal/thread/jobs-followup/schedules`, {
-      headers: { "x-oa-internal-key": system.key, "x-oa-user-id": "jobs-carol" },
-    })).json();
+    const schedules = await (
+      await fetch(`${system.agent.url}/internal/thread/jobs-followup/schedules`, {
+        headers: { "x-oa-internal-key": system.key, "x-oa-user-id": "jobs-carol" },
+      })
+    ).json();
     expect(schedules.schedules[0]).toMatchObject({ kind: "once", status: "done", firedCount: 1 });
   });
 
@@ -152,8 +191,19 @@ describe("background jobs", () => {
     const headers = { "x-oa-internal-key": system.key, "x-oa-user-id": "jobs-dave" };
     const listed = await (await fetch(`${system.agent.url}/internal/thread/jobs-cron/schedules`, { headers })).json();
     const schedule = listed.schedules[0];
-    expect(schedule).toMatchObject({ kind: "cron", cron: "0 9 * * *", timezone: "Europe/Berlin", status: "active", prompt: "tell me my balance" });
-    const berlinHour = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Berlin", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(schedule.nextRunAt));
+    expect(schedule).toMatchObject({
+      kind: "cron",
+      cron: "0 9 * * *",
+      timezone: "Europe/Berlin",
+      status: "active",
+      prompt: "tell me my balance",
+    });
+    const berlinHour = new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Europe/Berlin",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).format(new Date(schedule.nextRunAt));
     expect(berlinHour).toBe("09:00");
     expect(Date.parse(schedule.nextRunAt) - Date.now()).toBeLessThanOrEqual(24 * 3600 * 1000);
 
@@ -161,7 +211,9 @@ describe("background jobs", () => {
     expect(await deleted.json()).toMatchObject({ ok: true, cancelled: true, schedule: { status: "cancelled" } });
     const missing = await fetch(`${system.agent.url}/internal/thread/jobs-cron/schedules/sched_nope`, { method: "DELETE", headers });
     expect(missing.status).toBe(404);
-    const otherUser = await fetch(`${system.agent.url}/internal/thread/jobs-cron/schedules`, { headers: { ...headers, "x-oa-user-id": "mallory" } });
+    const otherUser = await fetch(`${system.agent.url}/internal/thread/jobs-cron/schedules`, {
+      headers: { ...headers, "x-oa-user-id": "mallory" },
+    });
     expect(otherUser.status).toBe(404);
   });
 

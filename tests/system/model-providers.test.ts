@@ -2,11 +2,11 @@ import { randomBytes } from "node:crypto";
 import type { UIMessage, UIMessageChunk } from "ai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SYSTEM_PROMPT } from "../../apps/agent-worker/src/runs/context.ts";
-import { startFakeOpenAI, type FakeOpenAI, type RecordedRequest } from "./fake-openai.ts";
-import { client, sseChunks, startAgentWorker, tempState, textOf, waitFor as waitUntil, type Runtime } from "./harness.ts";
+import { type FakeOpenAI, type RecordedRequest, startFakeOpenAI } from "./fake-openai.ts";
+import { client, type Runtime, sseChunks, startAgentWorker, tempState, textOf, waitFor as waitUntil } from "./harness.ts";
 
 /** The thread works in the background after a turn: poll for what it does. */
-const waitFor = <T,>(check: () => T | Promise<T>) => waitUntil(check, { timeoutMs: 10_000, intervalMs: 50 });
+const waitFor = <T>(check: () => T | Promise<T>) => waitUntil(check, { timeoutMs: 10_000, intervalMs: 50 });
 
 const REPLY = "Your runtime is healthy and all three agents are online.";
 
@@ -107,7 +107,9 @@ describe("the openai provider, against a fake Responses API", () => {
     expect(failed.messages[1]!.metadata).toMatchObject({ status: "failed" });
     // A thread whose first run failed still gets a title: the offline summary of the person's words, no model call.
     const row = await waitFor(async () => {
-      const listed = (await (await alice().get("/internal/threads")).json()) as { threads: Array<{ id: string; title: string | null; status: string }> };
+      const listed = (await (await alice().get("/internal/threads")).json()) as {
+        threads: Array<{ id: string; title: string | null; status: string }>;
+      };
       return listed.threads.find((candidate) => candidate.id === "oa-2" && candidate.title);
     });
     expect(row).toMatchObject({ title: "Restart OpenClaw", status: "error" });
@@ -209,7 +211,13 @@ describe("the openai-compatible provider, against a fake Chat Completions API", 
     let calls = 0;
     fake().behave(() =>
       calls++ === 0
-        ? { type: "fail", status: 429, message: "Rate limit reached for requests", code: "rate_limit_exceeded", headers: { "retry-after-ms": "50" } }
+        ? {
+            type: "fail",
+            status: 429,
+            message: "Rate limit reached for requests",
+            code: "rate_limit_exceeded",
+            headers: { "retry-after-ms": "50" },
+          }
         : { type: "reply", text: REPLY },
     );
     const started = Date.now();

@@ -1,19 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  type FaultInput,
+  type LoggedRequest,
   openclawControl,
   readAnswer,
+  type System,
   sseChunks,
   startSystem,
+  type ThreadApi,
   textOf,
   threadApi,
   toolParts,
   waitFor,
   waitForJobReport,
-  type FaultInput,
-  type LoggedRequest,
-  type System,
-  type ThreadApi,
 } from "./harness.ts";
 
 // openclaw-local misbehaving (faults injected through its control surface): the agent's run
@@ -105,7 +105,13 @@ describe("a failing read is retried, then reported as a tool error; the run comp
     expect(text).toContain(error.replace(/^get_billing_summary failed: /, ""));
     expect(text).toMatch(/^I couldn't read your balance\. .* Nothing was changed\.$/);
     const receipt = (await thread.receipts())[0];
-    expect(receipt).toMatchObject({ tool: "get_billing_summary", toolCallId: parts[0]!.toolCallId, status: "failed", resultSummary: error, attempts: 1 });
+    expect(receipt).toMatchObject({
+      tool: "get_billing_summary",
+      toolCallId: parts[0]!.toolCallId,
+      status: "failed",
+      resultSummary: error,
+      attempts: 1,
+    });
 
     const requests = billingRequests(await control.requests());
     expect(requests).toHaveLength(READ_ATTEMPTS);
@@ -121,7 +127,9 @@ describe("a failing read is retried, then reported as a tool error; the run comp
     const { user, thread, control } = await freshUser("read-transient");
     await control.addFault({ method: "GET", path: "/openclaw/billing", kind: "500", message: "blip", count: 1 });
     const { parts } = await chatCompletes(thread, "what's my balance");
-    expect(parts).toMatchObject([{ type: "tool-get_billing_summary", state: "output-available", output: { user_id: user, balance_usd: 12.5 } }]);
+    expect(parts).toMatchObject([
+      { type: "tool-get_billing_summary", state: "output-available", output: { user_id: user, balance_usd: 12.5 } },
+    ]);
     expect(billingRequests(await control.requests()).map((request) => [request.status, request.fault])).toEqual([
       [500, "before:500"],
       [200, null],
@@ -134,55 +142,81 @@ describe("a failing backup: transient faults retry its job with the same key, a 
   it.each([
     { kind: "500" as const, reason: "backup refused" },
     { kind: "non-json-500" as const, reason: "OpenClaw API answered HTTP 503 without JSON: backup refused" },
-  ])("a $kind: retried with backoff and the same Idempotency-Key; once the fault clears it backs up once and reports it", async ({ kind, reason }) => {
-    const { thread, control } = await freshUser(`write-${kind}`);
-    await control.addFault({ method: "POST", path: "/openclaw/runtime/backup", kind, status: 503, message: "backup refused" });
-    const { parts, text } = await chatCompletes(thread, "back up my openclaw");
-    // The tool answered once its job existed: the first attempt failed and a retry is due.
-    const retrying = `Retrying in 2 s: ${reason}`;
-    expect(parts).toMatchObject([{ type: "tool-backup_now", state: "output-available", output: { job: { kind: "backup", status: "waiting", message: retrying } } }]);
-    expect(text).toBe(`Backup started, but the first try failed (${reason}); I'm retrying in 2 s. I'll tell you when it is done.`);
-    const { toolCallId } = parts[0]!;
-    expect(await thread.receipts()).toMatchObject([{ tool: "backup_now", toolCallId, status: "succeeded" }]);
+  ])(
+    "a $kind: retried with backoff and the same Idempotency-Key; once the fault clears it backs up once and reports it",
+    async ({ kind, reason }) => {
+      const { thread, control } = await freshUser(`write-${kind}`);
+      await control.addFault({ method: "POST", path: "/openclaw/runtime/backup", kind, status: 503, message: "backup refused" });
+      const { parts, text } = await chatCompletes(thread, "back up my openclaw");
+      // The tool answered once its job existed: the first attempt failed and a retry is due.
+      const retrying = `Retrying in 2 s: ${reason}`;
+      expect(parts).toMatchObject([
+        { type: "tool-backup_now", state: "output-available", output: { job: { kind: "backup", status: "waiting", message: retrying } } },
+      ]);
+      expect(text).toBe(`Backup started, but the first try failed (${reason}); I'm retrying in 2 s. I'll tell you when it is done.`);
+      const { toolCallId } = parts[0]!;
+      expect(await thread.receipts()).toMatchObject([{ tool: "backup_now", toolCallId, status: "succeeded" }]);
 
-    await waitFor(async () => backups(await control.requests()).filter((request) => request.status === 503).length === 2, { what: "the first retry" });
-    await control.clearFaults();
-    const report = await waitForJobReport(thread, toolCallId);
+      await waitFor(async () => backups(await control.requests()).filter((request) => request.status === 503).length === 2, {
+        what: "the first retry",
+      });
+      await control.clearFaults();
+      const report = await waitForJobReport(thread, toolCallId);
 
-    // Every attempt carried the tool-call id; only the last, after the fault cleared, backed up.
-    const log = backups(await control.requests());
-    expect(log.map((request) => [request.method, request.idempotencyKey, request.status, request.fault, request.effects])).toEqual([
-      ["POST", toolCallId, 503, `before:${kind}`, []],
-      ["POST", toolCallId, 503, `before:${kind}`, []],
-      ["POST", toolCallId, 200, null, ["backup.completed"]],
-    ]);
-    const [first, second] = gaps(log);
-    expect(first).toBeGreaterThanOrEqual(2000);
-    expect(second).toBeGreaterThanOrEqual(4000);
-    expect(await jobLog(thread, report.job.id)).toEqual([`Attempt 1 failed: ${reason}; retrying in 2 s`, `Attempt 2 failed: ${reason}; retrying in 4 s`]);
+      // Every attempt carried the tool-call id; only the last, after the fault cleared, backed up.
+      const log = backups(await control.requests());
+      expect(log.map((request) => [request.method, request.idempotencyKey, request.status, request.fault, request.effects])).toEqual([
+        ["POST", toolCallId, 503, `before:${kind}`, []],
+        ["POST", toolCallId, 503, `before:${kind}`, []],
+        ["POST", toolCallId, 200, null, ["backup.completed"]],
+      ]);
+      const [first, second] = gaps(log);
+      expect(first).toBeGreaterThanOrEqual(2000);
+      expect(second).toBeGreaterThanOrEqual(4000);
+      expect(await jobLog(thread, report.job.id)).toEqual([
+        `Attempt 1 failed: ${reason}; retrying in 2 s`,
+        `Attempt 2 failed: ${reason}; retrying in 4 s`,
+      ]);
 
-    expect(report.started).toHaveLength(1);
-    expect(report.job).toMatchObject({ status: "succeeded", attempts: 3, error: null });
-    const { lastBackup } = report.job.result as { lastBackup: string };
-    expect(Date.parse(lastBackup)).toBeGreaterThanOrEqual(Date.parse(log[2]!.at));
-    expect(report.notes).toEqual([`Background job backup (${report.job.id}) finished: Backup finished at ${lastBackup}.`]);
-    expect(report.reply).toBe(`The backup is done. Backup finished at ${lastBackup.slice(0, 10)} ${lastBackup.slice(11, 16)} UTC.`);
-  });
+      expect(report.started).toHaveLength(1);
+      expect(report.job).toMatchObject({ status: "succeeded", attempts: 3, error: null });
+      const { lastBackup } = report.job.result as { lastBackup: string };
+      expect(Date.parse(lastBackup)).toBeGreaterThanOrEqual(Date.parse(log[2]!.at));
+      expect(report.notes).toEqual([`Background job backup (${report.job.id}) finished: Backup finished at ${lastBackup}.`]);
+      expect(report.reply).toBe(`The backup is done. Backup finished at ${lastBackup.slice(0, 10)} ${lastBackup.slice(11, 16)} UTC.`);
+    },
+  );
 
   it("a 4xx is permanent: one request, the tool call and its job fail readably, and the note says so", async () => {
     const { thread, control } = await freshUser("write-4xx");
-    await control.addFault({ method: "POST", path: "/openclaw/runtime/backup", kind: "500", status: 409, message: "a backup is already running" });
+    await control.addFault({
+      method: "POST",
+      path: "/openclaw/runtime/backup",
+      kind: "500",
+      status: 409,
+      message: "a backup is already running",
+    });
     const { parts, text } = await chatCompletes(thread, "back up my openclaw");
     const error = "backup_now failed: a backup is already running (HTTP 409)";
     expect(parts).toMatchObject([{ type: "tool-backup_now", state: "output-error", errorText: `Error: ${error}` }]);
-    expect(text).toBe("I couldn't back up your OpenClaw. The OpenClaw API said: a backup is already running (HTTP 409). Nothing was changed.");
+    expect(text).toBe(
+      "I couldn't back up your OpenClaw. The OpenClaw API said: a backup is already running (HTTP 409). Nothing was changed.",
+    );
     const { toolCallId } = parts[0]!;
     expect(await thread.receipts()).toMatchObject([{ tool: "backup_now", toolCallId, status: "failed", resultSummary: error }]);
 
     const report = await waitForJobReport(thread, toolCallId);
     expect(report.started).toHaveLength(1);
-    expect(report.job).toMatchObject({ status: "failed", attempts: 1, nextRunAt: null, message: "The backup was refused.", error: "a backup is already running (HTTP 409)" });
-    expect(report.notes).toEqual([`Background job backup (${report.job.id}) failed: The backup was refused. (a backup is already running (HTTP 409))`]);
+    expect(report.job).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      nextRunAt: null,
+      message: "The backup was refused.",
+      error: "a backup is already running (HTTP 409)",
+    });
+    expect(report.notes).toEqual([
+      `Background job backup (${report.job.id}) failed: The backup was refused. (a backup is already running (HTTP 409))`,
+    ]);
     expect(report.reply).toBe("The backup failed. The backup was refused. Reason: a backup is already running (HTTP 409).");
     // The job has ended (nextRunAt null); past the time its first retry would have come, nothing was sent again.
     await new Promise((resolve) => setTimeout(resolve, FIRST_RETRY_MS + 500));
@@ -195,7 +229,9 @@ describe("a failing backup: transient faults retry its job with the same key, a 
     await control.addFault({ method: "POST", path: "/openclaw/runtime/backup", kind: "delay", ms: 2500, count: 1 });
     const { parts } = await chatCompletes(thread, "back up my openclaw");
     const retrying = `Retrying in 2 s: The OpenClaw API did not answer within ${TIMEOUT_MS} ms.`;
-    expect(parts).toMatchObject([{ type: "tool-backup_now", state: "output-available", output: { job: { status: "waiting", message: retrying } } }]);
+    expect(parts).toMatchObject([
+      { type: "tool-backup_now", state: "output-available", output: { job: { status: "waiting", message: retrying } } },
+    ]);
     const { toolCallId } = parts[0]!;
 
     const report = await waitForJobReport(thread, toolCallId);
@@ -213,42 +249,64 @@ describe("a failing backup: transient faults retry its job with the same key, a 
 });
 
 describe("an approved restart that gets a 500 is never sent again", () => {
-  const MAY_NOT_HAVE_RESTARTED = "The gateway is running. The restart call was interrupted, so it may not have restarted; ask again to restart it for sure.";
+  const MAY_NOT_HAVE_RESTARTED =
+    "The gateway is running. The restart call was interrupted, so it may not have restarted; ask again to restart it for sure.";
   it.each([
     { phase: "before" as const, effects: [] },
     { phase: "after" as const, effects: ["gateway.restarted"] },
-  ])("a 500 $phase the restart: one POST; the job only watches the gateway and says the restart may not have happened", async ({ phase, effects }) => {
-    const { user, thread, control } = await freshUser(`write-gated-${phase}`);
-    await control.addFault({ method: "POST", path: "/openclaw/runtime/restart", kind: "500", message: "runtime exploded", phase });
-    const chunks = await sseChunks(await thread.send("restart my OpenClaw"));
-    const request = chunks.find((chunk) => chunk.type === "tool-approval-request") as { approvalId: string; toolCallId: string };
-    await thread.waitForRun("awaiting_approval");
-    // Only the read-only check of the instance before asking.
-    expect(await control.requests()).toMatchObject([{ method: "GET", path: "/api/openclaw/instance", status: 200 }]);
-    expect(await control.requests()).toHaveLength(1);
-    expect((await thread.respond(request.approvalId, "approved")).status).toBe(200);
-    await thread.waitForRun(null);
+  ])(
+    "a 500 $phase the restart: one POST; the job only watches the gateway and says the restart may not have happened",
+    async ({ phase, effects }) => {
+      const { user, thread, control } = await freshUser(`write-gated-${phase}`);
+      await control.addFault({ method: "POST", path: "/openclaw/runtime/restart", kind: "500", message: "runtime exploded", phase });
+      const chunks = await sseChunks(await thread.send("restart my OpenClaw"));
+      const request = chunks.find((chunk) => chunk.type === "tool-approval-request") as { approvalId: string; toolCallId: string };
+      await thread.waitForRun("awaiting_approval");
+      // Only the read-only check of the instance before asking.
+      expect(await control.requests()).toMatchObject([{ method: "GET", path: "/api/openclaw/instance", status: 200 }]);
+      expect(await control.requests()).toHaveLength(1);
+      expect((await thread.respond(request.approvalId, "approved")).status).toBe(200);
+      await thread.waitForRun(null);
 
-    const [, answer] = await thread.messages();
-    expect(answer!.metadata).toMatchObject({ status: "completed" });
-    const output = { job: { kind: "restart", status: "waiting", message: "Retrying in 2 s: runtime exploded" } };
-    expect(toolParts(answer!)).toMatchObject([{ type: "tool-restart", state: "output-available", output }]);
-    expect(textOf(answer!)).toBe("Restart started, but the first try failed (runtime exploded); I'm retrying in 2 s. I'll tell you when the gateway is back.");
-    expect(await thread.receipts()).toMatchObject([{ toolCallId: request.toolCallId, status: "succeeded", approvalId: request.approvalId, decidedBy: user }]);
+      const [, answer] = await thread.messages();
+      expect(answer!.metadata).toMatchObject({ status: "completed" });
+      const output = { job: { kind: "restart", status: "waiting", message: "Retrying in 2 s: runtime exploded" } };
+      expect(toolParts(answer!)).toMatchObject([{ type: "tool-restart", state: "output-available", output }]);
+      expect(textOf(answer!)).toBe(
+        "Restart started, but the first try failed (runtime exploded); I'm retrying in 2 s. I'll tell you when the gateway is back.",
+      );
+      expect(await thread.receipts()).toMatchObject([
+        { toolCallId: request.toolCallId, status: "succeeded", approvalId: request.approvalId, decidedBy: user },
+      ]);
 
-    const report = await waitForJobReport(thread, request.toolCallId);
-    expect(report.started).toHaveLength(1);
-    expect(report.job).toMatchObject({ status: "succeeded", message: MAY_NOT_HAVE_RESTARTED, result: { gateway: { status: "running" } } });
-    expect(report.notes).toEqual([`Background job restart (${report.job.id}) finished: ${MAY_NOT_HAVE_RESTARTED}`]);
-    expect(await jobLog(thread, report.job.id)).toEqual(["Attempt 1 failed: runtime exploded; retrying in 2 s"]);
-    const log = await control.requests();
-    expect(log.filter((entry) => entry.method !== "GET")).toMatchObject([
-      { method: "POST", path: "/api/openclaw/runtime/restart", idempotencyKey: request.toolCallId, status: 500, fault: `${phase}:500`, effects },
-    ]);
-    const reads = log.filter((entry) => entry.method === "GET");
-    expect(reads.length).toBeGreaterThan(0);
-    // The instance checks (before asking, once approved), then the job's status reads.
-    expect(reads.slice(0, 2)).toMatchObject([{ path: "/api/openclaw/instance", status: 200 }, { path: "/api/openclaw/instance", status: 200 }]);
-    for (const read of reads.slice(2)) expect(read).toMatchObject({ path: "/api/openclaw/runtime/status", status: 200 });
-  });
+      const report = await waitForJobReport(thread, request.toolCallId);
+      expect(report.started).toHaveLength(1);
+      expect(report.job).toMatchObject({
+        status: "succeeded",
+        message: MAY_NOT_HAVE_RESTARTED,
+        result: { gateway: { status: "running" } },
+      });
+      expect(report.notes).toEqual([`Background job restart (${report.job.id}) finished: ${MAY_NOT_HAVE_RESTARTED}`]);
+      expect(await jobLog(thread, report.job.id)).toEqual(["Attempt 1 failed: runtime exploded; retrying in 2 s"]);
+      const log = await control.requests();
+      expect(log.filter((entry) => entry.method !== "GET")).toMatchObject([
+        {
+          method: "POST",
+          path: "/api/openclaw/runtime/restart",
+          idempotencyKey: request.toolCallId,
+          status: 500,
+          fault: `${phase}:500`,
+          effects,
+        },
+      ]);
+      const reads = log.filter((entry) => entry.method === "GET");
+      expect(reads.length).toBeGreaterThan(0);
+      // The instance checks (before asking, once approved), then the job's status reads.
+      expect(reads.slice(0, 2)).toMatchObject([
+        { path: "/api/openclaw/instance", status: 200 },
+        { path: "/api/openclaw/instance", status: 200 },
+      ]);
+      for (const read of reads.slice(2)) expect(read).toMatchObject({ path: "/api/openclaw/runtime/status", status: 200 });
+    },
+  );
 });

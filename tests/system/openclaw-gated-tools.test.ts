@@ -10,6 +10,7 @@ import {
   freshUser,
   INSTANCE_READ,
   JOB_REPORTED,
+  type JobOutput,
   READY,
   reads,
   receiptOf,
@@ -17,7 +18,6 @@ import {
   storedAnswer,
   useToolsSystem,
   writes,
-  type JobOutput,
 } from "./openclaw-tools-kit.ts";
 
 // The gated OpenClaw tools: nothing reaches openclaw-local until the person approves; then the
@@ -56,24 +56,46 @@ describe("gated tools wait for approval, then the same run goes on and the effec
       { type: "job.log", jobId, message: "Restart requested" },
       { type: "job.progress", jobId, ...started },
     ]);
-    const receipt = { tool: "restart", runId: asked.runId, status: "succeeded", approvalId: asked.approvalId, decidedBy: user, attempts: 1 };
+    const receipt = {
+      tool: "restart",
+      runId: asked.runId,
+      status: "succeeded",
+      approvalId: asked.approvalId,
+      decidedBy: user,
+      attempts: 1,
+    };
     expect(await receiptOf(thread, asked.toolCallId)).toMatchObject(receipt);
 
     // The job goes on without the run: it saw the gateway starting, then running, and reports that.
     const report = await waitForJobReport(thread, asked.toolCallId);
     expect(report.job).toMatchObject({ id: jobId, status: "succeeded", runId: asked.runId, result: { gateway: { status: "running" } } });
     expectReported(report, "restart", "The gateway is running again.", "The restart is done. The gateway is running again.");
-    const watched = (await thread.events()).filter((event) => event.type === "job.progress" && event.jobId === jobId).map((event) => event.message);
+    const watched = (await thread.events())
+      .filter((event) => event.type === "job.progress" && event.jobId === jobId)
+      .map((event) => event.message);
     expect(watched).toContain("The gateway is starting.");
 
     const log = await control.requests();
-    const restarted = { path: "/api/openclaw/runtime/restart", idempotencyKey: asked.toolCallId, status: 200, replayed: false, effects: ["gateway.restarted"] };
+    const restarted = {
+      path: "/api/openclaw/runtime/restart",
+      idempotencyKey: asked.toolCallId,
+      status: 200,
+      replayed: false,
+      effects: ["gateway.restarted"],
+    };
     expect(writes(log)).toMatchObject([{ method: "POST", fault: "before:delay", ...restarted }]);
     // Reads: the instance, before asking and again once approved; then the job watching the gateway.
     expect(reads(log).slice(0, 2)).toMatchObject([INSTANCE_READ, INSTANCE_READ]);
     for (const read of reads(log).slice(2)) expect(read).toMatchObject({ path: "/api/openclaw/runtime/status", status: 200, effects: [] });
     const answer = await storedAnswer(thread, asked, JOB_REPORTED);
-    expect(toolParts(answer)).toMatchObject([{ type: "tool-restart", state: "output-available", approval: { id: asked.approvalId, approved: true }, output: { job: { id: jobId, ...started } } }]);
+    expect(toolParts(answer)).toMatchObject([
+      {
+        type: "tool-restart",
+        state: "output-available",
+        approval: { id: asked.approvalId, approved: true },
+        output: { job: { id: jobId, ...started } },
+      },
+    ]);
     expect(textOf(answer)).toBe(live);
   });
 
@@ -91,18 +113,31 @@ describe("gated tools wait for approval, then the same run goes on and the effec
       { type: "job.log", message: "Provisioning requested" },
       { type: "job.progress", ...started },
     ]);
-    expect(await receiptOf(thread, asked.toolCallId)).toMatchObject({ status: "succeeded", approvalId: asked.approvalId, decidedBy: user, attempts: 1 });
+    expect(await receiptOf(thread, asked.toolCallId)).toMatchObject({
+      status: "succeeded",
+      approvalId: asked.approvalId,
+      decidedBy: user,
+      attempts: 1,
+    });
 
     const report = await waitForJobReport(thread, asked.toolCallId);
     expect(report.job).toMatchObject({ status: "succeeded", runId: asked.runId, progress: 1, result: { status: "ready" } });
     expectReported(report, "provision", "Your OpenClaw instance is ready.", "Provisioning is done. Your OpenClaw instance is ready.");
     const answer = await storedAnswer(thread, asked, JOB_REPORTED);
-    expect(toolParts(answer)).toMatchObject([{ type: "tool-provision", state: "output-available", output: { job: { id: report.job.id, ...started } } }]);
+    expect(toolParts(answer)).toMatchObject([
+      { type: "tool-provision", state: "output-available", output: { job: { id: report.job.id, ...started } } },
+    ]);
     expect(textOf(answer)).toBe("Provisioning started; I'll tell you when your OpenClaw instance is ready.");
 
     // One keyed POST made the instance; everything after it was the job reading it.
     const log = await control.requests();
-    const provisioned = { path: "/api/openclaw/instance", idempotencyKey: asked.toolCallId, status: 200, replayed: false, effects: ["instance.provisioning"] };
+    const provisioned = {
+      path: "/api/openclaw/instance",
+      idempotencyKey: asked.toolCallId,
+      status: 200,
+      replayed: false,
+      effects: ["instance.provisioning"],
+    };
     expect(writes(log)).toMatchObject([{ method: "POST", ...provisioned }]);
     for (const read of reads(log)) expect(read).toMatchObject({ path: "/api/openclaw/instance", status: 200 });
     const instance = await chat(thread, "do i have an openclaw?");
@@ -118,20 +153,40 @@ describe("gated tools wait for approval, then the same run goes on and the effec
     expectSameRunContinued(events, asked, user, "approved");
     expect(receiptStatuses(events, asked.toolCallId)).toEqual(["started", "succeeded"]);
     expect(writes(await control.requests())).toMatchObject([
-      { method: "DELETE", path: "/api/openclaw/instance", idempotencyKey: asked.toolCallId, status: 200, effects: ["gateway.stopped", "instance.deleted"] },
+      {
+        method: "DELETE",
+        path: "/api/openclaw/instance",
+        idempotencyKey: asked.toolCallId,
+        status: 200,
+        effects: ["gateway.stopped", "instance.deleted"],
+      },
     ]);
-    expect(await receiptOf(thread, asked.toolCallId)).toMatchObject({ status: "succeeded", approvalId: asked.approvalId, decidedBy: user, attempts: 1 });
-    expect(toolParts(await storedAnswer(thread, asked))).toMatchObject([{ type: "tool-delete_instance", state: "output-available", output: { deleted: true } }]);
+    expect(await receiptOf(thread, asked.toolCallId)).toMatchObject({
+      status: "succeeded",
+      approvalId: asked.approvalId,
+      decidedBy: user,
+      attempts: 1,
+    });
+    expect(toolParts(await storedAnswer(thread, asked))).toMatchObject([
+      { type: "tool-delete_instance", state: "output-available", output: { deleted: true } },
+    ]);
 
     const instance = await chat(thread, "do i have an openclaw?");
     expect(instance.parts[0]).toMatchObject({ type: "tool-get_instance", output: null });
   });
 
   it("approve the pending device → list_devices, then approve_device for the request it found", async () => {
-    const { user, thread, control } = await freshUser("approve-device", { ...READY, devices: { pending: [{ requestId: "req-7", client: { platform: "macos" } }] } });
+    const { user, thread, control } = await freshUser("approve-device", {
+      ...READY,
+      devices: { pending: [{ requestId: "req-7", client: { platform: "macos" } }] },
+    });
     const asked = await askForApproval(thread, "approve the pending device", "approve_device");
     // The approval shows, and binds, the exact request it allows.
-    expect((await thread.approvals())[0]).toMatchObject({ args: { requestId: "req-7" }, risk: "high", request: { method: "POST", path: "/runtime/devices/req-7/approve", bodyHash: null } });
+    expect((await thread.approvals())[0]).toMatchObject({
+      args: { requestId: "req-7" },
+      risk: "high",
+      request: { method: "POST", path: "/runtime/devices/req-7/approve", bodyHash: null },
+    });
     // Only reads have reached openclaw-local: the one that found the request, then the checks before asking.
     const devicesRead = { method: "GET", path: "/api/openclaw/runtime/devices", status: 200 };
     expect(await control.requests()).toMatchObject([devicesRead, INSTANCE_READ, devicesRead]);
@@ -140,12 +195,28 @@ describe("gated tools wait for approval, then the same run goes on and the effec
     expectSameRunContinued(events, asked, user, "approved");
     expect(receiptStatuses(events, asked.toolCallId)).toEqual(["started", "succeeded"]);
     expect(writes(await control.requests())).toMatchObject([
-      { method: "POST", path: "/api/openclaw/runtime/devices/req-7/approve", idempotencyKey: asked.toolCallId, status: 200, effects: ["device.approved"] },
+      {
+        method: "POST",
+        path: "/api/openclaw/runtime/devices/req-7/approve",
+        idempotencyKey: asked.toolCallId,
+        status: 200,
+        effects: ["device.approved"],
+      },
     ]);
-    expect(await receiptOf(thread, asked.toolCallId)).toMatchObject({ args: { requestId: "req-7" }, status: "succeeded", approvalId: asked.approvalId, decidedBy: user });
+    expect(await receiptOf(thread, asked.toolCallId)).toMatchObject({
+      args: { requestId: "req-7" },
+      status: "succeeded",
+      approvalId: asked.approvalId,
+      decidedBy: user,
+    });
     expect(toolParts(await storedAnswer(thread, asked))).toMatchObject([
       { type: "tool-list_devices", state: "output-available" },
-      { type: "tool-approve_device", state: "output-available", input: { requestId: "req-7" }, output: { approved: true, requestId: "req-7" } },
+      {
+        type: "tool-approve_device",
+        state: "output-available",
+        input: { requestId: "req-7" },
+        output: { approved: true, requestId: "req-7" },
+      },
     ]);
 
     const devices = await chat(thread, "show my devices");
@@ -153,19 +224,31 @@ describe("gated tools wait for approval, then the same run goes on and the effec
   });
 
   it("approve pairing code … on telegram → approve_pairing", async () => {
-    const { user, thread, control } = await freshUser("approve-pairing", { ...READY, pairing: { telegram: [{ id: "4242", code: "QRST2345" }] } });
+    const { user, thread, control } = await freshUser("approve-pairing", {
+      ...READY,
+      pairing: { telegram: [{ id: "4242", code: "QRST2345" }] },
+    });
     const asked = await askForApproval(thread, "approve pairing code QRST2345 on telegram", "approve_pairing");
     expect((await thread.approvals())[0]).toMatchObject({
       args: { channel: "telegram", code: "QRST2345" },
       request: { method: "POST", path: "/runtime/pairing/telegram/approve", bodyHash: expect.stringMatching(/^[0-9a-f]{64}$/) },
     });
-    expect(await control.requests()).toMatchObject([INSTANCE_READ, { method: "GET", path: "/api/openclaw/runtime/pairing/telegram", status: 200 }]);
+    expect(await control.requests()).toMatchObject([
+      INSTANCE_READ,
+      { method: "GET", path: "/api/openclaw/runtime/pairing/telegram", status: 200 },
+    ]);
 
     const events = await decideAndFollow(thread, asked, "approved");
     expectSameRunContinued(events, asked, user, "approved");
     expect(receiptStatuses(events, asked.toolCallId)).toEqual(["started", "succeeded"]);
     expect(writes(await control.requests())).toMatchObject([
-      { method: "POST", path: "/api/openclaw/runtime/pairing/telegram/approve", idempotencyKey: asked.toolCallId, status: 200, effects: ["pairing.approved"] },
+      {
+        method: "POST",
+        path: "/api/openclaw/runtime/pairing/telegram/approve",
+        idempotencyKey: asked.toolCallId,
+        status: 200,
+        effects: ["pairing.approved"],
+      },
     ]);
     expect(await receiptOf(thread, asked.toolCallId)).toMatchObject({ status: "succeeded", approvalId: asked.approvalId, decidedBy: user });
     expect(toolParts(await storedAnswer(thread, asked))).toMatchObject([
@@ -183,7 +266,11 @@ describe("a rejected approval: openclaw-local sees nothing and the answer says s
     { tool: "provision", input: "provision an OpenClaw instance", seed: undefined },
     { tool: "delete_instance", input: "delete my openclaw instance", seed: READY },
     { tool: "approve_device", input: "approve the pending device", seed: { ...READY, devices: { pending: [{ requestId: "req-9" }] } } },
-    { tool: "approve_pairing", input: "approve pairing code ABCDEFGH on telegram", seed: { ...READY, pairing: { telegram: [{ code: "ABCDEFGH" }] } } },
+    {
+      tool: "approve_pairing",
+      input: "approve pairing code ABCDEFGH on telegram",
+      seed: { ...READY, pairing: { telegram: [{ code: "ABCDEFGH" }] } },
+    },
   ];
   it.each(cases)("$tool", async ({ tool, input, seed }) => {
     const { user, thread, control } = await freshUser(`reject-${tool}`, seed);
@@ -200,17 +287,30 @@ describe("a rejected approval: openclaw-local sees nothing and the answer says s
     expect((await thread.approvals())[0]).toMatchObject({ status: "rejected", decidedBy: user, reason: "not during the demo" });
 
     const answer = await storedAnswer(thread, asked);
-    expect(toolParts(answer).at(-1)).toMatchObject({ type: `tool-${tool}`, state: "output-denied", approval: { id: asked.approvalId, approved: false } });
+    expect(toolParts(answer).at(-1)).toMatchObject({
+      type: `tool-${tool}`,
+      state: "output-denied",
+      approval: { id: asked.approvalId, approved: false },
+    });
     expect(textOf(answer)).toMatch(/^OK, I won't [^.]+\. Your reason: not during the demo\.$/);
   });
 });
 
 describe("a call that cannot happen is not asked for: the answer says what is true and nothing is sent", () => {
-  const readySince = /^You already have an OpenClaw instance \(ready since \d{4}-\d\d-\d\d \d\d:\d\d UTC\), so I did not provision another one\.$/;
+  const readySince =
+    /^You already have an OpenClaw instance \(ready since \d{4}-\d\d-\d\d \d\d:\d\d UTC\), so I did not provision another one\.$/;
   const noInstance = "You have no OpenClaw instance yet — shall I provision one?";
   const pairingRead = { method: "GET", path: "/api/openclaw/runtime/pairing/telegram", status: 200 };
   const cases = [
-    { name: "provision with a ready instance", tool: "provision", input: "provision an OpenClaw instance", seed: READY, reason: "instance_exists", message: readySince, reads: [INSTANCE_READ] },
+    {
+      name: "provision with a ready instance",
+      tool: "provision",
+      input: "provision an OpenClaw instance",
+      seed: READY,
+      reason: "instance_exists",
+      message: readySince,
+      reads: [INSTANCE_READ],
+    },
     {
       name: "provision while one is provisioning",
       tool: "provision",
@@ -220,7 +320,15 @@ describe("a call that cannot happen is not asked for: the answer says what is tr
       message: /^You already have an OpenClaw instance; it is still provisioning/,
       reads: [INSTANCE_READ],
     },
-    { name: "restart with no instance", tool: "restart", input: "restart my OpenClaw", seed: undefined, reason: "no_instance", message: noInstance, reads: [INSTANCE_READ] },
+    {
+      name: "restart with no instance",
+      tool: "restart",
+      input: "restart my OpenClaw",
+      seed: undefined,
+      reason: "no_instance",
+      message: noInstance,
+      reads: [INSTANCE_READ],
+    },
     {
       name: "restart while provisioning",
       tool: "restart",
@@ -230,7 +338,15 @@ describe("a call that cannot happen is not asked for: the answer says what is tr
       message: "Your OpenClaw instance is still provisioning, so I cannot restart it yet; try again once it is ready.",
       reads: [INSTANCE_READ],
     },
-    { name: "backup (not gated) with no instance", tool: "backup_now", input: "back up my openclaw", seed: undefined, reason: "no_instance", message: noInstance, reads: [INSTANCE_READ] },
+    {
+      name: "backup (not gated) with no instance",
+      tool: "backup_now",
+      input: "back up my openclaw",
+      seed: undefined,
+      reason: "no_instance",
+      message: noInstance,
+      reads: [INSTANCE_READ],
+    },
     {
       name: "delete with no instance",
       tool: "delete_instance",
@@ -250,23 +366,32 @@ describe("a call that cannot happen is not asked for: the answer says what is tr
       reads: [INSTANCE_READ, pairingRead],
     },
   ];
-  it.each(cases)("$name → $tool answers $reason without an approval", async ({ tool, input, seed, reason, message, reads: expectedReads }) => {
-    const { thread, control } = await freshUser(`skip-${tool}`, seed);
-    const { answer, parts } = await chat(thread, input);
-    expect(parts).toMatchObject([{ type: `tool-${tool}`, state: "output-available", output: { skipped: true, reason, message } }]);
-    expect(answer.parts.some((part) => part.type === "tool-approval-request" || (part as { state?: string }).state === "approval-requested")).toBe(false);
-    expect(await thread.approvals()).toEqual([]);
-    expect(await thread.receipts()).toEqual([]);
-    expect(await thread.jobs()).toEqual([]);
-    // Read-only checks, within their budget; nothing was sent that changes anything.
-    expect(await control.requests()).toMatchObject(expectedReads);
-    expect((await control.requests()).length).toBe(expectedReads.length);
-  });
+  it.each(cases)(
+    "$name → $tool answers $reason without an approval",
+    async ({ tool, input, seed, reason, message, reads: expectedReads }) => {
+      const { thread, control } = await freshUser(`skip-${tool}`, seed);
+      const { answer, parts } = await chat(thread, input);
+      expect(parts).toMatchObject([{ type: `tool-${tool}`, state: "output-available", output: { skipped: true, reason, message } }]);
+      expect(
+        answer.parts.some((part) => part.type === "tool-approval-request" || (part as { state?: string }).state === "approval-requested"),
+      ).toBe(false);
+      expect(await thread.approvals()).toEqual([]);
+      expect(await thread.receipts()).toEqual([]);
+      expect(await thread.jobs()).toEqual([]);
+      // Read-only checks, within their budget; nothing was sent that changes anything.
+      expect(await control.requests()).toMatchObject(expectedReads);
+      expect((await control.requests()).length).toBe(expectedReads.length);
+    },
+  );
 
   it("the facts come with the answer: provision names the instance it found", async () => {
     const { thread } = await freshUser("skip-facts", READY);
     const { parts } = await chat(thread, "provision an OpenClaw instance");
-    expect(parts[0]!.output).toMatchObject({ skipped: true, reason: "instance_exists", instance: { status: "ready", last_ready_at: expect.any(Number) } });
+    expect(parts[0]!.output).toMatchObject({
+      skipped: true,
+      reason: "instance_exists",
+      instance: { status: "ready", last_ready_at: expect.any(Number) },
+    });
   });
 
   it("the OpenClaw API failing: nothing is asked for, nothing is sent, and the error is a sentence", async () => {

@@ -2,23 +2,21 @@ import { randomBytes } from "node:crypto";
 import type { UIMessageChunk } from "ai";
 import { afterAll, beforeAll, expect } from "vitest";
 import {
-  messageFromChunks,
+  type LoggedRequest,
+  type OpenClawControl,
   openclawControl,
   readAnswer,
+  type Seed,
+  type System,
   sseChunks,
   startSystem,
+  type ThreadApi,
+  type ThreadEventRecord,
   textOf,
   threadApi,
   toolParts,
-  waitForJobReport,
-  type LoggedRequest,
-  type OpenClawControl,
-  type Seed,
-  type System,
-  type ThreadApi,
-  type ThreadEventRecord,
+  type waitForJobReport,
 } from "./harness.ts";
-
 
 // The agent's OpenClaw tools, driven through chat with the offline model, against openclaw-local.
 // Both run under real `wrangler dev`; every effect is checked in openclaw-local's request log.
@@ -74,7 +72,9 @@ export async function receiptOf(thread: ThreadApi, toolCallId: string) {
 export async function askForApproval(thread: ThreadApi, input: string, tool: string) {
   const chunks = await sseChunks(await thread.send(input));
   const start = chunks.find((chunk) => chunk.type === "start") as Extract<UIMessageChunk, { type: "start" }>;
-  const request = chunks.find((chunk) => chunk.type === "tool-approval-request") as Extract<UIMessageChunk, { type: "tool-approval-request" }> | undefined;
+  const request = chunks.find((chunk) => chunk.type === "tool-approval-request") as
+    | Extract<UIMessageChunk, { type: "tool-approval-request" }>
+    | undefined;
   expect(request, JSON.stringify(chunks)).toBeDefined();
   const call = chunks.find((chunk) => chunk.type === "tool-input-available" && chunk.toolCallId === request!.toolCallId);
   expect(call).toMatchObject({ toolName: tool });
@@ -89,14 +89,22 @@ export async function askForApproval(thread: ThreadApi, input: string, tool: str
   });
   // Nothing ran for the gated call (a read before it, as in "approve the pending device", did).
   expect((await thread.receipts()).filter((receipt) => receipt.toolCallId === request!.toolCallId)).toEqual([]);
-  return { chunks, runId, messageId: start.messageId!, approvalId: request!.approvalId, toolCallId: request!.toolCallId, pausedAt: paused.at(-1)!.seq };
+  return {
+    chunks,
+    runId,
+    messageId: start.messageId!,
+    approvalId: request!.approvalId,
+    toolCallId: request!.toolCallId,
+    pausedAt: paused.at(-1)!.seq,
+  };
 }
 
 export type Asked = Awaited<ReturnType<typeof askForApproval>>;
 
 /** The thread's events after the pause, up to the end of that same run. */
 export async function followRun(thread: ThreadApi, asked: Asked) {
-  const ended = (event: ThreadEventRecord) => event.runId === asked.runId && ["run.finished", "run.failed", "run.cancelled"].includes(event.type);
+  const ended = (event: ThreadEventRecord) =>
+    event.runId === asked.runId && ["run.finished", "run.failed", "run.cancelled"].includes(event.type);
   const events = await thread.events({ after: asked.pausedAt, until: (seen) => seen.some(ended) });
   return events.slice(0, events.findIndex(ended) + 1);
 }
@@ -113,7 +121,13 @@ export async function decideAndFollow(thread: ThreadApi, asked: Asked, decision:
 
 /** The run went on by itself: one decision, no new user message, the same run and message to the end. */
 export function expectSameRunContinued(events: ThreadEventRecord[], asked: Asked, user: string, decision: "approved" | "rejected") {
-  expect(events[0]).toMatchObject({ type: "approval.resolved", approvalId: asked.approvalId, runId: asked.runId, status: decision, decidedBy: user });
+  expect(events[0]).toMatchObject({
+    type: "approval.resolved",
+    approvalId: asked.approvalId,
+    runId: asked.runId,
+    status: decision,
+    decidedBy: user,
+  });
   expect(events.filter((event) => event.type === "message.stored" && event.role === "user")).toEqual([]);
   expect(new Set(events.filter((event) => event.runId !== undefined).map((event) => event.runId))).toEqual(new Set([asked.runId]));
   const types = events.map((event) => event.type);

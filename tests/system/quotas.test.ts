@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, readAnswer, startSystem, threadApi, toolParts, waitFor, type System } from "./harness.ts";
+import { client, readAnswer, type System, startSystem, threadApi, toolParts, waitFor } from "./harness.ts";
 
 // Every per-user quota against a real `wrangler dev`, with small limits: over a quota a request
 // answers 429 quota_exceeded with {quota, limit, current} and changes nothing, a tool tells the
@@ -39,7 +39,9 @@ describe("per-user quotas (system)", () => {
     expect(statuses.filter((status) => status === 429)).toHaveLength(35);
     const refused = (await answers.find((answer) => answer.status === 429)!.json()) as any;
     expect(refused.error).toMatchObject({ code: "quota_exceeded", details: { quota: "threads", limit: 25, current: 25 } });
-    const created = await Promise.all(answers.filter((answer) => answer.status === 201).map(async (answer) => ((await answer.json()) as any).threadId as string));
+    const created = await Promise.all(
+      answers.filter((answer) => answer.status === 201).map(async (answer) => ((await answer.json()) as any).threadId as string),
+    );
     const listed = (await (await call(user, "/internal/threads?limit=100")).json()) as any;
     expect(listed.threads).toHaveLength(25);
 
@@ -110,7 +112,10 @@ describe("per-user quotas (system)", () => {
     expect(busy.map((answer) => answer.status)).toEqual([200, 200]);
     const refused = await http.chat({ threadId: "quota-run-3", input: "hello" });
     expect(refused.status).toBe(429);
-    expect(((await refused.json()) as any).error).toMatchObject({ code: "quota_exceeded", details: { quota: "concurrent_runs", limit: 2, current: 2 } });
+    expect(((await refused.json()) as any).error).toMatchObject({
+      code: "quota_exceeded",
+      details: { quota: "concurrent_runs", limit: 2, current: 2 },
+    });
     expect((await call(user, "/internal/thread/quota-run-3/summary")).status).toBe(404);
     await Promise.all(busy.map((answer) => answer.text()));
     const admitted = await waitFor(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { client, readAnswer, startAgentWorker, tempState, textOf, type Runtime } from "./harness.ts";
+import { client, type Runtime, readAnswer, startAgentWorker, tempState, textOf } from "./harness.ts";
 
 describe("the local runtime keeps history across a process kill", () => {
   const state = tempState();

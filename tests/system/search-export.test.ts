@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSystem, waitFor, type Runtime, type System } from "./harness.ts";
+import { type Runtime, type System, startSystem, waitFor } from "./harness.ts";
 import { webClient } from "./web-client.ts";
 
 let system: System;
@@ -16,7 +16,8 @@ afterAll(async () => {
 describe("search and export through the web worker", () => {
   it("finds the signed-in user's messages and downloads their thread; nobody else gets either", async () => {
     const anon = webClient(web.url);
-    for (const path of ["/search?q=walrus", "/threads/t1/export?format=json"]) expect((await anon.json("GET", path)).status, path).toBe(401);
+    for (const path of ["/search?q=walrus", "/threads/t1/export?format=json"])
+      expect((await anon.json("GET", path)).status, path).toBe(401);
 
     const ada = webClient(web.url);
     await ada.login("search-ada");
@@ -24,10 +25,13 @@ describe("search and export through the web worker", () => {
     const threadId = created.body.threadId as string;
     expect((await ada.chat(threadId, "the walrus colony at dawn")).status).toBe(200);
 
-    const hits = await waitFor(async () => {
-      const found = await ada.json("GET", "/search?q=walrus%20col");
-      return found.body.hits?.some((hit: { role: string }) => hit.role === "user") ? found : null;
-    }, { what: "the message in the search index" });
+    const hits = await waitFor(
+      async () => {
+        const found = await ada.json("GET", "/search?q=walrus%20col");
+        return found.body.hits?.some((hit: { role: string }) => hit.role === "user") ? found : null;
+      },
+      { what: "the message in the search index" },
+    );
     expect(hits.status).toBe(200);
     expect(hits.body.hits[0]).toMatchObject({ threadId, threadTitle: "Walrus notes" });
     expect((await ada.json("GET", "/search?q=")).body.error.code).toBe("invalid_request");

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,7 +33,9 @@ describe("npm start (scripts/start.mjs)", () => {
   let groups = new Set<number>();
   afterAll(() => {
     // Whatever the test left running (its workers name the temp folder), it does not outlive it.
-    const leftovers = processes().filter((proc) => proc.cmdline.includes(dir)).map((proc) => proc.pgid);
+    const leftovers = processes()
+      .filter((proc) => proc.cmdline.includes(dir))
+      .map((proc) => proc.pgid);
     for (const pgid of new Set([...leftovers, ...(start?.pid ? [start.pid] : [])])) {
       try {
         process.kill(-pgid, "SIGKILL");
@@ -56,13 +58,25 @@ describe("npm start (scripts/start.mjs)", () => {
       PROVISION_DELAY_MS: "100",
       SIMULATE_ARRIVAL_DELAY_MS: "300",
     };
-    for (const name of ["OA_INTERNAL_KEY", "OPENCLAW_API_BASE", "OPENCLAW_API_KEY", "SIMULATE_ARRIVALS", "VERBOSE", "SESSION_SECRET"]) delete env[name];
-    start = spawn(process.execPath, [join(root, "scripts/start.mjs")], { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    for (const name of ["OA_INTERNAL_KEY", "OPENCLAW_API_BASE", "OPENCLAW_API_KEY", "SIMULATE_ARRIVALS", "VERBOSE", "SESSION_SECRET"])
+      delete env[name];
+    start = spawn(process.execPath, [join(root, "scripts/start.mjs")], {
+      cwd: root,
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     start.stdout!.on("data", (data) => (output += data));
     start.stderr!.on("data", (data) => (output += data));
-    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => start!.on("exit", (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      start!.on("exit", (code, signal) => resolve({ code, signal })),
+    );
 
-    await waitFor(() => output.includes("Try it:") || start!.exitCode !== null, { timeoutMs: 150_000, intervalMs: 250, what: "the Try it line" });
+    await waitFor(() => output.includes("Try it:") || start!.exitCode !== null, {
+      timeoutMs: 150_000,
+      intervalMs: 250,
+      what: "the Try it line",
+    });
     const agentUrl = `http://127.0.0.1:${agentPort}`;
     expect(output, output).toContain(`npm run chat -- --url ${agentUrl} --thread t1 "hello"`);
     expect(output).toContain(`curl -N ${agentUrl}/internal/chat`);
@@ -70,9 +84,10 @@ describe("npm start (scripts/start.mjs)", () => {
     // A local world worth trying: a device and a telegram sender ask to pair soon after ready.
     const openclawKey = readFileSync(join(dir, "dev", "openclaw-key"), "utf8").trim();
     const openclaw = (path: string, method = "GET") =>
-      fetch(`http://127.0.0.1:${openclawPort}/api/openclaw${path}`, { method, headers: { "x-oa-internal-key": openclawKey, "x-oa-user-id": "ada" } }).then(
-        (response) => response.json() as Promise<{ ok: boolean; data: any }>,
-      );
+      fetch(`http://127.0.0.1:${openclawPort}/api/openclaw${path}`, {
+        method,
+        headers: { "x-oa-internal-key": openclawKey, "x-oa-user-id": "ada" },
+      }).then((response) => response.json() as Promise<{ ok: boolean; data: any }>);
     expect((await openclaw("/instance", "POST")).data.status).toBe("provisioning");
     const devices = await waitFor(
       async () => {
@@ -82,35 +97,57 @@ describe("npm start (scripts/start.mjs)", () => {
       { what: "a device asking to pair" },
     );
     expect(devices.pending[0].client).toEqual({ platform: "ios", mode: "node" });
-    await waitFor(async () => (await openclaw("/runtime/pairing/telegram")).data?.requests?.length === 1, { what: "a telegram pairing request" });
+    await waitFor(async () => (await openclaw("/runtime/pairing/telegram")).data?.requests?.length === 1, {
+      what: "a telegram pairing request",
+    });
 
     // Those calls were served, yet no request line reached the console (quiet by default).
     expect(output).not.toMatch(/^\[wrangler:info\] [A-Z]+ \/\S* \d{3}/m);
 
     // npm run chat's approval hint repeats what picks this agent worker and user.
-    const chat = spawnSync(process.execPath, [join(root, "scripts/chat.mjs"), "--url", agentUrl, "--user", "ada", "--thread", "t1", "restart my openclaw"], {
-      cwd: root,
-      env,
-      encoding: "utf8",
-      timeout: 60_000,
-    });
+    const chat = spawnSync(
+      process.execPath,
+      [join(root, "scripts/chat.mjs"), "--url", agentUrl, "--user", "ada", "--thread", "t1", "restart my openclaw"],
+      {
+        cwd: root,
+        env,
+        encoding: "utf8",
+        timeout: 60_000,
+      },
+    );
     expect(chat.stdout, chat.stderr).toMatch(new RegExp(`npm run chat -- --thread t1 --user ada --url ${agentUrl} --approve \\S+`));
 
     // The agent worker dies: npm start says so and brings it back on the same port.
-    const agentGroup = processes().find((proc) => proc.pid === proc.pgid && proc.ppid === start!.pid && proc.cmdline.includes("apps/agent-worker/wrangler.jsonc"));
+    const agentGroup = processes().find(
+      (proc) => proc.pid === proc.pgid && proc.ppid === start!.pid && proc.cmdline.includes("apps/agent-worker/wrangler.jsonc"),
+    );
     expect(agentGroup, "the agent worker's wrangler, a child of start.mjs leading its own group").toBeDefined();
     process.kill(-agentGroup!.pgid, "SIGKILL");
-    await waitFor(() => output.includes("the agent worker died (signal SIGKILL)"), { timeoutMs: 10_000, what: "start.mjs to say the agent worker died" });
-    await waitFor(() => output.includes(`the agent worker is back on ${agentUrl}`), { timeoutMs: 120_000, intervalMs: 250, what: "the agent worker to be restarted" });
+    await waitFor(() => output.includes("the agent worker died (signal SIGKILL)"), {
+      timeoutMs: 10_000,
+      what: "start.mjs to say the agent worker died",
+    });
+    await waitFor(() => output.includes(`the agent worker is back on ${agentUrl}`), {
+      timeoutMs: 120_000,
+      intervalMs: 250,
+      what: "the agent worker to be restarted",
+    });
     const internalKey = readFileSync(join(dir, "dev", "oa-internal-key"), "utf8").trim();
     const threads = await fetch(`${agentUrl}/internal/threads`, { headers: { "x-oa-internal-key": internalKey, "x-oa-user-id": "ada" } });
     expect(threads.status).toBe(200);
 
     // A closed terminal (SIGHUP): start.mjs ends, and so does every worker it started.
-    groups = new Set(processes().filter((proc) => proc.ppid === start!.pid && proc.pid === proc.pgid).map((proc) => proc.pgid));
+    groups = new Set(
+      processes()
+        .filter((proc) => proc.ppid === start!.pid && proc.pid === proc.pgid)
+        .map((proc) => proc.pgid),
+    );
     expect(groups.size, "openclaw-local, the agent worker and the website").toBe(3);
     start.kill("SIGHUP");
     expect(await exited).toEqual({ code: 0, signal: null });
-    await waitFor(() => processes().every((proc) => !groups.has(proc.pgid)), { timeoutMs: 10_000, what: "every worker process to be gone" });
+    await waitFor(() => processes().every((proc) => !groups.has(proc.pgid)), {
+      timeoutMs: 10_000,
+      what: "every worker process to be gone",
+    });
   }, 300_000);
 });

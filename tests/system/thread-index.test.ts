@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { client, readAnswer, readUserEvents, startAgentWorker, tempState, waitFor, type Runtime } from "./harness.ts";
+import { client, type Runtime, readAnswer, readUserEvents, startAgentWorker, tempState, waitFor } from "./harness.ts";
 
 describe("the thread list, inbox and user feed survive a runtime restart", () => {
   const state = tempState();
@@ -27,25 +27,43 @@ describe("the thread list, inbox and user feed survive a runtime restart", () =>
         events.some((event) => event.type === "approval.requested") &&
         events.filter((event) => event.type === "thread.updated" && (event.changed as string[]).includes("title")).length === 2,
     });
-    expect(feed.filter((event) => event.type === "thread.created").map((event) => event.threadId).sort()).toEqual([created.threadId, "sys-index-2"].sort());
+    expect(
+      feed
+        .filter((event) => event.type === "thread.created")
+        .map((event) => event.threadId)
+        .sort(),
+    ).toEqual([created.threadId, "sys-index-2"].sort());
 
     const before = await waitFor(async () => {
       const threads = await list("ada");
       return threads.length === 2 && threads.every((thread) => thread.title) ? threads : null;
     });
-    expect(before.find((thread) => thread.id === created.threadId)).toMatchObject({ status: "awaiting_approval", pendingApprovals: 1, kind: "openclaw" });
+    expect(before.find((thread) => thread.id === created.threadId)).toMatchObject({
+      status: "awaiting_approval",
+      pendingApprovals: 1,
+      kind: "openclaw",
+    });
 
     await runtime.stop("SIGKILL");
     runtime = await startAgentWorker({ stateDir: state.dir, key: runtime.key });
 
     const after = await list("ada");
-    expect(after.map((thread) => [thread.id, thread.title, thread.status])).toEqual(before.map((thread) => [thread.id, thread.title, thread.status]));
+    expect(after.map((thread) => [thread.id, thread.title, thread.status])).toEqual(
+      before.map((thread) => [thread.id, thread.title, thread.status]),
+    );
     const inbox = await (await client(runtime, "ada").get("/internal/approvals")).json();
     expect(inbox.approvals).toMatchObject([{ threadId: created.threadId, tool: "restart", status: "pending" }]);
     // The feed replays from where a client left off, after the restart too.
     const lastSeen = feed[feed.length - 1]!.seq;
-    await client(runtime, "ada").post("/internal/approval/respond", { threadId: created.threadId, approvalId: inbox.approvals[0].id, decision: "rejected" });
-    const resumed = await readUserEvents(runtime, "ada", { after: lastSeen, until: (events) => events.some((event) => event.type === "approval.resolved") });
+    await client(runtime, "ada").post("/internal/approval/respond", {
+      threadId: created.threadId,
+      approvalId: inbox.approvals[0].id,
+      decision: "rejected",
+    });
+    const resumed = await readUserEvents(runtime, "ada", {
+      after: lastSeen,
+      until: (events) => events.some((event) => event.type === "approval.resolved"),
+    });
     expect(resumed.every((event) => event.seq > lastSeen)).toBe(true);
 
     expect(await list("eve")).toEqual([]);

@@ -3,8 +3,8 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { executeD1, WEB_D1 } from "../../scripts/lib/d1.mjs";
 import { applyWebMigrations } from "../../scripts/lib/web.mjs";
-import { client, openclawControl, startSystem, startWeb, tempState, waitFor, type Runtime, type System } from "./harness.ts";
-import { webClient, type WebClient } from "./web-client.ts";
+import { client, openclawControl, type Runtime, type System, startSystem, startWeb, tempState, waitFor } from "./harness.ts";
+import { type WebClient, webClient } from "./web-client.ts";
 
 // The abuse suite for the browser API: every endpoint of apps/web fuzzed over HTTP (fast-check,
 // 400 by default, ABUSE_RUNS for more) with real, missing and forged sessions, own and foreign origins, and junk
@@ -72,7 +72,9 @@ let revokedCookie = "";
 /** A session cookie as the web worker signs it (session.ts), for a row written straight into its D1. */
 function mintDevCookie(secret: string, sid: string, sub: string): string {
   const now = Math.floor(Date.now() / 1000);
-  const payload = Buffer.from(JSON.stringify({ sid, sub, name: "minted", email: null, via: "dev", iat: now, exp: now + 3600 })).toString("base64url");
+  const payload = Buffer.from(JSON.stringify({ sid, sub, name: "minted", email: null, via: "dev", iat: now, exp: now + 3600 })).toString(
+    "base64url",
+  );
   const signature = createHmac("sha256", secret).update(`v1.${payload}`).digest("base64url");
   return `oa_session=v1.${payload}.${signature}`;
 }
@@ -104,8 +106,18 @@ beforeAll(async () => {
   const secret = randomBytes(32).toString("base64url");
   const sid = randomBytes(16).toString("base64url");
   applyWebMigrations(devOffState.dir);
-  executeD1(devOffState.dir, `INSERT INTO sessions (id, user_id, via, created_at, expires_at) VALUES ('${sid}', '${ownerId}', 'dev', ${Date.now()}, ${Date.now() + 3_600_000})`, WEB_D1);
-  devOff = await startWeb({ stateDir: devOffState.dir, key: system.key, agentUrl: system.agent.url, sessionSecret: secret, vars: { DEV_LOGIN: "false" } });
+  executeD1(
+    devOffState.dir,
+    `INSERT INTO sessions (id, user_id, via, created_at, expires_at) VALUES ('${sid}', '${ownerId}', 'dev', ${Date.now()}, ${Date.now() + 3_600_000})`,
+    WEB_D1,
+  );
+  devOff = await startWeb({
+    stateDir: devOffState.dir,
+    key: system.key,
+    agentUrl: system.agent.url,
+    sessionSecret: secret,
+    vars: { DEV_LOGIN: "false" },
+  });
   devOffCookie = mintDevCookie(secret, sid, ownerId);
 });
 afterAll(async () => {
@@ -119,7 +131,14 @@ afterAll(async () => {
 async function snapshot(): Promise<string> {
   const api = client(system.agent, ownerId);
   const parts = await Promise.all(
-    [`/internal/threads?archived=false&limit=100`, `/internal/threads?archived=true&limit=100`, `/internal/thread/${THREAD}/summary`, `/internal/thread/${THREAD}/messages?limit=100`, `/internal/approvals`, `/internal/thread/${THREAD}/schedules`].map(async (path) => (await api.get(path)).text()),
+    [
+      `/internal/threads?archived=false&limit=100`,
+      `/internal/threads?archived=true&limit=100`,
+      `/internal/thread/${THREAD}/summary`,
+      `/internal/thread/${THREAD}/messages?limit=100`,
+      `/internal/approvals`,
+      `/internal/thread/${THREAD}/schedules`,
+    ].map(async (path) => (await api.get(path)).text()),
   );
   const other = await (await client(system.agent, "dev:fuzz-user-0").get("/internal/threads?limit=100")).text();
   return JSON.stringify([...parts, other]);
@@ -128,7 +147,12 @@ async function snapshot(): Promise<string> {
 const text = fc.string({ maxLength: 40 });
 const ascii = fc.string({ unit: "grapheme-ascii", maxLength: 200 });
 const weird = fc.constantFrom("", "..", "%2e%2e", "a%2Fb", "x".repeat(129), "t?x=1", "__proto__", "%00");
-const threadArb = fc.oneof({ weight: 4, arbitrary: fc.constant("THREAD") }, { weight: 1, arbitrary: fc.constant("t_missing") }, { weight: 2, arbitrary: ascii.map(encodeURIComponent) }, { weight: 2, arbitrary: weird });
+const threadArb = fc.oneof(
+  { weight: 4, arbitrary: fc.constant("THREAD") },
+  { weight: 1, arbitrary: fc.constant("t_missing") },
+  { weight: 2, arbitrary: ascii.map(encodeURIComponent) },
+  { weight: 2, arbitrary: weird },
+);
 const sessionArb = fc.oneof(
   { weight: 3, arbitrary: fc.constant("owner") },
   { weight: 3, arbitrary: fc.integer({ min: 0, max: 39 }).map(String) },
@@ -139,19 +163,45 @@ const sessionArb = fc.oneof(
 /** Sessions that must never get an API answer. */
 const DEAD_SESSIONS = new Set(["none", "forged", "garbage", "revoked", "duplicated", "devOff"]);
 /** What the browser says about where a request came from (absent: a non-browser client). */
-const fetchSiteArb = fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constant("same-origin") }, { weight: 2, arbitrary: fc.constantFrom("cross-site", "same-site") });
-const originArb = fc.oneof({ weight: 6, arbitrary: fc.constant("own") }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom("https://evil.example", "null", "http://127.0.0.1") });
+const fetchSiteArb = fc.oneof(
+  { weight: 6, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.constant("same-origin") },
+  { weight: 2, arbitrary: fc.constantFrom("cross-site", "same-site") },
+);
+const originArb = fc.oneof(
+  { weight: 6, arbitrary: fc.constant("own") },
+  { weight: 1, arbitrary: fc.constant(null) },
+  { weight: 1, arbitrary: fc.constantFrom("https://evil.example", "null", "http://127.0.0.1") },
+);
 const scalar = fc.oneof(text, fc.integer(), fc.boolean(), fc.constant(null), fc.constant([]), fc.constant({}));
 const bodyArb = (shapes: Array<Record<string, unknown>>) =>
   fc.oneof(
-    { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...shapes), fc.constantFrom(...Object.keys(Object.assign({}, ...shapes)), "extra"), scalar).map(([shape, field, value]) => JSON.stringify({ ...shape, [field]: value })) },
+    {
+      weight: 4,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...shapes), fc.constantFrom(...Object.keys(Object.assign({}, ...shapes)), "extra"), scalar)
+        .map(([shape, field, value]) => JSON.stringify({ ...shape, [field]: value })),
+    },
     { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)) },
     { weight: 1, arbitrary: fc.constantFrom("", "{", "[1,", "\u0000") },
     { weight: 1, arbitrary: fc.constant(JSON.stringify({ id: "THREAD", pad: "x".repeat(1024 * 1024 + 8) })) },
   );
-const queryArb = fc.dictionary(fc.oneof(fc.constantFrom("limit", "cursor", "status", "q", "after", "archived", "kind"), text), fc.oneof(text, fc.constantFrom("-1", "0", "1e9", "pending")), { maxKeys: 3 });
+const queryArb = fc.dictionary(
+  fc.oneof(fc.constantFrom("limit", "cursor", "status", "q", "after", "archived", "kind"), text),
+  fc.oneof(text, fc.constantFrom("-1", "0", "1e9", "pending")),
+  { maxKeys: 3 },
+);
 
-type Case = { session: string; origin: string | null; fetchSite: string | undefined; thread: string; body: string; query: Record<string, string>; extra: string; lastEventId: string | undefined };
+type Case = {
+  session: string;
+  origin: string | null;
+  fetchSite: string | undefined;
+  thread: string;
+  body: string;
+  query: Record<string, string>;
+  extra: string;
+  lastEventId: string | undefined;
+};
 const caseArb = (shapes: Array<Record<string, unknown>>) =>
   fc.record({
     session: sessionArb,
@@ -182,11 +232,22 @@ const ENDPOINTS: Endpoint[] = [
   { method: "GET", path: (c) => `/chat/${t(c)}/stream` },
   { method: "POST", path: (c) => `/chat/${t(c)}/stop` },
   { method: "GET", path: () => "/approvals" },
-  { method: "POST", path: () => "/approvals/respond", shapes: [{ threadId: "THREAD", approvalId: "APPROVAL", decision: "rejected" }], skip: (c) => c.session === "owner" && c.origin === "own" && c.body.includes('"APPROVAL"') && !c.body.includes('"extra"') },
+  {
+    method: "POST",
+    path: () => "/approvals/respond",
+    shapes: [{ threadId: "THREAD", approvalId: "APPROVAL", decision: "rejected" }],
+    skip: (c) => c.session === "owner" && c.origin === "own" && c.body.includes('"APPROVAL"') && !c.body.includes('"extra"'),
+  },
   { method: "GET", path: () => "/events" },
   { method: "GET", path: () => "/openclaw" },
   { method: "POST", path: () => "/openclaw/status" },
-  { method: "POST", path: () => "/chat", shapes: [{ id: "t_fuzz_new", messages: [{ id: "m1", role: "user", parts: [{ type: "text", text: "hi" }] }], trigger: "submit-message" }] },
+  {
+    method: "POST",
+    path: () => "/chat",
+    shapes: [
+      { id: "t_fuzz_new", messages: [{ id: "m1", role: "user", parts: [{ type: "text", text: "hi" }] }], trigger: "submit-message" },
+    ],
+  },
   { method: "POST", path: () => "/auth/dev-login", shapes: [{ name: "someone" }] },
 ];
 
@@ -218,7 +279,10 @@ describe("abuse suite: fuzzing every browser endpoint", () => {
           fc.pre(!endpoint.skip?.(c));
           const session = sessionFor(c);
           const query = new URLSearchParams(c.query).toString();
-          const body = endpoint.method === "GET" || endpoint.method === "DELETE" ? undefined : c.body.replaceAll('"THREAD"', JSON.stringify(THREAD)).replaceAll('"APPROVAL"', JSON.stringify(APPROVAL));
+          const body =
+            endpoint.method === "GET" || endpoint.method === "DELETE"
+              ? undefined
+              : c.body.replaceAll('"THREAD"', JSON.stringify(THREAD)).replaceAll('"APPROVAL"', JSON.stringify(APPROVAL));
           const headers: Record<string, string> = {};
           if (c.lastEventId !== undefined) headers["last-event-id"] = c.lastEventId;
           if (c.fetchSite !== undefined) headers["sec-fetch-site"] = c.fetchSite;
@@ -261,7 +325,11 @@ describe("abuse suite: fuzzing every browser endpoint", () => {
         }),
         { numRuns: RUNS },
       );
-      tally.push(`| ${name} | ${RUNS} | ${Object.entries(answers).map(([answer, n]) => `${answer} ×${n}`).join(", ")} |`);
+      tally.push(
+        `| ${name} | ${RUNS} | ${Object.entries(answers)
+          .map(([answer, n]) => `${answer} ×${n}`)
+          .join(", ")} |`,
+      );
       expect(Object.values(answers).reduce((a, b) => a + b, 0)).toBe(RUNS);
     }, 600_000);
   }

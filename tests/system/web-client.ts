@@ -5,7 +5,12 @@ export type WebClient = ReturnType<typeof webClient>;
 export function webClient(baseUrl: string, options: { origin?: string } = {}) {
   let cookie = "";
   const seen: Array<{ headers: string; body: string }> = [];
-  const request = async (method: string, path: string, body?: unknown, init: { origin?: string | null; headers?: Record<string, string> } = {}) => {
+  const request = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    init: { origin?: string | null; headers?: Record<string, string> } = {},
+  ) => {
     const headers: Record<string, string> = { ...init.headers };
     if (cookie) headers.cookie = cookie;
     if (init.origin !== null) headers.origin = init.origin ?? options.origin ?? baseUrl;
@@ -52,7 +57,11 @@ export function webClient(baseUrl: string, options: { origin?: string } = {}) {
     },
     /** `POST /chat` the way the AI SDK transport sends it; resolves with the whole SSE text. */
     async chat(threadId: string, text: string, messageId = `m_${Math.random().toString(36).slice(2)}`) {
-      const response = await request("POST", "/chat", { id: threadId, messages: [{ id: messageId, role: "user", parts: [{ type: "text", text }] }], trigger: "submit-message" });
+      const response = await request("POST", "/chat", {
+        id: threadId,
+        messages: [{ id: messageId, role: "user", parts: [{ type: "text", text }] }],
+        trigger: "submit-message",
+      });
       return { status: response.status, body: await response.text() };
     },
   };

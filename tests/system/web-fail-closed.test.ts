@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeWorkOS, type FakeWorkOS } from "./fake-workos.ts";
-import { openclawControl, startSystem, startWeb, tempState, type Runtime, type System } from "./harness.ts";
+import { type FakeWorkOS, startFakeWorkOS } from "./fake-workos.ts";
+import { openclawControl, type Runtime, type System, startSystem, startWeb, tempState } from "./harness.ts";
 import { webClient } from "./web-client.ts";
 import { browserRoutes } from "./web-routes.ts";
 
@@ -30,7 +30,10 @@ describe("cross-site requests have no effect", () => {
     for (const site of ["cross-site", "same-site"]) {
       for (const [method, path, body] of browserRoutes(threadId)) {
         // A top-level navigation or an <img> sends no Origin; a form POST sends the other site's.
-        const response = await ada.json(method, path, body, { origin: method === "GET" ? null : "https://evil.example", headers: { "sec-fetch-site": site, "sec-fetch-mode": "navigate" } });
+        const response = await ada.json(method, path, body, {
+          origin: method === "GET" ? null : "https://evil.example",
+          headers: { "sec-fetch-site": site, "sec-fetch-mode": "navigate" },
+        });
         expect([site, method, path, response.status, response.body.error?.code]).toEqual([site, method, path, 403, "forbidden_origin"]);
       }
     }
@@ -78,7 +81,12 @@ describe("headers on every answer", () => {
     for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"]) {
       for (const path of ["/api", "/api/", "/api/openclaw/instance", "/api/x/y?z=1"]) {
         const response = await ada.request(method, path, method === "GET" || method === "DELETE" ? undefined : {});
-        expect([method, path, response.status, response.headers.get("content-type")]).toEqual([method, path, 404, expect.stringContaining("application/json")]);
+        expect([method, path, response.status, response.headers.get("content-type")]).toEqual([
+          method,
+          path,
+          404,
+          expect.stringContaining("application/json"),
+        ]);
         expect(await response.json()).toMatchObject({ ok: false, error: { code: "not_found" } });
       }
     }
@@ -123,7 +131,11 @@ describe("headers on every answer", () => {
         ["redirect", await ada.request("GET", "/auth/login")],
         ["api 404", await ada.request("GET", "/api/x")],
       ] as const) {
-        expect([what, response.headers.get("strict-transport-security"), response.headers.get("x-content-type-options")]).toEqual([what, hsts, "nosniff"]);
+        expect([what, response.headers.get("strict-transport-security"), response.headers.get("x-content-type-options")]).toEqual([
+          what,
+          hsts,
+          "nosniff",
+        ]);
         await response.body?.cancel();
       }
       const out = await ada.request("POST", "/auth/logout", {});
@@ -141,7 +153,12 @@ describe("headers on every answer", () => {
           key: system.key,
           agentUrl: system.agent.url,
           upstream: origin,
-          vars: { WORKOS_CLIENT_ID: workos.clientId, WORKOS_API_KEY: workos.apiKey, WORKOS_API_BASE: workos.url, WORKOS_REDIRECT_URI: `${origin}/auth/callback` },
+          vars: {
+            WORKOS_CLIENT_ID: workos.clientId,
+            WORKOS_API_KEY: workos.apiKey,
+            WORKOS_API_BASE: workos.url,
+            WORKOS_REDIRECT_URI: `${origin}/auth/callback`,
+          },
         });
       });
       afterAll(async () => {
@@ -181,7 +198,9 @@ describe("headers on every answer", () => {
         const state = new URL(attacker.callback, origin).searchParams.get("state")!;
         expect(await finish(attacker.callback, `__Host-oa_auth_state=${state}`)).toBe("/login?error=state");
         const [, issued, signature] = attacker.stateCookie.split("=")[1]!.split(".");
-        expect(await finish(attacker.callback, `__Host-oa_auth_state=${state}.${Number(issued) + 3600}.${signature}`)).toBe("/login?error=state");
+        expect(await finish(attacker.callback, `__Host-oa_auth_state=${state}.${Number(issued) + 3600}.${signature}`)).toBe(
+          "/login?error=state",
+        );
 
         // The browser that started the sign-in finishes it.
         expect(await finish(victim.callback, victim.stateCookie)).toBe("/");

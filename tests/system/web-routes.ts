@@ -16,7 +16,15 @@ export function browserRoutes(threadId: string): Array<[string, string, unknown?
     ["POST", `/threads/${threadId}/jobs/job_x/cancel`],
     ["GET", `/chat/${threadId}/stream`],
     ["POST", `/chat/${threadId}/stop`],
-    ["POST", "/chat", { id: threadId, messages: [{ id: "m_x", role: "user", parts: [{ type: "text", text: "restart my OpenClaw" }] }], trigger: "submit-message" }],
+    [
+      "POST",
+      "/chat",
+      {
+        id: threadId,
+        messages: [{ id: "m_x", role: "user", parts: [{ type: "text", text: "restart my OpenClaw" }] }],
+        trigger: "submit-message",
+      },
+    ],
     ["GET", "/approvals"],
     ["POST", "/approvals/respond", { threadId, approvalId: "a_x", decision: "approved" }],
     ["GET", "/events"],

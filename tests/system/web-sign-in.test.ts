@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { userIdSchema } from "@oa/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { executeD1, WEB_D1 } from "../../scripts/lib/d1.mjs";
-import { freePort, startSystem, startWeb, tempState, type Runtime, type System } from "./harness.ts";
-import { webClient, type WebClient } from "./web-client.ts";
+import { freePort, type Runtime, type System, startSystem, startWeb, tempState } from "./harness.ts";
+import { type WebClient, webClient } from "./web-client.ts";
 import { expectSignedOut } from "./web-routes.ts";
 
 // Issue 12 on the web worker: sign-in fails closed and sessions can be revoked (cross-site requests and the security
@@ -22,7 +22,20 @@ afterAll(async () => {
 
 describe("sign-in fails closed", () => {
   it("gives distinct dev names distinct users; the same name in any case (after NFKC) is the same user", async () => {
-    const names = ["Alice Smith", "alice-smith", "alice smith", "ALICE SMITH", "Юлия", "Юля", "李雷", "李", "Ａｌｉｃｅ", "alice", "dev:alice", "alice_smith"];
+    const names = [
+      "Alice Smith",
+      "alice-smith",
+      "alice smith",
+      "ALICE SMITH",
+      "Юлия",
+      "Юля",
+      "李雷",
+      "李",
+      "Ａｌｉｃｅ",
+      "alice",
+      "dev:alice",
+      "alice_smith",
+    ];
     const ids = new Map<string, string>();
     for (const name of names) ids.set(name, (await webClient(web.url).login(name)).id);
     for (const id of ids.values()) expect(userIdSchema.safeParse(id).success, id).toBe(true);
@@ -30,7 +43,9 @@ describe("sign-in fails closed", () => {
     expect(ids.get("alice smith")).toBe(ids.get("Alice Smith"));
     expect(ids.get("ALICE SMITH")).toBe(ids.get("Alice Smith"));
     expect(ids.get("Ａｌｉｃｅ")).toBe(ids.get("alice"));
-    const distinct = ["Alice Smith", "alice-smith", "Юлия", "Юля", "李雷", "李", "alice", "dev:alice", "alice_smith"].map((name) => ids.get(name));
+    const distinct = ["Alice Smith", "alice-smith", "Юлия", "Юля", "李雷", "李", "alice", "dev:alice", "alice_smith"].map((name) =>
+      ids.get(name),
+    );
     expect(new Set(distinct).size).toBe(distinct.length);
     // Distinct users see distinct worlds.
     const smith = webClient(web.url);
@@ -44,7 +59,8 @@ describe("sign-in fails closed", () => {
   it("turns the dev login off unless DEV_LOGIN=true, and a dev session minted earlier stops working (also once WorkOS is on)", async () => {
     const state = tempState();
     const sessionSecret = randomBytes(32).toString("base64url");
-    const start = (vars: Record<string, string>, port?: number) => startWeb({ stateDir: state.dir, key: system.key, agentUrl: system.agent.url, sessionSecret, vars, ...(port ? { port } : {}) });
+    const start = (vars: Record<string, string>, port?: number) =>
+      startWeb({ stateDir: state.dir, key: system.key, agentUrl: system.agent.url, sessionSecret, vars, ...(port ? { port } : {}) });
     let current: Runtime | undefined;
     try {
       current = await start({ DEV_LOGIN: "true" });
@@ -65,7 +81,16 @@ describe("sign-in fails closed", () => {
       }
 
       const port = await freePort();
-      current = await start({ DEV_LOGIN: "true", WORKOS_CLIENT_ID: "client_x", WORKOS_API_KEY: "sk_x", WORKOS_API_BASE: "http://127.0.0.1:9", WORKOS_REDIRECT_URI: `http://127.0.0.1:${port}/auth/callback` }, port);
+      current = await start(
+        {
+          DEV_LOGIN: "true",
+          WORKOS_CLIENT_ID: "client_x",
+          WORKOS_API_KEY: "sk_x",
+          WORKOS_API_BASE: "http://127.0.0.1:9",
+          WORKOS_REDIRECT_URI: `http://127.0.0.1:${port}/auth/callback`,
+        },
+        port,
+      );
       const withWorkos = webClient(current.url);
       withWorkos.cookie = cookie;
       expect((await withWorkos.json("POST", "/auth/dev-login", { name: "early ada" })).status).toBe(404);
@@ -83,15 +108,31 @@ describe("sign-in fails closed", () => {
       [{ DEV_LOGIN: "TRUE" }, "config_invalid"],
       [{ DEV_LOGIN: "true", WORKOS_CLIENT_ID: "client_x" }, "config_missing"],
       [{ DEV_LOGIN: "false", WORKOS_CLIENT_ID: "client_x", WORKOS_API_KEY: "sk_x", WORKOS_REDIRECT_URI: "" }, "config_missing"],
-      [{ DEV_LOGIN: "false", WORKOS_CLIENT_ID: "client_x", WORKOS_API_KEY: "sk_x", WORKOS_REDIRECT_URI: "javascript:alert(1)" }, "config_invalid"],
-      [{ DEV_LOGIN: "false", WORKOS_CLIENT_ID: "client_x", WORKOS_API_KEY: "sk_x", WORKOS_REDIRECT_URI: "http://web.example/auth/callback" }, "config_invalid"],
+      [
+        { DEV_LOGIN: "false", WORKOS_CLIENT_ID: "client_x", WORKOS_API_KEY: "sk_x", WORKOS_REDIRECT_URI: "javascript:alert(1)" },
+        "config_invalid",
+      ],
+      [
+        {
+          DEV_LOGIN: "false",
+          WORKOS_CLIENT_ID: "client_x",
+          WORKOS_API_KEY: "sk_x",
+          WORKOS_REDIRECT_URI: "http://web.example/auth/callback",
+        },
+        "config_invalid",
+      ],
     ];
     for (const [vars, code] of cases) {
       const state = tempState();
       const broken = await startWeb({ stateDir: state.dir, key: system.key, agentUrl: system.agent.url, vars });
       try {
         const client = webClient(broken.url);
-        for (const [method, path, body] of [["GET", "/auth/login"], ["POST", "/auth/dev-login", { name: "x" }], ["GET", "/auth/me"], ["GET", "/threads"]] as const) {
+        for (const [method, path, body] of [
+          ["GET", "/auth/login"],
+          ["POST", "/auth/dev-login", { name: "x" }],
+          ["GET", "/auth/me"],
+          ["GET", "/threads"],
+        ] as const) {
           const response = await client.json(method, path, body);
           expect([JSON.stringify(vars), path, response.status, response.body.error?.code]).toEqual([JSON.stringify(vars), path, 500, code]);
           expect(response.headers.get("location")).toBeNull();
@@ -150,7 +191,8 @@ describe("sessions can be revoked", () => {
   it("each sign-in sweeps up to 100 dead rows of anyone: expired and revoked sessions of users who never come back", async () => {
     const state = tempState();
     const own = await startWeb({ stateDir: state.dir, key: system.key, agentUrl: system.agent.url });
-    const count = (where: string) => Number(/"n":\s*(\d+)/.exec(executeD1(state.dir, `SELECT COUNT(*) AS n FROM sessions WHERE ${where}`, WEB_D1))![1]);
+    const count = (where: string) =>
+      Number(/"n":\s*(\d+)/.exec(executeD1(state.dir, `SELECT COUNT(*) AS n FROM sessions WHERE ${where}`, WEB_D1))![1]);
     try {
       const gone = webClient(own.url);
       await gone.login("gone for good");
@@ -178,12 +220,22 @@ describe("sessions can be revoked", () => {
     await ada.login("doubled ada");
     const bob = webClient(web.url);
     await bob.login("doubled bob");
-    for (const cookie of [`${ada.cookie}; ${ada.cookie}`, `${ada.cookie}; ${bob.cookie}`, `oa_session=v1.e30.x; ${ada.cookie}`, `${ada.cookie}; oa_session=`]) {
+    for (const cookie of [
+      `${ada.cookie}; ${ada.cookie}`,
+      `${ada.cookie}; ${bob.cookie}`,
+      `oa_session=v1.e30.x; ${ada.cookie}`,
+      `${ada.cookie}; oa_session=`,
+    ]) {
       const doubled = webClient(web.url);
       doubled.cookie = cookie;
       for (const path of ["/threads", "/auth/me"]) {
         const response = await doubled.json("GET", path);
-        expect([cookie.slice(0, 40), path, response.status, response.body.error?.code]).toEqual([cookie.slice(0, 40), path, 401, "not_authenticated"]);
+        expect([cookie.slice(0, 40), path, response.status, response.body.error?.code]).toEqual([
+          cookie.slice(0, 40),
+          path,
+          401,
+          "not_authenticated",
+        ]);
       }
     }
     expect((await ada.json("GET", "/threads")).status).toBe(200);

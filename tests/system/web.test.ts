@@ -1,15 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeEnvFile } from "../../scripts/lib/dev-key.mjs";
 import { applyWebMigrations, writeWebConfig } from "../../scripts/lib/web.mjs";
 import { startWrangler, type WranglerProcess } from "../../scripts/lib/wrangler.mjs";
-import { startFakeWorkOS, type FakeWorkOS } from "./fake-workos.ts";
-import { freePort, openclawControl, sseData, startSystem, startWeb, tempState, waitFor, type Runtime, type System } from "./harness.ts";
+import { type FakeWorkOS, startFakeWorkOS } from "./fake-workos.ts";
+import { freePort, openclawControl, type Runtime, type System, sseData, startSystem, startWeb, tempState, waitFor } from "./harness.ts";
 import { webClient } from "./web-client.ts";
 
 let system: System;
@@ -57,9 +57,16 @@ describe("the web worker: sign-in, the browser API and its guards", () => {
 
     // A payload rewritten to another user, or any signature change, is no session at all.
     const [version, payload, signature] = ada.cookie.slice("oa_session=".length).split(".");
-    const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, "base64url").toString()), sub: "dev:mallory" })).toString("base64url");
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload!, "base64url").toString()), sub: "dev:mallory" }),
+    ).toString("base64url");
     const forger = webClient(web.url);
-    for (const value of [`${version}.${forgedPayload}.${signature}`, `${version}.${payload}.${signature!.slice(0, -2)}AA`, "v1.e30.", "garbage"]) {
+    for (const value of [
+      `${version}.${forgedPayload}.${signature}`,
+      `${version}.${payload}.${signature!.slice(0, -2)}AA`,
+      "v1.e30.",
+      "garbage",
+    ]) {
       forger.cookie = `oa_session=${value}`;
       expect((await forger.json("GET", "/threads")).status, value).toBe(401);
     }
@@ -102,7 +109,9 @@ describe("the web worker: sign-in, the browser API and its guards", () => {
     expect(messages.body.messages.map((m: { role: string }) => m.role)).toEqual(["user", "assistant"]);
     expect(messages.body.lastSeq).toBeGreaterThan(0);
     // The agent worker saw exactly this user (its own API, with the key).
-    const internal = await fetch(`${system.agent.url}/internal/thread/${threadId}/summary`, { headers: { "x-oa-internal-key": system.key, "x-oa-user-id": user.id } });
+    const internal = await fetch(`${system.agent.url}/internal/thread/${threadId}/summary`, {
+      headers: { "x-oa-internal-key": system.key, "x-oa-user-id": user.id },
+    });
     expect(internal.status).toBe(200);
 
     expect((await ada.json("PATCH", `/threads/${threadId}`, { pinned: true })).body).toMatchObject({ ok: true, pinned: true });
@@ -120,7 +129,8 @@ describe("the web worker: sign-in, the browser API and its guards", () => {
     expect(first).toMatch(/^id: 2\n/);
 
     // The key appears in nothing the browser received.
-    for (const path of ["/threads", `/threads/${threadId}/summary`, "/openclaw", "/auth/me"]) await ada.text(await ada.request("GET", path));
+    for (const path of ["/threads", `/threads/${threadId}/summary`, "/openclaw", "/auth/me"])
+      await ada.text(await ada.request("GET", path));
     const everything = JSON.stringify(ada.seen);
     expect(everything).not.toContain(system.key);
     expect(everything.toLowerCase()).not.toContain("x-oa-internal-key");
@@ -206,7 +216,11 @@ describe("the web worker: sign-in, the browser API and its guards", () => {
     expect(overview.body.status).toBeUndefined();
     expect((await control.requests()).filter((request) => request.path.endsWith("/runtime/status"))).toEqual([]);
     const status = await ada.json("POST", "/openclaw/status", {});
-    expect(status.body).toMatchObject({ ok: true, configured: true, status: { ok: true, data: { gateway: { status: expect.any(String) } } } });
+    expect(status.body).toMatchObject({
+      ok: true,
+      configured: true,
+      status: { ok: true, data: { gateway: { status: expect.any(String) } } },
+    });
     expect((await control.requests()).filter((request) => request.path.endsWith("/runtime/status"))).toHaveLength(1);
     expect((await ada.json("GET", "/openclaw/status")).status).toBe(405);
     expect(overview.body.devices.data.pending).toMatchObject([{ requestId: "req-1" }]);
@@ -229,7 +243,12 @@ describe("WorkOS AuthKit sign-in", () => {
       key: system.key,
       agentUrl: system.agent.url,
       port,
-      vars: { WORKOS_CLIENT_ID: workos.clientId, WORKOS_API_KEY: workos.apiKey, WORKOS_API_BASE: workos.url, WORKOS_REDIRECT_URI: `http://127.0.0.1:${port}/auth/callback` },
+      vars: {
+        WORKOS_CLIENT_ID: workos.clientId,
+        WORKOS_API_KEY: workos.apiKey,
+        WORKOS_API_BASE: workos.url,
+        WORKOS_REDIRECT_URI: `http://127.0.0.1:${port}/auth/callback`,
+      },
     });
   });
   afterAll(async () => {
@@ -241,7 +260,10 @@ describe("WorkOS AuthKit sign-in", () => {
   async function signIn(client: ReturnType<typeof webClient>): Promise<string> {
     const start = await client.request("GET", "/auth/login");
     expect(start.status).toBe(302);
-    const stateCookie = start.headers.getSetCookie().find((line) => line.startsWith("oa_auth_state="))!.split(";")[0]!;
+    const stateCookie = start.headers
+      .getSetCookie()
+      .find((line) => line.startsWith("oa_auth_state="))!
+      .split(";")[0]!;
     const authorize = new URL(start.headers.get("location")!);
     expect(authorize.origin + authorize.pathname).toBe(`${workos.url}/user_management/authorize`);
     expect(authorize.searchParams.get("redirect_uri")).toBe(`${authWeb.url}/auth/callback`);
@@ -256,7 +278,12 @@ describe("WorkOS AuthKit sign-in", () => {
     expect((await client.json("GET", "/auth/me")).body).toMatchObject({ mode: "workos", user: null });
     expect((await client.json("POST", "/auth/dev-login", { name: "sneaky" })).status).toBe(404);
     expect(await signIn(client)).toBe("/");
-    expect((await client.json("GET", "/auth/me")).body.user).toMatchObject({ id: workos.user.id, name: "Ada Lovelace", email: "ada@example.com", via: "workos" });
+    expect((await client.json("GET", "/auth/me")).body.user).toMatchObject({
+      id: workos.user.id,
+      name: "Ada Lovelace",
+      email: "ada@example.com",
+      via: "workos",
+    });
     const created = await client.json("POST", "/threads", {});
     expect(created.status).toBe(201);
   });
@@ -270,7 +297,9 @@ describe("WorkOS AuthKit sign-in", () => {
     const noState = webClient(authWeb.url);
     const callback = await noState.request("GET", "/auth/callback?code=code_x&state=abc");
     expect(callback.headers.get("location")).toBe("/login?error=state");
-    const wrongState = await noState.request("GET", "/auth/callback?code=code_x&state=abc", undefined, { headers: { cookie: "oa_auth_state=xyz" } });
+    const wrongState = await noState.request("GET", "/auth/callback?code=code_x&state=abc", undefined, {
+      headers: { cookie: "oa_auth_state=xyz" },
+    });
     expect(wrongState.headers.get("location")).toBe("/login?error=state");
     expect((await noState.json("GET", "/auth/me")).body.user).toBeNull();
   });
@@ -282,7 +311,10 @@ describe("without an agent worker", () => {
   const configDir = mkdtempSync(join(tmpdir(), "oa-web-config-"));
   beforeAll(async () => {
     // The web worker's own code, with no service binding and no AGENT_WORKER_URL: the flag off.
-    const configPath = writeWebConfig(join(configDir, "wrangler.json"), { name: "openagents-web-stateless", vars: { OFFLINE_MODEL_DELAY_MS: "1" } });
+    const configPath = writeWebConfig(join(configDir, "wrangler.json"), {
+      name: "openagents-web-stateless",
+      vars: { OFFLINE_MODEL_DELAY_MS: "1" },
+    });
     const port = await freePort();
     const envFile = writeEnvFile(`system-web-stateless-${port}`, { SESSION_SECRET: randomBytes(16).toString("hex") });
     applyWebMigrations(state.dir);
@@ -325,14 +357,32 @@ describe("without an agent worker", () => {
       for (const url of [`http://127.0.0.1:${port}/x.png`, "ftp://example/x.png", "javascript:alert(1)"]) {
         const answer = await client.json("POST", "/chat", {
           id: "anything",
-          messages: [{ id: "u1", role: "user", parts: [{ type: "file", mediaType: "image/png", url }, { type: "text", text: "look" }] }],
+          messages: [
+            {
+              id: "u1",
+              role: "user",
+              parts: [
+                { type: "file", mediaType: "image/png", url },
+                { type: "text", text: "look" },
+              ],
+            },
+          ],
           trigger: "submit-message",
         });
         expect(answer).toMatchObject({ status: 400, body: { error: { code: "unsupported_file_part" } } });
       }
       const inline = await client.request("POST", "/chat", {
         id: "anything",
-        messages: [{ id: "u1", role: "user", parts: [{ type: "file", mediaType: "text/plain", url: "data:text/plain;base64,aGVsbG8=" }, { type: "text", text: "look" }] }],
+        messages: [
+          {
+            id: "u1",
+            role: "user",
+            parts: [
+              { type: "file", mediaType: "text/plain", url: "data:text/plain;base64,aGVsbG8=" },
+              { type: "text", text: "look" },
+            ],
+          },
+        ],
         trigger: "submit-message",
       });
       expect(inline.status).toBe(200);

@@ -1,6 +1,6 @@
-import { busyPolicySchema, type BusyPolicy } from "@oa/protocol";
-import { openClawTools, parseApprovalPolicy } from "./tools/openclaw/catalog.ts";
+import { type BusyPolicy, busyPolicySchema } from "@oa/protocol";
 import type { QuotaLimits } from "./quotas/quota.ts";
+import { openClawTools, parseApprovalPolicy } from "./tools/openclaw/catalog.ts";
 
 /** Every setting the agent worker reads, with its default. Documented in the README's table. */
 export type AgentWorkerEnv = Env & {
@@ -63,11 +63,22 @@ export type ConfigProblem = { setting: string; message: string; details: Record<
  * A whole-number setting: empty means the default, a number is clamped into range, anything else
  * (a typo such as `10O` or `ten`) is a problem that stops the worker rather than a silent default.
  */
-function intSetting(problems: ConfigProblem[], name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+function intSetting(
+  problems: ConfigProblem[],
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const text = (value ?? "").trim();
   if (text === "") return fallback;
   if (!/^-?\d+$/.test(text)) {
-    problems.push({ setting: name, message: `${name} must be a whole number, not ${JSON.stringify(text.slice(0, 40))}.`, details: { setting: name } });
+    problems.push({
+      setting: name,
+      message: `${name} must be a whole number, not ${JSON.stringify(text.slice(0, 40))}.`,
+      details: { setting: name },
+    });
     return fallback;
   }
   return Math.min(max, Math.max(min, Number.parseInt(text, 10)));
@@ -78,7 +89,11 @@ function oneOf<T extends string>(problems: ConfigProblem[], name: string, value:
   const text = (value ?? "").trim();
   if (text === "") return undefined;
   if ((allowed as readonly string[]).includes(text)) return text as T;
-  problems.push({ setting: name, message: `${name} must be one of ${allowed.join(", ")}; it is ${JSON.stringify(text.slice(0, 40))}.`, details: { setting: name, allowed } });
+  problems.push({
+    setting: name,
+    message: `${name} must be one of ${allowed.join(", ")}; it is ${JSON.stringify(text.slice(0, 40))}.`,
+    details: { setting: name, allowed },
+  });
   return undefined;
 }
 
@@ -87,14 +102,13 @@ export function readConfig(env: AgentWorkerEnv): AgentConfig {
   const int = (name: keyof AgentWorkerEnv & string, fallback: number, min: number, max: number) =>
     intSetting(problems, name, env[name] as string | undefined, fallback, min, max);
   const explicit = oneOf(problems, "MODEL_PROVIDER", env.MODEL_PROVIDER, ["offline", "openai", "openai-compatible"] as const);
-  const provider: ProviderKind =
-    explicit
-      ? explicit
-      : env.OPENAI_BASE_URL
-        ? "openai-compatible"
-        : env.OPENAI_API_KEY
-          ? "openai"
-          : "offline";
+  const provider: ProviderKind = explicit
+    ? explicit
+    : env.OPENAI_BASE_URL
+      ? "openai-compatible"
+      : env.OPENAI_API_KEY
+        ? "openai"
+        : "offline";
   const contextWindow = int("CONTEXT_WINDOW_MESSAGES", 40, 2, 1000);
   const busy = oneOf(problems, "BUSY_POLICY", env.BUSY_POLICY, busyPolicySchema.options);
   const policy = parseApprovalPolicy(env.APPROVAL_POLICY);

@@ -34,11 +34,13 @@ app.use("*", async (c, next) => {
 app.use(
   methodNotAllowed({
     app,
-    onMethodNotAllowed: (_c, allowed) => errorResponse("method_not_allowed", "Method not allowed on this endpoint.", undefined, { allow: allowed.join(", ") }),
+    onMethodNotAllowed: (_c, allowed) =>
+      errorResponse("method_not_allowed", "Method not allowed on this endpoint.", undefined, { allow: allowed.join(", ") }),
   }),
 );
 
-for (const routes of [threadRoutes, chatRoutes, approvalRoutes, jobRoutes, attachmentRoutes, userRoutes, openclawRoutes]) app.route("/", routes);
+for (const routes of [threadRoutes, chatRoutes, approvalRoutes, jobRoutes, attachmentRoutes, userRoutes, openclawRoutes])
+  app.route("/", routes);
 
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),

@@ -1,5 +1,4 @@
 import { env, runInDurableObject } from "cloudflare:test";
-import { getAgentByName } from "agents";
 import {
   attachmentUploadResultSchema,
   MAX_ATTACHMENT_IMAGE_BYTES,
@@ -8,21 +7,25 @@ import {
   MAX_ATTACHMENTS_PER_THREAD,
   MAX_THREAD_ATTACHMENT_BYTES,
 } from "@oa/protocol";
+import { getAgentByName } from "agents";
 import { convertToModelMessages } from "ai";
 import { describe, expect, it } from "vitest";
-import { readConfig, type AgentWorkerEnv } from "../src/config.ts";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { attachmentsForModel } from "../src/attachments/attachments-for-model.ts";
 import { threadAttachmentQuotaProblem } from "../src/attachments/thread-attachments.ts";
+import { type AgentWorkerEnv, readConfig } from "../src/config.ts";
 import { buildModelContext } from "../src/runs/context.ts";
 import { EventLog } from "../src/storage/event-log.ts";
 import { ThreadStore } from "../src/storage/thread-store.ts";
-import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { call, callJson, headers, postChat, readAnswer, textOf } from "./helpers.ts";
 
 // Files attached to a thread live in R2 under threads/<threadId>/; only the owner sees them, the
 // model reads them from R2 (never a URL), and they go with the thread.
 
-const PNG_1x1 = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="), (c) => c.charCodeAt(0));
+const PNG_1x1 = Uint8Array.from(
+  atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="),
+  (c) => c.charCodeAt(0),
+);
 const LOG = "service started\nlistening on :8080\nERROR: connection refused\ndone\n";
 
 async function newThread(userId: string): Promise<string> {
@@ -51,7 +54,13 @@ function chatWith(threadId: string, messageId: string, ...files: Array<Record<st
   return postChat("alice", {
     id: threadId,
     trigger: "submit-message",
-    messages: [{ id: messageId, role: "user", parts: [{ type: "text", text: "look at these" }, ...files.map((file) => ({ type: "file", ...file }))] }],
+    messages: [
+      {
+        id: messageId,
+        role: "user",
+        parts: [{ type: "text", text: "look at these" }, ...files.map((file) => ({ type: "file", ...file }))],
+      },
+    ],
   });
 }
 
@@ -59,7 +68,14 @@ describe("attachments", () => {
   it("uploads, lists and downloads the same bytes, with safe download headers", async () => {
     const threadId = await newThread("alice");
     const image = await uploadOk(threadId, "alice", PNG_1x1, "image/png", "pixel.png");
-    expect(image).toMatchObject({ threadId, filename: "pixel.png", mediaType: "image/png", size: PNG_1x1.byteLength, url: `attachment:${image.id}`, messageId: null });
+    expect(image).toMatchObject({
+      threadId,
+      filename: "pixel.png",
+      mediaType: "image/png",
+      size: PNG_1x1.byteLength,
+      url: `attachment:${image.id}`,
+      messageId: null,
+    });
     const text = await uploadOk(threadId, "alice", LOG, "text/x-log", "résumé run.log");
 
     const list = await callJson(`/internal/thread/${threadId}/attachments`, "alice");
@@ -77,7 +93,9 @@ describe("attachments", () => {
 
     const textDownload = await call(`/internal/thread/${threadId}/attachments/${text.id}`, { headers: headers("alice") });
     expect(await textDownload.text()).toBe(LOG);
-    expect(textDownload.headers.get("content-disposition")).toBe(`attachment; filename="r_sum_ run.log"; filename*=UTF-8''r%C3%A9sum%C3%A9%20run.log`);
+    expect(textDownload.headers.get("content-disposition")).toBe(
+      `attachment; filename="r_sum_ run.log"; filename*=UTF-8''r%C3%A9sum%C3%A9%20run.log`,
+    );
     expect(await objectKeys(`threads/${threadId}/`)).toEqual([`threads/${threadId}/${image.id}`, `threads/${threadId}/${text.id}`].sort());
   });
 
@@ -163,7 +181,10 @@ describe("attachments", () => {
     });
     const refused = await upload(threadId, "alice", "hello", "text/plain", "one-too-many.txt");
     expect(refused.status).toBe(429);
-    expect(((await refused.json()) as any).error).toMatchObject({ code: "quota_exceeded", message: expect.stringMatching(/bytes together/) });
+    expect(((await refused.json()) as any).error).toMatchObject({
+      code: "quota_exceeded",
+      message: expect.stringMatching(/bytes together/),
+    });
     await uploadOk(threadId, "alice", "hey", "text/plain", "fits.txt");
     expect(await objectKeys(`threads/${threadId}/`)).toHaveLength(1);
   });
@@ -173,11 +194,18 @@ describe("attachments", () => {
     const image = await uploadOk(threadId, "alice", PNG_1x1, "image/png", "pixel.png");
     const log = await uploadOk(threadId, "alice", LOG, "text/x-log", "service.log");
     // The client's type and name are not trusted: the record's replace them.
-    const response = await chatWith(threadId, "m-attach-1", { url: image.url, mediaType: "text/plain", filename: "evil.txt" }, { url: log.url, mediaType: "image/png" });
+    const response = await chatWith(
+      threadId,
+      "m-attach-1",
+      { url: image.url, mediaType: "text/plain", filename: "evil.txt" },
+      { url: log.url, mediaType: "image/png" },
+    );
     expect(response.status).toBe(200);
     const answer = textOf(await readAnswer(response));
     expect(answer).toContain("pixel.png is a 1×1 PNG image.");
-    expect(answer).toContain('service.log has 4 lines; the first reads "service started"; 1 mentions an error, first "ERROR: connection refused".');
+    expect(answer).toContain(
+      'service.log has 4 lines; the first reads "service started"; 1 mentions an error, first "ERROR: connection refused".',
+    );
 
     const stored = await callJson(`/internal/thread/${threadId}/messages`, "alice");
     expect(stored.body.messages[0].parts.slice(1)).toEqual([
@@ -187,20 +215,25 @@ describe("attachments", () => {
     const listed = await callJson(`/internal/thread/${threadId}/attachments`, "alice");
     expect(listed.body.attachments.map((a: { messageId: string }) => a.messageId)).toEqual(["m-attach-1", "m-attach-1"]);
 
-    const seen = await runInDurableObject(await getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId), async (_agent, state) => {
-      const store = new ThreadStore(state.storage.sql);
-      const context = buildModelContext(store, store.meta()!, readConfig(env), store.leafId());
-      const rows = state.storage.sql.exec<{ id: string; r2_key: string; filename: string; media_type: string; size: number }>("SELECT * FROM attachments").toArray();
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      const forModel = await attachmentsForModel(context.forModel, {
-        facts: (id) => {
-          const row = byId.get(id);
-          return row ? { filename: row.filename, mediaType: row.media_type, size: row.size } : null;
-        },
-        bytes: async (id) => new Uint8Array(await (await env.ATTACHMENTS.get(byId.get(id)!.r2_key))!.arrayBuffer()),
-      });
-      return convertToModelMessages(forModel);
-    });
+    const seen = await runInDurableObject(
+      await getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId),
+      async (_agent, state) => {
+        const store = new ThreadStore(state.storage.sql);
+        const context = buildModelContext(store, store.meta()!, readConfig(env), store.leafId());
+        const rows = state.storage.sql
+          .exec<{ id: string; r2_key: string; filename: string; media_type: string; size: number }>("SELECT * FROM attachments")
+          .toArray();
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        const forModel = await attachmentsForModel(context.forModel, {
+          facts: (id) => {
+            const row = byId.get(id);
+            return row ? { filename: row.filename, mediaType: row.media_type, size: row.size } : null;
+          },
+          bytes: async (id) => new Uint8Array(await (await env.ATTACHMENTS.get(byId.get(id)!.r2_key))!.arrayBuffer()),
+        });
+        return convertToModelMessages(forModel);
+      },
+    );
     const user = seen[0]!;
     if (user.role !== "user" || typeof user.content === "string") throw new Error("expected the user message's parts");
     const file = user.content.find((part) => part.type === "file");
@@ -252,8 +285,9 @@ describe("attachments", () => {
     const gone = await call(`/internal/thread/${threadId}/attachments/${loose.id}`, { headers: headers("alice") });
     expect(gone.status).toBe(404);
 
-    const events = await runInDurableObject(await getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId), (_agent, state) =>
-      new EventLog(state.storage.sql).after(0, 1000),
+    const events = await runInDurableObject(
+      await getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId),
+      (_agent, state) => new EventLog(state.storage.sql).after(0, 1000),
     );
     expect(events.filter((event) => event.type.startsWith("attachment."))).toMatchObject([
       { type: "attachment.stored", attachmentId: loose.id, filename: "draft.txt", mediaType: "text/plain", size: 5 },

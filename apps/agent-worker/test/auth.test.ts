@@ -109,4 +109,3 @@ describe("benchmark seeding", () => {
     expect(summary.messageCount).toBe(20);
   });
 });
-

@@ -36,7 +36,10 @@ const cases = (threadId: string): Case[] => [
   },
   {
     name: "a user part the user cannot send",
-    body: { id: threadId, messages: [{ id: "u-tool", role: "user", parts: [{ type: "tool-restart", toolCallId: "c", state: "output-available" }] }] },
+    body: {
+      id: threadId,
+      messages: [{ id: "u-tool", role: "user", parts: [{ type: "tool-restart", toolCallId: "c", state: "output-available" }] }],
+    },
     status: 400,
     code: "invalid_request",
   },
@@ -46,7 +49,12 @@ const cases = (threadId: string): Case[] => [
     status: 400,
     code: "invalid_request",
   },
-  { name: "unknown trigger", body: { id: threadId, trigger: "explode", messages: [userMessage("u-t", "x")] }, status: 400, code: "invalid_request" },
+  {
+    name: "unknown trigger",
+    body: { id: threadId, trigger: "explode", messages: [userMessage("u-t", "x")] },
+    status: 400,
+    code: "invalid_request",
+  },
   { name: "unknown busy policy", body: { threadId, input: "hi", onBusy: "panic" }, status: 400, code: "invalid_request" },
 ];
 

@@ -1,11 +1,11 @@
-import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it, vi } from "vitest";
 import { readFramesUntil } from "@oa/test-kit";
+import { getAgentByName } from "agents";
+import { describe, expect, it, vi } from "vitest";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import { REPLAY_PAGE } from "../src/http/event-feed.ts";
 import { HIGH_WATER_BYTES, MAX_QUEUED_BYTES, slowReaderStats } from "../src/http/slow-reader.ts";
-import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { call, callJson, headers, uniqueThread } from "./helpers.ts";
 
 const PAYLOAD = "x".repeat(1000);
@@ -68,7 +68,10 @@ describe("bounded event replay", () => {
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();
-    const frames = await readFramesUntil(await openFeed(user, threadId), (frame) => final > 0 && Number(frame.id) >= final && Number(frame.id) >= 2000);
+    const frames = await readFramesUntil(
+      await openFeed(user, threadId),
+      (frame) => final > 0 && Number(frame.id) >= final && Number(frame.id) >= 2000,
+    );
     await writer;
     const seqs = frames.map((frame) => Number(frame.id));
     expect(seqs.at(-1)).toBe(final);
@@ -95,6 +98,10 @@ describe("bounded event replay", () => {
     await vi.waitFor(() => expect(slowReaderStats.dropped).toBeGreaterThan(droppedBefore));
     console.log(`live non-reader dropped; largest backlog now ${slowReaderStats.maxQueuedNow()} bytes`);
     // Its stream ends in an error (an EventSource would reconnect with Last-Event-ID).
-    await expect((async () => { for (;;) if ((await reader.read()).done) return "ended"; })()).rejects.toThrow();
+    await expect(
+      (async () => {
+        for (;;) if ((await reader.read()).done) return "ended";
+      })(),
+    ).rejects.toThrow();
   });
 });

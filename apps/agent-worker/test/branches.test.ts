@@ -1,10 +1,10 @@
-import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
+import { getAgentByName } from "agents";
 import { describe, expect, it, vi } from "vitest";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import { migrate } from "../src/storage/migrate.ts";
 import { migrations } from "../src/storage/thread-schema.ts";
-import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { callJson, chunksOf, postChat, readAnswer, textOf, uniqueThread, userMessage, waitForRunStatus } from "./helpers.ts";
 
 type PageMessage = {
@@ -115,11 +115,17 @@ describe("edit and regenerate build a tree of versions", () => {
     // An edit of the first question, queued behind the long answer.
     const queued = send(threadId, [userMessage("q-1b", "first question, edited")], { parentId: null });
     await vi.waitFor(async () => {
-      const count = await runInDurableObject(await thread(threadId), (_agent: ThreadAgent, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM runs WHERE status = 'queued'").one().n);
+      const count = await runInDurableObject(
+        await thread(threadId),
+        (_agent: ThreadAgent, state) =>
+          state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM runs WHERE status = 'queued'").one().n,
+      );
       expect(count).toBe(1);
     });
     // A message that interrupts: the queued edit is cancelled (its words kept, as a new branch), then the running answer stops.
-    const interrupting = await readAnswer(await postChat("alice", { threadId, input: "never mind, count to 3", messageId: "q-3", onBusy: "interrupt" }));
+    const interrupting = await readAnswer(
+      await postChat("alice", { threadId, input: "never mind, count to 3", messageId: "q-3", onBusy: "interrupt" }),
+    );
     await (await running).text();
     await (await queued).text();
     await waitForRunStatus(threadId, null);
@@ -156,7 +162,9 @@ describe("edit and regenerate build a tree of versions", () => {
   it("regenerate adds a sibling answer worded differently; the active path holds exactly one answer", async () => {
     const threadId = uniqueThread("regen");
     const first = await readAnswer(await send(threadId, [userMessage("q-1", "hello")]));
-    const second = await readAnswer(await send(threadId, [userMessage("q-1", "hello")], { trigger: "regenerate-message", messageId: first.id }));
+    const second = await readAnswer(
+      await send(threadId, [userMessage("q-1", "hello")], { trigger: "regenerate-message", messageId: first.id }),
+    );
     expect(second.id).not.toBe(first.id);
     expect(textOf(second)).not.toBe(textOf(first));
 
@@ -245,7 +253,10 @@ describe("an approval pending on a branch that is left is withdrawn", () => {
     await readAnswer(await send(threadId, [userMessage("q-1", "hello, edited")], { messageId: "q-1" }));
     const approvalId = await askForRestart(threadId);
     await switchBranch(threadId, "q-1");
-    expect(await approvalStatus(threadId, approvalId)).toEqual({ status: "superseded", reason: expect.stringMatching(/switched to another version/) });
+    expect(await approvalStatus(threadId, approvalId)).toEqual({
+      status: "superseded",
+      reason: expect.stringMatching(/switched to another version/),
+    });
     await waitForRunStatus(threadId, null);
   });
 
@@ -262,7 +273,10 @@ describe("an approval pending on a branch that is left is withdrawn", () => {
     await readAnswer(await send(threadId, [userMessage("q-1", "hello")]));
     const approvalId = await askForRestart(threadId);
     await readAnswer(await send(threadId, [userMessage("q-1", "hello, edited")], { messageId: "q-1" }));
-    expect(await approvalStatus(threadId, approvalId)).toEqual({ status: "superseded", reason: expect.stringMatching(/edited an earlier message/) });
+    expect(await approvalStatus(threadId, approvalId)).toEqual({
+      status: "superseded",
+      reason: expect.stringMatching(/edited an earlier message/),
+    });
     expect(texts((await page(threadId)).messages)[0]).toBe("hello, edited");
   });
 });
@@ -274,7 +288,19 @@ describe("schema 10", () => {
     await runInDurableObject(stub, (_agent: ThreadAgent, state) => {
       const sql = state.storage.sql;
       // Rebuild this thread's storage as schema 9 left it, then migrate it again.
-      for (const table of ["thread_meta", "messages", "events", "runs", "approvals", "receipts", "jobs", "schedules", "summaries", "attachments", "search_sync"]) {
+      for (const table of [
+        "thread_meta",
+        "messages",
+        "events",
+        "runs",
+        "approvals",
+        "receipts",
+        "jobs",
+        "schedules",
+        "summaries",
+        "attachments",
+        "search_sync",
+      ]) {
         sql.exec(`DROP TABLE IF EXISTS ${table}`);
       }
       sql.exec("UPDATE thread_schema SET version = 0");
@@ -283,8 +309,17 @@ describe("schema 10", () => {
         "INSERT INTO thread_meta (singleton, thread_id, owner_id, summary, summary_through, created_at, updated_at, message_count) VALUES (1, ?, 'alice', 'earlier talk', 2, 1, 1, 3)",
         threadId,
       );
-      for (const [id, role] of [["m-1", "user"], ["m-2", "assistant"], ["m-3", "user"]]) {
-        sql.exec("INSERT INTO messages (id, role, parts, created_at, updated_at) VALUES (?, ?, ?, 1, 1)", id, role, JSON.stringify([{ type: "text", text: id }]));
+      for (const [id, role] of [
+        ["m-1", "user"],
+        ["m-2", "assistant"],
+        ["m-3", "user"],
+      ]) {
+        sql.exec(
+          "INSERT INTO messages (id, role, parts, created_at, updated_at) VALUES (?, ?, ?, 1, 1)",
+          id,
+          role,
+          JSON.stringify([{ type: "text", text: id }]),
+        );
       }
       migrate(state.storage, "thread_schema", migrations);
     });
@@ -296,7 +331,9 @@ describe("schema 10", () => {
     ]);
     expect(after.leafId).toBe("m-3");
     for (const message of after.messages) expect(message.branch).toEqual({ index: 1, count: 1, previousId: null, nextId: null });
-    const summaries = await runInDurableObject(stub, (_agent: ThreadAgent, state) => state.storage.sql.exec("SELECT through_id, summary FROM summaries").toArray());
+    const summaries = await runInDurableObject(stub, (_agent: ThreadAgent, state) =>
+      state.storage.sql.exec("SELECT through_id, summary FROM summaries").toArray(),
+    );
     expect(summaries).toEqual([{ through_id: "m-2", summary: "earlier talk" }]);
   });
 });

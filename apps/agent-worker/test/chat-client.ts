@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
-import { DefaultChatTransport, type ChatInit, type UIMessage } from "ai";
 import { PlainChat } from "@oa/test-kit";
+import { type ChatInit, DefaultChatTransport, type UIMessage } from "ai";
 import { KEY } from "./helpers.ts";
 
 /** The AI SDK's own chat client, as useChat drives it, pointed at the worker in-process. */

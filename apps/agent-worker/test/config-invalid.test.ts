@@ -19,7 +19,10 @@ describe("an APPROVAL_POLICY naming no tool", () => {
   it("answers every request with 500 config_invalid naming the bad entry, before authentication", async () => {
     const bad = { APPROVAL_POLICY: "Restart,typo" };
     const requests: Array<[string, RequestInit]> = [
-      ["/internal/chat", { method: "POST", headers: headers("alice"), body: JSON.stringify({ threadId: "cfg-1", input: "restart my OpenClaw" }) }],
+      [
+        "/internal/chat",
+        { method: "POST", headers: headers("alice"), body: JSON.stringify({ threadId: "cfg-1", input: "restart my OpenClaw" }) },
+      ],
       ["/internal/threads", { headers: headers("alice") }],
       ["/internal/thread/cfg-1/summary", { headers: headers("alice") }],
       ["/internal/approval/respond", { method: "POST", headers: headers("alice"), body: "{}" }],
@@ -56,7 +59,13 @@ describe("an APPROVAL_POLICY naming no tool", () => {
 
 describe("a misspelt number or choice", () => {
   it("refuses to serve with 500 config_invalid naming the setting, instead of a silent default", async () => {
-    for (const bad of [{ QUOTA_THREADS: "10O" }, { QUOTA_EVENT_FEEDS: "twenty" }, { MAX_STEPS: "8 steps" }, { MODEL_PROVIDER: "opneai" }, { BUSY_POLICY: "Queue!" }]) {
+    for (const bad of [
+      { QUOTA_THREADS: "10O" },
+      { QUOTA_EVENT_FEEDS: "twenty" },
+      { MAX_STEPS: "8 steps" },
+      { MODEL_PROVIDER: "opneai" },
+      { BUSY_POLICY: "Queue!" },
+    ]) {
       const [setting] = Object.keys(bad);
       const response = await fetchWith(bad, "/internal/threads", { headers: headers("alice") });
       expect(response.status, setting).toBe(500);

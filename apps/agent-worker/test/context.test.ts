@@ -1,11 +1,11 @@
-import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
+import { getAgentByName } from "agents";
 import { describe, expect, it } from "vitest";
-import { readConfig, type AgentWorkerEnv } from "../src/config.ts";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
+import { type AgentWorkerEnv, readConfig } from "../src/config.ts";
 import { extractiveSummary, MAX_SUMMARY_CHARS } from "../src/model/summarize.ts";
 import { buildModelContext } from "../src/runs/context.ts";
 import { ThreadStore } from "../src/storage/thread-store.ts";
-import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { call, headers, postChat, readAnswer, textOf, uniqueThread } from "./helpers.ts";
 
 const SEEDED = 300;
@@ -55,7 +55,8 @@ async function modelContext(threadId: string): Promise<ContextView> {
       summaryThrough: meta.summaryThrough,
       messageCount: meta.messageCount,
       positions: context.messages.map((message) => message.position),
-      lastSummarisedLine: meta.summaryThrough === 0 ? null : extractiveSummary("", store.messagesBetween(meta.summaryThrough - 1, meta.summaryThrough, 1)),
+      lastSummarisedLine:
+        meta.summaryThrough === 0 ? null : extractiveSummary("", store.messagesBetween(meta.summaryThrough - 1, meta.summaryThrough, 1)),
     };
   });
 }

@@ -1,12 +1,12 @@
+import { env, runInDurableObject } from "cloudflare:test";
 import type { StoredThreadEvent } from "@oa/protocol";
 import { getAgentByName } from "agents";
 import type { UIMessage, UIMessageChunk } from "ai";
-import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import { EventLog } from "../src/storage/event-log.ts";
 import { ThreadStore } from "../src/storage/thread-store.ts";
-import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { postChat, readAnswer, rebuildMessage, textOf, uniqueThread, userMessage } from "./helpers.ts";
 
 function thread(threadId: string) {
@@ -96,7 +96,14 @@ describe("the thread's event log", () => {
     const chunkEvents = events.filter((event) => event.type === "ui.chunks");
     expect(chunkEvents.length).toBeGreaterThanOrEqual(1);
     // The user message joins the transcript when its run starts (so queued turns keep their order).
-    expect(types).toEqual(["run.status", "message.stored", "run.started", ...chunkEvents.map(() => "ui.chunks"), "message.stored", "run.finished"]);
+    expect(types).toEqual([
+      "run.status",
+      "message.stored",
+      "run.started",
+      ...chunkEvents.map(() => "ui.chunks"),
+      "message.stored",
+      "run.finished",
+    ]);
 
     const [queued, userStored, started] = events as [StoredThreadEvent, StoredThreadEvent, StoredThreadEvent];
     const assistantStored = events[events.length - 2]!;

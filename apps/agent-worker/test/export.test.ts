@@ -1,10 +1,10 @@
+import { env, runInDurableObject } from "cloudflare:test";
 import { THREAD_EXPORT_FORMAT, THREAD_EXPORT_VERSION } from "@oa/protocol";
 import { getAgentByName } from "agents";
-import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import { ReceiptStore } from "../src/storage/receipt-store.ts";
-import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { call, callJson, chunksOf, headers, postChat, readAnswer, uniqueThread, waitForRunStatus } from "./helpers.ts";
 
 function exportOf(threadId: string, userId: string, format?: string): Promise<Response> {
@@ -18,7 +18,9 @@ async function rejectedRestart(userId: string, title: string): Promise<{ threadI
   const { chunks } = await chunksOf(await postChat(userId, { threadId, input: "restart my OpenClaw" }));
   const request = chunks.find((chunk) => chunk.type === "tool-approval-request") as { approvalId: string; toolCallId: string };
   expect(request).toBeDefined();
-  await vi.waitFor(async () => expect((await callJson(`/internal/thread/${threadId}/approvals?status=pending`, userId)).body.approvals).toHaveLength(1));
+  await vi.waitFor(async () =>
+    expect((await callJson(`/internal/thread/${threadId}/approvals?status=pending`, userId)).body.approvals).toHaveLength(1),
+  );
   const decided = await callJson("/internal/approval/respond", userId, {
     method: "POST",
     body: JSON.stringify({ threadId, approvalId: request.approvalId, decision: "rejected", reason: "not during the demo" }),
@@ -44,7 +46,9 @@ describe("thread export", () => {
     expect(you).toBeGreaterThan(0);
     expect(agent).toBeGreaterThan(you);
     expect(markdown).toContain("restart my OpenClaw");
-    expect(markdown).toContain("- Tool: **Restart OpenClaw** (`restart`) — not run (denied); approval: rejected by " + user + " (“not during the demo”)");
+    expect(markdown).toContain(
+      `- Tool: **Restart OpenClaw** (\`restart\`) — not run (denied); approval: rejected by ${user} (“not during the demo”)`,
+    );
     expect(markdown).toContain("OK, I won't restart your OpenClaw gateway. Your reason: not during the demo.");
     // Markdown is the default format.
     expect(await (await exportOf(threadId, user)).text()).toContain("**Agent** · ");
@@ -57,7 +61,10 @@ describe("thread export", () => {
     const stub = await getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId);
     await runInDurableObject(stub, (_agent: ThreadAgent, state) => {
       const receipts = new ReceiptStore(state.storage.sql);
-      receipts.start({ toolCallId: "call-status", runId: "run-x", tool: "get_status", args: {}, approvalId: null, decidedBy: null }, Date.now());
+      receipts.start(
+        { toolCallId: "call-status", runId: "run-x", tool: "get_status", args: {}, approvalId: null, decidedBy: null },
+        Date.now(),
+      );
       receipts.finish("call-status", "succeeded", "The gateway is running.", { status: "running" }, Date.now());
     });
     const response = await exportOf(threadId, user, "json");
@@ -73,12 +80,36 @@ describe("thread export", () => {
     expect(Date.parse(body.exportedAt)).not.toBeNaN();
     expect(body.messages).toHaveLength(2);
     const [question, answer] = body.messages;
-    expect(question).toMatchObject({ role: "user", parentId: null, onActivePath: true, parts: [{ type: "text", text: "restart my OpenClaw" }] });
+    expect(question).toMatchObject({
+      role: "user",
+      parentId: null,
+      onActivePath: true,
+      parts: [{ type: "text", text: "restart my OpenClaw" }],
+    });
     expect(answer).toMatchObject({ role: "assistant", parentId: question.id, onActivePath: true });
-    expect(answer.parts.find((part: any) => part.toolCallId === toolCallId)).toMatchObject({ type: "tool-restart", state: "output-denied" });
+    expect(answer.parts.find((part: any) => part.toolCallId === toolCallId)).toMatchObject({
+      type: "tool-restart",
+      state: "output-denied",
+    });
     expect(body.leafId).toBe(answer.id);
-    expect(body.approvals).toEqual([expect.objectContaining({ id: approvalId, threadId, tool: "restart", status: "rejected", reason: "not during the demo", decidedBy: user })]);
-    expect(body.receipts).toEqual([expect.objectContaining({ toolCallId: "call-status", tool: "get_status", status: "succeeded", resultSummary: "The gateway is running." })]);
+    expect(body.approvals).toEqual([
+      expect.objectContaining({
+        id: approvalId,
+        threadId,
+        tool: "restart",
+        status: "rejected",
+        reason: "not during the demo",
+        decidedBy: user,
+      }),
+    ]);
+    expect(body.receipts).toEqual([
+      expect.objectContaining({
+        toolCallId: "call-status",
+        tool: "get_status",
+        status: "succeeded",
+        resultSummary: "The gateway is running.",
+      }),
+    ]);
     expect(body.jobs).toEqual([]);
   });
 
@@ -102,12 +133,18 @@ describe("thread export", () => {
     for (let turn = 0; turn < 3; turn++) await readAnswer(await postChat(user, { threadId, input: `note number ${turn}` }));
     const body = (await (await exportOf(threadId, user, "json")).json()) as any;
     expect(body.messages).toHaveLength(6);
-    expect(body.messages.filter((message: any) => message.role === "user").map((message: any) => message.parts[0].text)).toEqual(["note number 0", "note number 1", "note number 2"]);
+    expect(body.messages.filter((message: any) => message.role === "user").map((message: any) => message.parts[0].text)).toEqual([
+      "note number 0",
+      "note number 1",
+      "note number 2",
+    ]);
     for (let index = 1; index < 6; index++) expect(body.messages[index].parentId).toBe(body.messages[index - 1].id);
     const markdown = await (await exportOf(threadId, user, "markdown")).text();
     expect(markdown.indexOf("note number 0")).toBeLessThan(markdown.indexOf("note number 2"));
     // An untitled thread (the offline title may come later) is named by its title or its id, never empty.
-    expect((await exportOf(threadId, user, "json")).headers.get("content-disposition")).toMatch(/^attachment; filename="[a-z0-9-]+\.json"$/);
+    expect((await exportOf(threadId, user, "json")).headers.get("content-disposition")).toMatch(
+      /^attachment; filename="[a-z0-9-]+\.json"$/,
+    );
   });
 
   it("names a non-ASCII title's file with RFC 6266 filename*", async () => {

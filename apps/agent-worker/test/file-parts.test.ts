@@ -1,14 +1,14 @@
-import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
 import { MAX_FILE_PART_BYTES, MAX_MESSAGE_FILE_BYTES } from "@oa/protocol";
+import { getAgentByName } from "agents";
 import { convertToModelMessages } from "ai";
 import { describe, expect, it } from "vitest";
-import { readConfig, type AgentWorkerEnv } from "../src/config.ts";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
+import { type AgentWorkerEnv, readConfig } from "../src/config.ts";
 import { ApiError } from "../src/failure.ts";
 import { parseChatRequest } from "../src/http/chat-request.ts";
 import { buildModelContext } from "../src/runs/context.ts";
 import { ThreadStore } from "../src/storage/thread-store.ts";
-import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { call, headers, postChat, readAnswer, textOf, uniqueThread } from "./helpers.ts";
 
 // A chat message never makes the server fetch anything: files travel inline as base64 data: URLs
@@ -33,7 +33,10 @@ describe("file parts", () => {
   it("refuses every file by URL, of a type not allowed, mislabelled, not base64 or too big: 400 unsupported_file_part, nothing stored", async () => {
     const threadId = uniqueThread("files-bad");
     const refused: Array<[string, Record<string, unknown>]> = [
-      ["a remote URL declared as 90 MiB", { url: "https://example.com/huge.bin", mediaType: "application/pdf", filename: "huge.pdf", size: 90 * 1024 * 1024 }],
+      [
+        "a remote URL declared as 90 MiB",
+        { url: "https://example.com/huge.bin", mediaType: "application/pdf", filename: "huge.pdf", size: 90 * 1024 * 1024 },
+      ],
       ["http://localhost", { url: "http://localhost:8788/internal/threads", mediaType: "text/plain" }],
       ["a host that resolves to 127.0.0.1", { url: "http://127.0.0.1.nip.io/x.png", mediaType: "image/png" }],
       ["ftp:", { url: "ftp://example.com/a.txt", mediaType: "text/plain" }],
@@ -62,7 +65,9 @@ describe("file parts", () => {
     } catch (error) {
       expect((error as ApiError).code).toBe("unsupported_file_part");
     }
-    expect(parseChatRequest({ id: "t-files", messages: [{ id: "m1", role: "user", parts: [half] }] }, null)).toMatchObject({ kind: "message" });
+    expect(parseChatRequest({ id: "t-files", messages: [{ id: "m1", role: "user", parts: [half] }] }, null)).toMatchObject({
+      kind: "message",
+    });
   });
 
   it("accepts a small data: image and the model gets it as a file", async () => {
@@ -72,7 +77,12 @@ describe("file parts", () => {
     const answer = await readAnswer(response);
     expect(textOf(answer)).toContain("I received pixel.png (image/png, 70 bytes)");
     const stored = await (await call(`/internal/thread/${threadId}/messages`, { headers: headers("alice") })).json<any>();
-    expect(stored.messages[0].parts[1]).toEqual({ type: "file", url: `data:image/png;base64,${PNG}`, mediaType: "image/png", filename: "pixel.png" });
+    expect(stored.messages[0].parts[1]).toEqual({
+      type: "file",
+      url: `data:image/png;base64,${PNG}`,
+      mediaType: "image/png",
+      filename: "pixel.png",
+    });
   });
 
   it("a thread that already holds URL file parts still answers, describing them and fetching nothing", async () => {
@@ -88,7 +98,11 @@ describe("file parts", () => {
       const now = Date.now();
       state.storage.transactionSync(() => {
         store.createMeta(threadId, "alice", now);
-        store.appendMessage({ id: "legacy-1", role: "user", parts: [{ type: "text", text: "look at these" }, ...legacy] as never }, null, now);
+        store.appendMessage(
+          { id: "legacy-1", role: "user", parts: [{ type: "text", text: "look at these" }, ...legacy] as never },
+          null,
+          now,
+        );
         store.appendMessage({ id: "legacy-2", role: "assistant", parts: [{ type: "text", text: "ok" }] }, null, now);
       });
     });
@@ -110,7 +124,12 @@ describe("file parts", () => {
 
   it("bounds the file data of one context: the newest files are inlined, older ones described", async () => {
     const threadId = uniqueThread("files-budget");
-    const big = (n: number) => ({ type: "file", url: dataUrl("text/plain", 700 * 1024 + n), mediaType: "text/plain", filename: `f${n}.txt` });
+    const big = (n: number) => ({
+      type: "file",
+      url: dataUrl("text/plain", 700 * 1024 + n),
+      mediaType: "text/plain",
+      filename: `f${n}.txt`,
+    });
     await runInDurableObject(await thread(threadId), (_agent: ThreadAgent, state) => {
       const store = new ThreadStore(state.storage.sql);
       const now = Date.now();

@@ -1,8 +1,8 @@
-import { getAgentByName } from "agents";
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { getAgentByName } from "agents";
 import { describe, expect, it, vi } from "vitest";
-import type { AgentWorkerEnv } from "../src/config.ts";
 import type { ThreadAgent } from "../src/agents/thread-agent.ts";
+import type { AgentWorkerEnv } from "../src/config.ts";
 import { call, headers, postChat, readAnswer, textOf, uniqueThread } from "./helpers.ts";
 
 async function json(path: string, userId = "alice", init: RequestInit = {}): Promise<any> {

@@ -1,11 +1,11 @@
-import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
+import { getAgentByName } from "agents";
 import { describe, expect, it } from "vitest";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import { JobStore } from "../src/storage/job-store.ts";
-import { ScheduleStore } from "../src/storage/schedule-store.ts";
 import { ReceiptStore } from "../src/storage/receipt-store.ts";
-import type { ThreadAgent } from "../src/agents/thread-agent.ts";
+import { ScheduleStore } from "../src/storage/schedule-store.ts";
 import { callJson, uniqueThread } from "./helpers.ts";
 
 /** A thread with 150 schedules, jobs and receipts, several sharing a timestamp (ties page by id). */
@@ -19,8 +19,30 @@ async function crowdedThread(userId: string): Promise<string> {
     const receipts = new ReceiptStore(state.storage.sql);
     for (let i = 0; i < 150; i++) {
       const at = 1_000_000 + Math.floor(i / 3);
-      schedules.create({ id: `sched_${i}`, kind: "cron", prompt: "check", cron: "0 * * * *", timezone: "UTC", nextRunAt: at + 3_600_000, toolCallId: null }, at);
-      jobs.create({ id: `job_${i}`, kind: "watch_status", input: {}, idempotencyKey: `key_${i}`, runId: null, maxAttempts: 3, deadlineAt: at + 60_000 }, at);
+      schedules.create(
+        {
+          id: `sched_${i}`,
+          kind: "cron",
+          prompt: "check",
+          cron: "0 * * * *",
+          timezone: "UTC",
+          nextRunAt: at + 3_600_000,
+          toolCallId: null,
+        },
+        at,
+      );
+      jobs.create(
+        {
+          id: `job_${i}`,
+          kind: "watch_status",
+          input: {},
+          idempotencyKey: `key_${i}`,
+          runId: null,
+          maxAttempts: 3,
+          deadlineAt: at + 60_000,
+        },
+        at,
+      );
       receipts.start({ toolCallId: `call_${i}`, runId: "run_x", tool: "get_status", args: {}, approvalId: null, decidedBy: null }, at);
     }
   });
@@ -46,7 +68,11 @@ describe("thread lists page past their first page", () => {
   it("schedules, jobs and receipts: the first page is what it always was, nextCursor walks the rest once each", async () => {
     const user = uniqueThread("pager");
     const threadId = await crowdedThread(user);
-    for (const [list, field, first] of [["schedules", "schedules", 100], ["jobs", "jobs", 100], ["receipts", "receipts", 150]] as const) {
+    for (const [list, field, first] of [
+      ["schedules", "schedules", 100],
+      ["jobs", "jobs", 100],
+      ["receipts", "receipts", 150],
+    ] as const) {
       const all = await everyPage(`/internal/thread/${threadId}/${list}`, user, field);
       expect(all.pages[0], list).toBe(first);
       expect(all.ids, list).toHaveLength(150);

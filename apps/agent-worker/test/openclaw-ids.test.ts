@@ -24,7 +24,11 @@ describe("ids that would become paths", () => {
     for (const key of ["..", ".", "%2F", "a/b"]) {
       const threadId = uniqueThread("ids");
       const answer = await readAnswer(await postChat("alice", { threadId, input: `show me the history of ${key}` }));
-      const part = answer.parts.find((candidate) => candidate.type === "tool-get_session_history") as { state: string; input: unknown; errorText?: string };
+      const part = answer.parts.find((candidate) => candidate.type === "tool-get_session_history") as {
+        state: string;
+        input: unknown;
+        errorText?: string;
+      };
       expect(part, key).toMatchObject({ state: "output-error", input: { sessionKey: key } });
       expect(part.errorText, key).toMatch(/invalid/i);
       expect(part.errorText, key).not.toMatch(/not configured/);

@@ -26,10 +26,10 @@ import {
   threadSummarySchema,
   userEventSchema,
 } from "@oa/protocol";
+import { readFramesUntil } from "@oa/test-kit";
 import { describe, expect, it, vi } from "vitest";
 import type { z } from "zod";
 import { call, headers, postChat, readAnswer, textOf, uniqueThread } from "./helpers.ts";
-import { readFramesUntil } from "@oa/test-kit";
 
 /**
  * The real endpoints answer what `@oa/protocol` says they answer: every body and every feed event
@@ -37,7 +37,13 @@ import { readFramesUntil } from "@oa/test-kit";
  * every error's status is the one the protocol's ERROR_STATUS gives its code.
  */
 
-async function answer<T extends z.ZodType>(schema: T, path: string, userId: string, init: RequestInit = {}, status = 200): Promise<z.infer<T>> {
+async function answer<T extends z.ZodType>(
+  schema: T,
+  path: string,
+  userId: string,
+  init: RequestInit = {},
+  status = 200,
+): Promise<z.infer<T>> {
   const response = await call(path, { ...init, headers: { ...headers(userId), ...(init.headers as Record<string, string> | undefined) } });
   const body: unknown = await response.json();
   expect(response.status, `${path}: ${JSON.stringify(body)}`).toBe(status);
@@ -85,21 +91,41 @@ describe("the agent worker speaks @oa/protocol", () => {
     expect(overview.configured).toBe(false);
     await answer(openclawRuntimeStatusAnswerSchema, "/internal/openclaw/runtime-status", user, post({}));
 
-    const responded = await answer(approvalRespondResultSchema, "/internal/approval/respond", user, post({ threadId, approvalId, decision: "rejected" }));
+    const responded = await answer(
+      approvalRespondResultSchema,
+      "/internal/approval/respond",
+      user,
+      post({ threadId, approvalId, decision: "rejected" }),
+    );
     expect(responded.approval.status).toBe("rejected");
-    await vi.waitFor(async () => expect((await answer(threadSummarySchema, `/internal/thread/${threadId}/summary`, user)).activeRun).toBeNull());
+    await vi.waitFor(async () =>
+      expect((await answer(threadSummarySchema, `/internal/thread/${threadId}/summary`, user)).activeRun).toBeNull(),
+    );
     const after = await answer(messagesPageSchema, `/internal/thread/${threadId}/messages`, user);
     await answer(switchBranchResultSchema, `/internal/thread/${threadId}/branch`, user, post({ messageId: after.leafId }));
-    await answer(patchThreadResultSchema, `/internal/threads/${threadId}`, user, { method: "PATCH", body: JSON.stringify({ pinned: true }) });
-    await answer(scheduleCancelResultSchema, `/internal/thread/${threadId}/schedules/${schedules.schedules[0]!.id}`, user, { method: "DELETE" });
+    await answer(patchThreadResultSchema, `/internal/threads/${threadId}`, user, {
+      method: "PATCH",
+      body: JSON.stringify({ pinned: true }),
+    });
+    await answer(scheduleCancelResultSchema, `/internal/thread/${threadId}/schedules/${schedules.schedules[0]!.id}`, user, {
+      method: "DELETE",
+    });
 
-    const upload = await answer(attachmentUploadResultSchema, `/internal/thread/${threadId}/attachments`, user, {
-      method: "POST",
-      headers: { "content-type": "text/plain", "x-oa-filename": "notes.txt" },
-      body: "some notes",
-    }, 201);
+    const upload = await answer(
+      attachmentUploadResultSchema,
+      `/internal/thread/${threadId}/attachments`,
+      user,
+      {
+        method: "POST",
+        headers: { "content-type": "text/plain", "x-oa-filename": "notes.txt" },
+        body: "some notes",
+      },
+      201,
+    );
     expect((await answer(attachmentListSchema, `/internal/thread/${threadId}/attachments`, user)).attachments).toHaveLength(1);
-    await answer(attachmentDeleteResultSchema, `/internal/thread/${threadId}/attachments/${upload.attachment.id}`, user, { method: "DELETE" });
+    await answer(attachmentDeleteResultSchema, `/internal/thread/${threadId}/attachments/${upload.attachment.id}`, user, {
+      method: "DELETE",
+    });
     await answer(stopResultSchema, `/internal/chat/${threadId}/stop`, user, post({}));
 
     // The thread's feed from the start, through the last thing done to it (the attachment's deletion).
@@ -107,7 +133,18 @@ describe("the agent worker speaks @oa/protocol", () => {
     const frames = await readFramesUntil(feed, (frame) => /"type":"attachment\.deleted"/.test(frame.data));
     const events = frames.map((frame) => threadEventSchema.parse(JSON.parse(frame.data)));
     const types = new Set(events.map((event) => event.type));
-    for (const type of ["message.stored", "run.started", "ui.chunks", "run.finished", "schedule.created", "approval.requested", "approval.resolved", "schedule.cancelled", "attachment.stored", "attachment.deleted"]) {
+    for (const type of [
+      "message.stored",
+      "run.started",
+      "ui.chunks",
+      "run.finished",
+      "schedule.created",
+      "approval.requested",
+      "approval.resolved",
+      "schedule.cancelled",
+      "attachment.stored",
+      "attachment.deleted",
+    ]) {
       expect(types, type).toContain(type);
     }
 

@@ -1,9 +1,9 @@
-import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
+import { getAgentByName } from "agents";
 import { describe, expect, it, vi } from "vitest";
+import type { UserAgent } from "../src/agents/user-agent.ts";
 import type { AgentWorkerEnv } from "../src/config.ts";
 import { QuotaStore } from "../src/storage/quota-store.ts";
-import type { UserAgent } from "../src/agents/user-agent.ts";
 import { call, callJson, headers, postChat, uniqueThread } from "./helpers.ts";
 
 // Quotas under the worker's defaults (QUOTA_EVENT_FEEDS = 20); the small-limit cases of every
@@ -60,7 +60,12 @@ describe("per-user quotas", () => {
       expect(store.acquire({ kind: "job", id: "a/1", threadId: "a", expiresAt: now + 10 }, now)).toEqual({ ok: true, current: 1 });
       expect(store.acquire({ kind: "job", id: "a/1", threadId: "a", expiresAt: now + 10 }, now)).toEqual({ ok: true, current: 1 });
       expect(store.acquire({ kind: "job", id: "b/1", threadId: "b", expiresAt: null }, now)).toEqual({ ok: true, current: 2 });
-      expect(store.acquire({ kind: "job", id: "b/2", threadId: "b", expiresAt: null }, now)).toEqual({ ok: false, quota: "active_jobs", limit: 2, current: 2 });
+      expect(store.acquire({ kind: "job", id: "b/2", threadId: "b", expiresAt: null }, now)).toEqual({
+        ok: false,
+        quota: "active_jobs",
+        limit: 2,
+        current: 2,
+      });
       // Other kinds count on their own.
       expect(store.acquire({ kind: "run", id: "b/m1", threadId: "b", expiresAt: null }, now)).toMatchObject({ ok: true });
       // a/1's holder never released it: once expired it no longer counts.
@@ -91,7 +96,10 @@ describe("chat answer streams hold feed slots", () => {
 
     const refused = await postChat(user, { threadId, input: "hello" });
     expect(refused.status).toBe(429);
-    expect((await refused.json<any>()).error).toMatchObject({ code: "quota_exceeded", details: { quota: "event_feeds", limit: 20, current: 20 } });
+    expect((await refused.json<any>()).error).toMatchObject({
+      code: "quota_exceeded",
+      details: { quota: "event_feeds", limit: 20, current: 20 },
+    });
     const messages = await callJson(`/internal/thread/${threadId}/messages`, user);
     expect(messages.body.messages).toEqual([]);
     // The run slot taken alongside was given back.

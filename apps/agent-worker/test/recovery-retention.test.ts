@@ -1,14 +1,14 @@
-import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
 import { readFramesUntil } from "@oa/test-kit";
+import { getAgentByName } from "agents";
+import { describe, expect, it } from "vitest";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import type { AgentWorkerEnv } from "../src/config.ts";
-import { EventLog } from "../src/storage/event-log.ts";
 import { MAX_RUN_ATTEMPTS } from "../src/runs/run-engine.ts";
+import { EventLog } from "../src/storage/event-log.ts";
 import { ReceiptStore } from "../src/storage/receipt-store.ts";
 import { RunStore } from "../src/storage/run-store.ts";
 import { ThreadStore } from "../src/storage/thread-store.ts";
-import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import { call, headers, postChat, readAnswer, textOf, uniqueThread, waitForRunStatus } from "./helpers.ts";
 
 function thread(threadId: string) {
@@ -25,7 +25,10 @@ async function simulateCrashedRun(threadId: string, attempts: number): Promise<s
     state.storage.transactionSync(() => {
       store.createMeta(threadId, "alice", now);
       store.appendMessage({ id: "u-crash", role: "user", parts: [{ type: "text", text: "hello after a crash" }] }, null, now);
-      const run = runs.create({ id: "run-crashed", userMessageId: "u-crash", assistantMessageId: "msg-crashed", pendingMessage: null }, now);
+      const run = runs.create(
+        { id: "run-crashed", userMessageId: "u-crash", assistantMessageId: "msg-crashed", pendingMessage: null },
+        now,
+      );
       runs.setStatus(run.id, "running", now);
       for (let i = 0; i < attempts; i++) runs.countAttempt(run.id, now);
       runId = run.id;
@@ -39,7 +42,6 @@ async function eventTypes(threadId: string): Promise<string[]> {
     new EventLog(state.storage.sql).after(0, 10_000).map((event) => event.type),
   );
 }
-
 
 describe("recovery after a restart", () => {
   it("resumes a run that was running when the process died, and finishes it", async () => {
@@ -62,11 +64,19 @@ describe("recovery after a restart", () => {
     await runInDurableObject(await thread(threadId), (_agent: ThreadAgent, state) => {
       const now = Date.now();
       new ThreadStore(state.storage.sql).appendMessage(
-        { id: "msg-crashed", role: "assistant", parts: [{ type: "text", text: "partial" }], metadata: { runId: "run-crashed", status: "running" } },
+        {
+          id: "msg-crashed",
+          role: "assistant",
+          parts: [{ type: "text", text: "partial" }],
+          metadata: { runId: "run-crashed", status: "running" },
+        },
         "run-crashed",
         now,
       );
-      new ReceiptStore(state.storage.sql).start({ toolCallId: "call-inflight", runId: "run-crashed", tool: "backup_now", args: {}, approvalId: null, decidedBy: null }, now);
+      new ReceiptStore(state.storage.sql).start(
+        { toolCallId: "call-inflight", runId: "run-crashed", tool: "backup_now", args: {}, approvalId: null, decidedBy: null },
+        now,
+      );
     });
     await runInDurableObject(await thread(threadId), (agent: ThreadAgent) => agent.onStart());
     const summary = await waitForRunStatus(threadId, null);

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { readFramesUntil } from "@oa/test-kit";
+import { describe, expect, it } from "vitest";
 import { TestChat } from "./chat-client.ts";
 import { call, chunksOf, headers, postChat, readAnswer, textOf, uniqueThread, waitForRunStatus } from "./helpers.ts";
 
@@ -89,7 +89,10 @@ describe("durable runs", () => {
     const pending = postChat("alice", { threadId, input: LONG });
     await waitForRunStatus(threadId, "running");
     // The answer has begun: its first words are in the log.
-    await readFramesUntil(await eventFeed(threadId), (frame) => /"type":"ui\.chunks"/.test(frame.data) && frame.data.includes("text-delta"));
+    await readFramesUntil(
+      await eventFeed(threadId),
+      (frame) => /"type":"ui\.chunks"/.test(frame.data) && frame.data.includes("text-delta"),
+    );
     const stop = await call(`/internal/chat/${threadId}/stop`, { method: "POST", headers: headers("alice") });
     expect(await stop.json()).toMatchObject({ ok: true, stopped: true });
     const { chunks, done } = await chunksOf(await pending);

@@ -1,10 +1,10 @@
+import { env, runInDurableObject } from "cloudflare:test";
 import { searchResultSchema } from "@oa/protocol";
 import { getAgentByName } from "agents";
-import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
-import type { AgentWorkerEnv } from "../src/config.ts";
 import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import type { UserAgent } from "../src/agents/user-agent.ts";
+import type { AgentWorkerEnv } from "../src/config.ts";
 import { callJson, postChat, readAnswer, uniqueThread } from "./helpers.ts";
 
 async function createThread(userId: string): Promise<string> {
@@ -67,7 +67,22 @@ describe("message search across a user's threads", () => {
     const user = uniqueThread("syntax");
     await say(user, "NEAR the harbour AND the quay");
     await hitsOnceIndexed(user, "harbour", 1);
-    for (const q of ['"', '"harbour', "harbour*", "harbour AND", "NEAR(harbour quay)", "quay OR", "-harbour", "^harbour", "harbour:", "*", "()", "'", "\u0301", "harbour \u0301\u0308"]) {
+    for (const q of [
+      '"',
+      '"harbour',
+      "harbour*",
+      "harbour AND",
+      "NEAR(harbour quay)",
+      "quay OR",
+      "-harbour",
+      "^harbour",
+      "harbour:",
+      "*",
+      "()",
+      "'",
+      "\u0301",
+      "harbour \u0301\u0308",
+    ]) {
       const { status, body } = await callJson(`/internal/search?q=${encodeURIComponent(q)}`, user);
       expect(status, q).toBe(200);
       expect(searchResultSchema.safeParse(body).success, q).toBe(true);
@@ -78,7 +93,15 @@ describe("message search across a user's threads", () => {
 
   it("refuses an empty or overlong query and a bad limit with 400 invalid_request", async () => {
     const user = uniqueThread("badquery");
-    for (const path of ["/internal/search", "/internal/search?q=", "/internal/search?q=%20%20", `/internal/search?q=${"a".repeat(201)}`, "/internal/search?q=a&limit=0", "/internal/search?q=a&limit=51", "/internal/search?q=a&limit=x"]) {
+    for (const path of [
+      "/internal/search",
+      "/internal/search?q=",
+      "/internal/search?q=%20%20",
+      `/internal/search?q=${"a".repeat(201)}`,
+      "/internal/search?q=a&limit=0",
+      "/internal/search?q=a&limit=51",
+      "/internal/search?q=a&limit=x",
+    ]) {
       const { status, body } = await callJson(path, user);
       expect(status, path).toBe(400);
       expect(body.error.code, path).toBe("invalid_request");
@@ -165,7 +188,10 @@ describe("message search across a user's threads", () => {
   it("names the thread of each hit by its title", async () => {
     const user = uniqueThread("titler");
     const threadId = await createThread(user);
-    const renamed = await callJson(`/internal/threads/${threadId}`, user, { method: "PATCH", body: JSON.stringify({ title: "Birding notes" }) });
+    const renamed = await callJson(`/internal/threads/${threadId}`, user, {
+      method: "PATCH",
+      body: JSON.stringify({ title: "Birding notes" }),
+    });
     expect(renamed.status).toBe(200);
     await say(user, "a heron at dawn", threadId);
     const hits = await hitsOnceIndexed(user, "heron", 1);

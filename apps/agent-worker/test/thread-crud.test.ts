@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
-import { describe, expect, it, vi } from "vitest";
 import { liveFeed } from "@oa/test-kit";
+import { describe, expect, it, vi } from "vitest";
 import { call, callJson, headers, postChat, readAnswer, uniqueThread } from "./helpers.ts";
 
 async function createThreads(userId: string, count: number, title = (i: number) => `thread ${i}`): Promise<string[]> {
@@ -21,7 +21,9 @@ describe("thread list paging", () => {
   it("pages through 500 threads exactly once each while new threads arrive and others change", async () => {
     const user = uniqueThread("pager");
     await createThreads(user, 500);
-    const { results } = await env.DB.prepare("SELECT id FROM threads WHERE user_id = ? ORDER BY created_at DESC, id DESC").bind(user).all<{ id: string }>();
+    const { results } = await env.DB.prepare("SELECT id FROM threads WHERE user_id = ? ORDER BY created_at DESC, id DESC")
+      .bind(user)
+      .all<{ id: string }>();
     const expected = results.map((row) => row.id);
     expect(expected).toHaveLength(500);
 
@@ -54,12 +56,18 @@ describe("isolation between users", () => {
     const malloryFeed = liveFeed(await call("/internal/user/events", { headers: headers(mallory) }));
     const threadId = (await createThreads(alice, 1, () => "Alice's private plans"))[0]!;
     await readAnswer(await postChat(alice, { threadId, input: "restart my OpenClaw" }));
-    await vi.waitFor(async () => expect((await callJson("/internal/approvals", alice)).body.approvals).toHaveLength(1), { timeout: 5_000, interval: 10 });
+    await vi.waitFor(async () => expect((await callJson("/internal/approvals", alice)).body.approvals).toHaveLength(1), {
+      timeout: 5_000,
+      interval: 10,
+    });
 
     expect((await callJson("/internal/threads", mallory)).body.threads).toEqual([]);
     expect((await callJson("/internal/threads?q=Alice", mallory)).body.threads).toEqual([]);
     expect((await callJson("/internal/approvals", mallory)).body.approvals).toEqual([]);
-    const patch = await callJson(`/internal/threads/${threadId}`, mallory, { method: "PATCH", body: JSON.stringify({ title: "pwned", archived: true }) });
+    const patch = await callJson(`/internal/threads/${threadId}`, mallory, {
+      method: "PATCH",
+      body: JSON.stringify({ title: "pwned", archived: true }),
+    });
     expect(patch).toMatchObject({ status: 404, body: { error: { code: "thread_not_found" } } });
     const del = await callJson(`/internal/threads/${threadId}`, mallory, { method: "DELETE" });
     expect(del).toMatchObject({ status: 404, body: { error: { code: "thread_not_found" } } });

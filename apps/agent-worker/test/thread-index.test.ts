@@ -1,8 +1,8 @@
-import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
-import type { AgentWorkerEnv } from "../src/config.ts";
-import type { ThreadAgent } from "../src/agents/thread-agent.ts";
+import { getAgentByName } from "agents";
 import { describe, expect, it, vi } from "vitest";
+import type { ThreadAgent } from "../src/agents/thread-agent.ts";
+import type { AgentWorkerEnv } from "../src/config.ts";
 import { call, headers, postChat, readAnswer, uniqueThread } from "./helpers.ts";
 
 async function list(userId: string, query = ""): Promise<any> {
@@ -78,7 +78,10 @@ describe("thread index in D1", () => {
       const answer = await readAnswer(await postChat("dora", { threadId, input: "hello while the index is down" }));
       expect(answer.role).toBe("assistant");
       const stub = await getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId);
-      const retries = await runInDurableObject(stub, (agent: ThreadAgent) => agent.getSchedules().filter((s) => s.callback === "syncIndex").length);
+      const retries = await runInDurableObject(
+        stub,
+        (agent: ThreadAgent) => agent.getSchedules().filter((s) => s.callback === "syncIndex").length,
+      );
       expect(retries).toBe(1);
     } finally {
       await env.DB.exec("ALTER TABLE threads_away RENAME TO threads");

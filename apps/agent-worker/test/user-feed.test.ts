@@ -1,9 +1,9 @@
-import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it, vi } from "vitest";
 import { liveFeed } from "@oa/test-kit";
-import type { AgentWorkerEnv } from "../src/config.ts";
+import { getAgentByName } from "agents";
+import { describe, expect, it, vi } from "vitest";
 import type { ThreadAgent } from "../src/agents/thread-agent.ts";
+import type { AgentWorkerEnv } from "../src/config.ts";
 import { call, callJson, headers, postChat, readAnswer, uniqueThread } from "./helpers.ts";
 
 async function createThread(userId: string, body: unknown = {}): Promise<string> {
@@ -30,7 +30,7 @@ async function pendingApproval(userId: string, threadId: string): Promise<any> {
 describe("the user's live feed and approval inbox", () => {
   it("streams thread created, status, updates and approvals across threads, replayable by Last-Event-ID", async () => {
     const user = uniqueThread("feeder");
-    const live = liveFeed((await feed(user)));
+    const live = liveFeed(await feed(user));
     const bystander = uniqueThread("bystander");
     const other = liveFeed(await feed(bystander));
 
@@ -50,7 +50,12 @@ describe("the user's live feed and approval inbox", () => {
     const inbox = await callJson("/internal/approvals?status=pending", user);
     expect(inbox.status).toBe(200);
     expect(inbox.body.approvals).toHaveLength(1);
-    expect(inbox.body.approvals[0]).toMatchObject({ id: requested.approval.id, threadId, tool: "restart", threadTitle: titled.thread.title });
+    expect(inbox.body.approvals[0]).toMatchObject({
+      id: requested.approval.id,
+      threadId,
+      tool: "restart",
+      threadTitle: titled.thread.title,
+    });
 
     const decided = await callJson("/internal/approval/respond", user, {
       method: "POST",
@@ -61,7 +66,9 @@ describe("the user's live feed and approval inbox", () => {
     expect(resolved.approval).toMatchObject({ id: requested.approval.id, status: "rejected", reason: "not now" });
     await live.until((event) => event.type === "thread.status" && event.previous === "awaiting_approval");
     expect((await callJson("/internal/approvals", user)).body.approvals).toEqual([]);
-    expect((await callJson("/internal/approvals?status=rejected", user)).body.approvals.map((a: any) => a.id)).toEqual([requested.approval.id]);
+    expect((await callJson("/internal/approvals?status=rejected", user)).body.approvals.map((a: any) => a.id)).toEqual([
+      requested.approval.id,
+    ]);
 
     // Seqs strictly increase; a second client resuming mid-way gets exactly the rest.
     const seqs = live.events.map((event) => event.seq);
@@ -88,7 +95,10 @@ describe("the user's live feed and approval inbox", () => {
     const threadId = await createThread(user, { title: "Original" });
     const live = liveFeed(await feed(user));
     await live.until((event) => event.type === "thread.created");
-    const patched = await callJson(`/internal/threads/${threadId}`, user, { method: "PATCH", body: JSON.stringify({ title: "Renamed", pinned: true }) });
+    const patched = await callJson(`/internal/threads/${threadId}`, user, {
+      method: "PATCH",
+      body: JSON.stringify({ title: "Renamed", pinned: true }),
+    });
     expect(patched).toMatchObject({ status: 200, body: { ok: true, title: "Renamed", pinned: true, archived: false } });
     const updated = await live.until((event) => event.type === "thread.updated");
     expect(updated.changed.sort()).toEqual(["pinned", "title"]);
@@ -149,19 +159,27 @@ describe("deleting a thread", () => {
     expect((await callJson(`/internal/thread/${threadId}/messages`, owner)).status).toBe(404);
     expect((await callJson(`/internal/threads/${threadId}`, owner, { method: "DELETE" })).status).toBe(404);
 
-    const leftover = await runInDurableObject(await getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId), async (_agent, state) => {
-      const tables = state.storage.sql
-        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'")
-        .toArray()
-        .map((row) => row.name);
-      const rows: Record<string, number> = {};
-      for (const name of tables) {
-        if (name === "thread_schema") continue;
-        rows[name] = state.storage.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM "${name}"`).one().n;
-      }
-      return { rows, alarm: await state.storage.getAlarm() };
-    });
-    expect(Object.values(leftover.rows).every((count) => count === 0), JSON.stringify(leftover.rows)).toBe(true);
+    const leftover = await runInDurableObject(
+      await getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, threadId),
+      async (_agent, state) => {
+        const tables = state.storage.sql
+          .exec<{ name: string }>(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+          )
+          .toArray()
+          .map((row) => row.name);
+        const rows: Record<string, number> = {};
+        for (const name of tables) {
+          if (name === "thread_schema") continue;
+          rows[name] = state.storage.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM "${name}"`).one().n;
+        }
+        return { rows, alarm: await state.storage.getAlarm() };
+      },
+    );
+    expect(
+      Object.values(leftover.rows).every((count) => count === 0),
+      JSON.stringify(leftover.rows),
+    ).toBe(true);
     expect(leftover.alarm).toBeNull();
   });
 });

@@ -26,7 +26,9 @@ export function simulatedIds(userId: string, instanceReadyAt: number): { request
 export function deliverDueArrivals(ctx: UserContext, userId: string): void {
   const { enabled, delayMs } = ctx.timing.arrivals;
   if (!enabled) return;
-  const readyAt = ctx.sql.exec<{ last_ready_at: number | null }>("SELECT last_ready_at FROM instance WHERE status = 'ready'").toArray()[0]?.last_ready_at;
+  const readyAt = ctx.sql
+    .exec<{ last_ready_at: number | null }>("SELECT last_ready_at FROM instance WHERE status = 'ready'")
+    .toArray()[0]?.last_ready_at;
   if (readyAt === undefined || readyAt === null) return;
   let rows = ctx.sql.exec<ArrivalRow>("SELECT * FROM arrivals ORDER BY due_at").toArray();
   if (!rows.some((row) => row.instance_ready_at === readyAt)) {
@@ -36,7 +38,8 @@ export function deliverDueArrivals(ctx: UserContext, userId: string): void {
     ];
     ctx.storage.transactionSync(() => {
       ctx.sql.exec("DELETE FROM arrivals");
-      for (const row of rows) ctx.sql.exec("INSERT INTO arrivals (kind, instance_ready_at, due_at) VALUES (?, ?, ?)", row.kind, readyAt, row.due_at);
+      for (const row of rows)
+        ctx.sql.exec("INSERT INTO arrivals (kind, instance_ready_at, due_at) VALUES (?, ?, ?)", row.kind, readyAt, row.due_at);
     });
   }
   const now = ctx.now();
@@ -51,7 +54,9 @@ export function deliverDueArrivals(ctx: UserContext, userId: string): void {
 
 function deliver(ctx: UserContext, row: ArrivalRow, ids: { requestId: string; senderId: string }, now: number): void {
   if (row.kind === "device") {
-    seedDevices(ctx, { pending: [{ requestId: ids.requestId, client: { ...SIMULATED_DEVICE_CLIENT }, requestedAt: new Date(row.due_at).toISOString() }] });
+    seedDevices(ctx, {
+      pending: [{ requestId: ids.requestId, client: { ...SIMULATED_DEVICE_CLIENT }, requestedAt: new Date(row.due_at).toISOString() }],
+    });
     return;
   }
   // Dated when it was due, unless its code would already have expired by now: then it arrives now.

@@ -1,5 +1,5 @@
 import { secretsEqual } from "@oa/protocol";
-import { failure, type Failure } from "./envelope.ts";
+import { type Failure, failure } from "./envelope.ts";
 
 /** The server refuses to serve without a configured key; the caller must present it. */
 export async function checkInternalKey(request: Request, configuredKey: string | undefined): Promise<Failure | null> {

@@ -1,5 +1,5 @@
 import type { UserContext } from "./context.ts";
-import { success, type Outcome } from "./envelope.ts";
+import { type Outcome, success } from "./envelope.ts";
 
 /** A new user's credit, so the local product has something to show. */
 export const DEFAULT_BALANCE_USD = 25;

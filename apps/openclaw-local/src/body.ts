@@ -1,4 +1,4 @@
-import { readBodyWithin, type BodyRead } from "@oa/protocol";
+import { type BodyRead, readBodyWithin } from "@oa/protocol";
 
 /** The gateway refuses bodies over 2 MB; locally 1 MiB is plenty for every endpoint. */
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -1,4 +1,4 @@
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { checkInternalKey } from "./auth.ts";
 import { readBodyText } from "./body.ts";
@@ -12,24 +12,23 @@ import { userStub } from "./user-stub.ts";
  * The test-only control surface, `/__control/users/:userId/…`: off unless
  * OPENCLAW_CONTROL_ENABLED=true (404 otherwise), and even then only with the internal key.
  */
-export const faultSchema = z
-  .strictObject({
-    /** HTTP method to match, or "*" for any. */
-    method: z.string().trim().min(1).max(10).default("*"),
-    /** Path prefix to match, e.g. "/api/openclaw/runtime/restart" (the "/api" may be left out). */
-    path: z.string().startsWith("/").max(500),
-    kind: z.enum(faultKinds),
-    /** Status for `500` / `non-json-500` (default 500). */
-    status: z.number().int().min(400).max(599).optional(),
-    /** Error string (`500`) or plain-text body (`non-json-500`). */
-    message: z.string().max(2000).optional(),
-    /** Pause for `delay` (default 1000) or how long `drop` hangs (default 10 min). */
-    ms: z.number().int().min(0).max(3_600_000).optional(),
-    /** The fault clears itself after this many matches; without it, it stays until cleared. */
-    count: z.number().int().min(1).max(1_000_000).optional(),
-    /** before: the endpoint does not run; after: it runs (and its answer is stored), then the fault hits. */
-    phase: z.enum(["before", "after"]).default("before"),
-  });
+export const faultSchema = z.strictObject({
+  /** HTTP method to match, or "*" for any. */
+  method: z.string().trim().min(1).max(10).default("*"),
+  /** Path prefix to match, e.g. "/api/openclaw/runtime/restart" (the "/api" may be left out). */
+  path: z.string().startsWith("/").max(500),
+  kind: z.enum(faultKinds),
+  /** Status for `500` / `non-json-500` (default 500). */
+  status: z.number().int().min(400).max(599).optional(),
+  /** Error string (`500`) or plain-text body (`non-json-500`). */
+  message: z.string().max(2000).optional(),
+  /** Pause for `delay` (default 1000) or how long `drop` hangs (default 10 min). */
+  ms: z.number().int().min(0).max(3_600_000).optional(),
+  /** The fault clears itself after this many matches; without it, it stays until cleared. */
+  count: z.number().int().min(1).max(1_000_000).optional(),
+  /** before: the endpoint does not run; after: it runs (and its answer is stored), then the fault hits. */
+  phase: z.enum(["before", "after"]).default("before"),
+});
 
 const balanceSchema = z.strictObject({ balance_usd: z.number().finite() });
 

@@ -1,6 +1,6 @@
 import type { DeviceClient, DeviceList, PairedDevice, PendingDevice } from "@oa/protocol";
 import { iso, randomHex, type UserContext } from "./context.ts";
-import { failure, success, type Outcome } from "./envelope.ts";
+import { failure, type Outcome, success } from "./envelope.ts";
 
 type DeviceRow = {
   request_id: string;

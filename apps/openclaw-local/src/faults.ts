@@ -1,5 +1,5 @@
 import { sleep } from "./context.ts";
-import { errorAnswer, textAnswer, type Answer } from "./envelope.ts";
+import { type Answer, errorAnswer, textAnswer } from "./envelope.ts";
 
 /**
  * Injected failures for tests, matched by method and path prefix. `before` faults hit before

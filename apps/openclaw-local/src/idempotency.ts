@@ -1,4 +1,4 @@
-import { errorAnswer, type Answer } from "./envelope.ts";
+import { type Answer, errorAnswer } from "./envelope.ts";
 
 /**
  * `Idempotency-Key` on POST/DELETE: the first answer for a key (per user) is stored and
@@ -20,7 +20,11 @@ export class IdempotencyLedger {
 
   async run(key: string, method: string, path: string, perform: () => Promise<Performed>): Promise<LedgerResult> {
     if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-      return { answer: errorAnswer(400, `idempotency key is longer than ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`), effects: [], replayed: false };
+      return {
+        answer: errorAnswer(400, `idempotency key is longer than ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`),
+        effects: [],
+        replayed: false,
+      };
     }
     const running = this.inflight.get(key);
     if (running) {
@@ -51,9 +55,7 @@ export class IdempotencyLedger {
 
   private lookup(key: string): StoredAnswer | undefined {
     this.sql.exec("DELETE FROM idempotency WHERE created_at < ?", Date.now() - IDEMPOTENCY_TTL_MS);
-    return this.sql
-      .exec<StoredAnswer>("SELECT method, path, status, content_type, body FROM idempotency WHERE key = ?", key)
-      .toArray()[0];
+    return this.sql.exec<StoredAnswer>("SELECT method, path, status, content_type, body FROM idempotency WHERE key = ?", key).toArray()[0];
   }
 
   private save(key: string, method: string, path: string, answer: Answer): void {

@@ -1,8 +1,8 @@
-import { Hono, type Context } from "hono";
-import { apiRoutes, type ApiCall, type ApiRoute } from "./api.ts";
+import { type Context, Hono } from "hono";
+import { type ApiCall, type ApiRoute, apiRoutes } from "./api.ts";
 import { checkInternalKey, userIdFrom } from "./auth.ts";
 import { parseJsonOrNull, readBodyText } from "./body.ts";
-import { readConfig, type OpenClawEnv } from "./config.ts";
+import { type OpenClawEnv, readConfig } from "./config.ts";
 import { controlApp } from "./control.ts";
 import { errorAnswer, okAnswer, toResponse } from "./envelope.ts";
 import { userStub } from "./user-stub.ts";

@@ -1,7 +1,7 @@
 import type { InstanceStatus, InstanceSummary } from "@oa/protocol";
 import type { UserContext } from "./context.ts";
 import { stableHash } from "./context.ts";
-import { errors, success, type Failure, type Outcome } from "./envelope.ts";
+import { errors, type Failure, type Outcome, success } from "./envelope.ts";
 import { removeRuntime, startFreshGateway, stopGateway } from "./runtime.ts";
 import { ensureMainSession } from "./sessions.ts";
 
@@ -34,7 +34,7 @@ export function runtimeNameFor(userId: string): string {
  */
 function readInstance(ctx: UserContext, userId: string): InstanceRow | null {
   const row = ctx.sql.exec<InstanceRow>("SELECT * FROM instance").toArray()[0] ?? null;
-  if (!row || row.status !== "provisioning" || row.ready_at === null || row.ready_at > ctx.now()) return row;
+  if (row?.status !== "provisioning" || row.ready_at === null || row.ready_at > ctx.now()) return row;
   const readyAt = row.ready_at;
   ctx.storage.transactionSync(() => {
     ctx.sql.exec(

@@ -1,6 +1,6 @@
-import { PAIRING_CODE_ALPHABET, pairingChannels, type PairingChannel, type PairingRequest } from "@oa/protocol";
+import { PAIRING_CODE_ALPHABET, type PairingChannel, type PairingRequest, pairingChannels } from "@oa/protocol";
 import { iso, type UserContext } from "./context.ts";
-import { failure, success, type Failure, type Outcome } from "./envelope.ts";
+import { type Failure, failure, type Outcome, success } from "./envelope.ts";
 
 /** DM pairing as the OpenClaw runtime does it: per channel, 8-character codes, 1 h, 3 pending. */
 export const PAIRING_CODE_LENGTH = 8;
@@ -71,7 +71,12 @@ export function approvePairing(
   return success({ approved: true, channel, code, stdout: `${lines.join("\n")}\n`, stderr: "" }, "pairing.approved");
 }
 
-export type PairingSeed = { id?: string | undefined; code?: string | undefined; meta?: Record<string, string> | undefined; ageMs?: number | undefined };
+export type PairingSeed = {
+  id?: string | undefined;
+  code?: string | undefined;
+  meta?: Record<string, string> | undefined;
+  ageMs?: number | undefined;
+};
 export type PairingSeedResult = { created: PairingRequest[]; refreshed: PairingRequest[]; rejected: Array<{ id: string; reason: string }> };
 
 /**
@@ -94,7 +99,12 @@ export function addPairingRequests(ctx: UserContext, channel: PairingChannel, se
       result.rejected.push({ id: senderId, reason: `at most ${MAX_PENDING_PER_CHANNEL} pending requests per channel` });
       continue;
     }
-    const taken = new Set(ctx.sql.exec<{ code: string }>("SELECT code FROM pairing_requests").toArray().map((row) => row.code));
+    const taken = new Set(
+      ctx.sql
+        .exec<{ code: string }>("SELECT code FROM pairing_requests")
+        .toArray()
+        .map((row) => row.code),
+    );
     let code = seed.code ?? generatePairingCode();
     while (seed.code === undefined && taken.has(code)) code = generatePairingCode();
     if (taken.has(code)) {

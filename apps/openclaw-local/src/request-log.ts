@@ -33,7 +33,10 @@ type LogRow = {
   duration_ms: number | null;
 };
 
-export function startLogEntry(sql: SqlStorage, entry: { method: string; path: string; query: string; idempotencyKey: string | null; at: number }): number {
+export function startLogEntry(
+  sql: SqlStorage,
+  entry: { method: string; path: string; query: string; idempotencyKey: string | null; at: number },
+): number {
   const { seq } = sql
     .exec<{ seq: number }>(
       "INSERT INTO request_log (method, path, query, idempotency_key, replayed, at) VALUES (?, ?, ?, ?, 0, ?) RETURNING seq",
@@ -52,7 +55,11 @@ export function noteFault(sql: SqlStorage, seq: number, fault: string): void {
   sql.exec("UPDATE request_log SET fault = COALESCE(fault || ',', '') || ? WHERE seq = ?", fault, seq);
 }
 
-export function finishLogEntry(sql: SqlStorage, seq: number, result: { status: number; replayed: boolean; effects: string[]; durationMs: number }): void {
+export function finishLogEntry(
+  sql: SqlStorage,
+  seq: number,
+  result: { status: number; replayed: boolean; effects: string[]; durationMs: number },
+): void {
   sql.exec(
     "UPDATE request_log SET status = ?, replayed = ?, effect = ?, duration_ms = ? WHERE seq = ?",
     result.status,

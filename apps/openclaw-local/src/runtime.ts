@@ -1,6 +1,6 @@
 import type { GatewayStatus, RuntimeStatus } from "@oa/protocol";
 import { sleep, type UserContext } from "./context.ts";
-import { failure, success, type Outcome } from "./envelope.ts";
+import { failure, type Outcome, success } from "./envelope.ts";
 
 /** What the hosted runtime reports about itself (production: `OPENCLAW_INSTANCE_TYPE`, `openclaw --version`). */
 export const INSTANCE_TYPE = "standard-4";

@@ -1,16 +1,16 @@
-import { z } from "zod";
-import { setBalance } from "./billing.ts";
 import {
   deviceClientSchema,
   gatewayStatusSchema,
+  type InstanceSummary,
   instanceStatusSchema,
+  type PairingChannel,
   pairingChannelSchema,
   pairingCodeSchema,
   sessionKindSchema,
   transcriptRoleSchema,
-  type InstanceSummary,
-  type PairingChannel,
 } from "@oa/protocol";
+import { z } from "zod";
+import { setBalance } from "./billing.ts";
 import type { UserContext } from "./context.ts";
 import { seedDevices } from "./devices.ts";
 import { seedInstance } from "./instance.ts";
@@ -31,8 +31,14 @@ export const seedSchema = z.strictObject({
   gateway: z.strictObject({ status: gatewayStatusSchema.optional(), lastBackup: isoTime.nullable().optional() }).optional(),
   devices: z
     .strictObject({
-      pending: z.array(z.strictObject({ requestId: id, client: deviceClientSchema.optional(), requestedAt: isoTime.optional() })).max(100).optional(),
-      paired: z.array(z.strictObject({ deviceId: id, client: deviceClientSchema.optional(), pairedAt: isoTime.optional() })).max(100).optional(),
+      pending: z
+        .array(z.strictObject({ requestId: id, client: deviceClientSchema.optional(), requestedAt: isoTime.optional() }))
+        .max(100)
+        .optional(),
+      paired: z
+        .array(z.strictObject({ deviceId: id, client: deviceClientSchema.optional(), pairedAt: isoTime.optional() }))
+        .max(100)
+        .optional(),
     })
     .optional(),
   /** Senders asking to pair, per channel; `ageMs` backdates a request (for expiry). */
@@ -45,7 +51,12 @@ export const seedSchema = z.strictObject({
             id: id.optional(),
             code: pairingCodeSchema.optional(),
             meta: z.record(z.string(), z.string()).optional(),
-            ageMs: z.number().int().min(0).max(30 * 86_400_000).optional(),
+            ageMs: z
+              .number()
+              .int()
+              .min(0)
+              .max(30 * 86_400_000)
+              .optional(),
           }),
         )
         .max(20),
@@ -86,7 +97,9 @@ export function applySeed(ctx: UserContext, userId: string, seed: Seed): SeedRes
     if (seed.devices) seedDevices(ctx, seed.devices);
     if (seed.pairing) {
       result.pairing = {};
-      for (const [channel, requests] of Object.entries(seed.pairing) as Array<[PairingChannel, NonNullable<Seed["pairing"]>[PairingChannel]]>) {
+      for (const [channel, requests] of Object.entries(seed.pairing) as Array<
+        [PairingChannel, NonNullable<Seed["pairing"]>[PairingChannel]]
+      >) {
         result.pairing[channel] = addPairingRequests(ctx, channel, requests ?? []);
       }
     }

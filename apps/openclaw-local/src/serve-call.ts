@@ -1,7 +1,7 @@
-import { dispatch, type ApiCall } from "./api.ts";
+import { type ApiCall, dispatch } from "./api.ts";
 import type { UserContext } from "./context.ts";
-import { outcomeAnswer, type Answer } from "./envelope.ts";
-import { applyFault, takeFault, type Fault } from "./faults.ts";
+import { type Answer, outcomeAnswer } from "./envelope.ts";
+import { applyFault, type Fault, takeFault } from "./faults.ts";
 import type { IdempotencyLedger, Performed } from "./idempotency.ts";
 import { finishLogEntry, noteFault, startLogEntry } from "./request-log.ts";
 

@@ -3,7 +3,9 @@ import { parseHistoryQuery, parseSessionListQuery } from "./sessions.ts";
 
 describe("session query parsing (as the runtime parses it)", () => {
   it("reads kinds repeated, comma-separated or both", () => {
-    expect(parseSessionListQuery(new URLSearchParams("kinds=main&kinds=cron,hook&kinds=%20,"))).toEqual({ kinds: ["main", "cron", "hook"] });
+    expect(parseSessionListQuery(new URLSearchParams("kinds=main&kinds=cron,hook&kinds=%20,"))).toEqual({
+      kinds: ["main", "cron", "hook"],
+    });
     expect(parseSessionListQuery({ kinds: ["group", "node,other"] })).toEqual({ kinds: ["group", "node", "other"] });
     expect(parseSessionListQuery({ kinds: "cron" })).toEqual({ kinds: ["cron"] });
   });
@@ -19,8 +21,10 @@ describe("session query parsing (as the runtime parses it)", () => {
   });
 
   it("reads includeTools as the usual boolean words", () => {
-    for (const word of ["1", "true", "YES", "on"]) expect(parseHistoryQuery(new URLSearchParams(`includeTools=${word}`)).includeTools).toBe(true);
-    for (const word of ["0", "false", "no", "off"]) expect(parseHistoryQuery(new URLSearchParams(`includeTools=${word}`)).includeTools).toBe(false);
+    for (const word of ["1", "true", "YES", "on"])
+      expect(parseHistoryQuery(new URLSearchParams(`includeTools=${word}`)).includeTools).toBe(true);
+    for (const word of ["0", "false", "no", "off"])
+      expect(parseHistoryQuery(new URLSearchParams(`includeTools=${word}`)).includeTools).toBe(false);
     expect(parseHistoryQuery(new URLSearchParams("includeTools=maybe&limit=x"))).toEqual({});
   });
 });

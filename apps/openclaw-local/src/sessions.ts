@@ -1,6 +1,6 @@
 import type { SendResult, SessionKind, SessionRow, TranscriptMessage } from "@oa/protocol";
 import type { UserContext } from "./context.ts";
-import { errors, failure, success, type Outcome } from "./envelope.ts";
+import { errors, failure, type Outcome, success } from "./envelope.ts";
 
 export const MAIN_SESSION_KEY = "main";
 export const DEFAULT_MODEL = "openai/gpt-4o-mini";
@@ -31,14 +31,19 @@ function nonNegativeInt(value: unknown): number | undefined {
 
 function booleanParam(value: unknown): boolean | undefined {
   if (typeof value === "boolean") return value;
-  const normalized = String(value ?? "").trim().toLowerCase();
+  const normalized = String(value ?? "")
+    .trim()
+    .toLowerCase();
   if (["1", "true", "yes", "on"].includes(normalized)) return true;
   if (["0", "false", "no", "off"].includes(normalized)) return false;
   return undefined;
 }
 
 function kindsParam(values: unknown[]): string[] | undefined {
-  const kinds = values.flatMap((value) => String(value).split(",")).map((kind) => kind.trim()).filter(Boolean);
+  const kinds = values
+    .flatMap((value) => String(value).split(","))
+    .map((kind) => kind.trim())
+    .filter(Boolean);
   return kinds.length > 0 ? kinds : undefined;
 }
 
@@ -121,17 +126,19 @@ export function listSessions(ctx: UserContext, query: SessionListQuery): Outcome
     .filter((row) => since === null || row.updated_at >= since)
     .slice(0, query.limit ?? Number.POSITIVE_INFINITY);
   return success(
-    rows.map((row): SessionRow => ({
-      key: row.key,
-      kind: row.kind,
-      ...(row.channel === null ? {} : { channel: row.channel }),
-      ...(row.display_name === null ? {} : { displayName: row.display_name }),
-      updatedAt: row.updated_at,
-      sessionId: row.session_id,
-      ...(row.model === null ? {} : { model: row.model }),
-      totalTokens: tokens.get(row.key) ?? 0,
-      ...(query.messageLimit ? { messages: messagesOf(ctx, row.key, false).slice(-query.messageLimit) } : {}),
-    })),
+    rows.map(
+      (row): SessionRow => ({
+        key: row.key,
+        kind: row.kind,
+        ...(row.channel === null ? {} : { channel: row.channel }),
+        ...(row.display_name === null ? {} : { displayName: row.display_name }),
+        updatedAt: row.updated_at,
+        sessionId: row.session_id,
+        ...(row.model === null ? {} : { model: row.model }),
+        totalTokens: tokens.get(row.key) ?? 0,
+        ...(query.messageLimit ? { messages: messagesOf(ctx, row.key, false).slice(-query.messageLimit) } : {}),
+      }),
+    ),
   );
 }
 
@@ -175,7 +182,11 @@ export function sendToSession(ctx: UserContext, key: string, body: unknown, opti
   return success(result, "session.message");
 }
 
-function appendMessage(ctx: UserContext, key: string, message: { role: TranscriptMessage["role"]; text: string; toolName?: string | undefined; timestamp: number }): void {
+function appendMessage(
+  ctx: UserContext,
+  key: string,
+  message: { role: TranscriptMessage["role"]; text: string; toolName?: string | undefined; timestamp: number },
+): void {
   ctx.sql.exec(
     "INSERT INTO session_messages (session_key, role, text, tool_name, timestamp) VALUES (?, ?, ?, ?, ?)",
     key,
@@ -220,8 +231,8 @@ export function seedSessions(ctx: UserContext, seeds: SessionSeed[]): void {
       updatedAt,
     );
     const messages = seed.messages ?? [];
-    messages.forEach((message, index) =>
-      appendMessage(ctx, seed.key, { ...message, timestamp: updatedAt - (messages.length - 1 - index) * 1000 }),
-    );
+    messages.forEach((message, index) => {
+      appendMessage(ctx, seed.key, { ...message, timestamp: updatedAt - (messages.length - 1 - index) * 1000 });
+    });
   }
 }

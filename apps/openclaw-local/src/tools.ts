@@ -1,8 +1,8 @@
 import type { UserContext } from "./context.ts";
-import { errors, failure, success, type Outcome } from "./envelope.ts";
+import { errors, failure, type Outcome, success } from "./envelope.ts";
 import {
-  MAIN_SESSION_KEY,
   listSessions,
+  MAIN_SESSION_KEY,
   parseHistoryQuery,
   parseSessionListQuery,
   sendToSession,

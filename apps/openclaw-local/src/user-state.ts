@@ -1,14 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
 import type { ApiCall } from "./api.ts";
 import { setBalance } from "./billing.ts";
-import { readTiming, type OpenClawEnv } from "./config.ts";
+import { type OpenClawEnv, readTiming } from "./config.ts";
 import type { UserContext } from "./context.ts";
-import { addFault, clearFaults, listFaults, type Fault, type FaultSpec } from "./faults.ts";
+import { addFault, clearFaults, type Fault, type FaultSpec, listFaults } from "./faults.ts";
 import { IdempotencyLedger } from "./idempotency.ts";
-import { listLoggedRequests, type LoggedRequest } from "./request-log.ts";
+import { type LoggedRequest, listLoggedRequests } from "./request-log.ts";
 import { migrateUserSchema } from "./schema.ts";
 import { applySeed, type Seed, type SeedResult } from "./seed.ts";
-import { serveApiCall, type ApiAnswer } from "./serve-call.ts";
+import { type ApiAnswer, serveApiCall } from "./serve-call.ts";
 
 /**
  * One user's OpenClaw world (one object per user id, `idFromName(userId)`): the instance and

@@ -1,16 +1,21 @@
-import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { deviceApprovalSchema, deviceListSchema, instanceSummarySchema, pairingApprovalSchema, pairingListSchema } from "@oa/protocol";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { deliverDueArrivals, simulatedIds, SIMULATED_PAIRING_META } from "../src/arrivals.ts";
-import { deviceApprovalSchema, deviceListSchema, instanceSummarySchema, pairingApprovalSchema, pairingListSchema } from "@oa/protocol";
+import { deliverDueArrivals, SIMULATED_PAIRING_META, simulatedIds } from "../src/arrivals.ts";
 import type { Timing } from "../src/config.ts";
 import type { UserContext } from "../src/context.ts";
 import worker from "../src/index.ts";
 import { api, authHeaders, control, expectData, expectError, readyUser } from "./helpers.ts";
 
 const DELAY_MS = 1000;
-const timing = (enabled: boolean): Timing => ({ provisionDelayMs: 200, restartDelayMs: 200, backupDelayMs: 50, arrivals: { enabled, delayMs: DELAY_MS } });
+const timing = (enabled: boolean): Timing => ({
+  provisionDelayMs: 200,
+  restartDelayMs: 200,
+  backupDelayMs: 50,
+  arrivals: { enabled, delayMs: DELAY_MS },
+});
 
 /** Runs the arrivals of `user` inside its Durable Object as if the clock read `at`. */
 function deliverAt(user: string, at: number, enabled = true): Promise<void> {
@@ -21,8 +26,14 @@ function deliverAt(user: string, at: number, enabled = true): Promise<void> {
   });
 }
 
-const devices = (user: string) => api(user).get("/runtime/devices").then((response) => expectData(response, deviceListSchema));
-const telegram = (user: string) => api(user).get("/runtime/pairing/telegram").then((response) => expectData(response, pairingListSchema));
+const devices = (user: string) =>
+  api(user)
+    .get("/runtime/devices")
+    .then((response) => expectData(response, deviceListSchema));
+const telegram = (user: string) =>
+  api(user)
+    .get("/runtime/pairing/telegram")
+    .then((response) => expectData(response, pairingListSchema));
 const readyAt = async (user: string) => (await expectData(await api(user).get("/instance"), instanceSummarySchema)).last_ready_at!;
 
 describe("simulated arrivals (SIMULATE_ARRIVALS=on)", () => {
@@ -48,8 +59,14 @@ describe("simulated arrivals (SIMULATE_ARRIVALS=on)", () => {
     expect((await devices(user)).pending).toHaveLength(1);
 
     // Both are approved through the ordinary endpoints, and do not come back.
-    expect(await expectData(await api(user).post(`/runtime/devices/${requestId}/approve`), deviceApprovalSchema)).toEqual({ approved: true, requestId });
-    const approved = await expectData(await api(user).post("/runtime/pairing/telegram/approve", { code: request!.code }), pairingApprovalSchema);
+    expect(await expectData(await api(user).post(`/runtime/devices/${requestId}/approve`), deviceApprovalSchema)).toEqual({
+      approved: true,
+      requestId,
+    });
+    const approved = await expectData(
+      await api(user).post("/runtime/pairing/telegram/approve", { code: request!.code }),
+      pairingApprovalSchema,
+    );
     expect(approved.stdout).toBe(`Approved telegram sender ${senderId}.\n`);
     await deliverAt(user, ready + 10 * DELAY_MS);
     const after = await devices(user);
@@ -87,12 +104,20 @@ describe("simulated arrivals (SIMULATE_ARRIVALS=on)", () => {
     ];
     for (const [vars, error] of cases) {
       for (const path of ["/api/openclaw", "/api/openclaw/instance", "/__control/users/u1/requests"]) {
-        const response = await worker.fetch(new Request(`http://openclaw.test${path}`, { headers: authHeaders("u1") }), { ...env, ...vars }, ctx);
+        const response = await worker.fetch(
+          new Request(`http://openclaw.test${path}`, { headers: authHeaders("u1") }),
+          { ...env, ...vars },
+          ctx,
+        );
         await expectError(response, 500, error);
       }
     }
     for (const value of ["on", " OFF ", ""]) {
-      const response = await worker.fetch(new Request("http://openclaw.test/api/openclaw/instance", { headers: authHeaders("u1") }), { ...env, SIMULATE_ARRIVALS: value }, ctx);
+      const response = await worker.fetch(
+        new Request("http://openclaw.test/api/openclaw/instance", { headers: authHeaders("u1") }),
+        { ...env, SIMULATE_ARRIVALS: value },
+        ctx,
+      );
       expect(response.status).toBe(200);
     }
   });

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
+import { deviceApprovalSchema, openclawErrorEnvelopeSchema as errorEnvelopeSchema, instanceSummarySchema } from "@oa/protocol";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { deviceApprovalSchema, openclawErrorEnvelopeSchema as errorEnvelopeSchema, instanceSummarySchema } from "@oa/protocol";
 import worker from "../src/index.ts";
 import { api, authHeaders, call, control, expectData, expectError, KEY, readyUser, uniqueUser } from "./helpers.ts";
 
@@ -27,7 +27,7 @@ const endpoints: Array<[string, string]> = [
 ];
 
 describe("authentication", () => {
-  it("answers 500 \"OA_INTERNAL_KEY not configured\" on every endpoint when the key is unset", async () => {
+  it('answers 500 "OA_INTERNAL_KEY not configured" on every endpoint when the key is unset', async () => {
     for (const [method, path] of endpoints) {
       for (const key of ["", "   ", undefined]) {
         const response = await worker.fetch(
@@ -40,7 +40,7 @@ describe("authentication", () => {
     }
   });
 
-  it("answers 401 \"unauthorized\" to a missing or wrong key on every endpoint", async () => {
+  it('answers 401 "unauthorized" to a missing or wrong key on every endpoint', async () => {
     for (const [method, path] of endpoints) {
       const missing = await call(`/api/openclaw${path}`, { method, headers: { "x-oa-user-id": "alice" } });
       await expectError(missing, 401, "unauthorized");
@@ -49,7 +49,7 @@ describe("authentication", () => {
     }
   });
 
-  it("answers 400 \"missing user id\" to a missing or blank user id on every endpoint", async () => {
+  it('answers 400 "missing user id" to a missing or blank user id on every endpoint', async () => {
     for (const [method, path] of endpoints) {
       await expectError(await call(`/api/openclaw${path}`, { method, headers: authHeaders(null) }), 400, "missing user id");
       await expectError(await call(`/api/openclaw${path}`, { method, headers: authHeaders("  ") }), 400, "missing user id");

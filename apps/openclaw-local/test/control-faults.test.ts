@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
 import { billingSummarySchema, instanceSummarySchema, runtimeStatusSchema, sessionHistorySchema } from "@oa/protocol";
+import { describe, expect, it } from "vitest";
 import worker from "../src/index.ts";
 import { api, authHeaders, call, control, expectData, expectError, KEY, readyUser, sleep, uniqueUser } from "./helpers.ts";
 
@@ -9,7 +9,12 @@ const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknow
 describe("control surface", () => {
   it("is 404 unless OPENCLAW_CONTROL_ENABLED=true, whatever the key", async () => {
     for (const enabled of ["false", "", "yes"]) {
-      for (const [method, path] of [["POST", "/seed"], ["GET", "/requests"], ["POST", "/faults"], ["POST", "/reset"]] as const) {
+      for (const [method, path] of [
+        ["POST", "/seed"],
+        ["GET", "/requests"],
+        ["POST", "/faults"],
+        ["POST", "/reset"],
+      ] as const) {
         const response = await worker.fetch(
           new Request(`http://openclaw.test/__control/users/u1${path}`, { method, headers: authHeaders(null) }),
           { ...env, OPENCLAW_CONTROL_ENABLED: enabled },
@@ -39,8 +44,16 @@ describe("control surface", () => {
     const post = (path: string, body: string) =>
       call(`/__control/users/u1${path}`, { method: "POST", headers: { ...authHeaders(null), "content-type": "application/json" }, body });
     await expectError(await post("/seed", "{nope"), 400, "invalid json body");
-    await expectError(await post("/seed", JSON.stringify({ instance: { status: "exploded" } })), 400, /^invalid control body: instance.status/);
-    await expectError(await post("/seed", JSON.stringify({ pairing: { telegram: [{ code: "ABCDEFG0" }] } })), 400, /pairing.telegram.0.code/);
+    await expectError(
+      await post("/seed", JSON.stringify({ instance: { status: "exploded" } })),
+      400,
+      /^invalid control body: instance.status/,
+    );
+    await expectError(
+      await post("/seed", JSON.stringify({ pairing: { telegram: [{ code: "ABCDEFG0" }] } })),
+      400,
+      /pairing.telegram.0.code/,
+    );
     await expectError(await post("/faults", JSON.stringify({ path: "/x", kind: "explode" })), 400, /kind/);
     await expectError(await post("/balance", JSON.stringify({ balance_usd: "lots" })), 400, /balance_usd/);
     await expectError(await call("/__control/users/%20/requests", { headers: authHeaders(null) }), 400, "missing user id");
@@ -132,7 +145,13 @@ describe("fault injection", () => {
 
   it("after: the effect happens and a retry with the same Idempotency-Key replays it instead of repeating it", async () => {
     const user = await readyUser("after");
-    await control(user).addFault({ method: "POST", path: "/api/openclaw/sessions/main/send", kind: "non-json-500", phase: "after", count: 1 });
+    await control(user).addFault({
+      method: "POST",
+      path: "/api/openclaw/sessions/main/send",
+      kind: "non-json-500",
+      phase: "after",
+      count: 1,
+    });
     const lost = await api(user).post("/sessions/main/send", { message: "exactly once" }, { idempotencyKey: "tool-call-1" });
     expect(lost.status).toBe(500);
     const retry = await api(user).post("/sessions/main/send", { message: "exactly once" }, { idempotencyKey: "tool-call-1" });

@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
+import { openclawErrorEnvelopeSchema as errorEnvelopeSchema, openclawOkEnvelopeSchema as okEnvelopeSchema } from "@oa/protocol";
 import { expect } from "vitest";
 import { z } from "zod";
-import { openclawErrorEnvelopeSchema as errorEnvelopeSchema, openclawOkEnvelopeSchema as okEnvelopeSchema } from "@oa/protocol";
 import type { LoggedRequest } from "../src/request-log.ts";
 
 export const KEY = "test-internal-key";

@@ -1,7 +1,7 @@
+import { instanceSummarySchema, runtimeStatusSchema, sendResultSchema, sessionHistorySchema } from "@oa/protocol";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { instanceSummarySchema, runtimeStatusSchema, sendResultSchema, sessionHistorySchema } from "@oa/protocol";
-import { api, control, expectData, expectError, PROVISION_MS, readyUser, RESTART_MS, sleep, uniqueUser } from "./helpers.ts";
+import { api, control, expectData, expectError, PROVISION_MS, RESTART_MS, readyUser, sleep, uniqueUser } from "./helpers.ts";
 
 describe("Idempotency-Key", () => {
   it("replays the first answer (status and body) and performs the effect once", async () => {
@@ -35,7 +35,9 @@ describe("Idempotency-Key", () => {
     const provisioned = await expectData(await api(user).post("/instance", undefined, { idempotencyKey: "p" }), instanceSummarySchema);
     await sleep(PROVISION_MS + 50);
     // The replay is the first answer, not the instance as it is now.
-    expect(await expectData(await api(user).post("/instance", undefined, { idempotencyKey: "p" }), instanceSummarySchema)).toEqual(provisioned);
+    expect(await expectData(await api(user).post("/instance", undefined, { idempotencyKey: "p" }), instanceSummarySchema)).toEqual(
+      provisioned,
+    );
 
     await api(user).post("/runtime/restart", undefined, { idempotencyKey: "r" });
     await sleep(RESTART_MS + 50);
@@ -66,7 +68,11 @@ describe("Idempotency-Key", () => {
   it("concurrent repeats wait for the first and get its answer; the work runs once", async () => {
     const user = await readyUser("concurrent");
     const answers = await Promise.all(
-      Array.from({ length: 5 }, () => api(user).post("/runtime/backup", undefined, { idempotencyKey: "same" }).then((r) => r.text())),
+      Array.from({ length: 5 }, () =>
+        api(user)
+          .post("/runtime/backup", undefined, { idempotencyKey: "same" })
+          .then((r) => r.text()),
+      ),
     );
     expect(new Set(answers).size).toBe(1);
     const backups = (await control(user).requests()).filter((entry) => entry.path.endsWith("/backup"));
@@ -78,7 +84,10 @@ describe("Idempotency-Key", () => {
     const alice = await readyUser("alice");
     const bob = await readyUser("bob");
     await api(alice).post("/sessions/main/send", { message: "from alice" }, { idempotencyKey: "shared" });
-    const result = await expectData(await api(bob).post("/sessions/main/send", { message: "from bob" }, { idempotencyKey: "shared" }), sendResultSchema);
+    const result = await expectData(
+      await api(bob).post("/sessions/main/send", { message: "from bob" }, { idempotencyKey: "shared" }),
+      sendResultSchema,
+    );
     expect(result.reply).toContain("from bob");
   });
 
@@ -88,7 +97,11 @@ describe("Idempotency-Key", () => {
     await control(user).seed({ instance: { status: "ready" } });
     const retried = await api(user).post("/runtime/restart", undefined, { idempotencyKey: "k" });
     expect(retried.status).toBe(200);
-    await expectError(await api(user).post("/runtime/backup", undefined, { idempotencyKey: "k" }), 422, "idempotency key already used for POST /api/openclaw/runtime/restart");
+    await expectError(
+      await api(user).post("/runtime/backup", undefined, { idempotencyKey: "k" }),
+      422,
+      "idempotency key already used for POST /api/openclaw/runtime/restart",
+    );
     await expectError(await api(user).post("/runtime/backup", undefined, { idempotencyKey: "x".repeat(256) }), 400, /longer than 255/);
   });
 

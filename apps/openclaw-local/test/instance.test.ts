@@ -1,8 +1,8 @@
-import { env } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { instanceSummarySchema, runtimeStatusSchema } from "@oa/protocol";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { instanceSummarySchema, runtimeStatusSchema } from "@oa/protocol";
 import { api, control, expectData, expectError, PROVISION_MS, readyUser, sleep, uniqueUser } from "./helpers.ts";
 
 const summary = instanceSummarySchema;
@@ -105,7 +105,7 @@ describe("instance lifecycle", () => {
 });
 
 describe("runtime gate", () => {
-  it("answers 404 \"instance not found\" on every runtime endpoint without an instance", async () => {
+  it('answers 404 "instance not found" on every runtime endpoint without an instance', async () => {
     const user = uniqueUser("no-instance");
     for (const entry of runtimeCalls) await expectError(await runtimeCall(user, entry), 404, "instance not found");
   });
@@ -116,7 +116,7 @@ describe("runtime gate", () => {
     for (const entry of runtimeCalls) await expectError(await runtimeCall(user, entry), 404, "instance not found");
   });
 
-  it("answers 409 \"runtime url not set\" while provisioning and for an instance that failed before it had a runtime", async () => {
+  it('answers 409 "runtime url not set" while provisioning and for an instance that failed before it had a runtime', async () => {
     const provisioning = uniqueUser("provisioning");
     await api(provisioning).post("/instance");
     const failed = uniqueUser("failed");
@@ -128,7 +128,9 @@ describe("runtime gate", () => {
 
   it("opens the runtime once provisioning is done, and billing never needs an instance", async () => {
     const user = uniqueUser("opens");
-    await api(user).get("/billing/summary").then((response) => expect(response.status).toBe(200));
+    await api(user)
+      .get("/billing/summary")
+      .then((response) => expect(response.status).toBe(200));
     await api(user).post("/instance");
     await sleep(PROVISION_MS + 50);
     const status = await expectData(await api(user).get("/runtime/status"), runtimeStatusSchema);

@@ -1,10 +1,12 @@
-import { describe, expect, it } from "vitest";
 import { pairingApprovalSchema, pairingChannels, pairingListSchema } from "@oa/protocol";
+import { describe, expect, it } from "vitest";
 import { PAIRING_TTL_MS } from "../src/pairing.ts";
 import { api, control, expectData, expectError, readyUser, sleep, uniqueUser } from "./helpers.ts";
 
 const list = (user: string, channel: string) =>
-  api(user).get(`/runtime/pairing/${channel}`).then((response) => expectData(response, pairingListSchema));
+  api(user)
+    .get(`/runtime/pairing/${channel}`)
+    .then((response) => expectData(response, pairingListSchema));
 
 describe("DM pairing", () => {
   it("lists pending requests per channel, each with id, code, createdAt, lastSeenAt and meta", async () => {
@@ -70,7 +72,7 @@ describe("DM pairing", () => {
     await expectError(await api(user).post("/runtime/pairing/imessage/approve", { code: "ABCDEFGH" }), 404, /no pending pairing request/);
   });
 
-  it("answers 400 \"missing channel\" and \"missing code\" before the instance check", async () => {
+  it('answers 400 "missing channel" and "missing code" before the instance check', async () => {
     const user = uniqueUser("no-instance");
     await expectError(await api(user).get("/runtime/pairing/%20"), 400, "missing channel");
     await expectError(await api(user).post("/runtime/pairing//approve", { code: "ABCDEFGH" }), 400, "missing channel");
@@ -84,7 +86,11 @@ describe("DM pairing", () => {
   it("answers the runtime's 404 to a channel without DM pairing; channel names are case-insensitive", async () => {
     const user = await readyUser("channels");
     await expectError(await api(user).get("/runtime/pairing/irc"), 404, "channel does not support pairing: irc");
-    await expectError(await api(user).post("/runtime/pairing/irc/approve", { code: "ABCDEFGH" }), 404, "channel does not support pairing: irc");
+    await expectError(
+      await api(user).post("/runtime/pairing/irc/approve", { code: "ABCDEFGH" }),
+      404,
+      "channel does not support pairing: irc",
+    );
     expect((await list(user, "Telegram")).channel).toBe("telegram");
   });
 });

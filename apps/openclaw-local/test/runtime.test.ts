@@ -1,9 +1,12 @@
+import { deviceApprovalSchema, deviceListSchema, runtimeStatusSchema } from "@oa/protocol";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { deviceApprovalSchema, deviceListSchema, runtimeStatusSchema } from "@oa/protocol";
-import { api, BACKUP_MS, control, expectData, expectError, readyUser, RESTART_MS, sleep } from "./helpers.ts";
+import { api, BACKUP_MS, control, expectData, expectError, RESTART_MS, readyUser, sleep } from "./helpers.ts";
 
-const status = (user: string) => api(user).get("/runtime/status").then((response) => expectData(response, runtimeStatusSchema));
+const status = (user: string) =>
+  api(user)
+    .get("/runtime/status")
+    .then((response) => expectData(response, runtimeStatusSchema));
 
 describe("runtime status", () => {
   it("reports gateway, last backup, instance type and version", async () => {
@@ -16,7 +19,7 @@ describe("runtime status", () => {
     });
   });
 
-  it("restart: {message: \"restarting\"}, gateway starting for RESTART_DELAY_MS, then running", async () => {
+  it('restart: {message: "restarting"}, gateway starting for RESTART_DELAY_MS, then running', async () => {
     const user = await readyUser("restart");
     const started = Date.now();
     expect(await expectData(await api(user).post("/runtime/restart"), z.strictObject({ message: z.literal("restarting") }))).toEqual({
@@ -59,10 +62,7 @@ describe("devices", () => {
   it("lists pending and paired devices; approving moves a request to paired", async () => {
     const user = await readyUser("devices", {
       devices: {
-        pending: [
-          { requestId: "req-1", client: { platform: "ios", mode: "node" } },
-          { requestId: "req-2" },
-        ],
+        pending: [{ requestId: "req-1", client: { platform: "ios", mode: "node" } }, { requestId: "req-2" }],
         paired: [{ deviceId: "dev-old", client: { platform: "macos" }, pairedAt: "2026-01-01T00:00:00.000Z" }],
       },
     });
@@ -95,7 +95,7 @@ describe("devices", () => {
     expect(effects).toEqual(["device.approved"]);
   });
 
-  it("answers 400 \"missing request id\" to a blank request id, before the instance check", async () => {
+  it('answers 400 "missing request id" to a blank request id, before the instance check', async () => {
     const user = await readyUser("blank-request");
     await expectError(await api(user).post("/runtime/devices/%20/approve"), 400, "missing request id");
     await expectError(await api(user).post("/runtime/devices//approve"), 400, "missing request id");

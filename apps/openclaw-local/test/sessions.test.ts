@@ -1,19 +1,29 @@
+import { billingSummarySchema, sendResultSchema, sessionHistorySchema, sessionListSchema, sessionRowSchema } from "@oa/protocol";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { billingSummarySchema, sendResultSchema, sessionHistorySchema, sessionListSchema, sessionRowSchema } from "@oa/protocol";
 import { api, control, expectData, expectError, readyUser, uniqueUser } from "./helpers.ts";
 
 const sessions = [
-  { key: "agent:main:telegram:group:42", kind: "group", channel: "telegram", displayName: "Team chat", ageMinutes: 5, messages: [
-    { role: "user", text: "hi team" },
-    { role: "toolResult", text: "{\"ok\":true}", toolName: "web_search" },
-    { role: "assistant", text: "hello" },
-  ] },
+  {
+    key: "agent:main:telegram:group:42",
+    kind: "group",
+    channel: "telegram",
+    displayName: "Team chat",
+    ageMinutes: 5,
+    messages: [
+      { role: "user", text: "hi team" },
+      { role: "toolResult", text: '{"ok":true}', toolName: "web_search" },
+      { role: "assistant", text: "hello" },
+    ],
+  },
   { key: "cron:daily", kind: "cron", ageMinutes: 120 },
   { key: "hook:gmail", kind: "hook", ageMinutes: 30 },
 ];
 
-const listOf = (user: string, query = "") => api(user).get(`/sessions${query}`).then((response) => expectData(response, sessionListSchema));
+const listOf = (user: string, query = "") =>
+  api(user)
+    .get(`/sessions${query}`)
+    .then((response) => expectData(response, sessionListSchema));
 
 describe("sessions list", () => {
   it("always has the main session and lists the most recent first", async () => {
@@ -35,7 +45,9 @@ describe("sessions list", () => {
     expect(withMessages[0]?.messages?.map((message) => message.content[0]?.text)).toEqual(["hello"]);
     // Values that do not parse are ignored, like the runtime does.
     expect(await listOf(user, "?limit=zero&activeMinutes=-1&messageLimit=x")).toHaveLength(4);
-    expect(await listOf(user, "?messageLimit=0")).toSatisfy((rows: unknown[]) => rows.every((row) => !Object.hasOwn(row as object, "messages")));
+    expect(await listOf(user, "?messageLimit=0")).toSatisfy((rows: unknown[]) =>
+      rows.every((row) => !Object.hasOwn(row as object, "messages")),
+    );
   });
 });
 
@@ -54,7 +66,10 @@ describe("session history and send", () => {
 
   it("send waits for the deterministic reply and stores both messages in the history", async () => {
     const user = await readyUser("send");
-    const result = await expectData(await api(user).post("/sessions/main/send", { message: "status?", timeoutSeconds: 30 }), sendResultSchema);
+    const result = await expectData(
+      await api(user).post("/sessions/main/send", { message: "status?", timeoutSeconds: 30 }),
+      sendResultSchema,
+    );
     expect(result).toEqual({ runId: expect.any(String), status: "ok", reply: 'OpenClaw (local) received: "status?"' });
     const history = await expectData(await api(user).get("/sessions/main/history"), sessionHistorySchema);
     expect(history.messages.map((message) => [message.role, message.content[0]?.text])).toEqual([
@@ -82,7 +97,11 @@ describe("session history and send", () => {
     await expectError(await api(user).post("/sessions/main/send", [1]), 400, "invalid json body");
     await expectError(await api(user).post("/sessions/main/send", {}), 400, "message is required");
     await expectError(await api(user).post("/sessions/main/send", { message: "   " }), 400, "message is required");
-    await expectError(await api(user).post("/sessions/main/send", { message: "x", timeoutSeconds: -1 }), 400, "timeoutSeconds must be a non-negative number");
+    await expectError(
+      await api(user).post("/sessions/main/send", { message: "x", timeoutSeconds: -1 }),
+      400,
+      "timeoutSeconds must be a non-negative number",
+    );
     expect((await control(user).requests()).flatMap((entry) => entry.effects)).toEqual([]);
   });
 
@@ -94,15 +113,24 @@ describe("session history and send", () => {
 });
 
 describe("tools/invoke", () => {
-  const toolResult = z.strictObject({ content: z.array(z.strictObject({ type: z.literal("text"), text: z.string() })), details: z.unknown() });
+  const toolResult = z.strictObject({
+    content: z.array(z.strictObject({ type: z.literal("text"), text: z.string() })),
+    details: z.unknown(),
+  });
 
   it("runs an allowed gateway tool and answers its result", async () => {
     const user = await readyUser("tools", { sessions });
-    const listed = await expectData(await api(user).post("/tools/invoke", { tool: "sessions_list", args: { kinds: ["cron"] } }), toolResult);
+    const listed = await expectData(
+      await api(user).post("/tools/invoke", { tool: "sessions_list", args: { kinds: ["cron"] } }),
+      toolResult,
+    );
     expect(listed.details).toMatchObject({ count: 1, sessions: [{ key: "cron:daily" }] });
     expect(JSON.parse(listed.content[0]!.text)).toEqual(listed.details);
 
-    const sent = await expectData(await api(user).post("/tools/invoke", { tool: "sessions_send", args: { message: "via tool" } }), toolResult);
+    const sent = await expectData(
+      await api(user).post("/tools/invoke", { tool: "sessions_send", args: { message: "via tool" } }),
+      toolResult,
+    );
     expect(sent.details).toMatchObject({ sessionKey: "main", status: "ok", reply: 'OpenClaw (local) received: "via tool"' });
     const history = await expectData(await api(user).post("/tools/invoke", { tool: "sessions_history", sessionKey: "main" }), toolResult);
     expect((history.details as { messages: unknown[] }).messages).toHaveLength(2);
@@ -124,7 +152,11 @@ describe("tools/invoke", () => {
     await expectError(await api(user).post("/tools/invoke", "nope"), 400, "invalid json body");
     await expectError(await api(user).post("/tools/invoke", {}), 400, "tool is required");
     await expectError(await api(user).post("/tools/invoke", { tool: "sessions_list", args: [1] }), 400, "args must be an object");
-    await expectError(await api(user).post("/tools/invoke", { tool: "sessions_history", sessionKey: "nope" }), 400, "session not found: nope");
+    await expectError(
+      await api(user).post("/tools/invoke", { tool: "sessions_history", sessionKey: "nope" }),
+      400,
+      "session not found: nope",
+    );
   });
 });
 

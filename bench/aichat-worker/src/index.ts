@@ -24,7 +24,9 @@ export class BenchChat extends AIChatAgent<Env> {
     const messages: UIMessage[] = Array.from({ length: count }, (_, i) => ({
       id: `h${i}`,
       role: i % 2 ? "assistant" : "user",
-      parts: [{ type: "text", text: i % 2 ? `Seeded answer ${i}: it is running fine.` : `Seeded question ${i}: how is my OpenClaw doing?` }],
+      parts: [
+        { type: "text", text: i % 2 ? `Seeded answer ${i}: it is running fine.` : `Seeded question ${i}: how is my OpenClaw doing?` },
+      ],
     }));
     await this.persistMessages(messages);
     return this.messages.length;

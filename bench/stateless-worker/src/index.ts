@@ -1,5 +1,5 @@
-import { convertToModelMessages, streamText, type UIMessage } from "ai";
 import { createOfflineModel } from "@oa/offline-model";
+import { convertToModelMessages, streamText, type UIMessage } from "ai";
 import { SYSTEM_PROMPT } from "../../../apps/agent-worker/src/runs/context.ts";
 
 type Env = { OFFLINE_MODEL_DELAY_MS?: string };

@@ -31,7 +31,8 @@ function describeText(name: string, text: string): string {
   const errors = lines.filter((line) => /error/i.test(line));
   const parts = [`${name} has ${lines.length} line${lines.length === 1 ? "" : "s"}`];
   if (first !== undefined) parts.push(`the first reads ${quote(first.trim())}`);
-  if (errors.length > 0) parts.push(`${errors.length} mention${errors.length === 1 ? "s" : ""} an error, first ${quote(errors[0]!.trim())}`);
+  if (errors.length > 0)
+    parts.push(`${errors.length} mention${errors.length === 1 ? "s" : ""} an error, first ${quote(errors[0]!.trim())}`);
   return `${parts.join("; ")}.`;
 }
 
@@ -56,7 +57,15 @@ export function readAttachedFiles(message: LanguageModelV4Prompt[number] | undef
     if (part.type !== "file") return [];
     const name = part.filename ?? "unnamed";
     const data = part.data;
-    if (data.type !== "data") return [{ name, mediaType: part.mediaType, bytes: 0, reading: `${name} is ${data.type === "url" ? "a link, which I do not open" : "not inline"}.` }];
+    if (data.type !== "data")
+      return [
+        {
+          name,
+          mediaType: part.mediaType,
+          bytes: 0,
+          reading: `${name} is ${data.type === "url" ? "a link, which I do not open" : "not inline"}.`,
+        },
+      ];
     const bytes = typeof data.data === "string" ? fromBase64(data.data) : data.data;
     const reading = part.mediaType.startsWith("image/")
       ? describeImage(name, bytes)

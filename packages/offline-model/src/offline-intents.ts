@@ -30,8 +30,7 @@ export type OfflineReplyContext = {
   previousUserText: string | null;
 };
 
-export const OFFLINE_NOTICE =
-  "I am the offline model: a deterministic, rule-based stand-in that runs without any network or API key.";
+export const OFFLINE_NOTICE = "I am the offline model: a deterministic, rule-based stand-in that runs without any network or API key.";
 
 /** How many entries a list or history call asks for. */
 const LIST_LIMIT = 20;
@@ -94,7 +93,13 @@ const openClawIntents: OfflineIntent[] = [
     },
     reply: toolUnavailable("approve the pending device"),
   },
-  { name: "list-devices", title: titled("List devices"), match: /\bdevices?\b/i, tool: { name: "list_devices", input: () => ({}) }, reply: toolUnavailable("list your devices") },
+  {
+    name: "list-devices",
+    title: titled("List devices"),
+    match: /\bdevices?\b/i,
+    tool: { name: "list_devices", input: () => ({}) },
+    reply: toolUnavailable("list your devices"),
+  },
   {
     name: "list-pairing",
     title: (text) => `${channelName(channelIn(text))} pairing requests`,
@@ -102,8 +107,20 @@ const openClawIntents: OfflineIntent[] = [
     tool: { name: "list_pairing_requests", input: (text) => ({ channel: channelIn(text) }) },
     reply: toolUnavailable("list pairing requests"),
   },
-  { name: "restart", title: titled("Restart OpenClaw"), match: /\brestart\b/i, tool: { name: "restart", input: () => ({}) }, reply: toolUnavailable("restart your OpenClaw") },
-  { name: "backup", title: titled("Back up OpenClaw"), match: /\bback ?up\b/i, tool: { name: "backup_now", input: () => ({}) }, reply: toolUnavailable("back up your OpenClaw") },
+  {
+    name: "restart",
+    title: titled("Restart OpenClaw"),
+    match: /\brestart\b/i,
+    tool: { name: "restart", input: () => ({}) },
+    reply: toolUnavailable("restart your OpenClaw"),
+  },
+  {
+    name: "backup",
+    title: titled("Back up OpenClaw"),
+    match: /\bback ?up\b/i,
+    tool: { name: "backup_now", input: () => ({}) },
+    reply: toolUnavailable("back up your OpenClaw"),
+  },
   {
     name: "delete-instance",
     title: titled("Delete OpenClaw instance"),
@@ -130,7 +147,10 @@ const openClawIntents: OfflineIntent[] = [
     title: titled("Session history"),
     // Whatever the person names is passed on as typed (even "..", "a/b"): the tool's input schema judges it.
     match: /\bhistory of (?:session )?(\S+)/i,
-    tool: { name: "get_session_history", input: (text) => ({ sessionKey: /\bhistory of (?:session )?(\S+)/i.exec(text)?.[1] ?? "main", limit: LIST_LIMIT }) },
+    tool: {
+      name: "get_session_history",
+      input: (text) => ({ sessionKey: /\bhistory of (?:session )?(\S+)/i.exec(text)?.[1] ?? "main", limit: LIST_LIMIT }),
+    },
     reply: toolUnavailable("read that session's history"),
   },
   {
@@ -143,7 +163,13 @@ const openClawIntents: OfflineIntent[] = [
     },
     reply: toolUnavailable("send that message"),
   },
-  { name: "sessions", title: titled("List sessions"), match: /\bsessions?\b/i, tool: { name: "list_sessions", input: () => ({ limit: LIST_LIMIT }) }, reply: toolUnavailable("list your sessions") },
+  {
+    name: "sessions",
+    title: titled("List sessions"),
+    match: /\bsessions?\b/i,
+    tool: { name: "list_sessions", input: () => ({ limit: LIST_LIMIT }) },
+    reply: toolUnavailable("list your sessions"),
+  },
   {
     name: "status",
     title: titled("OpenClaw status"),
@@ -162,7 +188,8 @@ const openClawIntents: OfflineIntent[] = [
 
 const UNIT_SECONDS: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400 };
 const DELAY = /\bin (\d{1,4}) ?(second|minute|hour|day)s?\b/i;
-const EVERY = /\bevery (morning|evening|day|hour|weekday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?: at (\d{1,2})(?::(\d{2}))? ?(am|pm)?)?\b/i;
+const EVERY =
+  /\bevery (morning|evening|day|hour|weekday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?: at (\d{1,2})(?::(\d{2}))? ?(am|pm)?)?\b/i;
 const ZONE = /\b(?:in|tz|timezone) ([A-Z][A-Za-z_]+\/[A-Za-z_]+(?:\/[A-Za-z_]+)?)\b/;
 const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 
@@ -203,7 +230,13 @@ function followupPrompt(text: string, context: OfflineReplyContext): string {
 
 /** Follow-ups and watches: the agent comes back by itself. */
 const laterIntents: OfflineIntent[] = [
-  { name: "list-schedules", title: titled("List follow-ups"), match: /\b(list|show)\b.*\b(schedules?|follow-?ups?|reminders?)\b/i, tool: { name: "list_schedules", input: () => ({}) }, reply: toolUnavailable("list your follow-ups") },
+  {
+    name: "list-schedules",
+    title: titled("List follow-ups"),
+    match: /\b(list|show)\b.*\b(schedules?|follow-?ups?|reminders?)\b/i,
+    tool: { name: "list_schedules", input: () => ({}) },
+    reply: toolUnavailable("list your follow-ups"),
+  },
   {
     name: "cancel-schedule",
     title: titled("Cancel a follow-up"),

@@ -9,13 +9,7 @@ import type {
 } from "@ai-sdk/provider";
 import { describeAttachedFiles, readAttachedFiles } from "./attached-files.ts";
 import { describeJobNote } from "./job-note-phrasing.ts";
-import {
-  fallbackReply,
-  offlineIntents,
-  type OfflineIntent,
-  type OfflinePace,
-  type OfflineReplyContext,
-} from "./offline-intents.ts";
+import { fallbackReply, type OfflineIntent, type OfflinePace, type OfflineReplyContext, offlineIntents } from "./offline-intents.ts";
 import { plainText } from "./phrasing-text.ts";
 import { describeToolOutcome, type ToolOutcome } from "./tool-result-phrasing.ts";
 
@@ -31,9 +25,7 @@ export type OfflineModelOptions = {
   intents?: OfflineIntent[];
 };
 
-type Plan =
-  | { kind: "text"; text: string; pace?: OfflinePace }
-  | { kind: "tool-call"; toolName: string; input: Record<string, unknown> };
+type Plan = { kind: "text"; text: string; pace?: OfflinePace } | { kind: "tool-call"; toolName: string; input: Record<string, unknown> };
 
 function userText(message: LanguageModelV4Prompt[number]): string {
   if (message.role !== "user") return "";
@@ -86,7 +78,9 @@ function describeToolResult(prompt: LanguageModelV4Prompt): string {
   const last = prompt[prompt.length - 1];
   if (last?.role !== "tool") return "";
   return last.content
-    .map((part) => (part.type === "tool-result" ? describeToolOutcome(part.toolName, outcomeOf(part.output), callInput(prompt, part.toolCallId)) : ""))
+    .map((part) =>
+      part.type === "tool-result" ? describeToolOutcome(part.toolName, outcomeOf(part.output), callInput(prompt, part.toolCallId)) : "",
+    )
     .filter(Boolean)
     .join(" ");
 }
@@ -130,7 +124,11 @@ function planOfflineAnswer(options: LanguageModelV4CallOptions, intents: Offline
   };
   const offered = new Set((options.tools ?? []).map((tool) => tool.name));
   if (last?.role === "tool") {
-    const followUp = nextCall(last, intents.find((intent) => intent.match.test(text)), text);
+    const followUp = nextCall(
+      last,
+      intents.find((intent) => intent.match.test(text)),
+      text,
+    );
     if (followUp && offered.has(followUp.name)) return { kind: "tool-call", toolName: followUp.name, input: followUp.input };
     return { kind: "text", text: describeToolResult(prompt) };
   }

@@ -75,11 +75,26 @@ export type Receipt = z.infer<typeof receiptSchema>;
 const nextCursorSchema = z.string().nullable();
 
 /** `GET /internal/thread/:threadId/approvals` */
-export const approvalListSchema = z.object({ ok: z.literal(true), threadId: z.string(), approvals: z.array(approvalSchema), nextCursor: nextCursorSchema });
+export const approvalListSchema = z.object({
+  ok: z.literal(true),
+  threadId: z.string(),
+  approvals: z.array(approvalSchema),
+  nextCursor: nextCursorSchema,
+});
 export type ApprovalList = z.infer<typeof approvalListSchema>;
 /** `GET /internal/thread/:threadId/receipts` */
-export const receiptListSchema = z.object({ ok: z.literal(true), threadId: z.string(), receipts: z.array(receiptSchema), nextCursor: nextCursorSchema });
+export const receiptListSchema = z.object({
+  ok: z.literal(true),
+  threadId: z.string(),
+  receipts: z.array(receiptSchema),
+  nextCursor: nextCursorSchema,
+});
 export type ReceiptList = z.infer<typeof receiptListSchema>;
 /** `POST /internal/approval/respond`: the decided approval, and whether its run continued. */
-export const approvalRespondResultSchema = z.object({ ok: z.literal(true), approval: approvalSchema, runId: z.string(), continued: z.boolean() });
+export const approvalRespondResultSchema = z.object({
+  ok: z.literal(true),
+  approval: approvalSchema,
+  runId: z.string(),
+  continued: z.boolean(),
+});
 export type ApprovalRespondResult = z.infer<typeof approvalRespondResultSchema>;

@@ -9,7 +9,14 @@ import { opaqueIdSchema } from "./ids.ts";
 export const ATTACHMENT_URL_PREFIX = "attachment:";
 
 export const ATTACHMENT_IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"] as const;
-export const ATTACHMENT_TEXT_TYPES = ["text/plain", "text/markdown", "text/csv", "application/json", "application/x-yaml", "text/x-log"] as const;
+export const ATTACHMENT_TEXT_TYPES = [
+  "text/plain",
+  "text/markdown",
+  "text/csv",
+  "application/json",
+  "application/x-yaml",
+  "text/x-log",
+] as const;
 export const ATTACHMENT_MEDIA_TYPES = [...ATTACHMENT_IMAGE_TYPES, ...ATTACHMENT_TEXT_TYPES] as const;
 export type AttachmentMediaType = (typeof ATTACHMENT_MEDIA_TYPES)[number];
 
@@ -28,7 +35,11 @@ export const MAX_ATTACHMENT_TEXT_CHARS_FOR_MODEL = 64 * 1024;
 export const attachmentIdSchema = opaqueIdSchema("attachment id");
 
 /** What the upload says about the file: `Content-Type` (the media type) and `X-OA-Filename` (URI-encoded). */
-export const attachmentFilenameSchema = z.string().trim().min(1, "file name must not be empty").max(255, "file name is at most 255 characters");
+export const attachmentFilenameSchema = z
+  .string()
+  .trim()
+  .min(1, "file name must not be empty")
+  .max(255, "file name is at most 255 characters");
 
 export const attachmentSchema = z.object({
   id: z.string(),
@@ -50,7 +61,12 @@ export type AttachmentUploadResult = z.infer<typeof attachmentUploadResultSchema
 /** `GET /internal/thread/:threadId/attachments` */
 export const attachmentListSchema = z.object({ ok: z.literal(true), threadId: z.string(), attachments: z.array(attachmentSchema) });
 /** `DELETE /internal/thread/:threadId/attachments/:attachmentId` */
-export const attachmentDeleteResultSchema = z.object({ ok: z.literal(true), threadId: z.string(), attachmentId: z.string(), deleted: z.literal(true) });
+export const attachmentDeleteResultSchema = z.object({
+  ok: z.literal(true),
+  threadId: z.string(),
+  attachmentId: z.string(),
+  deleted: z.literal(true),
+});
 export type AttachmentDeleteResult = z.infer<typeof attachmentDeleteResultSchema>;
 
 export function attachmentUrl(id: string): string {

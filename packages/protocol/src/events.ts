@@ -88,7 +88,14 @@ export const threadEventSchema = z.discriminatedUnion("type", [
     status: receiptStatusSchema,
     resultSummary: z.string().nullable(),
   }),
-  z.object({ ...base, type: z.literal("job.started"), jobId: z.string(), kind: jobKindSchema, runId: z.string().nullable(), description: z.string() }),
+  z.object({
+    ...base,
+    type: z.literal("job.started"),
+    jobId: z.string(),
+    kind: jobKindSchema,
+    runId: z.string().nullable(),
+    description: z.string(),
+  }),
   z.object({
     ...base,
     type: z.literal("job.progress"),
@@ -109,7 +116,14 @@ export const threadEventSchema = z.discriminatedUnion("type", [
     result: z.unknown(),
     error: z.string().nullable(),
   }),
-  z.object({ ...base, type: z.literal("schedule.created"), scheduleId: z.string(), kind: scheduleKindSchema, prompt: z.string(), nextRunAt: z.string().nullable() }),
+  z.object({
+    ...base,
+    type: z.literal("schedule.created"),
+    scheduleId: z.string(),
+    kind: scheduleKindSchema,
+    prompt: z.string(),
+    nextRunAt: z.string().nullable(),
+  }),
   z.object({ ...base, type: z.literal("schedule.fired"), scheduleId: z.string(), runId: z.string(), nextRunAt: z.string().nullable() }),
   z.object({ ...base, type: z.literal("schedule.cancelled"), scheduleId: z.string() }),
   z.object({ ...base, type: z.literal("thread.titled"), title: z.string() }),
@@ -119,7 +133,14 @@ export const threadEventSchema = z.discriminatedUnion("type", [
    */
   z.object({ ...base, type: z.literal("branch.switched"), leafId: z.string().nullable(), messageId: z.string().nullable() }),
   /** A file was uploaded into the thread (not yet part of a message until one refers to it). */
-  z.object({ ...base, type: z.literal("attachment.stored"), attachmentId: z.string(), filename: z.string(), mediaType: z.string(), size: z.number().int().nonnegative() }),
+  z.object({
+    ...base,
+    type: z.literal("attachment.stored"),
+    attachmentId: z.string(),
+    filename: z.string(),
+    mediaType: z.string(),
+    size: z.number().int().nonnegative(),
+  }),
   z.object({ ...base, type: z.literal("attachment.deleted"), attachmentId: z.string() }),
   /** The person archived, unarchived, pinned or unpinned the thread. */
   z.object({ ...base, type: z.literal("thread.flagged"), archived: z.boolean(), pinned: z.boolean() }),
@@ -139,11 +160,7 @@ export type ThreadEvent = z.infer<typeof threadEventSchema>;
 export type ThreadEventType = ThreadEvent["type"];
 /** What a caller appends: the log assigns `seq` and `at`. */
 export type StoredThreadEvent = Exclude<ThreadEvent, { type: "snapshot" }>;
-export type NewThreadEvent = StoredThreadEvent extends infer E
-  ? E extends StoredThreadEvent
-    ? Omit<E, "seq" | "at">
-    : never
-  : never;
+export type NewThreadEvent = StoredThreadEvent extends infer E ? (E extends StoredThreadEvent ? Omit<E, "seq" | "at"> : never) : never;
 
 /** `after` for the events feed: a query parameter or the SSE `Last-Event-ID` header. */
 export const eventCursorSchema = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);

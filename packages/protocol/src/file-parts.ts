@@ -34,7 +34,10 @@ export function parseDataUrl(url: string): { mediaType: string; payload: string 
   if (!/^data:/i.test(url)) return null;
   const comma = url.indexOf(",");
   if (comma < 0) return null;
-  const header = url.slice(5, comma).split(";").map((piece) => piece.trim());
+  const header = url
+    .slice(5, comma)
+    .split(";")
+    .map((piece) => piece.trim());
   if (header.at(-1)?.toLowerCase() !== "base64") return null;
   return { mediaType: essence(header[0] ?? ""), payload: url.slice(comma + 1) };
 }
@@ -48,12 +51,14 @@ export function base64Bytes(payload: string): number {
 /** Checks one file part a person sent; only its known fields are kept. */
 export function checkUserFilePart(part: Record<string, unknown>): FilePartCheck {
   const { url, mediaType, filename } = part;
-  if (typeof url !== "string" || typeof mediaType !== "string") return { ok: false, reason: "A file part needs url and mediaType strings." };
+  if (typeof url !== "string" || typeof mediaType !== "string")
+    return { ok: false, reason: "A file part needs url and mediaType strings." };
   const declared = essence(mediaType);
   if (!allowed.has(declared)) return { ok: false, reason: `Files of type ${JSON.stringify(mediaType.slice(0, 100))} are not accepted.` };
   const data = parseDataUrl(url);
   if (!data) return { ok: false, reason: "A file must be sent inline as a base64 data: URL; the server never fetches a URL." };
-  if (data.mediaType !== declared) return { ok: false, reason: `The data: URL holds ${JSON.stringify(data.mediaType)}, not the declared ${JSON.stringify(declared)}.` };
+  if (data.mediaType !== declared)
+    return { ok: false, reason: `The data: URL holds ${JSON.stringify(data.mediaType)}, not the declared ${JSON.stringify(declared)}.` };
   // The size is known from the length alone: refuse before looking at every character.
   if (data.payload.length % 4 !== 0 || base64Bytes(data.payload) > MAX_FILE_PART_BYTES) {
     return data.payload.length % 4 !== 0

@@ -51,7 +51,13 @@ export type Schedule = z.infer<typeof scheduleSchema>;
 export const followupInputSchema = z
   .object({
     prompt: z.string().min(1).max(2000).describe("What to do when the time comes, as the person would ask it"),
-    delaySeconds: z.number().int().min(1).max(90 * 24 * 3600).optional().describe("Run once after this many seconds"),
+    delaySeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(90 * 24 * 3600)
+      .optional()
+      .describe("Run once after this many seconds"),
     at: z.string().datetime({ offset: true }).optional().describe("Run once at this ISO time"),
     cron: z
       .string()
@@ -66,9 +72,19 @@ export const followupInputSchema = z
 export type FollowupInput = z.infer<typeof followupInputSchema>;
 
 /** `GET /internal/thread/:threadId/jobs` and `…/schedules` (keyset pages, newest first). */
-export const jobListSchema = z.object({ ok: z.literal(true), threadId: z.string(), jobs: z.array(jobSchema), nextCursor: z.string().nullable() });
+export const jobListSchema = z.object({
+  ok: z.literal(true),
+  threadId: z.string(),
+  jobs: z.array(jobSchema),
+  nextCursor: z.string().nullable(),
+});
 export type JobList = z.infer<typeof jobListSchema>;
-export const scheduleListSchema = z.object({ ok: z.literal(true), threadId: z.string(), schedules: z.array(scheduleSchema), nextCursor: z.string().nullable() });
+export const scheduleListSchema = z.object({
+  ok: z.literal(true),
+  threadId: z.string(),
+  schedules: z.array(scheduleSchema),
+  nextCursor: z.string().nullable(),
+});
 export type ScheduleList = z.infer<typeof scheduleListSchema>;
 /** `DELETE /internal/thread/:threadId/schedules/:scheduleId` */
 export const scheduleCancelResultSchema = z.object({ ok: z.literal(true), cancelled: z.boolean(), schedule: scheduleSchema });

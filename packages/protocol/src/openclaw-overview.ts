@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { billingSummarySchema, deviceListSchema, instanceSummarySchema, pairingChannelSchema, pairingListSchema, runtimeStatusSchema } from "./openclaw.ts";
+import {
+  billingSummarySchema,
+  deviceListSchema,
+  instanceSummarySchema,
+  pairingChannelSchema,
+  pairingListSchema,
+  runtimeStatusSchema,
+} from "./openclaw.ts";
 
 /**
  * What the agent's OpenClaw client turns every failed call into (the string-error envelope,

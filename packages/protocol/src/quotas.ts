@@ -1,7 +1,14 @@
 import { z } from "zod";
 
 /** The per-user quotas; each is a `QUOTA_*` setting of the agent worker. */
-export const quotaNames = ["threads", "schedules_per_thread", "schedules_per_user", "active_jobs", "concurrent_runs", "event_feeds"] as const;
+export const quotaNames = [
+  "threads",
+  "schedules_per_thread",
+  "schedules_per_user",
+  "active_jobs",
+  "concurrent_runs",
+  "event_feeds",
+] as const;
 export const quotaNameSchema = z.enum(quotaNames);
 export type QuotaName = z.infer<typeof quotaNameSchema>;
 

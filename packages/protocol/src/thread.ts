@@ -1,16 +1,9 @@
 import { z } from "zod";
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from "./limits.ts";
 import { messageIdSchema } from "./ids.ts";
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from "./limits.ts";
 import { uiMessageSchema } from "./ui-message.ts";
 
-export const runStatusSchema = z.enum([
-  "queued",
-  "running",
-  "awaiting_approval",
-  "completed",
-  "failed",
-  "cancelled",
-]);
+export const runStatusSchema = z.enum(["queued", "running", "awaiting_approval", "completed", "failed", "cancelled"]);
 export type RunStatus = z.infer<typeof runStatusSchema>;
 
 export const threadSummarySchema = z.object({

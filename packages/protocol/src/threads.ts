@@ -46,13 +46,28 @@ export const patchThreadSchema = z
 export type ThreadPatch = z.infer<typeof patchThreadSchema>;
 
 /** `GET /internal/threads`: a keyset page, newest activity first. */
-export const threadListPageSchema = z.object({ ok: z.literal(true), threads: z.array(threadListItemSchema), nextCursor: z.string().nullable() });
+export const threadListPageSchema = z.object({
+  ok: z.literal(true),
+  threads: z.array(threadListItemSchema),
+  nextCursor: z.string().nullable(),
+});
 export type ThreadListPage = z.infer<typeof threadListPageSchema>;
 /** `POST /internal/threads` answers 201 with this. */
-export const createThreadResultSchema = z.object({ ok: z.literal(true), threadId: z.string(), kind: threadKindSchema, title: z.string().nullable() });
+export const createThreadResultSchema = z.object({
+  ok: z.literal(true),
+  threadId: z.string(),
+  kind: threadKindSchema,
+  title: z.string().nullable(),
+});
 export type CreateThreadResult = z.infer<typeof createThreadResultSchema>;
 /** `PATCH /internal/threads/:threadId`: the thread's fields after the patch. */
-export const patchThreadResultSchema = z.object({ ok: z.literal(true), threadId: z.string(), title: z.string().nullable(), archived: z.boolean(), pinned: z.boolean() });
+export const patchThreadResultSchema = z.object({
+  ok: z.literal(true),
+  threadId: z.string(),
+  title: z.string().nullable(),
+  archived: z.boolean(),
+  pinned: z.boolean(),
+});
 /** `DELETE /internal/threads/:threadId` */
 export const deleteThreadResultSchema = z.object({ ok: z.literal(true), threadId: z.string(), deleted: z.literal(true) });
 
@@ -78,7 +93,13 @@ const base = { seq: z.number().int().positive(), at: z.string() };
 export const userEventSchema = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("thread.created"), threadId: z.string(), thread: threadListItemSchema }),
   /** Title, preview, pending approvals, archived or pinned changed (`changed` names which). */
-  z.object({ ...base, type: z.literal("thread.updated"), threadId: z.string(), thread: threadListItemSchema, changed: z.array(z.string()) }),
+  z.object({
+    ...base,
+    type: z.literal("thread.updated"),
+    threadId: z.string(),
+    thread: threadListItemSchema,
+    changed: z.array(z.string()),
+  }),
   z.object({
     ...base,
     type: z.literal("thread.status"),

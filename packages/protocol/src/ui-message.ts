@@ -6,9 +6,7 @@ import { MAX_MESSAGE_CHARS } from "./limits.ts";
  * A UI message as the AI SDK sends and renders it. Parts are validated loosely (the AI SDK
  * owns their exact shapes and adds new ones); what the server relies on is checked strictly.
  */
-export const uiMessagePartSchema = z
-  .object({ type: z.string().min(1).max(128) })
-  .passthrough();
+export const uiMessagePartSchema = z.object({ type: z.string().min(1).max(128) }).passthrough();
 
 export const messageRoleSchema = z.enum(["system", "user", "assistant"]);
 export type MessageRole = z.infer<typeof messageRoleSchema>;

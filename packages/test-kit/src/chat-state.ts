@@ -8,7 +8,7 @@ export class PlainChatState implements ChatState<UIMessage> {
   pushMessage = (message: UIMessage) => void this.messages.push(message);
   popMessage = () => void this.messages.pop();
   replaceMessage = (index: number, message: UIMessage) => void (this.messages[index] = message);
-  snapshot = <T,>(thing: T): T => structuredClone(thing);
+  snapshot = <T>(thing: T): T => structuredClone(thing);
 }
 
 /** The AI SDK's own chat client, as useChat drives it, with its state in plain fields (`chatState`). */

@@ -1,7 +1,7 @@
 // Helpers both test suites use: the agent worker's (in workerd) and the system suite's (in Node).
 // Nothing here may import node:* — workerd runs it too.
 export { PlainChat, PlainChatState } from "./chat-state.ts";
-export { liveFeed, type LiveFeed } from "./live-feed.ts";
-export { readFramesUntil, sseDataPayloads, type SseFrame } from "./sse.ts";
-export { messageFromChunks, textOf, toolParts, type ToolPart } from "./ui-message.ts";
-export { waitUntil, type WaitOptions } from "./wait.ts";
+export { type LiveFeed, liveFeed } from "./live-feed.ts";
+export { readFramesUntil, type SseFrame, sseDataPayloads } from "./sse.ts";
+export { messageFromChunks, type ToolPart, textOf, toolParts } from "./ui-message.ts";
+export { type WaitOptions, waitUntil } from "./wait.ts";

@@ -2,7 +2,13 @@
 export function sseDataPayloads(text: string): string[] {
   return text
     .split("\n\n")
-    .map((frame) => frame.split("\n").filter((line) => line.startsWith("data: ")).map((line) => line.slice(6)).join("\n"))
+    .map((frame) =>
+      frame
+        .split("\n")
+        .filter((line) => line.startsWith("data: "))
+        .map((line) => line.slice(6))
+        .join("\n"),
+    )
     .filter((data) => data !== "");
 }
 
@@ -24,7 +30,10 @@ export async function readFramesUntil(response: Response, stop: (frame: SseFrame
         const raw = buffer.slice(0, boundary);
         buffer = buffer.slice(boundary + 2);
         const lines = raw.split("\n");
-        const data = lines.filter((line) => line.startsWith("data: ")).map((line) => line.slice(6)).join("\n");
+        const data = lines
+          .filter((line) => line.startsWith("data: "))
+          .map((line) => line.slice(6))
+          .join("\n");
         if (data === "") continue; // comments (heartbeats)
         const id = lines.find((line) => line.startsWith("id: "))?.slice(4) ?? null;
         const frame = { id, data };

@@ -15,7 +15,10 @@ export async function messageFromChunks(chunks: UIMessageChunk[], options: { ter
 }
 
 export function textOf(message: { parts: Array<{ type: string; text?: string }> }): string {
-  return message.parts.filter((part) => part.type === "text").map((part) => part.text).join("");
+  return message.parts
+    .filter((part) => part.type === "text")
+    .map((part) => part.text)
+    .join("");
 }
 
 export type ToolPart = {

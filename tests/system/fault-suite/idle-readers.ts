@@ -23,7 +23,15 @@ export function describeIdleReaders(): void {
       // to the worker's workerd directly (wrangler dev's proxy in front would read for them).
       const url = new URL(await innerWorkerdUrl(faultSystem().agent));
       const idleWave = async () => {
-        const readers = spawn("python3", [join(root, "tests/system/idle-readers.py"), url.hostname, url.port, `/internal/thread/${threadA}/events?after=0`, "40", "8", JSON.stringify({ "x-oa-internal-key": faultSystem().key, "x-oa-user-id": a.id })]);
+        const readers = spawn("python3", [
+          join(root, "tests/system/idle-readers.py"),
+          url.hostname,
+          url.port,
+          `/internal/thread/${threadA}/events?after=0`,
+          "40",
+          "8",
+          JSON.stringify({ "x-oa-internal-key": faultSystem().key, "x-oa-user-id": a.id }),
+        ]);
         let out = "";
         readers.stdout.on("data", (data) => (out += data));
         const exited = new Promise((resolve) => readers.on("exit", resolve));

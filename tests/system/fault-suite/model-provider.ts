@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeOpenAI, type FakeBehaviour, type FakeOpenAI } from "../fake-openai.ts";
-import { sseChunks, startAgentWorker, tempState, textOf, threadApi, type Runtime } from "../harness.ts";
+import { type FakeBehaviour, type FakeOpenAI, startFakeOpenAI } from "../fake-openai.ts";
+import { type Runtime, sseChunks, startAgentWorker, tempState, textOf, threadApi } from "../harness.ts";
 import { count, lostEvents, record } from "./suite.ts";
 
 /** The model provider failing: rate limits and errors retried, a dropped stream kept as it was. */
@@ -12,7 +12,10 @@ export function describeModelProviderFailures(): void {
     const state = tempState();
     beforeAll(async () => {
       fake = await startFakeOpenAI();
-      agent = await startAgentWorker({ stateDir: state.dir, vars: { MODEL_PROVIDER: "openai-compatible", OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: "sk-test", MODEL: "fake-model" } });
+      agent = await startAgentWorker({
+        stateDir: state.dir,
+        vars: { MODEL_PROVIDER: "openai-compatible", OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: "sk-test", MODEL: "fake-model" },
+      });
     });
     afterAll(async () => {
       await agent?.stop("SIGKILL");
@@ -35,7 +38,12 @@ export function describeModelProviderFailures(): void {
       it(label, async () => {
         fake.reset();
         let failures = status === 429 ? 1 : 2;
-        fake.behave((): FakeBehaviour => (failures-- > 0 ? { type: "fail", status, message: "upstream trouble", headers: status === 429 ? { "retry-after-ms": "200" } : {} } : { type: "reply", text: "recovered fine" }));
+        fake.behave(
+          (): FakeBehaviour =>
+            failures-- > 0
+              ? { type: "fail", status, message: "upstream trouble", headers: status === 429 ? { "retry-after-ms": "200" } : {} }
+              : { type: "reply", text: "recovered fine" },
+        );
         const { chunks, events, messages } = await turn(`m${status}`);
         expect(chunks.some((chunk) => chunk.type === "error")).toBe(false);
         expect(textOf(messages.at(-1)!)).toBe("recovered fine");

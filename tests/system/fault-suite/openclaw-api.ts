@@ -14,7 +14,13 @@ export function describeOpenClawApiFailures(): void {
       expect(log.filter((r) => r.path.endsWith("/runtime/devices"))).toHaveLength(2);
       expect(JSON.stringify(answer)).toContain("output-available");
       const events = await u.thread().events({ quietMs: 300 });
-      record({ phase: "OpenClaw read", fault: "500 once on GET devices", outcome: "retried, answered", lost: lostEvents(events, events), duplicated: 0 });
+      record({
+        phase: "OpenClaw read",
+        fault: "500 once on GET devices",
+        outcome: "retried, answered",
+        lost: lostEvents(events, events),
+        duplicated: 0,
+      });
     });
 
     it("non-JSON 500 on a keyed write: the job retries it with the same key, once in effect", async () => {
@@ -44,7 +50,13 @@ export function describeOpenClawApiFailures(): void {
       const answer = await readAnswer(await u.thread().send("what is my balance"));
       expect(JSON.stringify(answer)).toContain("balance_usd");
       const events = await u.thread().events({ quietMs: 300 });
-      record({ phase: "OpenClaw read", fault: "GET billing held past the 1.5 s time-out", outcome: "timed out, retried, answered", lost: lostEvents(events, events), duplicated: 0 });
+      record({
+        phase: "OpenClaw read",
+        fault: "GET billing held past the 1.5 s time-out",
+        outcome: "timed out, retried, answered",
+        lost: lostEvents(events, events),
+        duplicated: 0,
+      });
     });
   });
 }

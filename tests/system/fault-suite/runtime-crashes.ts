@@ -15,16 +15,31 @@ export function describeRuntimeCrashes(): void {
       const before = await u.thread().events({ until: (events) => count(events, "ui.chunks") >= 3 });
       expect(count(before, "run.finished")).toBe(0);
       await crash();
-      const after = await u.thread().events({ until: (events) => events.some((event) => event.type === "run.finished"), timeoutMs: 60_000 });
+      const after = await u
+        .thread()
+        .events({ until: (events) => events.some((event) => event.type === "run.finished"), timeoutMs: 60_000 });
       const answer = (await u.thread().messages()).at(-1)!;
       expect(textOf(answer)).toContain("Sentence 40 of a deliberately long answer");
-      expect(count(after, "run.recovered"), after.map((e) => e.type).filter((t) => t !== "ui.chunks").join(",")).toBe(1);
+      expect(
+        count(after, "run.recovered"),
+        after
+          .map((e) => e.type)
+          .filter((t) => t !== "ui.chunks")
+          .join(","),
+      ).toBe(1);
       record({
         phase: "streaming",
         fault: "SIGKILL after 40 words",
         outcome: "run recovered by the alarm, answer completed from its checkpoint",
         lost: lostEvents(before, after),
-        duplicated: count(after, "run.finished") - 1 + (count(after.filter((e) => e.role === "user"), "message.stored") - 1),
+        duplicated:
+          count(after, "run.finished") -
+          1 +
+          (count(
+            after.filter((e) => e.role === "user"),
+            "message.stored",
+          ) -
+            1),
       });
     });
 
@@ -38,7 +53,9 @@ export function describeRuntimeCrashes(): void {
       const before = await u.thread().events({ quietMs: 300 });
       await crash();
       await sent.then((r) => r.text()).catch(() => "");
-      const receipt = await waitFor(async () => (await u.thread().receipts()).find((r) => r.status !== "started") ?? null, { timeoutMs: 60_000 });
+      const receipt = await waitFor(async () => (await u.thread().receipts()).find((r) => r.status !== "started") ?? null, {
+        timeoutMs: 60_000,
+      });
       await new Promise((resolve) => setTimeout(resolve, heldMs + 500)); // the held call ends; the log is final
       const log = await u.control.requests();
       const after = await u.thread().events({ quietMs: 500 });
@@ -95,12 +112,21 @@ export function describeRuntimeCrashes(): void {
       const before = await u.thread().events({ quietMs: 300 });
       expect(count(before, "schedule.created")).toBe(1);
       await crash();
-      const after = await u.thread().events({ until: (events) => events.some((e) => e.type === "run.finished" && events.some((f) => f.type === "schedule.fired" && f.runId === e.runId)), timeoutMs: 60_000 });
+      const after = await u.thread().events({
+        until: (events) =>
+          events.some((e) => e.type === "run.finished" && events.some((f) => f.type === "schedule.fired" && f.runId === e.runId)),
+        timeoutMs: 60_000,
+      });
       // The follow-up is done (fired once, nothing left to fire): only then is the absence of a second firing meaningful.
-      await waitFor(async () => {
-        const { schedules } = (await (await client(faultSystem().agent, u.id).get(`/internal/thread/${u.thread().threadId}/schedules`)).json()) as { schedules: Array<{ status: string }> };
-        return schedules.length > 0 && schedules.every((schedule) => schedule.status === "done");
-      }, { what: "the follow-up to be done" });
+      await waitFor(
+        async () => {
+          const { schedules } = (await (
+            await client(faultSystem().agent, u.id).get(`/internal/thread/${u.thread().threadId}/schedules`)
+          ).json()) as { schedules: Array<{ status: string }> };
+          return schedules.length > 0 && schedules.every((schedule) => schedule.status === "done");
+        },
+        { what: "the follow-up to be done" },
+      );
       const final = await u.thread().events({ quietMs: 300 });
       record({
         phase: "timer pending",

@@ -11,7 +11,7 @@ export function describeStorageAndInputFaults(): void {
     it("chat goes on; the index catches up by itself", async () => {
       executeD1(faultSystem().agentStateDir, "ALTER TABLE threads RENAME TO threads_away");
       const u = user("d1");
-      let answer;
+      let answer: Awaited<ReturnType<typeof readAnswer>>;
       try {
         answer = await readAnswer(await u.thread().send("hello while the index is away"));
       } finally {
@@ -20,13 +20,21 @@ export function describeStorageAndInputFaults(): void {
       expect(answer.role).toBe("assistant");
       const listed = await waitFor(
         async () => {
-          const body = (await (await client(faultSystem().agent, u.id).get("/internal/threads")).json()) as { threads: Array<{ id: string; status: string; title: string | null }> };
+          const body = (await (await client(faultSystem().agent, u.id).get("/internal/threads")).json()) as {
+            threads: Array<{ id: string; status: string; title: string | null }>;
+          };
           return body.threads.find((t) => t.id === `thread-${u.id}` && t.status === "idle" && t.title) ?? null;
         },
         { timeoutMs: 60_000, intervalMs: 500, what: "the index to catch up" },
       );
       const events = await u.thread().events({ quietMs: 300 });
-      record({ phase: "thread index", fault: "D1 table gone during a turn", outcome: `turn answered; row caught up (${listed.status}) via the alarm retry`, lost: lostEvents(events, events), duplicated: count(events, "run.finished") - 1 });
+      record({
+        phase: "thread index",
+        fault: "D1 table gone during a turn",
+        outcome: `turn answered; row caught up (${listed.status}) via the alarm retry`,
+        lost: lostEvents(events, events),
+        duplicated: count(events, "run.finished") - 1,
+      });
     });
   });
 
@@ -66,7 +74,16 @@ export function describeStorageAndInputFaults(): void {
         client(faultSystem().agent, a.id).chat({
           id: `thread-${a.id}`,
           trigger: "submit-message",
-          messages: [{ id: "m-huge", role: "user", parts: [{ type: "text", text: "read this" }, { type: "file", url, mediaType: "application/pdf", filename: "huge.pdf" }] }],
+          messages: [
+            {
+              id: "m-huge",
+              role: "user",
+              parts: [
+                { type: "text", text: "read this" },
+                { type: "file", url, mediaType: "application/pdf", filename: "huge.pdf" },
+              ],
+            },
+          ],
         }),
         readAnswer(await b.thread().send("hello while someone sends a huge file")),
       ]);

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
 import { root } from "../../../scripts/lib/dev-key.mjs";
-import { openclawControl, startSystem, threadApi, type LoggedRequest, type System, type ThreadEventRecord } from "../harness.ts";
+import { type LoggedRequest, openclawControl, type System, startSystem, type ThreadEventRecord, threadApi } from "../harness.ts";
 
 // What every scenario of the fault suite shares: one system (openclaw-local and the agent worker), and the table of
 // rows — phase, fault, outcome, events lost, duplicated side effects — of which the last two must be 0.
@@ -33,7 +33,11 @@ export async function startFaultSystem(): Promise<void> {
 /** Stops the system; prints the table and saves it to .dev/test-reports/fault-table.md. */
 export async function stopFaultSystem(): Promise<void> {
   await system?.stop();
-  const table = ["| phase | fault | outcome | events lost | duplicated side effects |", "|---|---|---|---|---|", ...rows.map((r) => `| ${r.phase} | ${r.fault} | ${r.outcome} | ${r.lost} | ${r.duplicated} |`)].join("\n");
+  const table = [
+    "| phase | fault | outcome | events lost | duplicated side effects |",
+    "|---|---|---|---|---|",
+    ...rows.map((r) => `| ${r.phase} | ${r.fault} | ${r.outcome} | ${r.lost} | ${r.duplicated} |`),
+  ].join("\n");
   console.log(`\n${table}\n`);
   mkdirSync(join(root, ".dev", "test-reports"), { recursive: true });
   writeFileSync(join(root, ".dev", "test-reports", "fault-table.md"), `${table}\n`);
@@ -69,5 +73,6 @@ export async function crash(): Promise<void> {
   await faultSystem().restartAgent();
 }
 
-export const effects = (log: LoggedRequest[], effect: string) => log.flatMap((request) => request.effects).filter((name) => name === effect).length;
+export const effects = (log: LoggedRequest[], effect: string) =>
+  log.flatMap((request) => request.effects).filter((name) => name === effect).length;
 export const count = (events: ThreadEventRecord[], type: string) => events.filter((event) => event.type === type).length;

@@ -1,10 +1,10 @@
-import { messageFromChunks, sseDataPayloads, textOf, toolParts, waitUntil, type ToolPart } from "@oa/test-kit";
+import { messageFromChunks, sseDataPayloads, type ToolPart, textOf, toolParts, waitUntil } from "@oa/test-kit";
 import type { UIMessage, UIMessageChunk } from "ai";
 import type { Approval, Receipt } from "../../../packages/protocol/src/approvals.ts";
 import type { Job } from "../../../packages/protocol/src/jobs.ts";
 import type { Runtime } from "./processes.ts";
 
-export { messageFromChunks, textOf, toolParts, waitUntil as waitFor, type ToolPart };
+export { messageFromChunks, type ToolPart, textOf, toolParts, waitUntil as waitFor };
 
 export function client(runtime: Pick<Runtime, "url" | "key">, userId: string) {
   const headers = { "x-oa-internal-key": runtime.key, "x-oa-user-id": userId, "content-type": "application/json" };
@@ -38,16 +38,30 @@ export type FeedOptions = { after?: number; until?: (events: ThreadEventRecord[]
  * Reads `GET /internal/thread/:id/events` (replay, then live) until `until` holds for the events
  * read so far, or until the feed has been quiet for `quietMs` when no `until` is given.
  */
-export function readThreadEvents(runtime: Pick<Runtime, "url" | "key">, userId: string, threadId: string, options: FeedOptions = {}): Promise<ThreadEventRecord[]> {
+export function readThreadEvents(
+  runtime: Pick<Runtime, "url" | "key">,
+  userId: string,
+  threadId: string,
+  options: FeedOptions = {},
+): Promise<ThreadEventRecord[]> {
   return readFeed(runtime, userId, `/internal/thread/${threadId}/events`, options);
 }
 
 /** The same for the user's feed, `GET /internal/user/events`. */
-export function readUserEvents(runtime: Pick<Runtime, "url" | "key">, userId: string, options: FeedOptions = {}): Promise<ThreadEventRecord[]> {
+export function readUserEvents(
+  runtime: Pick<Runtime, "url" | "key">,
+  userId: string,
+  options: FeedOptions = {},
+): Promise<ThreadEventRecord[]> {
   return readFeed(runtime, userId, "/internal/user/events", options);
 }
 
-async function readFeed(runtime: Pick<Runtime, "url" | "key">, userId: string, path: string, options: FeedOptions): Promise<ThreadEventRecord[]> {
+async function readFeed(
+  runtime: Pick<Runtime, "url" | "key">,
+  userId: string,
+  path: string,
+  options: FeedOptions,
+): Promise<ThreadEventRecord[]> {
   const response = await client(runtime, userId).get(`${path}?after=${options.after ?? 0}`);
   if (!response.ok) throw new Error(`events feed answered ${response.status}: ${await response.text()}`);
   const reader = response.body!.getReader();
@@ -71,7 +85,8 @@ async function readFeed(runtime: Pick<Runtime, "url" | "key">, userId: string, p
   } finally {
     await reader.cancel().catch(() => {});
   }
-  if (options.until) throw new Error(`the events feed did not reach the expected state; got: ${events.map((event) => event.type).join(", ")}`);
+  if (options.until)
+    throw new Error(`the events feed did not reach the expected state; got: ${events.map((event) => event.type).join(", ")}`);
   return events;
 }
 
@@ -93,12 +108,14 @@ export function threadApi(runtime: Pick<Runtime, "url" | "key">, userId: string,
     threadId,
     /** Sends a message; resolves with the response (an SSE stream of the answer). */
     send: (input: string) => http.chat({ threadId, input }),
-    summary: () => json<{ activeRun: { id: string; status: string } | null; messageCount: number }>(http.get(`/internal/thread/${threadId}/summary`)),
+    summary: () =>
+      json<{ activeRun: { id: string; status: string } | null; messageCount: number }>(http.get(`/internal/thread/${threadId}/summary`)),
     messages: async () => (await json<{ messages: StoredMessage[] }>(http.get(`/internal/thread/${threadId}/messages?limit=200`))).messages,
     receipts: async () => (await json<{ receipts: Receipt[] }>(http.get(`/internal/thread/${threadId}/receipts`))).receipts,
     jobs: async () => (await json<{ jobs: Job[] }>(http.get(`/internal/thread/${threadId}/jobs`))).jobs,
     approvals: async (status?: string) =>
-      (await json<{ approvals: Approval[] }>(http.get(`/internal/thread/${threadId}/approvals${status ? `?status=${status}` : ""}`))).approvals,
+      (await json<{ approvals: Approval[] }>(http.get(`/internal/thread/${threadId}/approvals${status ? `?status=${status}` : ""}`)))
+        .approvals,
     respond: (approvalId: string, decision: "approved" | "rejected", reason?: string) =>
       http.post("/internal/approval/respond", { threadId, approvalId, decision, ...(reason ? { reason } : {}) }),
     /** `GET /internal/chat/:id/stream`: 204 when nothing runs, else the in-flight answer. */
@@ -106,10 +123,13 @@ export function threadApi(runtime: Pick<Runtime, "url" | "key">, userId: string,
     events: (options: Parameters<typeof readThreadEvents>[3] = {}) => readThreadEvents(runtime, userId, threadId, options),
     /** Waits until the thread's active run has `status` (null: no active run). */
     waitForRun: (status: string | null, timeoutMs = 20_000) =>
-      waitUntil(async () => {
-        const summary = await api.summary();
-        return (summary.activeRun?.status ?? null) === status ? summary : null;
-      }, { timeoutMs, what: `the run to be ${status ?? "finished"}` }),
+      waitUntil(
+        async () => {
+          const summary = await api.summary();
+          return (summary.activeRun?.status ?? null) === status ? summary : null;
+        },
+        { timeoutMs, what: `the run to be ${status ?? "finished"}` },
+      ),
   };
   return api;
 }
@@ -134,7 +154,7 @@ export async function waitForJobReport(thread: ThreadApi, toolCallId: string, ti
       const messages = await thread.messages();
       const notes = messages.filter((message) => message.role === "system" && message.metadata?.origin?.id === job.id);
       const reply = notes.length > 0 ? messages[messages.indexOf(notes[0]!) + 1] : undefined;
-      if (!reply || reply.role !== "assistant" || reply.metadata?.status !== "completed") return null;
+      if (reply?.role !== "assistant" || reply.metadata?.status !== "completed") return null;
       return { started, job, notes: notes.map(textOf), note: textOf(notes[0]!), reply: textOf(reply), messages };
     },
     { timeoutMs, intervalMs: 200, what: `the report of the job started by ${toolCallId}` },

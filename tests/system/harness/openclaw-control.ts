@@ -7,7 +7,10 @@ export type FaultInput = Omit<FaultSpec, "method" | "phase"> & Partial<Pick<Faul
 export type { Fault, LoggedRequest, Seed, SeedResult };
 
 export class ControlError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }

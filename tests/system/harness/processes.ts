@@ -45,8 +45,11 @@ export async function innerWorkerdUrl(runtime: Pick<Runtime, "pid" | "key">): Pr
     .map((fields) => Number.parseInt(fields[1]!.split(":")[1]!, 16));
   for (const port of ports) {
     const url = `http://127.0.0.1:${port}`;
-    const answer = await fetch(`${url}/internal/threads`, { headers: { "x-oa-internal-key": runtime.key, "x-oa-user-id": "probe" }, signal: AbortSignal.timeout(2000) }).catch(() => null);
-    if (answer && answer.headers.get("content-type")?.includes("application/json") && answer.status === 200) return url;
+    const answer = await fetch(`${url}/internal/threads`, {
+      headers: { "x-oa-internal-key": runtime.key, "x-oa-user-id": "probe" },
+      signal: AbortSignal.timeout(2000),
+    }).catch(() => null);
+    if (answer?.headers.get("content-type")?.includes("application/json") && answer.status === 200) return url;
   }
   throw new Error(`no listening socket of the worker's workerd answered (ports ${ports.join(", ")})`);
 }

@@ -6,10 +6,15 @@ import { devDir, root, writeEnvFile } from "../../../scripts/lib/dev-key.mjs";
 import { startOpenClawLocal as startOpenClawLocalProcess } from "../../../scripts/lib/openclaw-local.mjs";
 import { buildWeb, startWeb as startWebProcess } from "../../../scripts/lib/web.mjs";
 import { startWrangler } from "../../../scripts/lib/wrangler.mjs";
-import { freePort, tempState, type Runtime } from "./processes.ts";
+import { freePort, type Runtime, tempState } from "./processes.ts";
 
 /** Starts the agent worker under `wrangler dev` with its own key, port and state folder. */
-export async function startAgentWorker(options: { stateDir: string; vars?: Record<string, string>; port?: number; key?: string }): Promise<Runtime> {
+export async function startAgentWorker(options: {
+  stateDir: string;
+  vars?: Record<string, string>;
+  port?: number;
+  key?: string;
+}): Promise<Runtime> {
   const key = options.key ?? randomBytes(16).toString("hex");
   const port = options.port ?? (await freePort());
   const envFile = writeEnvFile(`system-${port}`, { OA_INTERNAL_KEY: key, OFFLINE_MODEL_DELAY_MS: "5", ...options.vars });
@@ -30,7 +35,12 @@ export type OpenClawLocal = Runtime & { apiBase: string };
 export const FAST_OPENCLAW_TIMING = { PROVISION_DELAY_MS: "1500", RESTART_DELAY_MS: "1000", BACKUP_DELAY_MS: "100" } as const;
 
 /** Starts apps/openclaw-local under `wrangler dev` with the control surface on, fast timing and no simulated arrivals. */
-export async function startOpenClawLocal(options: { stateDir: string; key: string; port?: number; vars?: Record<string, string> }): Promise<OpenClawLocal> {
+export async function startOpenClawLocal(options: {
+  stateDir: string;
+  key: string;
+  port?: number;
+  vars?: Record<string, string>;
+}): Promise<OpenClawLocal> {
   const port = options.port ?? (await freePort());
   const envName = `system-openclaw-${port}`;
   const envFile = join(devDir, `${envName}.env`);
@@ -144,7 +154,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     webState.cleanup();
   };
   try {
-    openclaw = await startOpenClawLocal({ stateDir: openclawState.dir, key: openclawKey, ...(options.openclawVars ? { vars: options.openclawVars } : {}) });
+    openclaw = await startOpenClawLocal({
+      stateDir: openclawState.dir,
+      key: openclawKey,
+      ...(options.openclawVars ? { vars: options.openclawVars } : {}),
+    });
     envFiles.add(openclaw.envFile!);
     // openclaw-local's key reaches the agent worker as OPENCLAW_API_KEY (the key it presents there).
     const agentVars = { OPENCLAW_API_KEY: openclaw.key, ...options.agentVars, OPENCLAW_API_BASE: openclaw.apiBase };

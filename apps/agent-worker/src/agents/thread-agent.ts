@@ -1,18 +1,18 @@
 import type { ApprovalRespond, ApprovalStatus, ExportFormat, ThreadPatch } from "@oa/protocol";
 import { Agent } from "agents";
-import { cancelJob, deleteSchedule, listJobs, listSchedules } from "../jobs/job-requests.ts";
 import { listApprovals, listReceipts, respondToApproval } from "../approvals/approval-requests.ts";
 import { deleteAttachment, downloadAttachment, listAttachments, uploadAttachment } from "../attachments/attachment-requests.ts";
 import type { AttachmentUpload } from "../attachments/thread-attachments.ts";
 import type { AgentWorkerEnv } from "../config.ts";
 import type { Failure } from "../failure.ts";
 import { failureResponse } from "../http/errors.ts";
+import { cancelJob, deleteSchedule, listJobs, listSchedules } from "../jobs/job-requests.ts";
 import type { ThreadKind, ThreadMeta } from "../storage/thread-store.ts";
 import type { ListPage } from "../thread/list-page.ts";
 import { compactRun, createThread, deleteThread, patchThread, seedHistory } from "../thread/thread-metadata.ts";
 import { exportThread, messagesPage, stopRun, switchBranch, threadSummary } from "../thread/thread-requests.ts";
 import { buildThreadServices, type ThreadServices } from "./thread-services.ts";
-import { ThreadStreams, type ApprovalChatCall, type ChatCall } from "./thread-streams.ts";
+import { type ApprovalChatCall, type ChatCall, ThreadStreams } from "./thread-streams.ts";
 
 export type { ListPage } from "../thread/list-page.ts";
 export type { ApprovalChatCall, ChatCall } from "./thread-streams.ts";
@@ -35,7 +35,10 @@ export class ThreadAgent extends Agent<AgentWorkerEnv> {
       ctx,
       env,
       schedule: (when, callback, payload, options) => this.schedule(when, callback, payload, options),
-      wakeTimes: () => this.getSchedules().filter((schedule) => schedule.callback === "wake").map((schedule) => schedule.time),
+      wakeTimes: () =>
+        this.getSchedules()
+          .filter((schedule) => schedule.callback === "wake")
+          .map((schedule) => schedule.time),
       keepAliveDuring: (fn) => this.keepAliveDuring(fn),
     });
     this.streams = new ThreadStreams(this.services);

@@ -1,8 +1,8 @@
 import { getAgentByName } from "agents";
 import { generateId } from "ai";
 import { ThreadAttachments } from "../attachments/thread-attachments.ts";
-import { readConfig, type AgentConfig, type AgentWorkerEnv } from "../config.ts";
-import { failure, type Failure } from "../failure.ts";
+import { type AgentConfig, type AgentWorkerEnv, readConfig } from "../config.ts";
+import { type Failure, failure } from "../failure.ts";
 import { ThreadJobs } from "../jobs/thread-jobs.ts";
 import { selectModel } from "../model/provider.ts";
 import type { OpenClawClient } from "../openclaw/client.ts";
@@ -12,13 +12,13 @@ import { isUserTurn, RunEngine } from "../runs/run-engine.ts";
 import { RunHub } from "../runs/run-hub.ts";
 import { SearchSync } from "../search/search-sync.ts";
 import { ApprovalStore } from "../storage/approval-store.ts";
-import { commitThenPublish, type Commit } from "../storage/commit-then-publish.ts";
+import { type Commit, commitThenPublish } from "../storage/commit-then-publish.ts";
 import { EventLog } from "../storage/event-log.ts";
 import { meteredSql, type WriteMeter } from "../storage/metered-sql.ts";
 import { ReceiptStore } from "../storage/receipt-store.ts";
 import { RunStore } from "../storage/run-store.ts";
 import { migrateThreadSchema } from "../storage/thread-schema.ts";
-import { ThreadStore, type ThreadMeta } from "../storage/thread-store.ts";
+import { type ThreadMeta, ThreadStore } from "../storage/thread-store.ts";
 import { compactRun } from "../thread/thread-metadata.ts";
 import { IndexSync } from "../threads-index/index-sync.ts";
 import { buildThreadTools } from "../tools/thread-tools.ts";
@@ -87,7 +87,12 @@ export function buildThreadServices(host: ThreadHost): ThreadServices {
   const hub = new RunHub();
   const waitUntil = (promise: Promise<unknown>) => ctx.waitUntil(promise);
   const retryLater = (callback: "syncIndex" | "syncSearch") => () => {
-    ctx.waitUntil(host.schedule(30, callback, {}, { idempotent: true }).then(() => undefined, () => undefined));
+    ctx.waitUntil(
+      host.schedule(30, callback, {}, { idempotent: true }).then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
   };
   let engine: RunEngine | null = null;
   let attachmentsOf: ThreadAttachments | null = null;

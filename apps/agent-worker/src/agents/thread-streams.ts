@@ -1,12 +1,12 @@
 import type { BusyPolicy, ChatTrigger } from "@oa/protocol";
 import type { UIMessage } from "ai";
 import type { Decision } from "../approvals/approval-flow.ts";
-import { failure, type Failure } from "../failure.ts";
+import { type Failure, failure } from "../failure.ts";
 import { failureResponse } from "../http/errors.ts";
 import { eventFeedResponse } from "../http/event-feed.ts";
 import { replayResponse, tailRunResponse } from "../http/tail-stream.ts";
-import { feedLease, FEED_LEASE_MS } from "../quotas/feed-lease.ts";
-import { quotaFailure, type QuotaVerdict } from "../quotas/quota.ts";
+import { FEED_LEASE_MS, feedLease } from "../quotas/feed-lease.ts";
+import { type QuotaVerdict, quotaFailure } from "../quotas/quota.ts";
 import type { ThreadQuota } from "../quotas/thread-quota.ts";
 import type { ThreadMeta } from "../storage/thread-store.ts";
 import { snapshotEvent } from "../thread/api-shapes.ts";
@@ -87,7 +87,8 @@ export class ThreadStreams {
     if (claimedThreadSlot) this.settleThreadSlot(quota, call.threadId, call.userId);
     if (!outcome.ok) return refuse(outcome);
     // Only the message this request stored refers to its files (an edit is stored under a new id; a retry stores nothing).
-    if (outcome.kind === "tail" && outcome.storedMessageId) services.attachments(call.threadId).markReferenced(references.ids, outcome.storedMessageId);
+    if (outcome.kind === "tail" && outcome.storedMessageId)
+      services.attachments(call.threadId).markReferenced(references.ids, outcome.storedMessageId);
     // A retried request follows the run its first attempt started, which holds its own slot.
     if (outcome.kind === "tail" && outcome.runId !== call.runId) quota.release("run", [call.runId]);
     if (outcome.kind === "tail") return this.tailWithSlot(quota, call.feedKey, outcome.runId);

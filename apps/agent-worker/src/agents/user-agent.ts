@@ -1,19 +1,19 @@
 import type { ApprovalStatus, ThreadListItem, UserEvent } from "@oa/protocol";
 import { Agent } from "agents";
-import { readConfig, type AgentConfig, type AgentWorkerEnv } from "../config.ts";
-import { eventFeedResponse } from "../http/event-feed.ts";
+import { type AgentConfig, type AgentWorkerEnv, readConfig } from "../config.ts";
 import { failureResponse } from "../http/errors.ts";
+import { eventFeedResponse } from "../http/event-feed.ts";
 import { jsonResponse } from "../http/json.ts";
-import { commitThenPublish, type Commit } from "../storage/commit-then-publish.ts";
+import { FEED_LEASE_MS, feedLease } from "../quotas/feed-lease.ts";
+import { type LeaseKind, type LeaseRequest, type QuotaVerdict, quotaFailure } from "../quotas/quota.ts";
+import { type SearchDoc, SearchIndex } from "../search/search-index.ts";
+import { type Commit, commitThenPublish } from "../storage/commit-then-publish.ts";
 import { FeedLog } from "../storage/feed-log.ts";
 import { InboxStore } from "../storage/inbox-store.ts";
-import { UserThreadStore } from "../storage/user-thread-store.ts";
-import { feedLease, FEED_LEASE_MS } from "../quotas/feed-lease.ts";
-import { quotaFailure, type LeaseKind, type LeaseRequest, type QuotaVerdict } from "../quotas/quota.ts";
 import { QuotaStore } from "../storage/quota-store.ts";
 import { migrateUserSchema } from "../storage/user-schema.ts";
-import { SearchIndex, type SearchDoc } from "../search/search-index.ts";
-import { UserFeed, type ThreadUpdate } from "../threads-index/user-feed.ts";
+import { UserThreadStore } from "../storage/user-thread-store.ts";
+import { type ThreadUpdate, UserFeed } from "../threads-index/user-feed.ts";
 
 export type { ThreadUpdate } from "../threads-index/user-feed.ts";
 

@@ -1,14 +1,14 @@
 import type { Approval, ApprovalStatus } from "@oa/protocol";
 import type { UIMessage } from "ai";
-import { failure, type Failure } from "../failure.ts";
+import { type Failure, failure } from "../failure.ts";
 import { hashArgs } from "../openclaw/args-hash.ts";
-import { toolSpecsByName } from "../tools/openclaw/catalog.ts";
 import { resolvedRequest } from "../openclaw/resolved-request.ts";
 import type { ApprovalRecord, ApprovalStore } from "../storage/approval-store.ts";
+import type { Commit } from "../storage/commit-then-publish.ts";
 import type { EventLog } from "../storage/event-log.ts";
 import type { RunStore } from "../storage/run-store.ts";
 import type { ThreadStore } from "../storage/thread-store.ts";
-import type { Commit } from "../storage/commit-then-publish.ts";
+import { toolSpecsByName } from "../tools/openclaw/catalog.ts";
 
 export type ApprovalFlowDeps = {
   store: ThreadStore;
@@ -40,7 +40,11 @@ export class ApprovalFlow {
   constructor(private readonly deps: ApprovalFlowDeps) {}
 
   /** Records a pending approval for a gated tool call the model just made. */
-  async request(runId: string, messageId: string, call: { approvalId: string; toolCallId: string; tool: string; input: Record<string, unknown> }): Promise<ApprovalRecord> {
+  async request(
+    runId: string,
+    messageId: string,
+    call: { approvalId: string; toolCallId: string; tool: string; input: Record<string, unknown> },
+  ): Promise<ApprovalRecord> {
     const spec = toolSpecsByName.get(call.tool);
     const now = Date.now();
     const argsHash = await hashArgs(call.input);
@@ -96,14 +100,19 @@ export class ApprovalFlow {
       const record = this.deps.approvals.get(decision.approvalId);
       if (!record) return failure("approval_not_found", "No such approval in this thread.", { approvalId: decision.approvalId });
       if (record.status !== "pending") {
-        return failure("approval_already_resolved", `This approval was already ${record.status}.`, { approvalId: record.id, status: record.status });
+        return failure("approval_already_resolved", `This approval was already ${record.status}.`, {
+          approvalId: record.id,
+          status: record.status,
+        });
       }
       if (now >= record.expiresAt) {
         this.expire(record, now);
         return failure("approval_expired", "This approval expired; it was resolved like a rejection.", { approvalId: record.id });
       }
       const message = this.deps.store.getMessage(record.messageId);
-      const part = message?.parts.find((candidate) => isToolPart(candidate) && candidate.toolCallId === record.toolCallId) as ToolPart | undefined;
+      const part = message?.parts.find((candidate) => isToolPart(candidate) && candidate.toolCallId === record.toolCallId) as
+        | ToolPart
+        | undefined;
       if (!part || (await hashArgs(part.input)) !== record.argsHash) {
         return failure("approval_mismatch", "The pending tool call no longer matches what was asked.", { approvalId: record.id });
       }
@@ -128,7 +137,8 @@ export class ApprovalFlow {
   /** Expiry resolves an approval like a rejection, and the run goes on to answer. */
   expire(record: ApprovalRecord, now = Date.now()): void {
     const continued = this.deps.commit(() => {
-      if (!this.applyResolution(record, "expired", { reason: "The approval expired before anyone decided.", by: null, via: "expiry" }, now)) return false;
+      if (!this.applyResolution(record, "expired", { reason: "The approval expired before anyone decided.", by: null, via: "expiry" }, now))
+        return false;
       return this.deps.approvals.pendingForRun(record.runId).length === 0;
     });
     if (continued) this.deps.continueRun(record.runId);
@@ -165,7 +175,12 @@ export class ApprovalFlow {
   }
 
   /** Marks the record resolved (single use) and writes the decision into the stored tool part. */
-  private applyResolution(record: ApprovalRecord, status: Exclude<ApprovalStatus, "pending">, decision: { reason: string | null; by: string | null; via: Approval["decidedVia"] }, now: number): boolean {
+  private applyResolution(
+    record: ApprovalRecord,
+    status: Exclude<ApprovalStatus, "pending">,
+    decision: { reason: string | null; by: string | null; via: Approval["decidedVia"] },
+    now: number,
+  ): boolean {
     if (!this.deps.approvals.resolve(record.id, status, decision, now)) return false;
     const message = this.deps.store.getMessage(record.messageId);
     if (message) {
@@ -185,5 +200,7 @@ export class ApprovalFlow {
 function resolvedPart<P extends ToolPart>(part: P, approvalId: string, status: ApprovalStatus, reason: string | null): P {
   const approval = { id: approvalId, approved: status === "approved", ...(reason ? { reason } : {}) };
   // A withdrawn call will never continue; close it as denied so the transcript stays valid.
-  return (status === "superseded" ? { ...part, state: "output-denied", approval } : { ...part, state: "approval-responded", approval }) as P;
+  return (
+    status === "superseded" ? { ...part, state: "output-denied", approval } : { ...part, state: "approval-responded", approval }
+  ) as P;
 }

@@ -14,14 +14,21 @@ export type AttachmentsList = { ok: true; threadId: string; attachments: Attachm
 export type AttachmentDeleted = { ok: true; threadId: string; attachmentId: string; deleted: true };
 
 /** Stores a file the router already checked (type, size, content) in the thread. */
-export async function uploadAttachment(services: ThreadServices, meta: ThreadMeta, upload: AttachmentUpload): Promise<AttachmentStored | Failure> {
+export async function uploadAttachment(
+  services: ThreadServices,
+  meta: ThreadMeta,
+  upload: AttachmentUpload,
+): Promise<AttachmentStored | Failure> {
   const result = await services.attachments(meta.threadId).upload(upload);
   if (!result.ok) return result;
   return { ok: true, attachment: toApiAttachment(result.record, meta.threadId) };
 }
 
 export function listAttachments(services: ThreadServices, meta: ThreadMeta): AttachmentsList {
-  const attachments = services.attachments(meta.threadId).store.list().map((record) => toApiAttachment(record, meta.threadId));
+  const attachments = services
+    .attachments(meta.threadId)
+    .store.list()
+    .map((record) => toApiAttachment(record, meta.threadId));
   return { ok: true, threadId: meta.threadId, attachments };
 }
 
@@ -31,7 +38,11 @@ export async function downloadAttachment(services: ThreadServices, meta: ThreadM
   return result.ok ? attachmentDownloadResponse(result.record, result.object.body) : failureResponse(result);
 }
 
-export async function deleteAttachment(services: ThreadServices, meta: ThreadMeta, attachmentId: string): Promise<AttachmentDeleted | Failure> {
+export async function deleteAttachment(
+  services: ThreadServices,
+  meta: ThreadMeta,
+  attachmentId: string,
+): Promise<AttachmentDeleted | Failure> {
   const result = await services.attachments(meta.threadId).remove(attachmentId);
   if (!result.ok) return result;
   return { ok: true, threadId: meta.threadId, attachmentId, deleted: true };

@@ -1,12 +1,21 @@
 import { MAX_ATTACHMENT_TEXT_CHARS_FOR_MODEL, MAX_CONTEXT_ATTACHMENT_BYTES } from "@oa/protocol";
 import type { UIMessage } from "ai";
 import { describe, expect, it } from "vitest";
-import { attachmentsForModel, AttachmentsUnavailableError, type AttachmentFacts, type AttachmentSource } from "./attachments-for-model.ts";
+import { type AttachmentFacts, type AttachmentSource, AttachmentsUnavailableError, attachmentsForModel } from "./attachments-for-model.ts";
 
-const PNG = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="), (c) => c.charCodeAt(0));
+const PNG = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="), (c) =>
+  c.charCodeAt(0),
+);
 
 function message(id: string, ...ids: string[]): UIMessage {
-  return { id, role: "user", parts: [{ type: "text", text: "see" }, ...ids.map((ref) => ({ type: "file" as const, url: `attachment:${ref}`, mediaType: "x/placeholder" }))] };
+  return {
+    id,
+    role: "user",
+    parts: [
+      { type: "text", text: "see" },
+      ...ids.map((ref) => ({ type: "file" as const, url: `attachment:${ref}`, mediaType: "x/placeholder" })),
+    ],
+  };
 }
 
 function source(files: Record<string, AttachmentFacts & { bytes: Uint8Array }>, read: string[] = []): AttachmentSource {
@@ -21,21 +30,42 @@ function source(files: Record<string, AttachmentFacts & { bytes: Uint8Array }>, 
 
 describe("attachments for the model", () => {
   it("inlines the newest attachments within the context budget and describes older ones without reading them", async () => {
-    const big = (name: string) => ({ filename: name, mediaType: "image/png", size: Math.floor(MAX_CONTEXT_ATTACHMENT_BYTES / 2) + 1, bytes: PNG });
+    const big = (name: string) => ({
+      filename: name,
+      mediaType: "image/png",
+      size: Math.floor(MAX_CONTEXT_ATTACHMENT_BYTES / 2) + 1,
+      bytes: PNG,
+    });
     const read: string[] = [];
-    const out = await attachmentsForModel([message("m1", "old"), message("m2", "new")], source({ old: big("old.png"), new: big("new.png") }, read));
-    expect(out[0]!.parts[1]).toEqual({ type: "text", text: "[file: old.png, image/png — not included: only the newest files fit the context]" });
-    expect(out[1]!.parts[1]).toMatchObject({ type: "file", mediaType: "image/png", filename: "new.png", url: expect.stringMatching(/^data:image\/png;base64,iVBOR/) });
+    const out = await attachmentsForModel(
+      [message("m1", "old"), message("m2", "new")],
+      source({ old: big("old.png"), new: big("new.png") }, read),
+    );
+    expect(out[0]!.parts[1]).toEqual({
+      type: "text",
+      text: "[file: old.png, image/png — not included: only the newest files fit the context]",
+    });
+    expect(out[1]!.parts[1]).toMatchObject({
+      type: "file",
+      mediaType: "image/png",
+      filename: "new.png",
+      url: expect.stringMatching(/^data:image\/png;base64,iVBOR/),
+    });
     expect(read).toEqual(["new"]);
   });
 
   it("cuts a long text file and says so", async () => {
     const text = "x".repeat(MAX_ATTACHMENT_TEXT_CHARS_FOR_MODEL + 10);
-    const out = await attachmentsForModel([message("m1", "long")], source({ long: { filename: "long.txt", mediaType: "text/plain", size: text.length, bytes: new TextEncoder().encode(text) } }));
+    const out = await attachmentsForModel(
+      [message("m1", "long")],
+      source({ long: { filename: "long.txt", mediaType: "text/plain", size: text.length, bytes: new TextEncoder().encode(text) } }),
+    );
     const part = out[0]!.parts[1] as { type: string; text: string };
     expect(part.type).toBe("text");
     expect(part.text.startsWith(`Attached file long.txt (text/plain, ${text.length} bytes):\n`)).toBe(true);
-    expect(part.text).toContain(`[cut: the file has ${text.length} characters; only the first ${MAX_ATTACHMENT_TEXT_CHARS_FOR_MODEL} are shown]`);
+    expect(part.text).toContain(
+      `[cut: the file has ${text.length} characters; only the first ${MAX_ATTACHMENT_TEXT_CHARS_FOR_MODEL} are shown]`,
+    );
   });
 
   it("describes an attachment that is gone instead of failing", async () => {

@@ -1,6 +1,6 @@
 import {
-  attachmentIdFromUrl,
   ATTACHMENT_URL_PREFIX,
+  attachmentIdFromUrl,
   isImageAttachmentType,
   MAX_ATTACHMENT_TEXT_CHARS_FOR_MODEL,
   MAX_CONTEXT_ATTACHMENT_BYTES,
@@ -55,11 +55,12 @@ function attachedTextForModel(content: AttachmentContent): string {
  */
 export async function attachmentsForModel<M extends UIMessage>(messages: M[], source: AttachmentSource): Promise<M[]> {
   const wanted: Array<{ message: number; part: number; id: string | null }> = [];
-  messages.forEach((message, messageIndex) =>
+  messages.forEach((message, messageIndex) => {
     message.parts.forEach((part, partIndex) => {
-      if (part.type === "file" && part.url.startsWith(ATTACHMENT_URL_PREFIX)) wanted.push({ message: messageIndex, part: partIndex, id: attachmentIdFromUrl(part.url) });
-    }),
-  );
+      if (part.type === "file" && part.url.startsWith(ATTACHMENT_URL_PREFIX))
+        wanted.push({ message: messageIndex, part: partIndex, id: attachmentIdFromUrl(part.url) });
+    });
+  });
   if (wanted.length === 0) return messages;
   const replaced = new Map<string, UIMessage["parts"][number]>();
   let budget = MAX_CONTEXT_ATTACHMENT_BYTES;
@@ -76,7 +77,10 @@ export async function attachmentsForModel<M extends UIMessage>(messages: M[], so
     // so the budget bounds a run's reads as well as what the model gets.
     const cost = facts.size;
     if (cost > budget) {
-      replaced.set(key, describe({ ...part, filename: facts.filename, mediaType: facts.mediaType }, "not included: only the newest files fit the context"));
+      replaced.set(
+        key,
+        describe({ ...part, filename: facts.filename, mediaType: facts.mediaType }, "not included: only the newest files fit the context"),
+      );
       continue;
     }
     let bytes: Uint8Array | null;
@@ -94,7 +98,12 @@ export async function attachmentsForModel<M extends UIMessage>(messages: M[], so
     replaced.set(
       key,
       image
-        ? { type: "file", mediaType: content.mediaType, filename: content.filename, url: `data:${content.mediaType};base64,${toBase64(content.bytes)}` }
+        ? {
+            type: "file",
+            mediaType: content.mediaType,
+            filename: content.filename,
+            url: `data:${content.mediaType};base64,${toBase64(content.bytes)}`,
+          }
         : { type: "text", text: attachedTextForModel(content) },
     );
   }

@@ -1,9 +1,4 @@
-import {
-  attachmentByteLimit,
-  attachmentFilenameSchema,
-  ATTACHMENT_MEDIA_TYPES,
-  readBodyBytesWithin,
-} from "@oa/protocol";
+import { ATTACHMENT_MEDIA_TYPES, attachmentByteLimit, attachmentFilenameSchema, readBodyBytesWithin } from "@oa/protocol";
 import { ApiError } from "../failure.ts";
 import { attachmentContentProblem } from "./content-check.ts";
 import type { AttachmentUpload } from "./thread-attachments.ts";
@@ -36,7 +31,9 @@ export async function readAttachmentUpload(request: Request): Promise<Attachment
   const mediaType = mediaTypeOf(request.headers.get("content-type"));
   const limit = attachmentByteLimit(mediaType);
   if (limit === null) {
-    throw new ApiError("unsupported_attachment", `Files of type ${JSON.stringify(mediaType.slice(0, 100))} cannot be attached.`, { accepted: ATTACHMENT_MEDIA_TYPES });
+    throw new ApiError("unsupported_attachment", `Files of type ${JSON.stringify(mediaType.slice(0, 100))} cannot be attached.`, {
+      accepted: ATTACHMENT_MEDIA_TYPES,
+    });
   }
   const filename = filenameOf(request.headers.get("x-oa-filename"));
   const read = await readBodyBytesWithin(request, limit);

@@ -1,14 +1,9 @@
-import {
-  attachmentIdFromUrl,
-  ATTACHMENT_URL_PREFIX,
-  MAX_ATTACHMENTS_PER_THREAD,
-  MAX_THREAD_ATTACHMENT_BYTES,
-} from "@oa/protocol";
+import { ATTACHMENT_URL_PREFIX, attachmentIdFromUrl, MAX_ATTACHMENTS_PER_THREAD, MAX_THREAD_ATTACHMENT_BYTES } from "@oa/protocol";
 import type { UIMessage } from "ai";
-import { failure, type Failure } from "../failure.ts";
-import type { EventLog } from "../storage/event-log.ts";
-import { AttachmentStore, type AttachmentRecord } from "../storage/attachment-store.ts";
+import { type Failure, failure } from "../failure.ts";
+import { type AttachmentRecord, AttachmentStore } from "../storage/attachment-store.ts";
 import type { Commit } from "../storage/commit-then-publish.ts";
+import type { EventLog } from "../storage/event-log.ts";
 
 export type AttachmentUpload = { filename: string; mediaType: string; bytes: Uint8Array };
 
@@ -31,7 +26,8 @@ const unreachable = () => failure("dependency_unavailable", "The attachment stor
 /** Why one more file of `size` bytes does not fit the thread, or null when it does. */
 export function threadAttachmentQuotaProblem(totals: { count: number; bytes: number }, size: number): string | null {
   if (totals.count >= MAX_ATTACHMENTS_PER_THREAD) return `A thread may hold at most ${MAX_ATTACHMENTS_PER_THREAD} attachments.`;
-  if (totals.bytes + size > MAX_THREAD_ATTACHMENT_BYTES) return `The attachments of one thread may hold at most ${MAX_THREAD_ATTACHMENT_BYTES} bytes together.`;
+  if (totals.bytes + size > MAX_THREAD_ATTACHMENT_BYTES)
+    return `The attachments of one thread may hold at most ${MAX_THREAD_ATTACHMENT_BYTES} bytes together.`;
   return null;
 }
 
@@ -83,7 +79,9 @@ export class ThreadAttachments {
   private async storeUpload(upload: AttachmentUpload): Promise<{ ok: true; record: AttachmentRecord } | Failure> {
     const quota = (size: number) => {
       const problem = threadAttachmentQuotaProblem(this.store.totals(), size);
-      return problem ? failure("quota_exceeded", problem, { limit: { count: MAX_ATTACHMENTS_PER_THREAD, bytes: MAX_THREAD_ATTACHMENT_BYTES } }) : null;
+      return problem
+        ? failure("quota_exceeded", problem, { limit: { count: MAX_ATTACHMENTS_PER_THREAD, bytes: MAX_THREAD_ATTACHMENT_BYTES } })
+        : null;
     };
     const size = upload.bytes.byteLength;
     const early = quota(size);
@@ -103,10 +101,21 @@ export class ThreadAttachments {
       return late;
     }
     const now = Date.now();
-    const record: AttachmentRecord = { id, filename: upload.filename, mediaType: upload.mediaType, size, r2Key, messageId: null, createdAt: now };
+    const record: AttachmentRecord = {
+      id,
+      filename: upload.filename,
+      mediaType: upload.mediaType,
+      size,
+      r2Key,
+      messageId: null,
+      createdAt: now,
+    };
     this.deps.commit(() => {
       this.store.insert(record);
-      this.deps.log.append({ type: "attachment.stored", attachmentId: id, filename: record.filename, mediaType: record.mediaType, size }, now);
+      this.deps.log.append(
+        { type: "attachment.stored", attachmentId: id, filename: record.filename, mediaType: record.mediaType, size },
+        now,
+      );
     });
     return { ok: true, record };
   }
@@ -131,7 +140,10 @@ export class ThreadAttachments {
     const record = this.store.get(id);
     if (!record) return failure("attachment_not_found", "No such attachment in this thread.", { attachmentId: id });
     if (record.messageId !== null) {
-      return failure("attachment_in_use", "A message refers to this attachment; it goes with the thread.", { attachmentId: id, messageId: record.messageId });
+      return failure("attachment_in_use", "A message refers to this attachment; it goes with the thread.", {
+        attachmentId: id,
+        messageId: record.messageId,
+      });
     }
     if (this.deleting.has(id)) return failure("attachment_not_found", "No such attachment in this thread.", { attachmentId: id });
     this.deleting.add(id);
@@ -166,7 +178,11 @@ export class ThreadAttachments {
       }
       const id = attachmentIdFromUrl(part.url);
       const record = id && !this.deleting.has(id) ? this.store.get(id) : null;
-      if (!record) return failure("attachment_not_found", `Message part ${index} refers to no attachment of this thread.`, { part: index, url: part.url.slice(0, 200) });
+      if (!record)
+        return failure("attachment_not_found", `Message part ${index} refers to no attachment of this thread.`, {
+          part: index,
+          url: part.url.slice(0, 200),
+        });
       ids.push(record.id);
       parts.push({ type: "file", url: part.url, mediaType: record.mediaType, filename: record.filename });
     }

@@ -1,11 +1,11 @@
-import { THREAD_EXPORT_FORMAT, THREAD_EXPORT_VERSION, type ExportFormat } from "@oa/protocol";
-import { toApiJob, type JobStore } from "../storage/job-store.ts";
+import { type ExportFormat, THREAD_EXPORT_FORMAT, THREAD_EXPORT_VERSION } from "@oa/protocol";
+import { attachmentDisposition, exportSlug, textStream } from "../http/text-stream.ts";
+import { type ApprovalStore, toApiApproval } from "../storage/approval-store.ts";
+import { type JobStore, toApiJob } from "../storage/job-store.ts";
 import type { PageAfter } from "../storage/keyset-page.ts";
-import { toApiApproval, type ApprovalStore } from "../storage/approval-store.ts";
-import { toApiReceipt, type ReceiptStore } from "../storage/receipt-store.ts";
+import { type ReceiptStore, toApiReceipt } from "../storage/receipt-store.ts";
 import type { StoredMessage, ThreadMeta, ThreadStore } from "../storage/thread-store.ts";
 import { markdownHeader, messageMarkdown } from "./markdown-export.ts";
-import { attachmentDisposition, exportSlug, textStream } from "../http/text-stream.ts";
 
 export type ExportDeps = {
   meta: ThreadMeta;

@@ -1,6 +1,8 @@
 import {
-  attachmentIdFromUrl,
   ATTACHMENT_URL_PREFIX,
+  attachmentIdFromUrl,
+  type BusyPolicy,
+  type ChatTrigger,
   checkUserFilePart,
   MAX_ATTACHMENTS_PER_MESSAGE,
   MAX_MESSAGE_CHARS,
@@ -10,8 +12,6 @@ import {
   threadIdSchema,
   transportChatRequestSchema,
   userMessageTextLength,
-  type BusyPolicy,
-  type ChatTrigger,
 } from "@oa/protocol";
 import { generateId, type UIMessage } from "ai";
 import { ApiError } from "../failure.ts";
@@ -40,7 +40,6 @@ export type ParsedChatRequest =
       threadId: string;
       decisions: Array<{ approvalId: string; approved: boolean; reason: string | null }>;
     };
-
 
 /** Reads the decisions out of `approval-responded` tool parts; nothing else of the message is trusted. */
 function approvalDecisions(parts: Array<Record<string, unknown>>): Array<{ approvalId: string; approved: boolean; reason: string | null }> {
@@ -91,7 +90,11 @@ function tooLong(length: number): never {
 function attachmentReference(part: Record<string, unknown>, index: number): UIMessage["parts"][number] {
   const id = attachmentIdFromUrl(part.url as string);
   if (!id) throw new ApiError("attachment_not_found", `Message part ${index} names no valid attachment id.`, { part: index });
-  return { type: "file", url: part.url as string, mediaType: typeof part.mediaType === "string" ? part.mediaType.slice(0, MAX_MEDIA_TYPE_CHARS) : "application/octet-stream" };
+  return {
+    type: "file",
+    url: part.url as string,
+    mediaType: typeof part.mediaType === "string" ? part.mediaType.slice(0, MAX_MEDIA_TYPE_CHARS) : "application/octet-stream",
+  };
 }
 
 /**
@@ -106,7 +109,10 @@ function sanitizeUserParts(parts: Array<Record<string, unknown>>): UIMessage["pa
     if (part.type === "text" && typeof part.text === "string") return { type: "text", text: part.text };
     if (part.type === "file" && typeof part.url === "string" && part.url.startsWith(ATTACHMENT_URL_PREFIX)) {
       if (++attachments > MAX_ATTACHMENTS_PER_MESSAGE) {
-        throw new ApiError("unsupported_file_part", `One message may refer to at most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments.`, { part: index, limit: MAX_ATTACHMENTS_PER_MESSAGE });
+        throw new ApiError("unsupported_file_part", `One message may refer to at most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments.`, {
+          part: index,
+          limit: MAX_ATTACHMENTS_PER_MESSAGE,
+        });
       }
       return attachmentReference(part, index);
     }

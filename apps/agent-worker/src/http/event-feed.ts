@@ -1,5 +1,5 @@
-import { sseComment, sseFrame } from "./sse.ts";
 import { byteQueue, MAX_QUEUED_BYTES, queuedBytes, slowReaderStats, stallCheckEveryMs } from "./slow-reader.ts";
+import { sseComment, sseFrame } from "./sse.ts";
 
 export const HEARTBEAT_MS = 15_000;
 /** Events read from storage per pull: a replay holds at most about one page beyond the reader. */

@@ -1,4 +1,4 @@
-import { readConfig, type AgentConfig, type AgentWorkerEnv } from "../config.ts";
+import { type AgentConfig, type AgentWorkerEnv, readConfig } from "../config.ts";
 import { ApiError } from "../failure.ts";
 
 /**

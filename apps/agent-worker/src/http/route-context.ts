@@ -16,7 +16,8 @@ export type App = { Bindings: AgentWorkerEnv; Variables: { principal: Principal;
 
 export function threadParam(c: Context<App>): string {
   const parsed = threadIdSchema.safeParse(c.req.param("threadId"));
-  if (!parsed.success) throw new ApiError("invalid_thread_id", "Thread ids are 1–128 characters of A-Z a-z 0-9 _ . : -, not starting with . or -");
+  if (!parsed.success)
+    throw new ApiError("invalid_thread_id", "Thread ids are 1–128 characters of A-Z a-z 0-9 _ . : -, not starting with . or -");
   return parsed.data;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { MAX_QUEUED_BYTES, slowReaderStats } from "./slow-reader.ts";
 import { RunHub } from "../runs/run-hub.ts";
+import { MAX_QUEUED_BYTES, slowReaderStats } from "./slow-reader.ts";
 import { tailRunResponse } from "./tail-stream.ts";
 
 const delta = (i: number) => ({ type: "text-delta" as const, id: "t", delta: `${i} ${"x".repeat(1000)}` });
@@ -61,7 +61,9 @@ describe("tailRunResponse on a long run", () => {
     for (let i = 0; i < 1500; i++) hub.push("run_idle", delta(i));
     const dropped = slowReaderStats.dropped;
     const closed: number[] = [];
-    const responses = Array.from({ length: 10 }, (_, n) => tailRunResponse(hub, "run_idle", { stallMs: 100, onClose: () => closed.push(n) }));
+    const responses = Array.from({ length: 10 }, (_, n) =>
+      tailRunResponse(hub, "run_idle", { stallMs: 100, onClose: () => closed.push(n) }),
+    );
     await vi.waitFor(() => expect(slowReaderStats.dropped).toBe(dropped + 10), { timeout: 5_000 });
     expect(closed.sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, n) => n));
     for (const response of responses) await expect(response.text()).rejects.toThrow(/fell too far behind/);

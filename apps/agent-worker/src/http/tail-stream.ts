@@ -1,8 +1,8 @@
 import { createUIMessageStreamResponse, type UIMessageChunk } from "ai";
-import { sseDone, sseFrame, uiMessageStreamResponse } from "./sse.ts";
+import type { RunFollower, RunHub } from "../runs/run-hub.ts";
 import { HEARTBEAT_MS, STALL_MS } from "./event-feed.ts";
 import { byteQueue, MAX_QUEUED_BYTES, queuedBytes, slowReaderStats, stallCheckEveryMs } from "./slow-reader.ts";
-import type { RunFollower, RunHub } from "../runs/run-hub.ts";
+import { sseDone, sseFrame, uiMessageStreamResponse } from "./sse.ts";
 
 /** Chunks read from the hub per step of a catch-up. */
 const CATCH_UP_PAGE = 64;

@@ -54,8 +54,16 @@ export const jobKinds: Record<JobKind, JobKindSpec> = {
         const created = unwrap(await client.provision(job.idempotencyKey));
         if (!created.ok) return { status: "failed", message: "Provisioning was refused.", error: created.permanent };
         state.requestedAt = now;
-        if (created.data.status === "ready") return { status: "succeeded", message: "Your OpenClaw instance is ready.", result: created.data, state };
-        return { status: "waiting", progress: 0.1, message: "Provisioning requested.", state, delayMs: pollMs, log: ["Provisioning requested"] };
+        if (created.data.status === "ready")
+          return { status: "succeeded", message: "Your OpenClaw instance is ready.", result: created.data, state };
+        return {
+          status: "waiting",
+          progress: 0.1,
+          message: "Provisioning requested.",
+          state,
+          delayMs: pollMs,
+          log: ["Provisioning requested"],
+        };
       }
       const instance = unwrap(await client.getInstance());
       if (!instance.ok) return { status: "failed", message: "Could not read the instance.", error: instance.permanent };
@@ -87,7 +95,14 @@ export const jobKinds: Record<JobKind, JobKindSpec> = {
         const restarted = unwrap(await client.restart(job.idempotencyKey));
         if (!restarted.ok) return { status: "failed", message: "The restart was refused.", error: restarted.permanent };
         state.requestedAt = now;
-        return { status: "waiting", progress: 0.2, message: "Restart requested; the gateway is starting.", state, delayMs: pollMs, log: ["Restart requested"] };
+        return {
+          status: "waiting",
+          progress: 0.2,
+          message: "Restart requested; the gateway is starting.",
+          state,
+          delayMs: pollMs,
+          log: ["Restart requested"],
+        };
       }
       const status = unwrap(await client.getStatus());
       if (!status.ok) return { status: "failed", message: "Could not read the runtime status.", error: status.permanent };
@@ -98,7 +113,8 @@ export const jobKinds: Record<JobKind, JobKindSpec> = {
           : "The gateway is running again.";
         return { status: "succeeded", message, result: status.data, state };
       }
-      if (gateway === "error") return { status: "failed", message: "The gateway reported an error after the restart.", error: "gateway error" };
+      if (gateway === "error")
+        return { status: "failed", message: "The gateway reported an error after the restart.", error: "gateway error" };
       return { status: "waiting", progress: 0.6, message: `The gateway is ${gateway}.`, state, delayMs: pollMs };
     },
   },
@@ -114,7 +130,8 @@ export const jobKinds: Record<JobKind, JobKindSpec> = {
   },
 
   watch_status: {
-    describe: (input) => `Watch your OpenClaw status for ${Math.round(Number(input.durationSeconds ?? WATCH_DEFAULT_SECONDS) / 60)} minutes and report changes`,
+    describe: (input) =>
+      `Watch your OpenClaw status for ${Math.round(Number(input.durationSeconds ?? WATCH_DEFAULT_SECONDS) / 60)} minutes and report changes`,
     deadlineMs: (input) => Number(input.durationSeconds ?? WATCH_DEFAULT_SECONDS) * 1000 + WATCH_DEADLINE_MARGIN_MS,
     async step({ job, client, now }) {
       const state = { ...job.state };

@@ -1,10 +1,10 @@
 import type { Job, Schedule } from "@oa/protocol";
 import type { ThreadServices } from "../agents/thread-services.ts";
-import { failure, type Failure } from "../failure.ts";
+import { type Failure, failure } from "../failure.ts";
 import { toApiJob } from "../storage/job-store.ts";
 import { toApiSchedule } from "../storage/schedule-store.ts";
 import type { ThreadMeta } from "../storage/thread-store.ts";
-import { nextCursor, type ListPage } from "../thread/list-page.ts";
+import { type ListPage, nextCursor } from "../thread/list-page.ts";
 
 /** The thread's jobs and schedules, as its owner reads and cancels them. */
 

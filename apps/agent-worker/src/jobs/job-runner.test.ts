@@ -1,13 +1,13 @@
-import { getAgentByName } from "agents";
 import { env, runInDurableObject } from "cloudflare:test";
+import { getAgentByName } from "agents";
 import { describe, expect, it, vi } from "vitest";
-import type { AgentWorkerEnv } from "../config.ts";
-import { EventLog } from "../storage/event-log.ts";
-import { commitThenPublish } from "../storage/commit-then-publish.ts";
 import type { ThreadAgent } from "../agents/thread-agent.ts";
+import type { AgentWorkerEnv } from "../config.ts";
 import { OpenClawClient } from "../openclaw/client.ts";
+import { commitThenPublish } from "../storage/commit-then-publish.ts";
+import { EventLog } from "../storage/event-log.ts";
+import { type JobRecord, JobStore } from "../storage/job-store.ts";
 import { JobRunner } from "./job-runner.ts";
-import { JobStore, type JobRecord } from "../storage/job-store.ts";
 
 type Call = { method: string; path: string; key: string | null };
 
@@ -20,7 +20,10 @@ function fakeOpenClaw(answer: (call: Call, index: number) => Response) {
     calls.push(call);
     return answer(call, calls.length - 1);
   }) as typeof fetch;
-  return { calls, client: new OpenClawClient({ baseUrl: "http://openclaw.test/api", apiKey: "k", userId: "u", fetch: fetchImpl, readRetries: 0 }) };
+  return {
+    calls,
+    client: new OpenClawClient({ baseUrl: "http://openclaw.test/api", apiKey: "k", userId: "u", fetch: fetchImpl, readRetries: 0 }),
+  };
 }
 
 const ok = (data: unknown) => Response.json({ ok: true, data, error: null });
@@ -31,7 +34,14 @@ let counter = 0;
 /** A JobRunner on a real thread's SQLite storage, with the clock advanced by hand. */
 async function withRunner(
   api: ReturnType<typeof fakeOpenClaw>,
-  fn: (ctx: { runner: JobRunner; jobs: JobStore; finished: JobRecord[]; wakes: number[]; log: EventLog; clock: { now: number } }) => Promise<void>,
+  fn: (ctx: {
+    runner: JobRunner;
+    jobs: JobStore;
+    finished: JobRecord[];
+    wakes: number[];
+    log: EventLog;
+    clock: { now: number };
+  }) => Promise<void>,
 ) {
   const stub = await getAgentByName<AgentWorkerEnv, ThreadAgent>(env.THREAD_AGENT, `jobs-unit-${++counter}`);
   await runInDurableObject(stub, async (_agent: ThreadAgent, state) => {
@@ -67,7 +77,8 @@ describe("background job steps", () => {
   it("provision: one keyed POST, then polls until ready, with rising progress; finishes once", async () => {
     let polls = 0;
     const api = fakeOpenClaw((call) => {
-      if (call.method === "POST") return ok({ status: "provisioning", runtime_name: null, created_at: 1, updated_at: 1, last_ready_at: null });
+      if (call.method === "POST")
+        return ok({ status: "provisioning", runtime_name: null, created_at: 1, updated_at: 1, last_ready_at: null });
       polls++;
       return ok({ status: polls >= 3 ? "ready" : "provisioning", runtime_name: "rt", created_at: 1, updated_at: 2, last_ready_at: null });
     });
@@ -84,7 +95,9 @@ describe("background job steps", () => {
       }
       expect(jobs.get(job.id)).toMatchObject({ status: "succeeded", progress: 1 });
       expect(progress).toEqual([...progress].sort((a, b) => a - b));
-      expect(api.calls.filter((call) => call.method === "POST")).toEqual([{ method: "POST", path: "/api/openclaw/instance", key: "call-1" }]);
+      expect(api.calls.filter((call) => call.method === "POST")).toEqual([
+        { method: "POST", path: "/api/openclaw/instance", key: "call-1" },
+      ]);
       expect(finished.map((entry) => entry.id)).toEqual([job.id]);
     });
   });
@@ -122,7 +135,12 @@ describe("background job steps", () => {
     const api = fakeOpenClaw((call) => {
       if (call.method === "POST") return new Response("upstream fetch failed", { status: 500 });
       statusCalls++;
-      return ok({ gateway: { status: statusCalls > 1 ? "running" : "starting" }, lastBackup: null, container: { instanceType: "standard-4" }, version: { clawdbot: "1" } });
+      return ok({
+        gateway: { status: statusCalls > 1 ? "running" : "starting" },
+        lastBackup: null,
+        container: { instanceType: "standard-4" },
+        version: { clawdbot: "1" },
+      });
     });
     await withRunner(api, async ({ runner, jobs, clock }) => {
       const job = runner.start("restart", {}, "call-4", null);
@@ -137,7 +155,12 @@ describe("background job steps", () => {
   it("watch_status logs every change and stops after its duration", async () => {
     const sequence = ["running", "starting", "starting", "running"];
     const api = fakeOpenClaw((_call, index) =>
-      ok({ gateway: { status: sequence[Math.min(index, sequence.length - 1)] }, lastBackup: null, container: { instanceType: "s" }, version: { clawdbot: "1" } }),
+      ok({
+        gateway: { status: sequence[Math.min(index, sequence.length - 1)] },
+        lastBackup: null,
+        container: { instanceType: "s" },
+        version: { clawdbot: "1" },
+      }),
     );
     await withRunner(api, async ({ runner, jobs, log, clock }) => {
       const job = runner.start("watch_status", { durationSeconds: 3, intervalSeconds: 1 }, "call-5", null);
@@ -147,7 +170,10 @@ describe("background job steps", () => {
       expect(finished.status).toBe("succeeded");
       expect((finished.result as { changes: string[] }).changes).toHaveLength(2);
       const logs = log.after(0, 100).filter((event) => event.type === "job.log");
-      expect(logs.map((event) => (event as { message: string }).message)).toEqual(["Status changed: running → starting", "Status changed: starting → running"]);
+      expect(logs.map((event) => (event as { message: string }).message)).toEqual([
+        "Status changed: running → starting",
+        "Status changed: starting → running",
+      ]);
     });
   });
 

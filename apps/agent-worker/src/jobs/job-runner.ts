@@ -1,9 +1,9 @@
 import type { JobKind } from "@oa/protocol";
-import type { EventLog } from "../storage/event-log.ts";
 import type { OpenClawClient } from "../openclaw/client.ts";
-import { jobKinds, TransientJobError, type StepOutcome } from "./job-kinds.ts";
-import { ACTIVE_JOB_STATUSES, type JobRecord, type JobStore } from "../storage/job-store.ts";
 import type { Commit } from "../storage/commit-then-publish.ts";
+import type { EventLog } from "../storage/event-log.ts";
+import { ACTIVE_JOB_STATUSES, type JobRecord, type JobStore } from "../storage/job-store.ts";
+import { jobKinds, type StepOutcome, TransientJobError } from "./job-kinds.ts";
 
 export type JobRunnerDeps = {
   jobs: JobStore;
@@ -48,7 +48,15 @@ export class JobRunner {
     const spec = jobKinds[kind];
     const { job, created } = this.deps.commit(() => {
       const outcome = this.deps.jobs.create(
-        { id: this.deps.newId(), kind, input, idempotencyKey, runId, maxAttempts: this.deps.maxAttempts, deadlineAt: now + spec.deadlineMs(input) },
+        {
+          id: this.deps.newId(),
+          kind,
+          input,
+          idempotencyKey,
+          runId,
+          maxAttempts: this.deps.maxAttempts,
+          deadlineAt: now + spec.deadlineMs(input),
+        },
         now,
       );
       if (outcome.created) {
@@ -65,8 +73,15 @@ export class JobRunner {
     if (!job || !ACTIVE_JOB_STATUSES.includes(job.status)) return job;
     const now = this.now();
     this.deps.commit(() => {
-      this.deps.jobs.update(id, { status: "cancelled", progress: job.progress, message: "Cancelled.", state: job.state, nextRunAt: null }, now);
-      this.deps.log.append({ type: "job.finished", jobId: id, kind: job.kind, status: "cancelled", message: "Cancelled.", result: null, error: null }, now);
+      this.deps.jobs.update(
+        id,
+        { status: "cancelled", progress: job.progress, message: "Cancelled.", state: job.state, nextRunAt: null },
+        now,
+      );
+      this.deps.log.append(
+        { type: "job.finished", jobId: id, kind: job.kind, status: "cancelled", message: "Cancelled.", result: null, error: null },
+        now,
+      );
     });
     const cancelled = this.deps.jobs.get(id)!;
     this.deps.onProgress(cancelled);
@@ -128,28 +143,52 @@ export class JobRunner {
   private async step(job: JobRecord): Promise<void> {
     const now = this.now();
     const client = this.deps.client();
-    if (now > job.deadlineAt) return this.finish(job, { status: "failed", message: "The job ran out of time.", error: "deadline exceeded" });
-    if (!client) return this.finish(job, { status: "failed", message: "The OpenClaw API is not configured.", error: "OPENCLAW_API_BASE or OPENCLAW_API_KEY is empty" });
+    if (now > job.deadlineAt)
+      return this.finish(job, { status: "failed", message: "The job ran out of time.", error: "deadline exceeded" });
+    if (!client)
+      return this.finish(job, {
+        status: "failed",
+        message: "The OpenClaw API is not configured.",
+        error: "OPENCLAW_API_BASE or OPENCLAW_API_KEY is empty",
+      });
     this.deps.commit(() => this.deps.jobs.begin(job.id, now));
     const attempt = job.attempts + 1;
     let outcome: StepOutcome;
     try {
       const checkpoint = (state: Record<string, unknown>) =>
         this.deps.commit(() =>
-          this.deps.jobs.update(job.id, { status: "running", progress: job.progress, message: job.message, state, nextRunAt: job.nextRunAt }, this.now()),
+          this.deps.jobs.update(
+            job.id,
+            { status: "running", progress: job.progress, message: job.message, state, nextRunAt: job.nextRunAt },
+            this.now(),
+          ),
         );
       outcome = await jobKinds[job.kind].step({ job, client, now, pollMs: this.deps.pollMs, checkpoint });
     } catch (error) {
       // Transient API failures and unexpected errors alike are retried with backoff, up to a limit.
       const message = error instanceof TransientJobError || error instanceof Error ? error.message : String(error);
-      if (attempt >= job.maxAttempts) return this.finish(job, { status: "failed", message: `Gave up after ${attempt} attempts.`, error: message });
+      if (attempt >= job.maxAttempts)
+        return this.finish(job, { status: "failed", message: `Gave up after ${attempt} attempts.`, error: message });
       const delay = Math.min(MAX_BACKOFF_MS, 2 ** attempt * BACKOFF_BASE_MS);
       const at = this.now();
       this.deps.commit(() => {
         // Keep whatever the step checkpointed before it failed.
         const state = this.deps.jobs.get(job.id)?.state ?? job.state;
-        this.deps.jobs.update(job.id, { status: "waiting", progress: job.progress, message: `Retrying in ${Math.round(delay / 1000)} s: ${message}`, state, nextRunAt: at + delay }, at);
-        this.deps.log.append({ type: "job.log", jobId: job.id, message: `Attempt ${attempt} failed: ${message}; retrying in ${Math.round(delay / 1000)} s` }, at);
+        this.deps.jobs.update(
+          job.id,
+          {
+            status: "waiting",
+            progress: job.progress,
+            message: `Retrying in ${Math.round(delay / 1000)} s: ${message}`,
+            state,
+            nextRunAt: at + delay,
+          },
+          at,
+        );
+        this.deps.log.append(
+          { type: "job.log", jobId: job.id, message: `Attempt ${attempt} failed: ${message}; retrying in ${Math.round(delay / 1000)} s` },
+          at,
+        );
       });
       return;
     }
@@ -158,11 +197,21 @@ export class JobRunner {
       this.deps.commit(() => {
         this.deps.jobs.update(
           job.id,
-          { status: "waiting", progress: outcome.progress, message: outcome.message, state: outcome.state, nextRunAt: at + outcome.delayMs, resetAttempts: true },
+          {
+            status: "waiting",
+            progress: outcome.progress,
+            message: outcome.message,
+            state: outcome.state,
+            nextRunAt: at + outcome.delayMs,
+            resetAttempts: true,
+          },
           at,
         );
         for (const line of outcome.log ?? []) this.deps.log.append({ type: "job.log", jobId: job.id, message: line }, at);
-        this.deps.log.append({ type: "job.progress", jobId: job.id, kind: job.kind, status: "waiting", progress: outcome.progress, message: outcome.message }, at);
+        this.deps.log.append(
+          { type: "job.progress", jobId: job.id, kind: job.kind, status: "waiting", progress: outcome.progress, message: outcome.message },
+          at,
+        );
       });
       this.deps.onProgress(this.deps.jobs.get(job.id)!);
       return;

@@ -1,15 +1,15 @@
 import type { JobKind } from "@oa/protocol";
-import { nextCronRun } from "./cron-tz.ts";
-import { JobRunner } from "./job-runner.ts";
-import { JobStore, type JobRecord } from "../storage/job-store.ts";
-import { ScheduleStore, type ScheduleRecord } from "../storage/schedule-store.ts";
 import type { OpenClawClient, OpenClawResult } from "../openclaw/client.ts";
-import { jobKinds } from "./job-kinds.ts";
 import type { QuotaVerdict } from "../quotas/quota.ts";
-import type { EventLog } from "../storage/event-log.ts";
-import type { RunHub } from "../runs/run-hub.ts";
 import { JOB_LEASE_GRACE_MS, type ThreadQuota } from "../quotas/thread-quota.ts";
+import type { RunHub } from "../runs/run-hub.ts";
 import type { Commit } from "../storage/commit-then-publish.ts";
+import type { EventLog } from "../storage/event-log.ts";
+import { type JobRecord, JobStore } from "../storage/job-store.ts";
+import { type ScheduleRecord, ScheduleStore } from "../storage/schedule-store.ts";
+import { nextCronRun } from "./cron-tz.ts";
+import { jobKinds } from "./job-kinds.ts";
+import { JobRunner } from "./job-runner.ts";
 
 export type ThreadJobsDeps = {
   sql: SqlStorage;
@@ -64,7 +64,8 @@ export class ThreadJobs {
     const started = this.runner.start(kind, input, key, runId);
     const job = await this.runner.runFirstStep(started.id);
     this.showProgress(job);
-    if (job.status === "failed") return { ok: false, error: { kind: "http", status: null, message: job.error ?? job.message ?? "the job failed" } };
+    if (job.status === "failed")
+      return { ok: false, error: { kind: "http", status: null, message: job.error ?? job.message ?? "the job failed" } };
     return { ok: true, data: { job: { id: job.id, kind: job.kind, status: job.status, progress: job.progress, message: job.message } } };
   }
 
@@ -113,7 +114,13 @@ export class ThreadJobs {
   created(schedule: ScheduleRecord): void {
     this.deps.commit(() =>
       this.deps.log.append(
-        { type: "schedule.created", scheduleId: schedule.id, kind: schedule.kind, prompt: schedule.prompt, nextRunAt: iso(schedule.nextRunAt) },
+        {
+          type: "schedule.created",
+          scheduleId: schedule.id,
+          kind: schedule.kind,
+          prompt: schedule.prompt,
+          nextRunAt: iso(schedule.nextRunAt),
+        },
         Date.now(),
       ),
     );

@@ -1,6 +1,6 @@
 import type { LanguageModelV4Prompt } from "@ai-sdk/provider";
-import { describe, expect, it } from "vitest";
 import { createOfflineModel, imageSize } from "@oa/offline-model";
+import { describe, expect, it } from "vitest";
 
 // The offline model visibly uses the files it gets: the pixel size of an image (from its header
 // bytes), and the lines of a text file, whether inline data or an attachment the agent read.
@@ -22,15 +22,41 @@ function pngHeader(width: number, height: number): Uint8Array {
 /** A JPEG whose frame (SOF0) comes after an APP0 segment. */
 function jpegHeader(width: number, height: number): Uint8Array {
   const app0 = [0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00];
-  const sof0 = [0xff, 0xc0, 0x00, 0x11, 0x08, height >> 8, height & 0xff, width >> 8, width & 0xff, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1];
+  const sof0 = [
+    0xff,
+    0xc0,
+    0x00,
+    0x11,
+    0x08,
+    height >> 8,
+    height & 0xff,
+    width >> 8,
+    width & 0xff,
+    0x03,
+    1,
+    0x22,
+    0,
+    2,
+    0x11,
+    1,
+    3,
+    0x11,
+    1,
+  ];
   return new Uint8Array([0xff, 0xd8, ...app0, ...sof0, 0xff, 0xd9]);
 }
 
 /** An extended WebP (VP8X) header of the given canvas size. */
 function webpExtended(width: number, height: number): Uint8Array {
   const bytes = new Uint8Array(30);
-  bytes.set([..."RIFF"].map((c) => c.charCodeAt(0)), 0);
-  bytes.set([..."WEBPVP8X"].map((c) => c.charCodeAt(0)), 8);
+  bytes.set(
+    [..."RIFF"].map((c) => c.charCodeAt(0)),
+    0,
+  );
+  bytes.set(
+    [..."WEBPVP8X"].map((c) => c.charCodeAt(0)),
+    8,
+  );
   const w = width - 1;
   const h = height - 1;
   bytes.set([w & 0xff, (w >> 8) & 0xff, (w >> 16) & 0xff, h & 0xff, (h >> 8) & 0xff, (h >> 16) & 0xff], 24);
@@ -55,7 +81,13 @@ describe("offline model reading attached files", () => {
 
   it("answers an image with its pixel size", async () => {
     const text = await answer([
-      { role: "user", content: [{ type: "text", text: "what is this?" }, { type: "file", mediaType: "image/png", filename: "chart.png", data: { type: "data", data: pngHeader(640, 480) } }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "what is this?" },
+          { type: "file", mediaType: "image/png", filename: "chart.png", data: { type: "data", data: pngHeader(640, 480) } },
+        ],
+      },
     ]);
     expect(text).toContain("I received chart.png (image/png, 33 bytes)");
     expect(text).toContain("chart.png is a 640×480 PNG image.");

@@ -1,8 +1,12 @@
-import type { LanguageModelV4CallOptions, LanguageModelV4FunctionTool, LanguageModelV4Prompt, LanguageModelV4StreamPart } from "@ai-sdk/provider";
+import type {
+  LanguageModelV4CallOptions,
+  LanguageModelV4FunctionTool,
+  LanguageModelV4Prompt,
+  LanguageModelV4StreamPart,
+} from "@ai-sdk/provider";
+import { createOfflineModel, OFFLINE_NOTICE, type OfflineIntent, offlineIntents } from "@oa/offline-model";
 import { isStepCount, jsonSchema, streamText, tool } from "ai";
 import { describe, expect, it } from "vitest";
-import { OFFLINE_NOTICE, offlineIntents, type OfflineIntent } from "@oa/offline-model";
-import { createOfflineModel } from "@oa/offline-model";
 
 function ask(text: string): LanguageModelV4Prompt {
   return [{ role: "user", content: [{ type: "text", text }] }];
@@ -25,7 +29,7 @@ function deltasOf(parts: LanguageModelV4StreamPart[]): string[] {
 
 function finishOf(parts: LanguageModelV4StreamPart[]) {
   const finish = parts.find((part) => part.type === "finish");
-  if (!finish || finish.type !== "finish") throw new Error("stream had no finish part");
+  if (finish?.type !== "finish") throw new Error("stream had no finish part");
   return finish;
 }
 
@@ -53,13 +57,16 @@ describe("offline model, driven through doStream", () => {
     const model = createOfflineModel({ delayMs: 0 });
     const generated = await model.doGenerate({ prompt: ask("tell me about the weather in Lisbon") });
     const reply = generated.content.find((part) => part.type === "text");
-    if (!reply || reply.type !== "text") throw new Error("doGenerate returned no text");
+    if (reply?.type !== "text") throw new Error("doGenerate returned no text");
 
     const parts = await streamParts({ prompt: ask("tell me about the weather in Lisbon") });
     const deltas = deltasOf(parts);
     expect(deltas.length).toBeGreaterThan(5);
     expect(deltas.join("")).toBe(reply.text);
-    expect(parts.map((part) => part.type).filter((type) => type.startsWith("text-") && type !== "text-delta")).toEqual(["text-start", "text-end"]);
+    expect(parts.map((part) => part.type).filter((type) => type.startsWith("text-") && type !== "text-delta")).toEqual([
+      "text-start",
+      "text-end",
+    ]);
     expect(finishOf(parts).finishReason.unified).toBe("stop");
   });
 
@@ -193,7 +200,14 @@ describe("offline model, driven through doStream", () => {
       { role: "assistant", content: [{ type: "tool-call", toolCallId: "c1", toolName: "restart", input: { target: "openclaw" } }] },
       {
         role: "tool",
-        content: [{ type: "tool-result", toolCallId: "c1", toolName: "restart", output: { type: "json", value: { restarted: true, tookMs: 4200 } } }],
+        content: [
+          {
+            type: "tool-result",
+            toolCallId: "c1",
+            toolName: "restart",
+            output: { type: "json", value: { restarted: true, tookMs: 4200 } },
+          },
+        ],
       },
     ];
     const text = deltasOf(await streamParts({ prompt, tools: [functionTool("restart")] }, 0, intentsWithRestart)).join("");
@@ -239,7 +253,9 @@ describe("offline model, driven through streamText", () => {
     expect(calls).toEqual([{ target: "openclaw", reason: "asked by the user" }]);
     expect(steps).toHaveLength(2);
     expect(steps[0]!.finishReason).toBe("tool-calls");
-    expect(steps[0]!.toolCalls.map((call) => [call.toolName, call.input])).toEqual([["restart", { target: "openclaw", reason: "asked by the user" }]]);
+    expect(steps[0]!.toolCalls.map((call) => [call.toolName, call.input])).toEqual([
+      ["restart", { target: "openclaw", reason: "asked by the user" }],
+    ]);
     expect(steps[0]!.toolResults.map((toolResult) => toolResult.output)).toEqual([{ restarted: true, target: "openclaw" }]);
     expect(await result.text).toBe("I ran restart: restarted true, target openclaw.");
     expect(await result.finishReason).toBe("stop");

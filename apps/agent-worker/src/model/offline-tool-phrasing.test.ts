@@ -1,11 +1,11 @@
 import type { LanguageModelV4FunctionTool, LanguageModelV4Prompt, LanguageModelV4ToolResultOutput } from "@ai-sdk/provider";
-import { scheduleSchema } from "@oa/protocol";
 import { createOfflineModel, describeJobNote, toolPhrasings } from "@oa/offline-model";
+import * as contract from "@oa/protocol";
+import { scheduleSchema } from "@oa/protocol";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import * as contract from "@oa/protocol";
-import { buildThreadTools, type ThreadToolsDeps } from "../tools/thread-tools.ts";
 import { quotaToolResult } from "../quotas/quota.ts";
+import { buildThreadTools, type ThreadToolsDeps } from "../tools/thread-tools.ts";
 
 /**
  * Every tool a thread's run registers, read from the real builder: a tool added there without a
@@ -28,7 +28,7 @@ async function say(toolName: string, output: LanguageModelV4ToolResultOutput, in
   const tools: LanguageModelV4FunctionTool[] = registered.map((name) => ({ type: "function", name, inputSchema: { type: "object" } }));
   const generated = await createOfflineModel({ delayMs: 0 }).doGenerate({ prompt: answered(toolName, input, output), tools });
   const reply = generated.content.find((part) => part.type === "text");
-  if (!reply || reply.type !== "text") throw new Error(`no text for ${toolName}`);
+  if (reply?.type !== "text") throw new Error(`no text for ${toolName}`);
   return reply.text;
 }
 
@@ -39,8 +39,15 @@ const shaped = <T extends z.ZodType>(schema: T, value: z.input<T>) => json(schem
 
 const READY_AT = Date.UTC(2026, 10, 27, 9, 20);
 const instance = (status: z.infer<typeof contract.instanceStatusSchema>) =>
-  shaped(contract.instanceSummarySchema, { status, runtime_name: "rt-1", created_at: READY_AT - 60_000, updated_at: READY_AT, last_ready_at: status === "ready" ? READY_AT : null });
-const jobHandle = (kind: string, status = "waiting") => json({ job: { id: "job_1", kind, status, progress: 0.2, message: "Restart requested; the gateway is starting." } });
+  shaped(contract.instanceSummarySchema, {
+    status,
+    runtime_name: "rt-1",
+    created_at: READY_AT - 60_000,
+    updated_at: READY_AT,
+    last_ready_at: status === "ready" ? READY_AT : null,
+  });
+const jobHandle = (kind: string, status = "waiting") =>
+  json({ job: { id: "job_1", kind, status, progress: 0.2, message: "Restart requested; the gateway is starting." } });
 const schedule = (kind: "once" | "cron") =>
   json(
     scheduleSchema.parse({
@@ -59,48 +66,114 @@ const schedule = (kind: "once" | "cron") =>
 
 /** Successful answers of each tool: contract shapes, empty lists, job handles. */
 const successes: Record<string, Array<{ input?: Record<string, unknown>; output: LanguageModelV4ToolResultOutput }>> = {
-  get_instance: [{ output: instance("ready") }, { output: instance("provisioning") }, { output: instance("error") }, { output: json(null) }],
+  get_instance: [
+    { output: instance("ready") },
+    { output: instance("provisioning") },
+    { output: instance("error") },
+    { output: json(null) },
+  ],
   provision: [{ output: jobHandle("provision") }, { output: instance("ready") }],
   delete_instance: [{ output: json({ deleted: true }) }, { output: json({ deleted: false }) }],
   get_status: [
-    { output: shaped(contract.runtimeStatusSchema, { gateway: { status: "running" }, lastBackup: "2026-11-27T08:00:00.000Z", container: { instanceType: "standard-4" }, version: { clawdbot: "2026.11.1" } }) },
-    { output: shaped(contract.runtimeStatusSchema, { gateway: { status: "starting" }, lastBackup: null, container: { instanceType: "standard-4" }, version: { clawdbot: "2026.11.1" } }) },
+    {
+      output: shaped(contract.runtimeStatusSchema, {
+        gateway: { status: "running" },
+        lastBackup: "2026-11-27T08:00:00.000Z",
+        container: { instanceType: "standard-4" },
+        version: { clawdbot: "2026.11.1" },
+      }),
+    },
+    {
+      output: shaped(contract.runtimeStatusSchema, {
+        gateway: { status: "starting" },
+        lastBackup: null,
+        container: { instanceType: "standard-4" },
+        version: { clawdbot: "2026.11.1" },
+      }),
+    },
   ],
   list_devices: [
     { output: shaped(contract.deviceListSchema, { pending: [], paired: [] }) },
-    { output: shaped(contract.deviceListSchema, { pending: [{ requestId: "req-1", client: { platform: "android" } }], paired: [{ deviceId: "d1", client: { platform: "ios" } }, { deviceId: "d2", client: { platform: "macos" } }] }) },
+    {
+      output: shaped(contract.deviceListSchema, {
+        pending: [{ requestId: "req-1", client: { platform: "android" } }],
+        paired: [
+          { deviceId: "d1", client: { platform: "ios" } },
+          { deviceId: "d2", client: { platform: "macos" } },
+        ],
+      }),
+    },
   ],
-  approve_device: [{ input: { requestId: "req-1" }, output: shaped(contract.deviceApprovalSchema, { approved: true, requestId: "req-1" }) }],
+  approve_device: [
+    { input: { requestId: "req-1" }, output: shaped(contract.deviceApprovalSchema, { approved: true, requestId: "req-1" }) },
+  ],
   list_pairing_requests: [
     { input: { channel: "telegram" }, output: shaped(contract.pairingListSchema, { channel: "telegram", requests: [] }) },
     {
       input: { channel: "whatsapp" },
-      output: shaped(contract.pairingListSchema, { channel: "whatsapp", requests: [{ id: "p1", code: "ABCD2345", createdAt: "2026-11-27T09:00:00.000Z", lastSeenAt: "2026-11-27T09:05:00.000Z" }] }),
+      output: shaped(contract.pairingListSchema, {
+        channel: "whatsapp",
+        requests: [{ id: "p1", code: "ABCD2345", createdAt: "2026-11-27T09:00:00.000Z", lastSeenAt: "2026-11-27T09:05:00.000Z" }],
+      }),
     },
   ],
   approve_pairing: [
-    { input: { channel: "telegram", code: "ABCD2345" }, output: shaped(contract.pairingApprovalSchema, { approved: true, channel: "telegram", code: "ABCD2345", stdout: "ok", stderr: "" }) },
+    {
+      input: { channel: "telegram", code: "ABCD2345" },
+      output: shaped(contract.pairingApprovalSchema, { approved: true, channel: "telegram", code: "ABCD2345", stdout: "ok", stderr: "" }),
+    },
   ],
   backup_now: [
     { output: jobHandle("backup") },
-    { output: json({ job: { id: "job_2", kind: "backup", status: "waiting", progress: 0, message: "Retrying in 2 s: OpenClaw API answered HTTP 503 without JSON: {\"a\":1}" } }) },
-    { output: json({ job: { id: "job_2", kind: "backup", status: "succeeded", progress: 1, message: "Backup finished at 2026-11-27T09:21:00.000Z." } }) }],
+    {
+      output: json({
+        job: {
+          id: "job_2",
+          kind: "backup",
+          status: "waiting",
+          progress: 0,
+          message: 'Retrying in 2 s: OpenClaw API answered HTTP 503 without JSON: {"a":1}',
+        },
+      }),
+    },
+    {
+      output: json({
+        job: { id: "job_2", kind: "backup", status: "succeeded", progress: 1, message: "Backup finished at 2026-11-27T09:21:00.000Z." },
+      }),
+    },
+  ],
   restart: [{ output: jobHandle("restart") }],
   watch_status: [{ input: { durationMinutes: 10, intervalSeconds: 30 }, output: jobHandle("watch_status") }],
   get_billing_summary: [{ output: shaped(contract.billingSummarySchema, { user_id: "u-1", balance_usd: 25 }) }],
   list_sessions: [
     { output: shaped(contract.sessionListSchema, []) },
-    { output: shaped(contract.sessionListSchema, [{ key: "main", kind: "main", updatedAt: READY_AT }, { key: "g1", kind: "group", channel: "telegram", displayName: "Family", updatedAt: READY_AT }]) },
+    {
+      output: shaped(contract.sessionListSchema, [
+        { key: "main", kind: "main", updatedAt: READY_AT },
+        { key: "g1", kind: "group", channel: "telegram", displayName: "Family", updatedAt: READY_AT },
+      ]),
+    },
   ],
   get_session_history: [
     { input: { sessionKey: "main" }, output: shaped(contract.sessionHistorySchema, { messages: [] }) },
-    { input: { sessionKey: "main" }, output: shaped(contract.sessionHistorySchema, { messages: [{ role: "assistant", content: [{ type: "text", text: "All good here." }], timestamp: READY_AT }] }) },
+    {
+      input: { sessionKey: "main" },
+      output: shaped(contract.sessionHistorySchema, {
+        messages: [{ role: "assistant", content: [{ type: "text", text: "All good here." }], timestamp: READY_AT }],
+      }),
+    },
   ],
   send_session_message: [
-    { input: { sessionKey: "main", message: "hi" }, output: shaped(contract.sendResultSchema, { runId: "r1", status: "ok", reply: "Hello back." }) },
+    {
+      input: { sessionKey: "main", message: "hi" },
+      output: shaped(contract.sendResultSchema, { runId: "r1", status: "ok", reply: "Hello back." }),
+    },
     { input: { sessionKey: "main", message: "hi" }, output: shaped(contract.sendResultSchema, { runId: "r1", status: "accepted" }) },
     { input: { sessionKey: "main", message: "hi" }, output: shaped(contract.sendResultSchema, { runId: "r1", status: "timeout" }) },
-    { input: { sessionKey: "main", message: "hi" }, output: shaped(contract.sendResultSchema, { runId: "r1", status: "error", error: "agent busy" }) },
+    {
+      input: { sessionKey: "main", message: "hi" },
+      output: shaped(contract.sendResultSchema, { runId: "r1", status: "error", error: "agent busy" }),
+    },
   ],
   schedule_followup: [{ output: schedule("once") }, { output: schedule("cron") }],
   list_schedules: [{ output: json({ schedules: [] }) }, { output: json({ schedules: [(schedule("once") as { value: unknown }).value] }) }],
@@ -113,9 +186,13 @@ const mishaps = (tool: string): LanguageModelV4ToolResultOutput[] => [
   errorText(`${tool} failed: instance not found (HTTP 404)`),
   errorText(`${tool} failed: runtime url not set (HTTP 409)`),
   errorText(`${tool} failed: The OpenClaw API could not be reached: connection refused`),
-  errorText(`${tool} failed: The OpenClaw API did not answer within 10000 ms.. The outcome is unknown; check the status before trying again.`),
+  errorText(
+    `${tool} failed: The OpenClaw API did not answer within 10000 ms.. The outcome is unknown; check the status before trying again.`,
+  ),
   errorText(`${tool} was not approved by the person, so it was not run.`),
-  errorText(`The outcome of ${tool} is unknown: the agent was interrupted while the call was in flight. Check the current status (for example with get_status) before trying again.`),
+  errorText(
+    `The outcome of ${tool} is unknown: the agent was interrupted while the call was in flight. Check the current status (for example with get_status) before trying again.`,
+  ),
   errorText(`Invalid input for tool ${tool}: Type validation failed: Value: {"sessionKey":".."}.`),
   { type: "error-json", value: `${tool} failed: OpenClaw API answered HTTP 502 without JSON: {"oops":true}` },
   { type: "error-json", value: { message: "not a string" } },
@@ -150,27 +227,39 @@ describe("the offline model's words for tool results", () => {
         // A known shape gets its own words, not the fallback for unknown results.
         expect(text, `${tool} success ${index}`).not.toMatch(/^I ran /);
       }
-      for (const [index, output] of mishaps(tool).entries()) expectSpoken(await say(tool, output), `${tool} mishap ${index}: ${shown(output)}`);
+      for (const [index, output] of mishaps(tool).entries())
+        expectSpoken(await say(tool, output), `${tool} mishap ${index}: ${shown(output)}`);
     }
   });
 
   it("says the results people ask for most in exact words", async () => {
     expect(await say("get_billing_summary", successes.get_billing_summary![0]!.output)).toBe("Your balance is $25.00.");
-    expect(await say("list_devices", successes.list_devices![0]!.output)).toBe("You have no paired devices, and no devices are waiting to pair.");
+    expect(await say("list_devices", successes.list_devices![0]!.output)).toBe(
+      "You have no paired devices, and no devices are waiting to pair.",
+    );
     expect(await say("list_devices", successes.list_devices![1]!.output)).toBe(
       "You have 2 paired devices (ios and macos) and 1 waiting to pair (android, request req-1).",
     );
     expect(await say("restart", jobHandle("restart"))).toBe("Restart started; I'll tell you when the gateway is back.");
-    expect(await say("restart", json({ job: { id: "job_1", kind: "restart", status: "waiting", progress: 0, message: "Retrying in 2 s: runtime exploded" } }))).toBe(
-      "Restart started, but the first try failed (runtime exploded); I'm retrying in 2 s. I'll tell you when the gateway is back.",
+    expect(
+      await say(
+        "restart",
+        json({ job: { id: "job_1", kind: "restart", status: "waiting", progress: 0, message: "Retrying in 2 s: runtime exploded" } }),
+      ),
+    ).toBe("Restart started, but the first try failed (runtime exploded); I'm retrying in 2 s. I'll tell you when the gateway is back.");
+    expect(await say("get_instance", instance("ready"))).toBe(
+      "Your OpenClaw instance (runtime rt-1) is ready (since 2026-11-27 09:20 UTC).",
     );
-    expect(await say("get_instance", instance("ready"))).toBe("Your OpenClaw instance (runtime rt-1) is ready (since 2026-11-27 09:20 UTC).");
     expect(await say("get_instance", json(null))).toBe("You have no OpenClaw instance yet. Ask me to provision one if you want it.");
-    expect(await say("list_pairing_requests", successes.list_pairing_requests![0]!.output, { channel: "telegram" })).toBe("No Telegram pairing requests are waiting.");
-    expect(await say("get_billing_summary", errorText("get_billing_summary failed: The OpenClaw API could not be reached: connection refused"))).toBe(
-      "I couldn't reach the OpenClaw API: connection refused. Nothing was changed.",
+    expect(await say("list_pairing_requests", successes.list_pairing_requests![0]!.output, { channel: "telegram" })).toBe(
+      "No Telegram pairing requests are waiting.",
     );
-    expect(await say("schedule_followup", schedule("once"))).toBe("Follow-up scheduled: “check my balance” at 2026-11-27 09:30 UTC (id sched_1).");
+    expect(
+      await say("get_billing_summary", errorText("get_billing_summary failed: The OpenClaw API could not be reached: connection refused")),
+    ).toBe("I couldn't reach the OpenClaw API: connection refused. Nothing was changed.");
+    expect(await say("schedule_followup", schedule("once"))).toBe(
+      "Follow-up scheduled: “check my balance” at 2026-11-27 09:30 UTC (id sched_1).",
+    );
   });
 
   it("says a rejected or withdrawn call will not happen, with the reason given", async () => {
@@ -207,7 +296,9 @@ describe("the offline model's words for tool results", () => {
 
 describe("the offline model's words for a finished background job", () => {
   it("reports each job outcome in plain words", () => {
-    expect(describeJobNote("Background job restart (job_1) finished: The gateway is running again.")).toBe("The restart is done. The gateway is running again.");
+    expect(describeJobNote("Background job restart (job_1) finished: The gateway is running again.")).toBe(
+      "The restart is done. The gateway is running again.",
+    );
     expect(describeJobNote("Background job backup (job_1) finished: Backup finished at 2026-11-27T09:21:00.000Z.")).toBe(
       "The backup is done. Backup finished at 2026-11-27 09:21 UTC.",
     );

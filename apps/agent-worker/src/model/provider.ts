@@ -1,8 +1,8 @@
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import { createOfflineModel } from "@oa/offline-model";
 import type { LanguageModel } from "ai";
 import type { AgentConfig } from "../config.ts";
-import { createOfflineModel } from "@oa/offline-model";
 
 /** The language model for this deployment's configuration. */
 export function selectModel(config: AgentConfig): LanguageModel {

@@ -1,6 +1,6 @@
+import { truncate } from "@oa/offline-model";
 import { generateText, type LanguageModel, type UIMessage } from "ai";
 import type { ProviderKind } from "../config.ts";
-import { truncate } from "@oa/offline-model";
 
 /** The running summary never grows past this; older detail is what gets squeezed out. */
 export const MAX_SUMMARY_CHARS = 4000;

@@ -76,7 +76,14 @@ describe("OpenClaw client", () => {
     const hang = (request: Request) =>
       new Promise<Response>((_resolve, reject) => request.signal.addEventListener("abort", () => reject(request.signal.reason)));
     const slow = fakeApi([hang]);
-    const result = await new OpenClawClient({ baseUrl: "http://openclaw.test/api", apiKey: "k", userId: "u", fetch: slow.fetch, timeoutMs: 50, readRetries: 0 }).getStatus();
+    const result = await new OpenClawClient({
+      baseUrl: "http://openclaw.test/api",
+      apiKey: "k",
+      userId: "u",
+      fetch: slow.fetch,
+      timeoutMs: 50,
+      readRetries: 0,
+    }).getStatus();
     expect(result).toMatchObject({ ok: false, error: { kind: "timeout" } });
 
     const controller = new AbortController();
@@ -87,15 +94,27 @@ describe("OpenClaw client", () => {
 
   it("maps a network failure to a typed error", async () => {
     const down = fakeApi([() => Promise.reject(new TypeError("connection refused"))]);
-    const result = await new OpenClawClient({ baseUrl: "http://openclaw.test/api", apiKey: "k", userId: "u", fetch: down.fetch, readRetries: 0 }).send(() => openclawRequests.billingSummary());
+    const result = await new OpenClawClient({
+      baseUrl: "http://openclaw.test/api",
+      apiKey: "k",
+      userId: "u",
+      fetch: down.fetch,
+      readRetries: 0,
+    }).send(() => openclawRequests.billingSummary());
     expect(result).toMatchObject({ ok: false, error: { kind: "network" } });
   });
 
   it("never sends an id that is no path segment (., .., empty) nor a path with a dot segment", async () => {
     const api = fakeApi([ok({})]);
     for (const id of [".", "..", ""]) {
-      expect(await client(api).send(() => openclawRequests.approveDevice(id), "k")).toMatchObject({ ok: false, error: { kind: "invalid_request" } });
-      expect(await client(api).send(() => openclawRequests.sessionHistory(id, {}))).toMatchObject({ ok: false, error: { kind: "invalid_request" } });
+      expect(await client(api).send(() => openclawRequests.approveDevice(id), "k")).toMatchObject({
+        ok: false,
+        error: { kind: "invalid_request" },
+      });
+      expect(await client(api).send(() => openclawRequests.sessionHistory(id, {}))).toMatchObject({
+        ok: false,
+        error: { kind: "invalid_request" },
+      });
     }
     for (const path of ["/sessions/../history", "/runtime/devices/./approve", "/sessions/%2e%2E/send", "/sessions//history"]) {
       expect(await client(api).request("POST", path)).toMatchObject({ ok: false, error: { kind: "invalid_request" } });

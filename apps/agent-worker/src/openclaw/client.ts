@@ -1,5 +1,5 @@
 import type { BackupResult, InstanceSummary, OpenClawError, RestartResult, RuntimeStatus } from "@oa/protocol";
-import { hasDotSegment, openclawRequests, UnsafePathSegmentError, type HistoryQuery, type OpenClawRequest, type SessionsQuery } from "./requests.ts";
+import { hasDotSegment, type OpenClawRequest, openclawRequests, UnsafePathSegmentError } from "./requests.ts";
 
 /**
  * Typed client for the OpenClaw API (`/api/openclaw/*`, docs/openclaw-api.md; its shapes are `@oa/protocol`'s). Every call
@@ -95,7 +95,11 @@ export class OpenClawClient {
       envelope = JSON.parse(text) as typeof envelope;
     } catch {
       const snippet = text.trim().slice(0, 200) || "(empty body)";
-      return fail(response.ok ? "invalid_response" : "http", response.status, `OpenClaw API answered HTTP ${response.status} without JSON: ${snippet}`);
+      return fail(
+        response.ok ? "invalid_response" : "http",
+        response.status,
+        `OpenClaw API answered HTTP ${response.status} without JSON: ${snippet}`,
+      );
     }
     if (response.ok && envelope.ok === true) return { ok: true, data: envelope.data as T };
     const message = typeof envelope.error === "string" ? envelope.error : `HTTP ${response.status}`;
@@ -141,9 +145,13 @@ function isRetryable(error: OpenClawError): boolean {
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

@@ -8,5 +8,10 @@ import { OpenClawClient } from "./client.ts";
  */
 export function configuredOpenClawClient(config: AgentConfig, userId: string): OpenClawClient | null {
   if (!config.openclawApiBase || !config.openclawApiKey) return null;
-  return new OpenClawClient({ baseUrl: config.openclawApiBase, apiKey: config.openclawApiKey, userId, timeoutMs: config.openclawTimeoutMs });
+  return new OpenClawClient({
+    baseUrl: config.openclawApiBase,
+    apiKey: config.openclawApiKey,
+    userId,
+    timeoutMs: config.openclawTimeoutMs,
+  });
 }

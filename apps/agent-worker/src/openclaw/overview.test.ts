@@ -15,10 +15,21 @@ const NOW = Date.UTC(2026, 10, 27, 9, 0);
 
 /** The OpenClaw API by path; every answer is checked against the contract before it is served. */
 const answers: Record<string, unknown> = {
-  "/instance": instanceSummarySchema.parse({ status: "ready", runtime_name: "rt-1", created_at: NOW - 60_000, updated_at: NOW, last_ready_at: NOW }),
+  "/instance": instanceSummarySchema.parse({
+    status: "ready",
+    runtime_name: "rt-1",
+    created_at: NOW - 60_000,
+    updated_at: NOW,
+    last_ready_at: NOW,
+  }),
   "/billing/summary": billingSummarySchema.parse({ user_id: "alice", balance_usd: 25 }),
   "/runtime/devices": deviceListSchema.parse({ pending: [{ requestId: "req-1", client: { platform: "android" } }], paired: [] }),
-  "/runtime/status": runtimeStatusSchema.parse({ gateway: { status: "running" }, lastBackup: null, container: { instanceType: "standard-4" }, version: { clawdbot: "2026.11.1" } }),
+  "/runtime/status": runtimeStatusSchema.parse({
+    gateway: { status: "running" },
+    lastBackup: null,
+    container: { instanceType: "standard-4" },
+    version: { clawdbot: "2026.11.1" },
+  }),
 };
 
 function fakeApi(): typeof fetch {
@@ -32,7 +43,8 @@ function fakeApi(): typeof fetch {
   }) as typeof fetch;
 }
 
-const client = () => new OpenClawClient({ baseUrl: "http://openclaw.test/api", apiKey: "k", userId: "alice", fetch: fakeApi(), readRetries: 0 });
+const client = () =>
+  new OpenClawClient({ baseUrl: "http://openclaw.test/api", apiKey: "k", userId: "alice", fetch: fakeApi(), readRetries: 0 });
 
 describe("the OpenClaw overview", () => {
   it("is the protocol's overview shape, read part by part", async () => {

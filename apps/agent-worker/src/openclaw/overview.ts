@@ -1,5 +1,4 @@
 import {
-  pairingChannels,
   type BillingSummary,
   type DeviceList,
   type InstanceSummary,
@@ -7,6 +6,7 @@ import {
   type OpenClawRuntimeStatusAnswer,
   type OverviewPart,
   type PairingList,
+  pairingChannels,
   type RuntimeStatus,
 } from "@oa/protocol";
 import type { OpenClawClient, OpenClawResult } from "./client.ts";

@@ -51,7 +51,11 @@ export const openclawRequests = {
   listDevices: (): OpenClawRequest => ({ method: "GET", path: "/runtime/devices" }),
   approveDevice: (requestId: string): OpenClawRequest => ({ method: "POST", path: `/runtime/devices/${pathSegment(requestId)}/approve` }),
   listPairingRequests: (channel: string): OpenClawRequest => ({ method: "GET", path: `/runtime/pairing/${pathSegment(channel)}` }),
-  approvePairing: (channel: string, code: string): OpenClawRequest => ({ method: "POST", path: `/runtime/pairing/${pathSegment(channel)}/approve`, body: { code } }),
+  approvePairing: (channel: string, code: string): OpenClawRequest => ({
+    method: "POST",
+    path: `/runtime/pairing/${pathSegment(channel)}/approve`,
+    body: { code },
+  }),
   backupNow: (): OpenClawRequest => ({ method: "POST", path: "/runtime/backup" }),
   restart: (): OpenClawRequest => ({ method: "POST", path: "/runtime/restart" }),
   billingSummary: (): OpenClawRequest => ({ method: "GET", path: "/billing/summary" }),

@@ -1,5 +1,5 @@
 import type { QuotaExceededDetails, QuotaName } from "@oa/protocol";
-import { failure, type Failure } from "../failure.ts";
+import { type Failure, failure } from "../failure.ts";
 
 /** What a lease holds a slot of; each kind counts against one quota of its user. */
 export type LeaseKind = "thread" | "schedule" | "job" | "run" | "feed";
@@ -54,7 +54,15 @@ export function quotaFailure(verdict: QuotaExceededDetails): Failure {
 }
 
 /** A tool's plain-language answer when a quota refused the work (the tool does not throw). */
-export function quotaToolResult(verdict: QuotaExceededDetails, what: string): { refused: true; reason: "quota_exceeded"; message: string } & QuotaExceededDetails {
+export function quotaToolResult(
+  verdict: QuotaExceededDetails,
+  what: string,
+): { refused: true; reason: "quota_exceeded"; message: string } & QuotaExceededDetails {
   const details = { quota: verdict.quota, limit: verdict.limit, current: verdict.current };
-  return { refused: true, reason: "quota_exceeded", ...details, message: `${quotaMessage(details, advice[verdict.quota])} ${what} was not started.` };
+  return {
+    refused: true,
+    reason: "quota_exceeded",
+    ...details,
+    message: `${quotaMessage(details, advice[verdict.quota])} ${what} was not started.`,
+  };
 }

@@ -1,8 +1,8 @@
 import { MAX_CONTEXT_FILE_BYTES } from "@oa/protocol";
-import type { AgentConfig } from "../config.ts";
 import { filesForModel } from "../attachments/files-for-model.ts";
-import type { PathStep } from "../thread/message-tree.ts";
+import type { AgentConfig } from "../config.ts";
 import type { PathSummary, StoredMessage, ThreadMeta, ThreadStore } from "../storage/thread-store.ts";
+import type { PathStep } from "../thread/message-tree.ts";
 
 export const SYSTEM_PROMPT = [
   "You are the OpenAgents assistant inside a durable chat thread on openagents.com.",
@@ -27,7 +27,11 @@ function lookback(config: AgentConfig): number {
 }
 
 /** The path from `anchorId` back to (excluding) its furthest summary, newest first, with that summary. */
-function unsummarizedPath(store: ThreadStore, config: AgentConfig, anchorId: string | null): { steps: PathStep[]; summary: PathSummary | null } {
+function unsummarizedPath(
+  store: ThreadStore,
+  config: AgentConfig,
+  anchorId: string | null,
+): { steps: PathStep[]; summary: PathSummary | null } {
   let walked = store.pathFrom(anchorId, lookback(config));
   let summary = store.summaryOnPath(walked);
   if (!summary && walked.length >= lookback(config) && walked.at(-1)!.parentId !== null) {

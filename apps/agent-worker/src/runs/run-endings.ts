@@ -28,7 +28,16 @@ export function endExhaustedRun(deps: RunEndingDeps, runId: string, messageId: s
   for (const receipt of deps.receipts.startedForRun(runId)) {
     const summary = `${receipt.tool} was in flight when the run stopped; its outcome is unknown.`;
     deps.receipts.finish(receipt.toolCallId, "unknown", summary, undefined, now);
-    deps.log.append({ type: "tool.receipt", runId, toolCallId: receipt.toolCallId, tool: receipt.tool, status: "unknown", resultSummary: summary }, now);
+    deps.log.append(
+      { type: "tool.receipt", runId, toolCallId: receipt.toolCallId, tool: receipt.tool, status: "unknown", resultSummary: summary },
+      now,
+    );
   }
-  failRun(deps, runId, messageId, { code: "recovery_exhausted", message: `The run was interrupted ${attempts} times and was stopped.` }, now);
+  failRun(
+    deps,
+    runId,
+    messageId,
+    { code: "recovery_exhausted", message: `The run was interrupted ${attempts} times and was stopped.` },
+    now,
+  );
 }

@@ -1,23 +1,23 @@
 import type { BusyPolicy, ChatTrigger } from "@oa/protocol";
 import type { LanguageModel, ToolSet, UIMessage, UIMessageChunk } from "ai";
-import type { AgentConfig } from "../config.ts";
-import { failure, type Failure } from "../failure.ts";
 import { ApprovalFlow } from "../approvals/approval-flow.ts";
-import type { ApprovalRecord, ApprovalStore } from "../storage/approval-store.ts";
-import { closeWaitingRun, LEFT_BRANCH_REASON, moveLeaf, placePendingMessage } from "../thread/branch-change.ts";
-import { SummaryFolder } from "./summary-folder.ts";
-import { endExhaustedRun, failRun } from "./run-endings.ts";
-import { resolveTurn } from "../thread/turn-placement.ts";
-import type { EventLog } from "../storage/event-log.ts";
-import { messageToChunks } from "./message-chunks.ts";
-import type { RunHub } from "./run-hub.ts";
 import type { AttachmentSource } from "../attachments/attachments-for-model.ts";
-import { executeRun } from "./run-execution.ts";
+import type { AgentConfig } from "../config.ts";
+import { type Failure, failure } from "../failure.ts";
+import type { QuotaVerdict } from "../quotas/quota.ts";
+import type { ApprovalRecord, ApprovalStore } from "../storage/approval-store.ts";
+import type { Commit } from "../storage/commit-then-publish.ts";
+import type { EventLog } from "../storage/event-log.ts";
 import type { ReceiptStore } from "../storage/receipt-store.ts";
 import type { RunRecord, RunStore } from "../storage/run-store.ts";
 import type { ThreadStore } from "../storage/thread-store.ts";
-import type { Commit } from "../storage/commit-then-publish.ts";
-import type { QuotaVerdict } from "../quotas/quota.ts";
+import { closeWaitingRun, LEFT_BRANCH_REASON, moveLeaf, placePendingMessage } from "../thread/branch-change.ts";
+import { resolveTurn } from "../thread/turn-placement.ts";
+import { messageToChunks } from "./message-chunks.ts";
+import { endExhaustedRun, failRun } from "./run-endings.ts";
+import { executeRun } from "./run-execution.ts";
+import type { RunHub } from "./run-hub.ts";
+import { SummaryFolder } from "./summary-folder.ts";
 
 /** A run that keeps failing to recover is ended after this many attempts. */
 export const MAX_RUN_ATTEMPTS = 3;
@@ -130,7 +130,16 @@ export class RunEngine {
       if (!store.meta()) store.createMeta(this.deps.threadId, input.userId, now);
       const reason = LEFT_BRANCH_REASON[turn.kind];
       for (const run of waiting) closeWaitingRun(this.branchDeps(), run.id, run.assistantMessageId, reason, now);
-      runs.create({ id: runId, userMessageId: turn.userMessageId, assistantMessageId, pendingMessage: turn.pendingMessage, placement: turn.placement }, now);
+      runs.create(
+        {
+          id: runId,
+          userMessageId: turn.userMessageId,
+          assistantMessageId,
+          pendingMessage: turn.pendingMessage,
+          placement: turn.placement,
+        },
+        now,
+      );
       log.append({ type: "run.status", runId, status: "queued" }, now);
     });
     hub.open(runId, assistantMessageId);
@@ -152,7 +161,8 @@ export class RunEngine {
   switchBranch(messageId: string): { ok: true; leafId: string } | Failure {
     const { store, runs } = this.deps;
     const busy = runs.active().find((run) => run.status !== "awaiting_approval");
-    if (busy) return failure("run_active", "A run is active in this thread; switch once it finished.", { runId: busy.id, status: busy.status });
+    if (busy)
+      return failure("run_active", "A run is active in this thread; switch once it finished.", { runId: busy.id, status: busy.status });
     if (!store.hasMessage(messageId)) return failure("message_not_found", "No such message in this thread.", { messageId });
     const now = Date.now();
     const leafId = this.deps.commit(() => {
@@ -170,7 +180,7 @@ export class RunEngine {
    */
   continueRun(runId: string): void {
     const run = this.deps.runs.get(runId);
-    if (!run || run.status !== "awaiting_approval" || this.continuing.has(runId)) return;
+    if (run?.status !== "awaiting_approval" || this.continuing.has(runId)) return;
     // Tails may attach at once (the approval's own response follows the continuation).
     this.deps.hub.open(runId, run.assistantMessageId);
     if (!isUserTurn(run, this.deps.store)) {
@@ -187,7 +197,11 @@ export class RunEngine {
       .then((verdict) => {
         this.continuing.delete(runId);
         if (verdict.ok) this.requeue(runId);
-        else this.failOverQuota(runId, `You already have ${verdict.current} runs active, the most allowed is ${verdict.limit}; the approved run could not go on. Send the message again once one finished.`);
+        else
+          this.failOverQuota(
+            runId,
+            `You already have ${verdict.current} runs active, the most allowed is ${verdict.limit}; the approved run could not go on. Send the message again once one finished.`,
+          );
       });
   }
 
@@ -203,7 +217,7 @@ export class RunEngine {
 
   private failOverQuota(runId: string, message: string): void {
     const run = this.deps.runs.get(runId);
-    if (!run || run.status !== "awaiting_approval") return;
+    if (run?.status !== "awaiting_approval") return;
     const now = Date.now();
     this.deps.commit(() => failRun(this.deps, runId, run.assistantMessageId, { code: "quota_exceeded", message }, now));
     this.deps.hub.push(runId, { type: "error", errorText: message });
@@ -236,7 +250,9 @@ export class RunEngine {
       return { ok: true, kind: "tail", runId: run.id, assistantMessageId: run.assistantMessageId };
     }
     const answer = run ? this.deps.store.getMessage(run.assistantMessageId) : null;
-    const chunks: UIMessageChunk[] = answer ? messageToChunks(answer) : [{ type: "start", ...(run ? { messageId: run.assistantMessageId } : {}) }];
+    const chunks: UIMessageChunk[] = answer
+      ? messageToChunks(answer)
+      : [{ type: "start", ...(run ? { messageId: run.assistantMessageId } : {}) }];
     chunks.push({ type: "finish" });
     return { ok: true, kind: "replay", chunks };
   }

@@ -1,18 +1,27 @@
 import { refuseDownloads } from "@oa/protocol";
-import { convertToModelMessages, isStepCount, RetryError, streamText, type LanguageModel, type ToolSet, type UIMessage, type UIMessageChunk } from "ai";
-import type { AgentConfig } from "../config.ts";
+import {
+  convertToModelMessages,
+  isStepCount,
+  type LanguageModel,
+  RetryError,
+  streamText,
+  type ToolSet,
+  type UIMessage,
+  type UIMessageChunk,
+} from "ai";
 import type { ApprovalFlow } from "../approvals/approval-flow.ts";
+import { type AttachmentSource, AttachmentsUnavailableError, attachmentsForModel } from "../attachments/attachments-for-model.ts";
+import type { AgentConfig } from "../config.ts";
 import type { ApprovalStore } from "../storage/approval-store.ts";
-import { ChunkWriter } from "./chunk-writer.ts";
-import { placeTurn } from "../thread/branch-change.ts";
-import { attachmentsForModel, AttachmentsUnavailableError, type AttachmentSource } from "../attachments/attachments-for-model.ts";
-import { buildModelContext, type ModelContext } from "./context.ts";
+import type { Commit } from "../storage/commit-then-publish.ts";
 import type { EventLog } from "../storage/event-log.ts";
-import { messageToChunks } from "./message-chunks.ts";
-import type { RunHub } from "./run-hub.ts";
 import type { RunRecord, RunStore } from "../storage/run-store.ts";
 import type { ThreadStore } from "../storage/thread-store.ts";
-import type { Commit } from "../storage/commit-then-publish.ts";
+import { placeTurn } from "../thread/branch-change.ts";
+import { ChunkWriter } from "./chunk-writer.ts";
+import { buildModelContext, type ModelContext } from "./context.ts";
+import { messageToChunks } from "./message-chunks.ts";
+import type { RunHub } from "./run-hub.ts";
 
 export type ExecutionDeps = {
   store: ThreadStore;
@@ -99,7 +108,13 @@ function checkpointAnswer(deps: ExecutionDeps, run: RunRecord, message: UIMessag
 }
 
 /** Replays what a resumed run already said, then streams the model's answer to the tails and the log. */
-async function streamAnswer(deps: ExecutionDeps, run: RunRecord, controller: AbortController, progress: AttemptProgress, emit: Emit): Promise<void> {
+async function streamAnswer(
+  deps: ExecutionDeps,
+  run: RunRecord,
+  controller: AbortController,
+  progress: AttemptProgress,
+  emit: Emit,
+): Promise<void> {
   const { store, hub } = deps;
   const meta = store.meta()!;
   // The path through this run's own messages, whichever branch is active now.
@@ -154,7 +169,13 @@ async function startModelCall(deps: ExecutionDeps, run: RunRecord, context: Mode
 }
 
 /** Every chunk goes out; an approval request is recorded on the server before anyone can see it. */
-async function forwardChunks(deps: ExecutionDeps, run: RunRecord, stream: AsyncIterable<UIMessageChunk>, resumed: boolean, emit: Emit): Promise<void> {
+async function forwardChunks(
+  deps: ExecutionDeps,
+  run: RunRecord,
+  stream: AsyncIterable<UIMessageChunk>,
+  resumed: boolean,
+  emit: Emit,
+): Promise<void> {
   const toolInputs = new Map<string, { toolName: string; input: unknown }>();
   for await (const chunk of stream) {
     // A resumed run already replayed its start and earlier parts.
@@ -211,7 +232,11 @@ function finishAttempt(
     else if (outcome === "awaiting_approval") log.append({ type: "run.status", runId: run.id, status: "awaiting_approval" }, finishedAt);
     else if (outcome === "continue") log.append({ type: "run.status", runId: run.id, status: "queued" }, finishedAt);
     else if (outcome === "cancelled") log.append({ type: "run.cancelled", runId: run.id, messageId: finalMessage.id }, finishedAt);
-    else log.append({ type: "run.failed", runId: run.id, messageId: finalMessage.id, error: { code: "model_error", message: errorText ?? "" } }, finishedAt);
+    else
+      log.append(
+        { type: "run.failed", runId: run.id, messageId: finalMessage.id, error: { code: "model_error", message: errorText ?? "" } },
+        finishedAt,
+      );
   });
   return outcome;
 }

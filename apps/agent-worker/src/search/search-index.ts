@@ -11,7 +11,15 @@ export const SEARCH_MAX_DOCS = 200_000;
 /** Tokens of context around the best match in a snippet. */
 const SNIPPET_TOKENS = 16;
 
-type HitRow = { thread_id: string; message_id: string; role: SearchHit["role"]; created_at: number; rank: number; snip: string; title: string | null };
+type HitRow = {
+  thread_id: string;
+  message_id: string;
+  role: SearchHit["role"];
+  created_at: number;
+  rank: number;
+  snip: string;
+  title: string | null;
+};
 
 /**
  * One user's full-text index of their messages (FTS5 in the UserAgent's SQLite): upserted by
@@ -32,7 +40,11 @@ export class SearchIndex {
       if (text === "") continue;
       // The mapping row names the FTS row: its id is chosen here, never reused (AUTOINCREMENT).
       const { rowid } = this.sql
-        .exec<{ rowid: number }>("INSERT INTO message_search_docs (thread_id, message_id) VALUES (?, ?) RETURNING doc_rowid AS rowid", threadId, doc.messageId)
+        .exec<{ rowid: number }>(
+          "INSERT INTO message_search_docs (thread_id, message_id) VALUES (?, ?) RETURNING doc_rowid AS rowid",
+          threadId,
+          doc.messageId,
+        )
         .one();
       this.sql.exec(
         "INSERT INTO message_search (rowid, text, thread_id, message_id, role, created_at) VALUES (?, ?, ?, ?, ?, ?)",

@@ -1,6 +1,6 @@
 import type { ThreadEvent } from "@oa/protocol";
-import type { StoredMessage, ThreadStore } from "../storage/thread-store.ts";
 import { LogProjection } from "../storage/log-projection.ts";
+import type { StoredMessage, ThreadStore } from "../storage/thread-store.ts";
 import { SEARCH_DOC_MAX_CHARS, type SearchDoc } from "./search-index.ts";
 
 export type SearchSyncDeps = {
@@ -99,7 +99,10 @@ export class SearchSync {
         )
         .toArray();
       // A short batch is the end of the log as of now: the cursor may pass every event read.
-      const through = rows.length < BATCH_EVENTS ? sql.exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM events").one().seq ?? from : rows.at(-1)!.seq;
+      const through =
+        rows.length < BATCH_EVENTS
+          ? (sql.exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM events").one().seq ?? from)
+          : rows.at(-1)!.seq;
       const docs = this.docsFor([...new Set(rows.map((row) => row.message_id))]);
       if (docs.length > 0) {
         try {

@@ -1,5 +1,5 @@
-import { keysetPage, type PageAfter } from "./keyset-page.ts";
 import type { Approval, ApprovalStatus, BoundRequest } from "@oa/protocol";
+import { keysetPage, type PageAfter } from "./keyset-page.ts";
 
 type ApprovalRow = {
   id: string;
@@ -98,13 +98,25 @@ export class ApprovalStore {
   }
 
   pendingForRun(runId: string): ApprovalRecord[] {
-    return this.sql.exec<ApprovalRow>("SELECT * FROM approvals WHERE run_id = ? AND status = 'pending' ORDER BY created_at", runId).toArray().map(toRecord);
+    return this.sql
+      .exec<ApprovalRow>("SELECT * FROM approvals WHERE run_id = ? AND status = 'pending' ORDER BY created_at", runId)
+      .toArray()
+      .map(toRecord);
   }
 
   /** Newest first, a page at a time, optionally of one status. */
-  page(status: ApprovalStatus | undefined, limit: number, after: PageAfter | null): { approvals: ApprovalRecord[]; next: PageAfter | null } {
+  page(
+    status: ApprovalStatus | undefined,
+    limit: number,
+    after: PageAfter | null,
+  ): { approvals: ApprovalRecord[]; next: PageAfter | null } {
     const where = status ? { clause: "status = ?", params: [status] } : undefined;
-    const { rows, next } = keysetPage<ApprovalRow>(this.sql, { table: "approvals", at: "created_at", id: "id", ...(where ? { where } : {}) }, limit, after);
+    const { rows, next } = keysetPage<ApprovalRow>(
+      this.sql,
+      { table: "approvals", at: "created_at", id: "id", ...(where ? { where } : {}) },
+      limit,
+      after,
+    );
     return { approvals: rows.map(toRecord), next };
   }
 
@@ -116,7 +128,12 @@ export class ApprovalStore {
   }
 
   /** Single use: only a pending approval changes, and only once. Returns false if it was not pending. */
-  resolve(id: string, status: Exclude<ApprovalStatus, "pending">, decision: { reason: string | null; by: string | null; via: Approval["decidedVia"] }, now: number): boolean {
+  resolve(
+    id: string,
+    status: Exclude<ApprovalStatus, "pending">,
+    decision: { reason: string | null; by: string | null; via: Approval["decidedVia"] },
+    now: number,
+  ): boolean {
     const cursor = this.sql.exec(
       "UPDATE approvals SET status = ?, reason = ?, decided_by = ?, decided_via = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
       status,

@@ -1,4 +1,4 @@
-import { attachmentUrl, type Attachment } from "@oa/protocol";
+import { type Attachment, attachmentUrl } from "@oa/protocol";
 
 /** One attachment row: the file's facts and where its bytes are in R2. */
 export type AttachmentRecord = {
@@ -74,7 +74,9 @@ export class AttachmentStore {
   }
 
   totals(): { count: number; bytes: number } {
-    const row = this.sql.exec<{ count: number; bytes: number }>("SELECT COUNT(*) AS count, COALESCE(SUM(size), 0) AS bytes FROM attachments").one();
+    const row = this.sql
+      .exec<{ count: number; bytes: number }>("SELECT COUNT(*) AS count, COALESCE(SUM(size), 0) AS bytes FROM attachments")
+      .one();
     return { count: row.count, bytes: row.bytes };
   }
 

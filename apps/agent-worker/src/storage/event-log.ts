@@ -4,7 +4,12 @@ import { CommittedEvents } from "./committed-events.ts";
 type EventRow = { seq: number; type: string; data: string; created_at: number };
 
 function toEvent(row: EventRow): StoredThreadEvent {
-  return { ...(JSON.parse(row.data) as object), type: row.type, seq: row.seq, at: new Date(row.created_at).toISOString() } as StoredThreadEvent;
+  return {
+    ...(JSON.parse(row.data) as object),
+    type: row.type,
+    seq: row.seq,
+    at: new Date(row.created_at).toISOString(),
+  } as StoredThreadEvent;
 }
 
 /**

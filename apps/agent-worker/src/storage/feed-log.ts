@@ -18,7 +18,13 @@ export class FeedLog extends CommittedEvents<StoredUserEvent> implements FeedSou
   append(event: NewUserEvent, now: number): StoredUserEvent {
     const { type, threadId, ...data } = event;
     const { seq } = this.sql
-      .exec<{ seq: number }>("INSERT INTO feed (type, thread_id, data, created_at) VALUES (?, ?, ?, ?) RETURNING seq", type, threadId, JSON.stringify(data), now)
+      .exec<{ seq: number }>(
+        "INSERT INTO feed (type, thread_id, data, created_at) VALUES (?, ?, ?, ?) RETURNING seq",
+        type,
+        threadId,
+        JSON.stringify(data),
+        now,
+      )
       .one();
     if (seq % TRIM_EVERY === 0 && seq > FEED_KEEP) {
       const through = seq - FEED_KEEP;
@@ -32,11 +38,21 @@ export class FeedLog extends CommittedEvents<StoredUserEvent> implements FeedSou
 
   after(seq: number, limit: number): StoredUserEvent[] {
     return this.sql
-      .exec<FeedRow & { thread_id: string }>("SELECT seq, type, thread_id, data, created_at FROM feed WHERE seq > ? ORDER BY seq LIMIT ?", seq, limit)
+      .exec<FeedRow & { thread_id: string }>(
+        "SELECT seq, type, thread_id, data, created_at FROM feed WHERE seq > ? ORDER BY seq LIMIT ?",
+        seq,
+        limit,
+      )
       .toArray()
       .map(
         (row) =>
-          ({ ...(JSON.parse(row.data) as object), type: row.type, threadId: row.thread_id, seq: row.seq, at: new Date(row.created_at).toISOString() }) as StoredUserEvent,
+          ({
+            ...(JSON.parse(row.data) as object),
+            type: row.type,
+            threadId: row.thread_id,
+            seq: row.seq,
+            at: new Date(row.created_at).toISOString(),
+          }) as StoredUserEvent,
       );
   }
 

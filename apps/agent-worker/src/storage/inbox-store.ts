@@ -38,7 +38,11 @@ export class InboxStore {
   /** Newest first. */
   list(status: ApprovalStatus, limit: number): Array<{ approval: Approval; threadId: string }> {
     return this.sql
-      .exec<{ data: string; thread_id: string }>("SELECT data, thread_id FROM inbox WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ?", status, limit)
+      .exec<{ data: string; thread_id: string }>(
+        "SELECT data, thread_id FROM inbox WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+        status,
+        limit,
+      )
       .toArray()
       .map((row) => ({ approval: JSON.parse(row.data) as Approval, threadId: row.thread_id }));
   }

@@ -97,7 +97,18 @@ export class JobStore {
   constructor(private readonly sql: SqlStorage) {}
 
   /** Idempotent: the same key returns the job it created the first time. */
-  create(job: { id: string; kind: JobKind; input: Record<string, unknown>; idempotencyKey: string; runId: string | null; maxAttempts: number; deadlineAt: number }, now: number): { job: JobRecord; created: boolean } {
+  create(
+    job: {
+      id: string;
+      kind: JobKind;
+      input: Record<string, unknown>;
+      idempotencyKey: string;
+      runId: string | null;
+      maxAttempts: number;
+      deadlineAt: number;
+    },
+    now: number,
+  ): { job: JobRecord; created: boolean } {
     const existing = this.byKey(job.idempotencyKey);
     if (existing) return { job: existing, created: false };
     this.sql.exec(
@@ -135,7 +146,10 @@ export class JobStore {
 
   due(now: number): JobRecord[] {
     return this.sql
-      .exec<JobRow>("SELECT * FROM jobs WHERE status IN ('queued', 'running', 'waiting') AND next_run_at <= ? ORDER BY next_run_at LIMIT 20", now)
+      .exec<JobRow>(
+        "SELECT * FROM jobs WHERE status IN ('queued', 'running', 'waiting') AND next_run_at <= ? ORDER BY next_run_at LIMIT 20",
+        now,
+      )
       .toArray()
       .map(toRecord);
   }
@@ -160,7 +174,20 @@ export class JobStore {
     );
   }
 
-  update(id: string, fields: { status: JobStatus; progress: number; message: string | null; state: Record<string, unknown>; nextRunAt: number | null; result?: unknown; error?: string | null; resetAttempts?: boolean }, now: number): void {
+  update(
+    id: string,
+    fields: {
+      status: JobStatus;
+      progress: number;
+      message: string | null;
+      state: Record<string, unknown>;
+      nextRunAt: number | null;
+      result?: unknown;
+      error?: string | null;
+      resetAttempts?: boolean;
+    },
+    now: number,
+  ): void {
     const finished = fields.status === "succeeded" || fields.status === "failed" || fields.status === "cancelled";
     this.sql.exec(
       `UPDATE jobs SET status = ?, progress = ?, message = ?, state = ?, next_run_at = ?, result = COALESCE(?, result), error = ?,

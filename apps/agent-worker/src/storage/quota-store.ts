@@ -1,4 +1,4 @@
-import { quotaOfLease, type LeaseKind, type LeaseRequest, type QuotaLimits, type QuotaVerdict } from "../quotas/quota.ts";
+import { type LeaseKind, type LeaseRequest, type QuotaLimits, type QuotaVerdict, quotaOfLease } from "../quotas/quota.ts";
 
 /**
  * The per-user slot ledger, in the UserAgent's SQLite: one row per held slot. A Durable Object

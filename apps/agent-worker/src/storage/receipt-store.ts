@@ -1,5 +1,5 @@
-import { keysetPage, type PageAfter } from "./keyset-page.ts";
 import type { Receipt, ReceiptStatus } from "@oa/protocol";
+import { keysetPage, type PageAfter } from "./keyset-page.ts";
 
 type ReceiptRow = {
   tool_call_id: string;
@@ -52,7 +52,17 @@ export class ReceiptStore {
     return row ? toRecord(row) : null;
   }
 
-  start(receipt: { toolCallId: string; runId: string; tool: string; args: Record<string, unknown>; approvalId: string | null; decidedBy: string | null }, now: number): void {
+  start(
+    receipt: {
+      toolCallId: string;
+      runId: string;
+      tool: string;
+      args: Record<string, unknown>;
+      approvalId: string | null;
+      decidedBy: string | null;
+    },
+    now: number,
+  ): void {
     this.sql.exec(
       `INSERT INTO receipts (tool_call_id, run_id, tool, args, status, approval_id, decided_by, started_at)
        VALUES (?, ?, ?, ?, 'started', ?, ?, ?)

@@ -107,9 +107,7 @@ export class RunStore {
   }
 
   nextQueued(): RunRecord | null {
-    const row = this.sql
-      .exec<RunRow>("SELECT * FROM runs WHERE status = 'queued' ORDER BY created_at, rowid LIMIT 1")
-      .toArray()[0];
+    const row = this.sql.exec<RunRow>("SELECT * FROM runs WHERE status = 'queued' ORDER BY created_at, rowid LIMIT 1").toArray()[0];
     return row ? toRun(row) : null;
   }
 

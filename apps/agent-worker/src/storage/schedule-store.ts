@@ -45,7 +45,18 @@ export function toApiSchedule(record: ScheduleRecord): Schedule {
 export class ScheduleStore {
   constructor(private readonly sql: SqlStorage) {}
 
-  create(record: { id: string; kind: Schedule["kind"]; prompt: string; cron: string | null; timezone: string | null; nextRunAt: number; toolCallId: string | null }, now: number): { schedule: ScheduleRecord; created: boolean } {
+  create(
+    record: {
+      id: string;
+      kind: Schedule["kind"];
+      prompt: string;
+      cron: string | null;
+      timezone: string | null;
+      nextRunAt: number;
+      toolCallId: string | null;
+    },
+    now: number,
+  ): { schedule: ScheduleRecord; created: boolean } {
     if (record.toolCallId) {
       const existing = this.sql.exec<ScheduleRow>("SELECT * FROM schedules WHERE tool_call_id = ?", record.toolCallId).toArray()[0];
       if (existing) return { schedule: toRecord(existing), created: false };
@@ -91,7 +102,10 @@ export class ScheduleStore {
   }
 
   due(now: number): ScheduleRecord[] {
-    return this.sql.exec<ScheduleRow>("SELECT * FROM schedules WHERE status = 'active' AND next_run_at <= ? ORDER BY next_run_at", now).toArray().map(toRecord);
+    return this.sql
+      .exec<ScheduleRow>("SELECT * FROM schedules WHERE status = 'active' AND next_run_at <= ? ORDER BY next_run_at", now)
+      .toArray()
+      .map(toRecord);
   }
 
   nextDueAt(): number | null {
@@ -111,6 +125,12 @@ export class ScheduleStore {
   }
 
   cancel(id: string, now: number): boolean {
-    return this.sql.exec("UPDATE schedules SET status = 'cancelled', next_run_at = NULL, updated_at = ? WHERE id = ? AND status = 'active'", now, id).rowsWritten > 0;
+    return (
+      this.sql.exec(
+        "UPDATE schedules SET status = 'cancelled', next_run_at = NULL, updated_at = ? WHERE id = ? AND status = 'active'",
+        now,
+        id,
+      ).rowsWritten > 0
+    );
   }
 }

@@ -1,6 +1,6 @@
-import type { UIMessage } from "ai";
 import type { BranchInfo, ThreadKind } from "@oa/protocol";
-import { branchInfo, isOnPath, newestLeafUnder, walkToRoot, type PathStep } from "../thread/message-tree.ts";
+import type { UIMessage } from "ai";
+import { branchInfo, isOnPath, newestLeafUnder, type PathStep, walkToRoot } from "../thread/message-tree.ts";
 
 export type { ThreadKind };
 
@@ -111,7 +111,12 @@ export class ThreadStore {
   }
 
   setFlags(flags: { archived: boolean; pinned: boolean }, now: number): void {
-    this.sql.exec("UPDATE thread_meta SET archived = ?, pinned = ?, updated_at = ? WHERE singleton = 1", Number(flags.archived), Number(flags.pinned), now);
+    this.sql.exec(
+      "UPDATE thread_meta SET archived = ?, pinned = ?, updated_at = ? WHERE singleton = 1",
+      Number(flags.archived),
+      Number(flags.pinned),
+      now,
+    );
   }
 
   /**
@@ -147,7 +152,10 @@ export class ThreadStore {
 
   /** The end of the active path (null: no messages yet). */
   leafId(): string | null {
-    return this.sql.exec<{ active_leaf: string | null }>("SELECT active_leaf FROM thread_meta WHERE singleton = 1").toArray()[0]?.active_leaf ?? null;
+    return (
+      this.sql.exec<{ active_leaf: string | null }>("SELECT active_leaf FROM thread_meta WHERE singleton = 1").toArray()[0]?.active_leaf ??
+      null
+    );
   }
 
   /** Moves the active path's end (callers log `branch.switched` when it is not an append). */
@@ -219,7 +227,8 @@ export class ThreadStore {
       else if (start) {
         // Not a message's position (positions have no gaps): past the end reads from the leaf,
         // anything else holds nothing — never a walk as long as the thread.
-        const leafPosition = this.sql.exec<{ position: number }>("SELECT position FROM messages WHERE id = ?", start).toArray()[0]?.position ?? 0;
+        const leafPosition =
+          this.sql.exec<{ position: number }>("SELECT position FROM messages WHERE id = ?", start).toArray()[0]?.position ?? 0;
         if (before <= leafPosition) start = null;
       }
     }
@@ -238,7 +247,11 @@ export class ThreadStore {
   /** Storage order (all branches), newest-first page returned oldest first. */
   pageMessages(before: number | undefined, limit: number): StoredMessage[] {
     const rows = this.sql
-      .exec<MessageRow>("SELECT * FROM messages WHERE position < ? ORDER BY position DESC LIMIT ?", before ?? Number.MAX_SAFE_INTEGER, limit)
+      .exec<MessageRow>(
+        "SELECT * FROM messages WHERE position < ? ORDER BY position DESC LIMIT ?",
+        before ?? Number.MAX_SAFE_INTEGER,
+        limit,
+      )
       .toArray();
     return rows.reverse().map(toStoredMessage);
   }
@@ -359,12 +372,7 @@ export class ThreadStore {
   /** Messages in (after, through], oldest first: what a summary update folds in. */
   messagesBetween(after: number, through: number, limit: number): StoredMessage[] {
     return this.sql
-      .exec<MessageRow>(
-        "SELECT * FROM messages WHERE position > ? AND position <= ? ORDER BY position ASC LIMIT ?",
-        after,
-        through,
-        limit,
-      )
+      .exec<MessageRow>("SELECT * FROM messages WHERE position > ? AND position <= ? ORDER BY position ASC LIMIT ?", after, through, limit)
       .toArray()
       .map(toStoredMessage);
   }

@@ -1,6 +1,6 @@
 import type { ThreadPatch } from "@oa/protocol";
 import type { ThreadServices } from "../agents/thread-services.ts";
-import { failure, type Failure } from "../failure.ts";
+import { type Failure, failure } from "../failure.ts";
 import type { ThreadKind, ThreadMeta } from "../storage/thread-store.ts";
 import { deleteThreadRow } from "../threads-index/thread-index.ts";
 
@@ -107,7 +107,8 @@ export function seedHistory(
   services.commit(() => {
     if (!meta) store.createMeta(threadId, userId, now);
     // Seeded messages are stored messages like any other: the log says so, and search reads it.
-    for (const message of store.appendSeeded(count, now)) log.append({ type: "message.stored", messageId: message.id, role: message.role, runId: null }, now);
+    for (const message of store.appendSeeded(count, now))
+      log.append({ type: "message.stored", messageId: message.id, role: message.role, runId: null }, now);
     for (let index = 0; index < padding.events; index++) log.append({ type: "job.log", jobId: "seed", message: `${index} ${filler}` }, now);
   });
   return { ok: true, threadId, seeded: count, messageCount: store.meta()!.messageCount };

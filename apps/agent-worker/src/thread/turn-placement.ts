@@ -1,6 +1,6 @@
 import type { ChatTrigger } from "@oa/protocol";
 import type { UIMessage } from "ai";
-import { failure, type Failure } from "../failure.ts";
+import { type Failure, failure } from "../failure.ts";
 import type { RunStore } from "../storage/run-store.ts";
 import type { StoredMessage, ThreadStore } from "../storage/thread-store.ts";
 
@@ -39,7 +39,12 @@ const sameParts = (a: UIMessage["parts"], b: UIMessage["parts"]) => JSON.stringi
  *   old ones. The client may still hold an edited question under the id of its first version:
  *   then the version holding the sent text is the one answered.
  */
-export function resolveTurn(store: ThreadStore, runs: RunStore, request: TurnRequest, newId: (prefix: string) => string): ResolvedTurn | Failure {
+export function resolveTurn(
+  store: ThreadStore,
+  runs: RunStore,
+  request: TurnRequest,
+  newId: (prefix: string) => string,
+): ResolvedTurn | Failure {
   const { message } = request;
   const existing = store.getMessage(message.id);
   const alreadySubmitted = existing !== null || runs.byUserMessage(message.id) !== null;
@@ -74,7 +79,10 @@ export function resolveTurn(store: ThreadStore, runs: RunStore, request: TurnReq
     const answer = store.getMessage(request.messageId);
     if (!answer) return failure("message_not_found", "messageId names no message of this thread.", { messageId: request.messageId });
     if (answer.parentId !== question.id) {
-      return failure("invalid_request", "messageId is not an answer to the last message sent.", { messageId: request.messageId, questionId: question.id });
+      return failure("invalid_request", "messageId is not an answer to the last message sent.", {
+        messageId: request.messageId,
+        questionId: question.id,
+      });
     }
   }
   return { ok: true, kind: "regenerate", userMessageId: question.id, pendingMessage: null, placement: null };
@@ -82,7 +90,12 @@ export function resolveTurn(store: ThreadStore, runs: RunStore, request: TurnReq
 
 /** The id of an edit still queued under `parentId` with exactly `parts` (not stored until its run starts). */
 function queuedEdit(runs: RunStore, parentId: string | null, parts: UIMessage["parts"]): string | null {
-  const run = runs.active().find((candidate) => candidate.pendingMessage && candidate.placement?.parentId === parentId && sameParts(candidate.pendingMessage.parts, parts));
+  const run = runs
+    .active()
+    .find(
+      (candidate) =>
+        candidate.pendingMessage && candidate.placement?.parentId === parentId && sameParts(candidate.pendingMessage.parts, parts),
+    );
   return run ? run.userMessageId : null;
 }
 

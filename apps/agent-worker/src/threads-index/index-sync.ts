@@ -1,14 +1,14 @@
 import type { Approval, ThreadEvent } from "@oa/protocol";
 import type { LanguageModel } from "ai";
 import type { ProviderKind } from "../config.ts";
-import { toApiApproval, type ApprovalStore } from "../storage/approval-store.ts";
+import { type ApprovalStore, toApiApproval } from "../storage/approval-store.ts";
+import type { Commit } from "../storage/commit-then-publish.ts";
 import type { EventLog } from "../storage/event-log.ts";
+import { LogProjection } from "../storage/log-projection.ts";
 import type { RunStore } from "../storage/run-store.ts";
 import type { ThreadStore } from "../storage/thread-store.ts";
-import { LogProjection } from "../storage/log-projection.ts";
-import { upsertThreadRow, type ThreadIndexRow } from "./thread-index.ts";
+import { type ThreadIndexRow, upsertThreadRow } from "./thread-index.ts";
 import { heuristicTitle, writeTitle } from "./title.ts";
-import type { Commit } from "../storage/commit-then-publish.ts";
 
 export type IndexSyncDeps = {
   db: D1Database | undefined;
@@ -110,7 +110,10 @@ export class IndexSync {
   private async publish(row: ThreadIndexRow): Promise<boolean> {
     const ids = this.unsentApprovals;
     this.unsentApprovals = new Set();
-    const records = ids === null ? this.deps.approvals.list(undefined, APPROVALS_RESENT) : [...ids].map((id) => this.deps.approvals.get(id)).filter((record) => record !== null);
+    const records =
+      ids === null
+        ? this.deps.approvals.list(undefined, APPROVALS_RESENT)
+        : [...ids].map((id) => this.deps.approvals.get(id)).filter((record) => record !== null);
     try {
       await this.deps.publishToUser({ row, approvals: records.map((record) => toApiApproval(record, row.id)) });
       return true;
@@ -164,11 +167,13 @@ export class IndexSync {
     const meta = store.meta();
     if (!meta || meta.title || this.titling) return;
     const [first, answer] = store.messagesBetween(0, Number.MAX_SAFE_INTEGER, 2);
-    if (!first || first.role !== "user") return;
+    if (first?.role !== "user") return;
     this.titling = true;
     try {
       const answerText = answered && answer ? textOf(answer) : "";
-      const title = answerText ? await writeTitle(this.deps.provider, this.deps.model(), textOf(first), answerText) : heuristicTitle(textOf(first));
+      const title = answerText
+        ? await writeTitle(this.deps.provider, this.deps.model(), textOf(first), answerText)
+        : heuristicTitle(textOf(first));
       // The title change is an event like any other: it reaches the log, the feeds and the index.
       this.deps.commit(() => {
         if (store.meta()?.title) return;

@@ -103,7 +103,10 @@ type ListRow = {
 
 /** Keyset cursor over (created_at, id): pages never repeat or skip a thread while others change. */
 export function encodeCursor(createdAt: number, id: string): string {
-  return btoa(JSON.stringify([createdAt, id])).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  return btoa(JSON.stringify([createdAt, id]))
+    .replace(/=+$/, "")
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_");
 }
 
 export function decodeCursor(cursor: string): [number, string] | null {
@@ -120,14 +123,14 @@ export function decodeCursor(cursor: string): [number, string] | null {
 export async function listThreads(db: D1Database, userId: string, query: ThreadListQuery, after: [number, string] | null) {
   const where = ["user_id = ?", "archived = ?"];
   const bindings: unknown[] = [userId, query.archived ? 1 : 0];
-  if (query.status) (where.push("status = ?"), bindings.push(query.status));
-  if (query.kind) (where.push("kind = ?"), bindings.push(query.kind));
-  if (query.pinned !== undefined) (where.push("pinned = ?"), bindings.push(query.pinned ? 1 : 0));
+  if (query.status) where.push("status = ?"), bindings.push(query.status);
+  if (query.kind) where.push("kind = ?"), bindings.push(query.kind);
+  if (query.pinned !== undefined) where.push("pinned = ?"), bindings.push(query.pinned ? 1 : 0);
   if (query.q) {
     where.push("title LIKE ? ESCAPE '\\'");
     bindings.push(`%${query.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`);
   }
-  if (after) (where.push("(created_at < ? OR (created_at = ? AND id < ?))"), bindings.push(after[0], after[0], after[1]));
+  if (after) where.push("(created_at < ? OR (created_at = ? AND id < ?))"), bindings.push(after[0], after[0], after[1]);
   const { results } = await db
     .prepare(`SELECT * FROM threads WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT ?`)
     .bind(...bindings, query.limit + 1)

@@ -11,7 +11,12 @@ export function heuristicTitle(firstUserText: string): string {
 }
 
 /** A short title after the first exchange: written by the model when it is a real one. */
-export async function writeTitle(provider: ProviderKind, model: LanguageModel, firstUserText: string, firstAnswer: string): Promise<string> {
+export async function writeTitle(
+  provider: ProviderKind,
+  model: LanguageModel,
+  firstUserText: string,
+  firstAnswer: string,
+): Promise<string> {
   if (provider === "offline") return heuristicTitle(firstUserText);
   try {
     const { text } = await generateText({

@@ -1,11 +1,11 @@
 import type { Approval, ApprovalStatus, InboxItem, NewUserEvent, ThreadListItem } from "@oa/protocol";
+import type { SearchDoc, SearchIndex } from "../search/search-index.ts";
 import type { Commit } from "../storage/commit-then-publish.ts";
 import type { FeedLog } from "../storage/feed-log.ts";
 import type { InboxStore } from "../storage/inbox-store.ts";
 import type { QuotaStore } from "../storage/quota-store.ts";
 import type { UserThreadStore } from "../storage/user-thread-store.ts";
-import type { SearchIndex, SearchDoc } from "../search/search-index.ts";
-import { toListItem, type ThreadIndexRow } from "./thread-index.ts";
+import { type ThreadIndexRow, toListItem } from "./thread-index.ts";
 
 /** What a ThreadAgent tells its owner's UserAgent: the thread's row and the approvals that changed. */
 export type ThreadUpdate = { row: ThreadIndexRow; approvals: Approval[] };
@@ -65,7 +65,11 @@ export class UserFeed {
     if (known !== null && (known !== "pending" || approval.status === "pending")) return;
     const item: InboxItem = { ...approval, threadTitle };
     inbox.put(approval);
-    append({ type: approval.status === "pending" ? "approval.requested" : "approval.resolved", threadId: approval.threadId, approval: item });
+    append({
+      type: approval.status === "pending" ? "approval.requested" : "approval.resolved",
+      threadId: approval.threadId,
+      approval: item,
+    });
     if (approval.status !== "pending") inbox.trimResolved();
   }
 

@@ -1,10 +1,10 @@
-import { followupInputSchema, type FollowupInput, type ToolName } from "@oa/protocol";
-import { tool, type Tool, type ToolSet } from "ai";
+import { type FollowupInput, followupInputSchema, type ToolName } from "@oa/protocol";
+import { type Tool, type ToolSet, tool } from "ai";
 import { z } from "zod";
 import { assertTimeZone, nextCronRun, validateCron } from "../jobs/cron-tz.ts";
-import { toApiSchedule, type ScheduleRecord, type ScheduleStore } from "../storage/schedule-store.ts";
-import { quotaToolResult, type QuotaVerdict } from "../quotas/quota.ts";
+import { type QuotaVerdict, quotaToolResult } from "../quotas/quota.ts";
 import type { Commit } from "../storage/commit-then-publish.ts";
+import { type ScheduleRecord, type ScheduleStore, toApiSchedule } from "../storage/schedule-store.ts";
 
 export type FollowupToolDeps = {
   schedules: ScheduleStore;

@@ -1,15 +1,15 @@
 import type { ToolSet } from "ai";
 import type { AgentConfig } from "../config.ts";
-import { buildFollowupTools } from "./followup-tools.ts";
-import type { OpenClawClient } from "../openclaw/client.ts";
-import { buildOpenClawToolset } from "./openclaw/toolset.ts";
-import type { ApprovalStore } from "../storage/approval-store.ts";
 import type { ThreadJobs } from "../jobs/thread-jobs.ts";
+import type { OpenClawClient } from "../openclaw/client.ts";
+import type { ApprovalStore } from "../storage/approval-store.ts";
+import type { Commit } from "../storage/commit-then-publish.ts";
 import type { EventLog } from "../storage/event-log.ts";
 import type { ReceiptStore } from "../storage/receipt-store.ts";
 import type { RunStore } from "../storage/run-store.ts";
 import type { ThreadStore } from "../storage/thread-store.ts";
-import type { Commit } from "../storage/commit-then-publish.ts";
+import { buildFollowupTools } from "./followup-tools.ts";
+import { buildOpenClawToolset } from "./openclaw/toolset.ts";
 
 export type ThreadToolsDeps = {
   runId: string;
@@ -38,7 +38,9 @@ export function buildThreadTools(deps: ThreadToolsDeps): ToolSet {
       checkpointedCallIds: () => {
         const run = deps.runs.get(runId);
         const answer = run ? deps.store.getMessage(run.assistantMessageId) : null;
-        return new Set((answer?.parts ?? []).map((part) => (part as { toolCallId?: string }).toolCallId).filter((id): id is string => Boolean(id)));
+        return new Set(
+          (answer?.parts ?? []).map((part) => (part as { toolCallId?: string }).toolCallId).filter((id): id is string => Boolean(id)),
+        );
       },
       commit: deps.commit,
       onReceipt: (receipt) => deps.log.append({ type: "tool.receipt", runId, ...receipt }, Date.now()),

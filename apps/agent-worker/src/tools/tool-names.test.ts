@@ -1,11 +1,11 @@
+import { env, runInDurableObject } from "cloudflare:test";
 import { TOOL_NAMES } from "@oa/protocol";
 import { getAgentByName } from "agents";
-import { env, runInDurableObject } from "cloudflare:test";
 import type { ToolSet } from "ai";
 import { describe, expect, it } from "vitest";
-import type { AgentWorkerEnv } from "../config.ts";
-import type { ThreadAgent } from "../agents/thread-agent.ts";
 import { callJson } from "../../test/helpers.ts";
+import type { ThreadAgent } from "../agents/thread-agent.ts";
+import type { AgentWorkerEnv } from "../config.ts";
 
 describe("the protocol's tool names", () => {
   it("are exactly the tools a thread's run registers", async () => {

@@ -1,21 +1,20 @@
 import { ArrowUp, LoaderCircle, Menu, SquarePen } from "lucide-react";
-import { useEffect, useRef, useState, useSyncExternalStore, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from "react";
+import { type FormEvent, type KeyboardEvent as ReactKeyboardEvent, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { api, type Me, type SignInMode } from "./api.ts";
-import { userFeed, useUserFeed } from "./feed.ts";
-import { Inbox } from "./Inbox.tsx";
-import { cn } from "./lib/cn.ts";
-import { Login } from "./Login.tsx";
-import { OpenClawPanel } from "./OpenClawPanel.tsx";
 import { ExportMenu } from "./export-menu.tsx";
+import { userFeed, useUserFeed } from "./feed.ts";
 import { HomeAttachButton, useHomeAttach } from "./home-attach.tsx";
-import { navigate, parseRoute, useLocation, type Route } from "./router.ts";
+import { Inbox } from "./Inbox.tsx";
+import { Login } from "./Login.tsx";
+import { cn } from "./lib/cn.ts";
+import { OpenClawPanel } from "./OpenClawPanel.tsx";
+import { navigate, parseRoute, type Route, useLocation } from "./router.ts";
 import { Sidebar } from "./Sidebar.tsx";
 import { ThreadView } from "./ThreadView.tsx";
 import { ErrorLine } from "./ui/alert.tsx";
 import { Button } from "./ui/button.tsx";
 import { Logo } from "./ui/logo.tsx";
 import { Sheet, SheetContent, SheetTitle, SheetTrigger } from "./ui/sheet.tsx";
-import { ThemeToggle } from "./ui/theme-toggle.tsx";
 import { Tooltip } from "./ui/tooltip.tsx";
 
 /** Tailwind's `md`: from here the sidebar stands beside the page; below it, it is a drawer. */
@@ -70,7 +69,15 @@ export function App() {
     />
   );
   const page =
-    route.name === "thread" ? <ThreadView key={route.threadId} threadId={route.threadId} /> : route.name === "inbox" ? <Inbox /> : route.name === "openclaw" ? <OpenClawPanel /> : <Home />;
+    route.name === "thread" ? (
+      <ThreadView key={route.threadId} threadId={route.threadId} />
+    ) : route.name === "inbox" ? (
+      <Inbox />
+    ) : route.name === "openclaw" ? (
+      <OpenClawPanel />
+    ) : (
+      <Home />
+    );
 
   // One sidebar at a time: beside the page when wide, in the drawer on a phone.
   if (isWide) {
@@ -105,7 +112,13 @@ export function App() {
 function PhoneHeader({ route }: { route: Route }) {
   const feed = useUserFeed();
   const title =
-    route.name === "thread" ? (feed.threads.get(route.threadId)?.title ?? "New chat") : route.name === "inbox" ? "Approvals" : route.name === "openclaw" ? "OpenClaw" : "New chat";
+    route.name === "thread"
+      ? (feed.threads.get(route.threadId)?.title ?? "New chat")
+      : route.name === "inbox"
+        ? "Approvals"
+        : route.name === "openclaw"
+          ? "OpenClaw"
+          : "New chat";
   return (
     <header className="flex h-12 shrink-0 items-center gap-1 border-b px-2">
       <SheetTrigger asChild>
@@ -196,7 +209,10 @@ function Home() {
     <section aria-label="Start a chat" className="flex min-h-0 flex-1 flex-col overflow-y-auto">
       <div className="mx-auto flex w-full max-w-3xl flex-1 flex-col justify-center px-4 py-8 md:px-8">
         <h1 className="text-2xl font-semibold tracking-tight md:text-3xl">What should your agent do?</h1>
-        <p className="mt-2 max-w-prose text-muted-foreground">It keeps working when you leave: close the tab, and everything is here when you come back, on any device. Anything sensitive waits for your yes.</p>
+        <p className="mt-2 max-w-prose text-muted-foreground">
+          It keeps working when you leave: close the tab, and everything is here when you come back, on any device. Anything sensitive waits
+          for your yes.
+        </p>
         <form
           onSubmit={send}
           onDragOver={files.onDragOver}
@@ -218,7 +234,14 @@ function Home() {
           />
           <div className="flex items-center justify-between p-2">
             <HomeAttachButton attach={(picked) => void files.attach(picked)} disabled={busy} />
-            <Button type="submit" size="icon-sm" className="rounded-full" aria-label="Send" title="Send" disabled={busy || text.trim() === ""}>
+            <Button
+              type="submit"
+              size="icon-sm"
+              className="rounded-full"
+              aria-label="Send"
+              title="Send"
+              disabled={busy || text.trim() === ""}
+            >
               {busy ? <LoaderCircle aria-hidden className="animate-spin" /> : <ArrowUp aria-hidden />}
             </Button>
           </div>

@@ -1,9 +1,9 @@
 import type { Schedule } from "@oa/protocol";
+import { Clock } from "lucide-react";
 import { useCallback, useEffect, useState } from "react";
 import { api } from "./api.ts";
 import { useUserFeed } from "./feed.ts";
 import { fullDate, relativeTime, useMinuteClock } from "./relative-time.ts";
-import { Clock } from "lucide-react";
 import { ErrorLine } from "./ui/alert.tsx";
 import { Button } from "./ui/button.tsx";
 
@@ -71,7 +71,17 @@ export function FollowUps({ threadId }: { threadId: string }) {
   );
 }
 
-function FollowUp({ threadId, schedule, now, onChanged }: { threadId: string; schedule: Schedule; now: number; onChanged: () => Promise<void> }) {
+function FollowUp({
+  threadId,
+  schedule,
+  now,
+  onChanged,
+}: {
+  threadId: string;
+  schedule: Schedule;
+  now: number;
+  onChanged: () => Promise<void>;
+}) {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -111,7 +121,12 @@ function FollowUp({ threadId, schedule, now, onChanged }: { threadId: string; sc
           </Button>
         </span>
       ) : (
-        <Button variant="ghost" size="sm" className="h-7 px-2 text-xs text-muted-foreground hover:text-foreground" onClick={() => setConfirming(true)}>
+        <Button
+          variant="ghost"
+          size="sm"
+          className="h-7 px-2 text-xs text-muted-foreground hover:text-foreground"
+          onClick={() => setConfirming(true)}
+        >
           Cancel…
         </Button>
       )}

@@ -1,4 +1,4 @@
-import { toolLabel, type Decision, type InboxItem } from "@oa/protocol";
+import { type Decision, type InboxItem, toolLabel } from "@oa/protocol";
 import { Check, CircleCheck, LoaderCircle, MessageSquare, X } from "lucide-react";
 import { useLayoutEffect, useRef, useState } from "react";
 import { api } from "./api.ts";
@@ -33,7 +33,9 @@ export function Inbox() {
         <p className="mt-1 text-sm text-muted-foreground">What your agent is waiting on you for, from every chat.</p>
         <div className="mt-6 flex flex-col gap-3">
           {feed.error ? (
-            <ErrorLine onRetry={() => void userFeed.reload().catch(() => undefined)}>Your approvals could not be loaded — {feed.error}</ErrorLine>
+            <ErrorLine onRetry={() => void userFeed.reload().catch(() => undefined)}>
+              Your approvals could not be loaded — {feed.error}
+            </ErrorLine>
           ) : null}
           {feed.inbox.length === 0 && feed.loaded && !feed.error ? (
             <div className="flex flex-col items-center gap-3 rounded-xl border border-dashed px-6 py-12 text-center">
@@ -41,7 +43,9 @@ export function Inbox() {
                 <CircleCheck aria-hidden className="size-5" />
               </span>
               <p className="font-medium">Nothing is waiting for you.</p>
-              <p className="max-w-sm text-sm text-muted-foreground">When your agent needs a yes before it acts, the request shows up here and in its chat.</p>
+              <p className="max-w-sm text-sm text-muted-foreground">
+                When your agent needs a yes before it acts, the request shows up here and in its chat.
+              </p>
             </div>
           ) : null}
           {!feed.loaded && !feed.error ? (
@@ -103,7 +107,10 @@ function InboxEntry({ item, onLeave }: { item: InboxItem; onLeave: () => void })
       <dl className="mt-3 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
         <dt className="text-muted-foreground">Chat</dt>
         <dd className="min-w-0">
-          <Link to={`/t/${item.threadId}`} className="inline-flex max-w-full items-center gap-1.5 text-link underline-offset-4 hover:underline">
+          <Link
+            to={`/t/${item.threadId}`}
+            className="inline-flex max-w-full items-center gap-1.5 text-link underline-offset-4 hover:underline"
+          >
             <MessageSquare aria-hidden className="size-3.5 shrink-0" />
             <span className="truncate">{item.threadTitle ?? "a chat"}</span>
           </Link>
@@ -131,7 +138,12 @@ function InboxEntry({ item, onLeave }: { item: InboxItem; onLeave: () => void })
           maxLength={2000}
         />
         <div className="flex gap-2 max-sm:[&>*]:flex-1">
-          <Button variant="outline" className="text-destructive-text hover:text-destructive-text" disabled={busy !== null} onClick={() => decide("rejected")}>
+          <Button
+            variant="outline"
+            className="text-destructive-text hover:text-destructive-text"
+            disabled={busy !== null}
+            onClick={() => decide("rejected")}
+          >
             {busy === "rejected" ? <LoaderCircle aria-hidden className="animate-spin" /> : <X aria-hidden />}
             Reject
           </Button>

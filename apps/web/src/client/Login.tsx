@@ -1,5 +1,5 @@
 import { LoaderCircle } from "lucide-react";
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 import { api, type Me, type SignInMode } from "./api.ts";
 import { ErrorLine } from "./ui/alert.tsx";
 import { Button } from "./ui/button.tsx";
@@ -9,7 +9,9 @@ import { ThemeToggle } from "./ui/theme-toggle.tsx";
 
 export function Login({ mode, onSignedIn }: { mode: SignInMode; onSignedIn: (user: Me) => void }) {
   const [name, setName] = useState("");
-  const [error, setError] = useState<string | null>(new URLSearchParams(window.location.search).get("error") ? "Sign-in failed; try again." : null);
+  const [error, setError] = useState<string | null>(
+    new URLSearchParams(window.location.search).get("error") ? "Sign-in failed; try again." : null,
+  );
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: FormEvent) => {
@@ -51,7 +53,15 @@ export function Login({ mode, onSignedIn }: { mode: SignInMode; onSignedIn: (use
                 <label htmlFor="login-name" className="text-sm font-medium">
                   Your name
                 </label>
-                <Input id="login-name" value={name} onChange={(event) => setName(event.target.value)} autoFocus required maxLength={64} autoComplete="username" />
+                <Input
+                  id="login-name"
+                  value={name}
+                  onChange={(event) => setName(event.target.value)}
+                  autoFocus
+                  required
+                  maxLength={64}
+                  autoComplete="username"
+                />
               </div>
               <Button type="submit" className="w-full" disabled={busy || name.trim() === ""}>
                 {busy ? <LoaderCircle aria-hidden className="animate-spin" /> : null}

@@ -1,5 +1,5 @@
-import { Activity, DatabaseBackup, KeyRound, LoaderCircle, RefreshCw, RotateCcw, Server, Smartphone, type LucideIcon } from "lucide-react";
-import { useEffect, useState, type ReactNode } from "react";
+import { Activity, DatabaseBackup, KeyRound, LoaderCircle, type LucideIcon, RefreshCw, RotateCcw, Server, Smartphone } from "lucide-react";
+import { type ReactNode, useEffect, useState } from "react";
 import { api, type OpenClawOverview, type Part, type RuntimeStatus } from "./api.ts";
 import { navigate } from "./router.ts";
 import { ErrorLine } from "./ui/alert.tsx";
@@ -28,7 +28,9 @@ function Page({ children, onRefresh }: { children: ReactNode; onRefresh?: () => 
         <header className="flex items-start justify-between gap-4">
           <div>
             <h1 className="text-2xl font-semibold tracking-tight">OpenClaw</h1>
-            <p className="mt-1 text-sm text-muted-foreground">Your hosted runtime. Actions go through your agent, so anything sensitive asks you first.</p>
+            <p className="mt-1 text-sm text-muted-foreground">
+              Your hosted runtime. Actions go through your agent, so anything sensitive asks you first.
+            </p>
           </div>
           {onRefresh ? (
             <Button variant="outline" size="sm" onClick={onRefresh}>
@@ -95,7 +97,9 @@ export function OpenClawPanel() {
   const instanceKnown = instancePart?.ok === true;
   const devices = overview.devices;
   const failedChannels = overview.pairing.filter((entry) => entry.result && !entry.result.ok);
-  const pairing = overview.pairing.flatMap((entry) => (entry.result?.ok ? entry.result.data.requests.map((request) => ({ ...request, channel: entry.channel })) : []));
+  const pairing = overview.pairing.flatMap((entry) =>
+    entry.result?.ok ? entry.result.data.requests.map((request) => ({ ...request, channel: entry.channel })) : [],
+  );
 
   return (
     <Page onRefresh={load}>
@@ -118,7 +122,8 @@ export function OpenClawPanel() {
           )}
           {overview.billing?.ok ? (
             <p className="text-muted-foreground">
-              Balance: <span className="font-medium text-card-foreground tabular-nums">${overview.billing.data.balance_usd.toFixed(2)}</span>
+              Balance:{" "}
+              <span className="font-medium text-card-foreground tabular-nums">${overview.billing.data.balance_usd.toFixed(2)}</span>
             </p>
           ) : instanceKnown ? (
             <Unreachable what="Your balance" part={overview.billing} onRetry={load} />
@@ -131,7 +136,9 @@ export function OpenClawPanel() {
           </Card>
         ) : devices?.ok ? (
           <Card label="Devices" title="Devices" icon={Smartphone}>
-            {devices.data.pending.length === 0 && devices.data.paired.length === 0 ? <p className="text-muted-foreground">No devices.</p> : null}
+            {devices.data.pending.length === 0 && devices.data.paired.length === 0 ? (
+              <p className="text-muted-foreground">No devices.</p>
+            ) : null}
             <ul className="flex flex-col divide-y">
               {devices.data.pending.map((device) => (
                 <li key={device.requestId} className="flex items-center gap-2 py-2 first:pt-0 last:pb-0">
@@ -153,7 +160,9 @@ export function OpenClawPanel() {
         ) : null}
         {instance?.status === "ready" ? (
           <Card label="Pairing requests" title="Pairing requests" icon={KeyRound}>
-            {pairing.length === 0 && failedChannels.length === 0 ? <p className="text-muted-foreground">No pending pairing requests.</p> : null}
+            {pairing.length === 0 && failedChannels.length === 0 ? (
+              <p className="text-muted-foreground">No pending pairing requests.</p>
+            ) : null}
             {pairing.length > 0 ? (
               <ul className="flex flex-col divide-y">
                 {pairing.map((request) => (
@@ -161,7 +170,11 @@ export function OpenClawPanel() {
                     <span className="min-w-0 flex-1 truncate">
                       {request.channel} · <code className="rounded bg-muted px-1 py-0.5 font-mono text-xs">{request.code}</code>
                     </span>
-                    <Button variant="outline" size="sm" onClick={() => void ask(`approve pairing code ${request.code} on ${request.channel}`)}>
+                    <Button
+                      variant="outline"
+                      size="sm"
+                      onClick={() => void ask(`approve pairing code ${request.code} on ${request.channel}`)}
+                    >
                       Approve…
                     </Button>
                   </li>
@@ -244,7 +257,12 @@ function RuntimeCard() {
           <DatabaseBackup aria-hidden />
           Back up
         </Button>
-        <Button variant="outline" size="sm" className="text-destructive-text hover:text-destructive-text" onClick={() => void ask("restart my OpenClaw")}>
+        <Button
+          variant="outline"
+          size="sm"
+          className="text-destructive-text hover:text-destructive-text"
+          onClick={() => void ask("restart my OpenClaw")}
+        >
           <RotateCcw aria-hidden />
           Restart…
         </Button>

@@ -7,7 +7,7 @@ import { Connection } from "./connection-status.tsx";
 import { sortedThreads, userFeed, useUserFeed } from "./feed.ts";
 import { cn } from "./lib/cn.ts";
 import { useMinuteClock } from "./relative-time.ts";
-import { navigate, useTargetMessage, type Route } from "./router.ts";
+import { navigate, type Route, useTargetMessage } from "./router.ts";
 import { MessageHits } from "./search-results.tsx";
 import { rowClass, ThreadItem } from "./sidebar-thread-row.tsx";
 import { Badge } from "./ui/badge.tsx";
@@ -77,7 +77,10 @@ export function Sidebar({
   const searching = results !== null;
   const listState = searching
     ? results.status === "error"
-      ? { error: `${archived ? "The archive" : "The search"} could not be loaded — ${results.message}`, retry: () => setAttempt(attempt + 1) }
+      ? {
+          error: `${archived ? "The archive" : "The search"} could not be loaded — ${results.message}`,
+          retry: () => setAttempt(attempt + 1),
+        }
       : results.status === "loading" && threads.length === 0
         ? { loading: true }
         : null
@@ -111,14 +114,26 @@ export function Sidebar({
         </Button>
         <div className="relative mt-1">
           <Search aria-hidden className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-muted-foreground" />
-          <Input type="search" placeholder="Search" aria-label="Search threads" className="h-8 bg-background pl-8" value={query} onChange={(event) => setQuery(event.target.value)} />
+          <Input
+            type="search"
+            placeholder="Search"
+            aria-label="Search threads"
+            className="h-8 bg-background pl-8"
+            value={query}
+            onChange={(event) => setQuery(event.target.value)}
+          />
         </div>
       </div>
 
       <div className="min-h-0 flex-1 overflow-y-auto px-2 pb-2">
         <ul className="flex flex-col gap-0.5">
           <li>
-            <Link to="/inbox" className={rowClass} aria-current={route.name === "inbox" ? "page" : undefined} onClick={() => onNavigate?.()}>
+            <Link
+              to="/inbox"
+              className={rowClass}
+              aria-current={route.name === "inbox" ? "page" : undefined}
+              onClick={() => onNavigate?.()}
+            >
               <Inbox aria-hidden />
               <span className="flex-1 truncate">Approvals</span>
               {feed.inbox.length > 0 ? (
@@ -129,7 +144,12 @@ export function Sidebar({
             </Link>
           </li>
           <li>
-            <Link to="/openclaw" className={rowClass} aria-current={route.name === "openclaw" ? "page" : undefined} onClick={() => onNavigate?.()}>
+            <Link
+              to="/openclaw"
+              className={rowClass}
+              aria-current={route.name === "openclaw" ? "page" : undefined}
+              onClick={() => onNavigate?.()}
+            >
               <Server aria-hidden />
               <span className="flex-1 truncate">OpenClaw</span>
             </Link>
@@ -155,13 +175,19 @@ export function Sidebar({
         </div>
         <ul className="flex flex-col gap-0.5" data-testid="thread-list" aria-busy={listState && "loading" in listState ? true : undefined}>
           {threads.map((thread) => (
-            <ThreadItem key={thread.id} thread={thread} active={thread.id === activeId} unread={unread.has(thread.id)} now={now} onNavigate={onNavigate} listHeading={listHeading} />
+            <ThreadItem
+              key={thread.id}
+              thread={thread}
+              active={thread.id === activeId}
+              unread={unread.has(thread.id)}
+              now={now}
+              onNavigate={onNavigate}
+              listHeading={listHeading}
+            />
           ))}
           {listState && "error" in listState ? (
             <li className="px-1 py-1">
-              <StackedErrorLine onRetry={listState.retry}>
-                {listState.error}
-              </StackedErrorLine>
+              <StackedErrorLine onRetry={listState.retry}>{listState.error}</StackedErrorLine>
             </li>
           ) : listState ? (
             <li className="flex items-center gap-2 px-2 py-1.5 text-sm text-muted-foreground">
@@ -169,9 +195,13 @@ export function Sidebar({
               Loading…
             </li>
           ) : threads.length === 0 ? (
-            <li className="px-2 py-1.5 text-sm text-muted-foreground">{query.trim() ? "No thread matches." : archived ? "Nothing archived." : "No threads yet."}</li>
+            <li className="px-2 py-1.5 text-sm text-muted-foreground">
+              {query.trim() ? "No thread matches." : archived ? "Nothing archived." : "No threads yet."}
+            </li>
           ) : null}
-          {!searching && feed.loaded && feed.error ? <li className="px-2 py-1.5 text-xs text-muted-foreground">Could not refresh the list — {feed.error}</li> : null}
+          {!searching && feed.loaded && feed.error ? (
+            <li className="px-2 py-1.5 text-xs text-muted-foreground">Could not refresh the list — {feed.error}</li>
+          ) : null}
         </ul>
         {/* Titles above (D1), the words of messages here (the user's search index); not in the archive view. */}
         {!archived ? <MessageHits query={query} now={now} activeMessage={targetMessage} onNavigate={onNavigate} /> : null}

@@ -1,12 +1,12 @@
 import { Loader2 } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
-import { api, ApiFailure, errorSentence } from "./api.ts";
+import { ApiFailure, api, errorSentence } from "./api.ts";
 import { useUserFeed } from "./feed.ts";
 import { backoffDelay, onWake } from "./live-source.ts";
 import { metaOf, toUIMessage } from "./message-versions.tsx";
 import { navigate } from "./router.ts";
 import { Chat } from "./thread-chat.tsx";
-import { activeRun, inFlight, MESSAGE_PAGE_SIZE, type LoadedThread } from "./thread-reads.ts";
+import { activeRun, inFlight, type LoadedThread, MESSAGE_PAGE_SIZE } from "./thread-reads.ts";
 import { DeletedThread, Reconnecting } from "./thread-status.tsx";
 import { Button } from "./ui/button.tsx";
 
@@ -30,7 +30,12 @@ export function ThreadView({ threadId }: { threadId: string }) {
       Promise.all([api.messages(threadId, MESSAGE_PAGE_SIZE), activeRun(threadId)]).then(
         ([page, running]) => {
           done = true;
-          setLoaded({ messages: page.messages.map(toUIMessage), meta: metaOf(page.messages), lastSeq: page.lastSeq, running: running || inFlight(page.messages.map(toUIMessage)) !== null });
+          setLoaded({
+            messages: page.messages.map(toUIMessage),
+            meta: metaOf(page.messages),
+            lastSeq: page.lastSeq,
+            running: running || inFlight(page.messages.map(toUIMessage)) !== null,
+          });
         },
         (error) => {
           loading = false;

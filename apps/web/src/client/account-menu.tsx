@@ -1,9 +1,24 @@
 import { LogOut, MonitorSmartphone } from "lucide-react";
 import type { Me } from "./api.ts";
 import { Button } from "./ui/button.tsx";
-import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuLabel, DropdownMenuSeparator, DropdownMenuTrigger } from "./ui/dropdown-menu.tsx";
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuItem,
+  DropdownMenuLabel,
+  DropdownMenuSeparator,
+  DropdownMenuTrigger,
+} from "./ui/dropdown-menu.tsx";
 
-export function AccountMenu({ user, onSignOut, onSignOutEverywhere }: { user: Me; onSignOut: () => void; onSignOutEverywhere: () => void }) {
+export function AccountMenu({
+  user,
+  onSignOut,
+  onSignOutEverywhere,
+}: {
+  user: Me;
+  onSignOut: () => void;
+  onSignOutEverywhere: () => void;
+}) {
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>

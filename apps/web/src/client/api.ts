@@ -1,10 +1,11 @@
 import {
-  attachmentMediaType,
   type ApprovalList,
   type ApprovalRespondResult,
   type AttachmentDeleteResult,
   type AttachmentUploadResult,
+  attachmentMediaType,
   type CreateThreadResult,
+  type Decision,
   type ExportFormat,
   type Inbox,
   type JobList,
@@ -20,7 +21,6 @@ import {
   type ThreadListPage,
   type ThreadPatch,
   type ThreadSummary,
-  type Decision,
 } from "@oa/protocol";
 
 /** How this deployment signs people in; `off`: neither WorkOS nor the dev login is configured. */

@@ -1,7 +1,7 @@
 /** The composer's files: the Attach button, the tiles of what is attached (with progress and Remove), refusals in words, the drop area. */
-import { AttachmentPrimitive, ComposerPrimitive, useAuiEvent, type Attachment } from "@assistant-ui/react";
+import { type Attachment, AttachmentPrimitive, ComposerPrimitive, useAuiEvent } from "@assistant-ui/react";
 import { FileText, ImageIcon, LoaderCircle, Paperclip, TriangleAlert, Upload, X } from "lucide-react";
-import { useEffect, useState, type DragEvent } from "react";
+import { type DragEvent, useEffect, useState } from "react";
 import { ACCEPTED_KINDS_SENTENCE } from "./attachment-adapter.ts";
 import { cn } from "./lib/cn.ts";
 import { formatBytes } from "./message-attachments.tsx";
@@ -37,10 +37,18 @@ function AttachmentTile({ attachment }: { attachment: Attachment }) {
   const uploading = status.type === "running";
   const failed = status.type === "incomplete";
   const percent = uploading ? Math.round(status.progress * 100) : null;
-  const state = uploading ? `uploading${percent ? ` ${percent}%` : ""}` : failed ? `not uploaded: ${status.message ?? "the upload failed"}` : "ready";
+  const state = uploading
+    ? `uploading${percent ? ` ${percent}%` : ""}`
+    : failed
+      ? `not uploaded: ${status.message ?? "the upload failed"}`
+      : "ready";
   return (
     <li
-      className={cn("relative flex h-14 min-w-0 items-center gap-2 rounded-xl border bg-background text-sm", isImage ? "w-14 justify-center" : "max-w-56 px-2.5", failed ? "border-destructive/60" : "border-border")}
+      className={cn(
+        "relative flex h-14 min-w-0 items-center gap-2 rounded-xl border bg-background text-sm",
+        isImage ? "w-14 justify-center" : "max-w-56 px-2.5",
+        failed ? "border-destructive/60" : "border-border",
+      )}
       data-testid="composer-attachment"
       data-state={uploading ? "uploading" : failed ? "failed" : "ready"}
       title={failed ? (status.message ?? undefined) : attachment.name}
@@ -66,11 +74,17 @@ function AttachmentTile({ attachment }: { attachment: Attachment }) {
       )}
       <span className="sr-only">, {state}</span>
       {uploading ? (
-        <span aria-hidden className="absolute inset-0 flex items-center justify-center rounded-[inherit] bg-background/70 text-xs font-medium">
+        <span
+          aria-hidden
+          className="absolute inset-0 flex items-center justify-center rounded-[inherit] bg-background/70 text-xs font-medium"
+        >
           <LoaderCircle className="size-4 animate-spin motion-reduce:animate-none" />
         </span>
       ) : failed ? (
-        <span aria-hidden className="absolute -bottom-1.5 -left-1.5 flex size-5 items-center justify-center rounded-full bg-background text-destructive-text">
+        <span
+          aria-hidden
+          className="absolute -bottom-1.5 -left-1.5 flex size-5 items-center justify-center rounded-full bg-background text-destructive-text"
+        >
           <TriangleAlert className="size-3.5" />
         </span>
       ) : null}
@@ -100,7 +114,9 @@ export function ComposerAttachmentTiles() {
 /** A file the composer would not take (type, size, count) or could not upload, as a sentence; gone on the next add or send. */
 export function AttachmentRefusal() {
   const [message, setMessage] = useState<string | null>(null);
-  useAuiEvent("composer.attachmentAddError", (event) => setMessage(event.reason === "not-accepted" ? `That file cannot be attached. ${ACCEPTED_KINDS_SENTENCE}` : event.message));
+  useAuiEvent("composer.attachmentAddError", (event) =>
+    setMessage(event.reason === "not-accepted" ? `That file cannot be attached. ${ACCEPTED_KINDS_SENTENCE}` : event.message),
+  );
   useAuiEvent("composer.attachmentAdd", () => setMessage(null));
   useAuiEvent("composer.send", () => setMessage(null));
   if (!message) return null;
@@ -149,7 +165,10 @@ export function useFileDrop(addFiles: (files: File[]) => void) {
 export function DropOverlay({ visible }: { visible: boolean }) {
   if (!visible) return null;
   return (
-    <div aria-hidden className="pointer-events-none absolute inset-2 z-20 flex flex-col items-center justify-center gap-2 rounded-2xl border-2 border-dashed border-ring bg-background/85 text-sm font-medium text-foreground">
+    <div
+      aria-hidden
+      className="pointer-events-none absolute inset-2 z-20 flex flex-col items-center justify-center gap-2 rounded-2xl border-2 border-dashed border-ring bg-background/85 text-sm font-medium text-foreground"
+    >
       <Upload className="size-6 text-muted-foreground" />
       Drop files to attach them
     </div>

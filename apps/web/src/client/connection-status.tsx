@@ -8,7 +8,9 @@ export function Connection({ state }: { state: "connecting" | "live" | "reconnec
           <span className="sr-only">Live</span>
         </span>
       ) : (
-        <span className={state === "reconnecting" ? "text-warning-text" : "text-muted-foreground"}>{state === "reconnecting" ? "Reconnecting…" : "Connecting…"}</span>
+        <span className={state === "reconnecting" ? "text-warning-text" : "text-muted-foreground"}>
+          {state === "reconnecting" ? "Reconnecting…" : "Connecting…"}
+        </span>
       )}
     </span>
   );

@@ -58,7 +58,9 @@ export function DeleteThreadDialog({
         }}
       >
         <AlertDialogTitle className="wrap-anywhere">Delete “{title}”?</AlertDialogTitle>
-        <AlertDialogDescription>This deletes the thread with its messages, approvals, jobs and files. It cannot be undone.</AlertDialogDescription>
+        <AlertDialogDescription>
+          This deletes the thread with its messages, approvals, jobs and files. It cannot be undone.
+        </AlertDialogDescription>
         {failure ? <ErrorLine>{failure}</ErrorLine> : null}
         <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
           <AlertDialogCancel asChild>

@@ -26,7 +26,16 @@ type State = {
  * inbox whenever it comes back (what changed while it was down is read again, not guessed).
  */
 class UserFeed {
-  private state: State = { threads: new Map(), nextCursor: null, inbox: [], live: false, connection: "connecting", loaded: false, error: null, deleted: new Set() };
+  private state: State = {
+    threads: new Map(),
+    nextCursor: null,
+    inbox: [],
+    live: false,
+    connection: "connecting",
+    loaded: false,
+    error: null,
+    deleted: new Set(),
+  };
   private readonly listeners = new Set<() => void>();
   private source: LiveSource | null = null;
   private retry: ReturnType<typeof setTimeout> | null = null;
@@ -65,7 +74,16 @@ class UserFeed {
     this.retry = null;
     this.attempt = 0;
     this.loading = null;
-    this.state = { threads: new Map(), nextCursor: null, inbox: [], live: false, connection: "connecting", loaded: false, error: null, deleted: new Set() };
+    this.state = {
+      threads: new Map(),
+      nextCursor: null,
+      inbox: [],
+      live: false,
+      connection: "connecting",
+      loaded: false,
+      error: null,
+      deleted: new Set(),
+    };
   }
 
   /** Reads the list and inbox again; a failure says why and tries again with backoff. */
@@ -79,7 +97,13 @@ class UserFeed {
         const [page, inbox] = await Promise.all([api.threads({ limit: String(THREAD_PAGE_SIZE) }), api.inbox()]);
         if (this.source !== source) return;
         this.attempt = 0;
-        this.set({ threads: new Map(page.threads.map((thread) => [thread.id, thread])), nextCursor: page.nextCursor, inbox: inbox.approvals, loaded: true, error: null });
+        this.set({
+          threads: new Map(page.threads.map((thread) => [thread.id, thread])),
+          nextCursor: page.nextCursor,
+          inbox: inbox.approvals,
+          loaded: true,
+          error: null,
+        });
       } catch (failure) {
         if (this.source !== source || !source) return;
         const reason = failure instanceof Error && !(failure instanceof TypeError) ? failure.message : "Could not reach the server.";
@@ -115,7 +139,11 @@ class UserFeed {
       case "thread.deleted": {
         const threads = new Map(this.state.threads);
         threads.delete(event.threadId);
-        this.set({ threads, inbox: this.state.inbox.filter((item) => item.threadId !== event.threadId), deleted: new Set(this.state.deleted).add(event.threadId) });
+        this.set({
+          threads,
+          inbox: this.state.inbox.filter((item) => item.threadId !== event.threadId),
+          deleted: new Set(this.state.deleted).add(event.threadId),
+        });
         return;
       }
       case "approval.requested":

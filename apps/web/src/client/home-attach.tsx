@@ -4,7 +4,7 @@
  */
 import { attachmentMediaType, MAX_ATTACHMENTS_PER_MESSAGE } from "@oa/protocol";
 import { Paperclip } from "lucide-react";
-import { useRef, type ClipboardEvent, type DragEvent } from "react";
+import { type ClipboardEvent, type DragEvent, useRef } from "react";
 import { api } from "./api.ts";
 import { ATTACHMENT_ACCEPT, attachmentRefusal } from "./attachment-adapter.ts";
 import { navigate, setPendingDraft } from "./router.ts";
@@ -16,7 +16,10 @@ export function useHomeAttach({ text, busy, setBusy, setError }: Options) {
   const attach = async (picked: File[]) => {
     if (picked.length === 0 || busy) return;
     const files = picked.slice(0, MAX_ATTACHMENTS_PER_MESSAGE);
-    const refusal = picked.length > MAX_ATTACHMENTS_PER_MESSAGE ? `A message can carry at most ${MAX_ATTACHMENTS_PER_MESSAGE} files.` : files.map((file) => attachmentRefusal(file, attachmentMediaType(file.name, file.type), 0)).find(Boolean);
+    const refusal =
+      picked.length > MAX_ATTACHMENTS_PER_MESSAGE
+        ? `A message can carry at most ${MAX_ATTACHMENTS_PER_MESSAGE} files.`
+        : files.map((file) => attachmentRefusal(file, attachmentMediaType(file.name, file.type), 0)).find(Boolean);
     if (refusal) {
       setError(refusal);
       return;
@@ -70,7 +73,16 @@ export function HomeAttachButton({ attach, disabled }: { attach: (files: File[])
           attach(files);
         }}
       />
-      <Button type="button" variant="ghost" size="icon-sm" className="rounded-full text-muted-foreground hover:text-foreground" aria-label="Attach files" title="Attach files" disabled={disabled} onClick={() => input.current?.click()}>
+      <Button
+        type="button"
+        variant="ghost"
+        size="icon-sm"
+        className="rounded-full text-muted-foreground hover:text-foreground"
+        aria-label="Attach files"
+        title="Attach files"
+        disabled={disabled}
+        onClick={() => input.current?.click()}
+      >
         <Paperclip aria-hidden />
       </Button>
     </>

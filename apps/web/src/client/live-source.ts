@@ -93,7 +93,11 @@ export class LiveSource {
     };
     try {
       feed();
-      const response = await fetch(this.options.url(this.after), { credentials: "same-origin", headers: { accept: "text/event-stream" }, signal: abort.signal });
+      const response = await fetch(this.options.url(this.after), {
+        credentials: "same-origin",
+        headers: { accept: "text/event-stream" },
+        signal: abort.signal,
+      });
       if (!response.ok || !response.body || !(response.headers.get("content-type") ?? "").includes("text/event-stream")) {
         await response.body?.cancel().catch(() => undefined);
         throw new Error(`the stream answered ${response.status}`);
@@ -111,10 +115,13 @@ export class LiveSource {
     }
     if (this.closed || this.abort !== abort) return;
     this.setStatus("reconnecting");
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.connect();
-    }, backoffDelay(this.attempt++));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        void this.connect();
+      },
+      backoffDelay(this.attempt++),
+    );
   }
 
   /** Parses the SSE frames (eventsource-parser) and hands each event's data on, keeping its `id:`. */

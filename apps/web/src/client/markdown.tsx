@@ -10,13 +10,12 @@
 import {
   type CodeHeaderProps,
   MarkdownTextPrimitive,
-  type SyntaxHighlighterProps,
   unstable_memoizeMarkdownComponents as memoizeMarkdownComponents,
+  type SyntaxHighlighterProps,
   useIsMarkdownCodeBlock,
 } from "@assistant-ui/react-markdown";
 import { Check, Copy } from "lucide-react";
-import { memo, useEffect, useRef, useState, type CSSProperties } from "react";
-import PrismLight from "react-syntax-highlighter/dist/esm/prism-light";
+import { type CSSProperties, memo, useEffect, useRef, useState } from "react";
 import bash from "react-syntax-highlighter/dist/esm/languages/prism/bash";
 import css from "react-syntax-highlighter/dist/esm/languages/prism/css";
 import diff from "react-syntax-highlighter/dist/esm/languages/prism/diff";
@@ -26,6 +25,7 @@ import python from "react-syntax-highlighter/dist/esm/languages/prism/python";
 import sql from "react-syntax-highlighter/dist/esm/languages/prism/sql";
 import tsx from "react-syntax-highlighter/dist/esm/languages/prism/tsx";
 import yaml from "react-syntax-highlighter/dist/esm/languages/prism/yaml";
+import PrismLight from "react-syntax-highlighter/dist/esm/prism-light";
 import a11yDark from "react-syntax-highlighter/dist/esm/styles/prism/a11y-dark";
 import a11yOneLight from "react-syntax-highlighter/dist/esm/styles/prism/a11y-one-light";
 import remarkGfm from "remark-gfm";
@@ -43,7 +43,16 @@ type PrismStyle = Record<string, CSSProperties>;
  */
 function onCodeSurface(style: PrismStyle, comment?: string): PrismStyle {
   // The <pre>'s own classes give its surface, font and spacing; the <code> inherits them.
-  const fromPre = { background: undefined, fontFamily: undefined, fontSize: undefined, lineHeight: undefined, margin: undefined, padding: undefined, borderRadius: undefined, overflow: undefined };
+  const fromPre = {
+    background: undefined,
+    fontFamily: undefined,
+    fontSize: undefined,
+    lineHeight: undefined,
+    margin: undefined,
+    padding: undefined,
+    borderRadius: undefined,
+    overflow: undefined,
+  };
   const inherit = { background: undefined, fontFamily: "inherit", fontSize: "inherit", lineHeight: "inherit" };
   const next: PrismStyle = {
     ...style,
@@ -98,7 +107,12 @@ function CodeHeader({ language, code }: CodeHeaderProps) {
   return (
     <div className="mt-3 flex items-center justify-between gap-2 rounded-t-xl border border-b-0 border-border bg-muted px-3.5 py-1 text-xs">
       <span className="font-medium lowercase text-muted-foreground">{language || "text"}</span>
-      <TooltipIconButton tooltip={copied ? "Copied" : "Copy code"} aria-label="Copy code" onClick={copy} className="-me-2 size-7 text-muted-foreground">
+      <TooltipIconButton
+        tooltip={copied ? "Copied" : "Copy code"}
+        aria-label="Copy code"
+        onClick={copy}
+        className="-me-2 size-7 text-muted-foreground"
+      >
         {copied ? <Check className="size-3.5" /> : <Copy className="size-3.5" />}
       </TooltipIconButton>
       <span className="sr-only" aria-live="polite">
@@ -109,22 +123,47 @@ function CodeHeader({ language, code }: CodeHeaderProps) {
 }
 
 const components = memoizeMarkdownComponents({
-  h1: ({ className, ...props }) => <h1 className={cn("mt-5 mb-2 scroll-m-20 text-xl font-semibold first:mt-0 last:mb-0", className)} {...props} />,
-  h2: ({ className, ...props }) => <h2 className={cn("mt-5 mb-2 scroll-m-20 text-lg font-semibold first:mt-0 last:mb-0", className)} {...props} />,
-  h3: ({ className, ...props }) => <h3 className={cn("mt-4 mb-1.5 scroll-m-20 text-base font-semibold first:mt-0 last:mb-0", className)} {...props} />,
+  h1: ({ className, ...props }) => (
+    <h1 className={cn("mt-5 mb-2 scroll-m-20 text-xl font-semibold first:mt-0 last:mb-0", className)} {...props} />
+  ),
+  h2: ({ className, ...props }) => (
+    <h2 className={cn("mt-5 mb-2 scroll-m-20 text-lg font-semibold first:mt-0 last:mb-0", className)} {...props} />
+  ),
+  h3: ({ className, ...props }) => (
+    <h3 className={cn("mt-4 mb-1.5 scroll-m-20 text-base font-semibold first:mt-0 last:mb-0", className)} {...props} />
+  ),
   h4: ({ className, ...props }) => <h4 className={cn("mt-3.5 mb-1 text-base font-medium first:mt-0 last:mb-0", className)} {...props} />,
   h5: ({ className, ...props }) => <h5 className={cn("mt-3 mb-1 text-sm font-semibold first:mt-0 last:mb-0", className)} {...props} />,
   h6: ({ className, ...props }) => <h6 className={cn("mt-3 mb-1 text-sm font-medium first:mt-0 last:mb-0", className)} {...props} />,
   p: ({ className, ...props }) => <p className={cn("my-3 leading-7 first:mt-0 last:mb-0", className)} {...props} />,
-  a: ({ className, ...props }) => <a className={cn("text-link underline underline-offset-2 hover:opacity-80", className)} {...props} target="_blank" rel="noopener noreferrer nofollow" />,
+  a: ({ className, ...props }) => (
+    <a
+      className={cn("text-link underline underline-offset-2 hover:opacity-80", className)}
+      {...props}
+      target="_blank"
+      rel="noopener noreferrer nofollow"
+    />
+  ),
   img: ({ src, alt }) => (
-    <a href={typeof src === "string" ? src : undefined} className="text-link underline underline-offset-2" target="_blank" rel="noopener noreferrer nofollow" data-testid="image-link">
+    <a
+      href={typeof src === "string" ? src : undefined}
+      className="text-link underline underline-offset-2"
+      target="_blank"
+      rel="noopener noreferrer nofollow"
+      data-testid="image-link"
+    >
       {alt || (typeof src === "string" ? src : "image")}
     </a>
   ),
-  blockquote: ({ className, ...props }) => <blockquote className={cn("my-3 border-s-2 border-border ps-4 text-muted-foreground", className)} {...props} />,
-  ul: ({ className, ...props }) => <ul className={cn("my-3 ms-5 list-disc marker:text-muted-foreground [&>li]:mt-1", className)} {...props} />,
-  ol: ({ className, ...props }) => <ol className={cn("my-3 ms-5 list-decimal marker:text-muted-foreground [&>li]:mt-1", className)} {...props} />,
+  blockquote: ({ className, ...props }) => (
+    <blockquote className={cn("my-3 border-s-2 border-border ps-4 text-muted-foreground", className)} {...props} />
+  ),
+  ul: ({ className, ...props }) => (
+    <ul className={cn("my-3 ms-5 list-disc marker:text-muted-foreground [&>li]:mt-1", className)} {...props} />
+  ),
+  ol: ({ className, ...props }) => (
+    <ol className={cn("my-3 ms-5 list-decimal marker:text-muted-foreground [&>li]:mt-1", className)} {...props} />
+  ),
   li: ({ className, ...props }) => <li className={cn("leading-7", className)} {...props} />,
   hr: ({ className, ...props }) => <hr className={cn("my-4 border-border", className)} {...props} />,
   strong: ({ className, ...props }) => <strong className={cn("font-semibold", className)} {...props} />,
@@ -135,18 +174,41 @@ const components = memoizeMarkdownComponents({
     </div>
   ),
   th: ({ className, ...props }) => (
-    <th className={cn("border-y border-s border-border bg-muted px-3 py-1.5 text-start font-medium first:rounded-ss-lg last:rounded-se-lg last:border-e [[align=center]]:text-center [[align=right]]:text-right", className)} {...props} />
+    <th
+      className={cn(
+        "border-y border-s border-border bg-muted px-3 py-1.5 text-start font-medium first:rounded-ss-lg last:rounded-se-lg last:border-e [[align=center]]:text-center [[align=right]]:text-right",
+        className,
+      )}
+      {...props}
+    />
   ),
-  td: ({ className, ...props }) => <td className={cn("border-s border-b border-border px-3 py-1.5 text-start last:border-e [[align=center]]:text-center [[align=right]]:text-right", className)} {...props} />,
-  tr: ({ className, ...props }) => <tr className={cn("[&:last-child>td:first-child]:rounded-es-lg [&:last-child>td:last-child]:rounded-ee-lg", className)} {...props} />,
+  td: ({ className, ...props }) => (
+    <td
+      className={cn(
+        "border-s border-b border-border px-3 py-1.5 text-start last:border-e [[align=center]]:text-center [[align=right]]:text-right",
+        className,
+      )}
+      {...props}
+    />
+  ),
+  tr: ({ className, ...props }) => (
+    <tr className={cn("[&:last-child>td:first-child]:rounded-es-lg [&:last-child>td:last-child]:rounded-ee-lg", className)} {...props} />
+  ),
   pre: ({ className, ...props }) => (
     <pre
       tabIndex={0}
-      className={cn("overflow-x-auto rounded-b-xl border border-t-0 border-border bg-code p-3.5 font-mono text-[13px] leading-relaxed", className)} {...props} />
+      className={cn(
+        "overflow-x-auto rounded-b-xl border border-t-0 border-border bg-code p-3.5 font-mono text-[13px] leading-relaxed",
+        className,
+      )}
+      {...props}
+    />
   ),
   code: function Code({ className, ...props }) {
     const block = useIsMarkdownCodeBlock();
-    return <code className={cn(!block && "rounded-md bg-muted px-1.5 py-0.5 font-mono text-[0.85em] wrap-anywhere", className)} {...props} />;
+    return (
+      <code className={cn(!block && "rounded-md bg-muted px-1.5 py-0.5 font-mono text-[0.85em] wrap-anywhere", className)} {...props} />
+    );
   },
   SyntaxHighlighter,
   CodeHeader,

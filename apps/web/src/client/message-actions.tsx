@@ -6,9 +6,9 @@
  */
 import { ActionBarPrimitive, ComposerPrimitive, useAuiState } from "@assistant-ui/react";
 import { Check, Copy, Pencil, RefreshCw } from "lucide-react";
-import { BranchPicker, MessageTime } from "./message-versions.tsx";
-import { cn } from "./lib/cn.ts";
 import { ComposerAttachmentTiles } from "./composer-attachments.tsx";
+import { cn } from "./lib/cn.ts";
+import { BranchPicker, MessageTime } from "./message-versions.tsx";
 import { Button } from "./ui/button.tsx";
 import { TooltipIconButton } from "./ui/tooltip-icon-button.tsx";
 
@@ -35,7 +35,13 @@ export function UserActionBar() {
   return (
     <div className="col-start-2 flex items-center justify-end gap-1">
       <BranchPicker messageId={id} />
-      <ActionBarPrimitive.Root className={cn("flex items-center gap-0.5", fadedUntilHover)} hideWhenRunning autohide="never" role="group" aria-label="Question actions">
+      <ActionBarPrimitive.Root
+        className={cn("flex items-center gap-0.5", fadedUntilHover)}
+        hideWhenRunning
+        autohide="never"
+        role="group"
+        aria-label="Question actions"
+      >
         <MessageTime messageId={id} />
         <CopyButton />
         <ActionBarPrimitive.Edit asChild>
@@ -52,12 +58,20 @@ export function AssistantActionBar() {
   const id = useAuiState((state) => state.message.id);
   const status = useAuiState((state) => state.message.status?.type);
   // An answer to a question can be asked for again; one after a thread note (a job's report) cannot.
-  const answersQuestion = useAuiState((state) => state.thread.messages.find((message) => message.id === state.message.parentId)?.role === "user");
+  const answersQuestion = useAuiState(
+    (state) => state.thread.messages.find((message) => message.id === state.message.parentId)?.role === "user",
+  );
   if (status === "running") return null;
   return (
     <div className="flex items-center gap-1">
       <BranchPicker messageId={id} />
-      <ActionBarPrimitive.Root className={cn("flex items-center gap-0.5", fadedUntilHover)} hideWhenRunning autohide="never" role="group" aria-label="Answer actions">
+      <ActionBarPrimitive.Root
+        className={cn("flex items-center gap-0.5", fadedUntilHover)}
+        hideWhenRunning
+        autohide="never"
+        role="group"
+        aria-label="Answer actions"
+      >
         <CopyButton />
         {answersQuestion ? (
           <ActionBarPrimitive.Reload asChild>

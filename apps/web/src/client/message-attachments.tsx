@@ -1,5 +1,5 @@
 /** Files in the transcript: an attachment (`attachment:<id>`) as a thumbnail or a file chip, read through the owner's session. */
-import { MessagePrimitive, type CompleteAttachment } from "@assistant-ui/react";
+import { type CompleteAttachment, MessagePrimitive } from "@assistant-ui/react";
 import { attachmentIdFromUrl, isImageAttachmentType } from "@oa/protocol";
 import { Download, FileText } from "lucide-react";
 import { attachmentHref } from "./api.ts";
@@ -21,9 +21,16 @@ export function FileChip({ name, detail, href, download }: { name: string; detai
       {href ? <Download aria-hidden className="size-3.5 shrink-0 text-muted-foreground" /> : null}
     </>
   );
-  const className = "flex max-w-64 min-w-0 items-center gap-2 rounded-lg border border-border bg-background px-2.5 py-1.5 text-sm leading-5 text-foreground";
+  const className =
+    "flex max-w-64 min-w-0 items-center gap-2 rounded-lg border border-border bg-background px-2.5 py-1.5 text-sm leading-5 text-foreground";
   return href ? (
-    <a href={href} download={download ? name : undefined} className={`${className} outline-none hover:bg-accent focus-visible:ring-2 focus-visible:ring-ring`} aria-label={`Download ${name}`} data-testid="attachment-chip">
+    <a
+      href={href}
+      download={download ? name : undefined}
+      className={`${className} outline-none hover:bg-accent focus-visible:ring-2 focus-visible:ring-ring`}
+      aria-label={`Download ${name}`}
+      data-testid="attachment-chip"
+    >
       {body}
     </a>
   ) : (
@@ -52,8 +59,20 @@ function MessageAttachment({ attachment, threadId }: { attachment: CompleteAttac
   if (attachmentId && threadId) {
     const href = attachmentHref(threadId, attachmentId);
     return isImageAttachmentType(mediaType) ? (
-      <a href={href} target="_blank" rel="noopener" className="block w-fit rounded-xl outline-none focus-visible:ring-2 focus-visible:ring-ring" title={`Open ${name} full size`} data-testid="attachment-image">
-        <img src={href} alt={name} loading="lazy" className="max-h-48 min-h-16 max-w-full min-w-16 rounded-xl border border-border bg-muted/50 object-contain" />
+      <a
+        href={href}
+        target="_blank"
+        rel="noopener"
+        className="block w-fit rounded-xl outline-none focus-visible:ring-2 focus-visible:ring-ring"
+        title={`Open ${name} full size`}
+        data-testid="attachment-image"
+      >
+        <img
+          src={href}
+          alt={name}
+          loading="lazy"
+          className="max-h-48 min-h-16 max-w-full min-w-16 rounded-xl border border-border bg-muted/50 object-contain"
+        />
       </a>
     ) : (
       <FileChip name={name} href={href} download />
@@ -73,7 +92,9 @@ export function MessageAttachments() {
   const threadId = route.name === "thread" ? route.threadId : null;
   return (
     <div className="col-start-2 flex min-w-0 flex-wrap items-start justify-end gap-2 empty:hidden" data-testid="message-attachments">
-      <MessagePrimitive.Attachments>{({ attachment }) => <MessageAttachment attachment={attachment} threadId={threadId} />}</MessagePrimitive.Attachments>
+      <MessagePrimitive.Attachments>
+        {({ attachment }) => <MessageAttachment attachment={attachment} threadId={threadId} />}
+      </MessagePrimitive.Attachments>
     </div>
   );
 }

@@ -28,7 +28,9 @@ export function toUIMessage({ position: _p, createdAt: _c, parentId: _parent, br
 }
 
 export function metaOf(messages: StoredMessage[]): Map<string, MessageMeta> {
-  return new Map(messages.map((message) => [message.id, { createdAt: message.createdAt, parentId: message.parentId, branch: message.branch }]));
+  return new Map(
+    messages.map((message) => [message.id, { createdAt: message.createdAt, parentId: message.parentId, branch: message.branch }]),
+  );
 }
 
 /** `‹ 2 / 3 ›` between a message's versions, as assistant-ui's BranchPicker looks; nothing for a single version. */
@@ -38,14 +40,31 @@ export function BranchPicker({ messageId, className }: { messageId: string; clas
   if (!branch || branch.count <= 1) return null;
   const { previousId, nextId } = branch;
   return (
-    <div className={`inline-flex items-center text-xs text-muted-foreground ${className ?? ""}`} role="group" aria-label="Versions" data-testid="branch-picker">
-      <TooltipIconButton tooltip="Previous version" side="top" className="size-7" disabled={busy || !previousId} onClick={() => previousId && switchTo(previousId)}>
+    <div
+      className={`inline-flex items-center text-xs text-muted-foreground ${className ?? ""}`}
+      role="group"
+      aria-label="Versions"
+      data-testid="branch-picker"
+    >
+      <TooltipIconButton
+        tooltip="Previous version"
+        side="top"
+        className="size-7"
+        disabled={busy || !previousId}
+        onClick={() => previousId && switchTo(previousId)}
+      >
         <ChevronLeft />
       </TooltipIconButton>
       <span className="min-w-9 text-center font-medium tabular-nums" aria-live="polite">
         {branch.index} / {branch.count}
       </span>
-      <TooltipIconButton tooltip="Next version" side="top" className="size-7" disabled={busy || !nextId} onClick={() => nextId && switchTo(nextId)}>
+      <TooltipIconButton
+        tooltip="Next version"
+        side="top"
+        className="size-7"
+        disabled={busy || !nextId}
+        onClick={() => nextId && switchTo(nextId)}
+      >
         <ChevronRight />
       </TooltipIconButton>
     </div>
@@ -58,7 +77,9 @@ export function MessageTime({ messageId }: { messageId: string }) {
   if (!createdAt) return null;
   const at = Date.parse(createdAt);
   const today = new Date(at).toDateString() === new Date().toDateString();
-  const shown = today ? new Date(at).toLocaleTimeString(undefined, { hour: "numeric", minute: "2-digit" }) : new Date(at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  const shown = today
+    ? new Date(at).toLocaleTimeString(undefined, { hour: "numeric", minute: "2-digit" })
+    : new Date(at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
   return (
     <time dateTime={createdAt} title={fullDate(at)} className="px-1 text-xs text-muted-foreground tabular-nums" data-testid="message-time">
       {shown}

@@ -4,7 +4,7 @@
  * switched to first; one that no longer exists is said in a sentence.
  */
 import { useEffect, useState } from "react";
-import { api, ApiFailure, errorSentence } from "./api.ts";
+import { ApiFailure, api, errorSentence } from "./api.ts";
 import { clearTargetMessage, useTargetMessage } from "./router.ts";
 
 /** How long the mark stays before it fades. */
@@ -45,7 +45,15 @@ async function reveal(messageId: string): Promise<boolean> {
   return false;
 }
 
-export function useOpenAtMessage({ threadId, has, sync }: { threadId: string; has: (messageId: string) => boolean; sync: () => Promise<void> }): string | null {
+export function useOpenAtMessage({
+  threadId,
+  has,
+  sync,
+}: {
+  threadId: string;
+  has: (messageId: string) => boolean;
+  sync: () => Promise<void>;
+}): string | null {
   const target = useTargetMessage();
   const [notice, setNotice] = useState<string | null>(null);
   useEffect(() => {
@@ -61,7 +69,11 @@ export function useOpenAtMessage({ threadId, has, sync }: { threadId: string; ha
         } catch (error) {
           if (cancelled) return;
           const gone = error instanceof ApiFailure && error.status === 404;
-          setNotice(gone ? "The message you searched for is no longer in this thread." : `The message you searched for could not be shown — ${errorSentence(error)}`);
+          setNotice(
+            gone
+              ? "The message you searched for is no longer in this thread."
+              : `The message you searched for could not be shown — ${errorSentence(error)}`,
+          );
           clearTargetMessage();
           return;
         }

@@ -1,6 +1,20 @@
-import { toolLabel, type Approval, type ApprovalStatus, type Job, type JobProgressData } from "@oa/protocol";
 import type { DataMessagePartProps, ToolCallMessagePartProps } from "@assistant-ui/react";
-import { Ban, Check, ChevronDown, CircleCheck, CircleX, Clock, Coins, Loader2, ShieldAlert, Undo2, Wrench, X, type LucideIcon } from "lucide-react";
+import { type Approval, type ApprovalStatus, type Job, type JobProgressData, toolLabel } from "@oa/protocol";
+import {
+  Ban,
+  Check,
+  ChevronDown,
+  CircleCheck,
+  CircleX,
+  Clock,
+  Coins,
+  Loader2,
+  type LucideIcon,
+  ShieldAlert,
+  Undo2,
+  Wrench,
+  X,
+} from "lucide-react";
 import { Collapsible } from "radix-ui";
 import { createContext, useContext, useEffect, useRef, useState } from "react";
 import { cn } from "./lib/cn.ts";
@@ -41,7 +55,10 @@ function Details({ args, result }: { args: unknown; result: unknown }) {
       <Collapsible.Trigger asChild>
         <Button variant="ghost" size="sm" className="-ms-2 h-7 gap-1 px-2 text-xs font-normal text-muted-foreground hover:text-foreground">
           Details
-          <ChevronDown aria-hidden className="size-3.5 -rotate-90 transition-transform group-data-[state=open]/details:rotate-0 motion-reduce:transition-none" />
+          <ChevronDown
+            aria-hidden
+            className="size-3.5 -rotate-90 transition-transform group-data-[state=open]/details:rotate-0 motion-reduce:transition-none"
+          />
         </Button>
       </Collapsible.Trigger>
       <Collapsible.Content className="mt-1 flex flex-col gap-2">
@@ -56,7 +73,12 @@ function RawBlock({ title, value }: { title: string; value: unknown }) {
   return (
     <div>
       <p className="mb-1 text-xs font-medium text-muted-foreground">{title}</p>
-      <pre tabIndex={0} className="max-h-72 overflow-auto rounded-lg border border-border bg-code p-2.5 font-mono text-xs leading-relaxed whitespace-pre-wrap wrap-anywhere">{short(value)}</pre>
+      <pre
+        tabIndex={0}
+        className="max-h-72 overflow-auto rounded-lg border border-border bg-code p-2.5 font-mono text-xs leading-relaxed whitespace-pre-wrap wrap-anywhere"
+      >
+        {short(value)}
+      </pre>
     </div>
   );
 }
@@ -78,13 +100,19 @@ export function ToolCard(props: ToolCallMessagePartProps) {
   const state: ToolState = status.type === "running" ? "running" : isError ? "failed" : result !== undefined ? "done" : "pending";
   const { Icon, text, icon } = TOOL_STATES[state];
   return (
-    <div className={cn("my-3 rounded-xl border bg-card px-3.5 py-2.5 text-sm", state === "failed" ? "border-destructive/40" : "border-border")} data-testid="tool-card" data-status={state}>
+    <div
+      className={cn("my-3 rounded-xl border bg-card px-3.5 py-2.5 text-sm", state === "failed" ? "border-destructive/40" : "border-border")}
+      data-testid="tool-card"
+      data-status={state}
+    >
       <p className="flex min-w-0 items-center gap-2">
         <Icon aria-hidden className={cn("size-4 shrink-0", icon)} />
         <span className="min-w-0 truncate font-medium">{label}</span>
         {text ? <span className="ms-auto shrink-0 text-xs text-muted-foreground">{text}</span> : null}
       </p>
-      {line ? <p className={cn("mt-1 ps-6 leading-6 wrap-anywhere", isError ? "text-destructive-text" : "text-foreground")}>{line}</p> : null}
+      {line ? (
+        <p className={cn("mt-1 ps-6 leading-6 wrap-anywhere", isError ? "text-destructive-text" : "text-foreground")}>{line}</p>
+      ) : null}
       <div className="ps-6">
         <Details args={args} result={result} />
       </div>
@@ -101,7 +129,9 @@ function ArgsList({ args }: { args: unknown }) {
       {entries.map(([name, value]) => (
         <div key={name} className="contents">
           <dt className="text-muted-foreground">{name}</dt>
-          <dd className="m-0 font-mono whitespace-pre-wrap wrap-anywhere text-foreground">{typeof value === "string" ? value : JSON.stringify(value, null, 2)}</dd>
+          <dd className="m-0 font-mono whitespace-pre-wrap wrap-anywhere text-foreground">
+            {typeof value === "string" ? value : JSON.stringify(value, null, 2)}
+          </dd>
         </div>
       ))}
     </dl>
@@ -110,10 +140,12 @@ function ArgsList({ args }: { args: unknown }) {
 
 /** The exact OpenClaw API request approving allows (the only one the agent may then send). */
 function BoundRequestLine({ request }: { request: Approval["request"] }) {
-  if (!request) return <p className="mt-2 text-xs text-muted-foreground">No exact request was recorded; this approval can no longer run.</p>;
+  if (!request)
+    return <p className="mt-2 text-xs text-muted-foreground">No exact request was recorded; this approval can no longer run.</p>;
   return (
     <p className="mt-2 text-xs text-muted-foreground wrap-anywhere" data-testid="bound-request">
-      OpenClaw API request: <code className="rounded bg-muted px-1 py-0.5 font-mono text-foreground">{`${request.method} ${request.path}`}</code>
+      OpenClaw API request:{" "}
+      <code className="rounded bg-muted px-1 py-0.5 font-mono text-foreground">{`${request.method} ${request.path}`}</code>
       {request.bodyHash ? <span> with the arguments above</span> : null}
     </p>
   );
@@ -131,7 +163,8 @@ function jobOf(jobs: Map<string, Job>, toolCallId: string, result: unknown): Job
   if (started && typeof started.id === "string") {
     const known = jobs.get(started.id);
     if (known) return known;
-    if (typeof started.status === "string") return { status: started.status, progress: started.progress ?? 0, message: started.message ?? null };
+    if (typeof started.status === "string")
+      return { status: started.status, progress: started.progress ?? 0, message: started.message ?? null };
   }
   for (const job of jobs.values()) if (job.idempotencyKey === toolCallId) return job;
   return null;
@@ -140,7 +173,11 @@ function jobOf(jobs: Map<string, Job>, toolCallId: string, result: unknown): Job
 type CardStatus = ApprovalStatus;
 
 /** What happened to an approved call: running (with its job's progress), done, or failed. */
-function outcomeOf(job: JobView | null, result: unknown, isError: boolean | undefined): { text: string; state: "running" | "done" | "failed" } {
+function outcomeOf(
+  job: JobView | null,
+  result: unknown,
+  isError: boolean | undefined,
+): { text: string; state: "running" | "done" | "failed" } {
   if (job) {
     const percent = `${Math.round(job.progress * 100)}%`;
     if (job.status === "succeeded") return { text: `done${job.message ? ` — ${job.message}` : ""}`, state: "done" };
@@ -154,17 +191,27 @@ function outcomeOf(job: JobView | null, result: unknown, isError: boolean | unde
 }
 
 /** The decided card's status line: an icon and the sentence that says what happened. */
-function decisionOf(status: Exclude<CardStatus, "pending">, outcome: ReturnType<typeof outcomeOf> | null, why: string | null): { Icon: LucideIcon; icon: string; text: string } {
+function decisionOf(
+  status: Exclude<CardStatus, "pending">,
+  outcome: ReturnType<typeof outcomeOf> | null,
+  why: string | null,
+): { Icon: LucideIcon; icon: string; text: string } {
   if (status === "approved") {
     const state = outcome!.state;
     return {
       Icon: state === "running" ? Loader2 : state === "failed" ? CircleX : CircleCheck,
-      icon: state === "running" ? "animate-spin text-muted-foreground motion-reduce:animate-none" : state === "failed" ? "text-destructive-text" : "text-success-text",
+      icon:
+        state === "running"
+          ? "animate-spin text-muted-foreground motion-reduce:animate-none"
+          : state === "failed"
+            ? "text-destructive-text"
+            : "text-success-text",
       text: `Approved · ${outcome!.text}`,
     };
   }
   if (status === "rejected") return { Icon: CircleX, icon: "text-muted-foreground", text: `Rejected${why ? `: ${why}` : ""}` };
-  if (status === "expired") return { Icon: Clock, icon: "text-muted-foreground", text: "Expired: nobody decided in time, so it did not run." };
+  if (status === "expired")
+    return { Icon: Clock, icon: "text-muted-foreground", text: "Expired: nobody decided in time, so it did not run." };
   return { Icon: Undo2, icon: "text-muted-foreground", text: "Withdrawn: the request was replaced, so it did not run." };
 }
 
@@ -202,7 +249,9 @@ function ApprovalCard(props: ToolCallMessagePartProps & { label: string }) {
     setBusy(true);
     setError(null);
     try {
-      await props.respondToApproval(approved ? { approved: true } : { approved: false, ...(reason.trim() ? { reason: reason.trim() } : {}) });
+      await props.respondToApproval(
+        approved ? { approved: true } : { approved: false, ...(reason.trim() ? { reason: reason.trim() } : {}) },
+      );
     } catch (failure) {
       setError((failure as Error).message);
     } finally {
@@ -213,7 +262,13 @@ function ApprovalCard(props: ToolCallMessagePartProps & { label: string }) {
   // Only a pending card asks for attention; a decided one is a neutral record of what happened.
   // (The class names are markers the browser tests read: `risk-*` pending, `decided status-*` after.)
   const marker = decided ? `decided status-${status}${outcome ? ` outcome-${outcome.state}` : ""}` : `risk-${risk}`;
-  const border = decided ? (outcome?.state === "failed" ? "border-destructive/40" : "border-border") : risk === "high" ? "border-destructive/60 ring-1 ring-destructive/20" : "border-warning/70 ring-1 ring-warning/20";
+  const border = decided
+    ? outcome?.state === "failed"
+      ? "border-destructive/40"
+      : "border-border"
+    : risk === "high"
+      ? "border-destructive/60 ring-1 ring-destructive/20"
+      : "border-warning/70 ring-1 ring-warning/20";
   const shown = decided ? decisionOf(status, outcome, why) : null;
   return (
     <section
@@ -225,13 +280,24 @@ function ApprovalCard(props: ToolCallMessagePartProps & { label: string }) {
       data-outcome={outcome?.state}
     >
       <header className="flex flex-wrap items-center gap-2">
-        <span className={cn("flex size-7 shrink-0 items-center justify-center rounded-lg", decided ? "bg-muted text-muted-foreground" : risk === "high" ? "bg-destructive/10 text-destructive-text" : "bg-warning/15 text-warning-text")}>
+        <span
+          className={cn(
+            "flex size-7 shrink-0 items-center justify-center rounded-lg",
+            decided
+              ? "bg-muted text-muted-foreground"
+              : risk === "high"
+                ? "bg-destructive/10 text-destructive-text"
+                : "bg-warning/15 text-warning-text",
+          )}
+        >
           <ShieldAlert aria-hidden className="size-4" />
         </span>
         <p className="m-0 min-w-0 flex-1 font-semibold">{label}</p>
         {decided ? null : record ? <RiskBadge risk={record.risk} /> : <Badge tone="warning">needs approval</Badge>}
       </header>
-      <p className={cn("mt-2 leading-6", decided ? "text-muted-foreground" : "text-base text-foreground")}>{record?.summary ?? `The agent wants to ${label.toLowerCase()}.`}</p>
+      <p className={cn("mt-2 leading-6", decided ? "text-muted-foreground" : "text-base text-foreground")}>
+        {record?.summary ?? `The agent wants to ${label.toLowerCase()}.`}
+      </p>
       {!decided && record?.cost ? (
         <p className="mt-1.5 flex items-center gap-1.5 text-muted-foreground">
           <Coins aria-hidden className="size-4 shrink-0" />
@@ -241,7 +307,12 @@ function ApprovalCard(props: ToolCallMessagePartProps & { label: string }) {
       {!decided ? <ArgsList args={args} /> : null}
       {!decided && record ? <BoundRequestLine request={record.request} /> : null}
       {shown ? (
-        <p ref={decision} tabIndex={-1} role="status" className="mt-3 flex items-start gap-2 rounded-md font-medium outline-none focus-visible:ring-2 focus-visible:ring-ring">
+        <p
+          ref={decision}
+          tabIndex={-1}
+          role="status"
+          className="mt-3 flex items-start gap-2 rounded-md font-medium outline-none focus-visible:ring-2 focus-visible:ring-ring"
+        >
           <shown.Icon aria-hidden className={cn("mt-0.5 size-4 shrink-0", shown.icon)} />
           <span className="min-w-0 wrap-anywhere">{shown.text}</span>
         </p>
@@ -259,13 +330,20 @@ function ApprovalCard(props: ToolCallMessagePartProps & { label: string }) {
             maxLength={2000}
             className="h-9 min-w-40 flex-1 rounded-md border border-input bg-background px-3 py-1 text-sm shadow-xs outline-none placeholder:text-muted-foreground focus-visible:ring-2 focus-visible:ring-ring"
           />
-          <Button variant="outline" disabled={busy} onClick={() => respond(false)} className="text-destructive-text hover:text-destructive-text">
+          <Button
+            variant="outline"
+            disabled={busy}
+            onClick={() => respond(false)}
+            className="text-destructive-text hover:text-destructive-text"
+          >
             <X aria-hidden />
             Reject
           </Button>
         </div>
       )}
-      {job && outcome?.state === "running" ? <Progress value={job.progress * 100} aria-label={`${label} progress`} className="mt-3" /> : null}
+      {job && outcome?.state === "running" ? (
+        <Progress value={job.progress * 100} aria-label={`${label} progress`} className="mt-3" />
+      ) : null}
       {/* A rejected or withdrawn call's "result" is the denial the model read: not shown as a failure. */}
       <Details args={args} result={status === "approved" ? result : undefined} />
       {error ? <ErrorLine className="mt-2">{error}</ErrorLine> : null}
@@ -273,7 +351,12 @@ function ApprovalCard(props: ToolCallMessagePartProps & { label: string }) {
   );
 }
 
-const JOB_KINDS: Record<Job["kind"], string> = { provision: "Provisioning", restart: "Restart", backup: "Backup", watch_status: "Status watch" };
+const JOB_KINDS: Record<Job["kind"], string> = {
+  provision: "Provisioning",
+  restart: "Restart",
+  backup: "Backup",
+  watch_status: "Status watch",
+};
 
 const JOB_STATES: Record<Job["status"], { Icon: LucideIcon; icon: string; tone: "neutral" | "info" | "success" | "warning" | "danger" }> = {
   queued: { Icon: Clock, icon: "text-muted-foreground", tone: "neutral" },

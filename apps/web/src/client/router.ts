@@ -1,12 +1,7 @@
 import { OPAQUE_ID_PATTERN } from "@oa/protocol";
 import { useSyncExternalStore } from "react";
 
-export type Route =
-  | { name: "home" }
-  | { name: "thread"; threadId: string }
-  | { name: "inbox" }
-  | { name: "openclaw" }
-  | { name: "login" };
+export type Route = { name: "home" } | { name: "thread"; threadId: string } | { name: "inbox" } | { name: "openclaw" } | { name: "login" };
 
 export function parseRoute(pathname: string): Route {
   const thread = /^\/t\/([^/]+)\/?$/.exec(pathname);
@@ -19,12 +14,18 @@ export function parseRoute(pathname: string): Route {
 }
 
 const listeners = new Set<() => void>();
-window.addEventListener("popstate", () => listeners.forEach((listener) => listener()));
+window.addEventListener("popstate", () =>
+  listeners.forEach((listener) => {
+    listener();
+  }),
+);
 
 /** Client-side navigation; `state.send` carries a message for the thread view to send. */
 export function navigate(path: string, state: { send?: string } = {}): void {
   window.history.pushState(state, "", path);
-  listeners.forEach((listener) => listener());
+  listeners.forEach((listener) => {
+    listener();
+  });
 }
 
 export function useLocation(): string {
@@ -49,7 +50,9 @@ export function clearTargetMessage(): void {
   if (!url.searchParams.has("m")) return;
   url.searchParams.delete("m");
   window.history.replaceState(window.history.state, "", `${url.pathname}${url.search}${url.hash}`);
-  listeners.forEach((listener) => listener());
+  listeners.forEach((listener) => {
+    listener();
+  });
 }
 
 /** What a new chat's first screen held when the person attached files: the new thread's composer takes it. */

@@ -47,22 +47,39 @@ function useMessageHits(query: string): { state: HitsState | null; retry: () => 
 
 /** The matched words marked; every piece is text, never HTML. */
 export function Snippet({ pieces }: { pieces: SearchHit["snippet"] }) {
+  // Each piece is keyed by where it starts in the snippet: stable, and unique within it.
+  let start = 0;
+  const placed = pieces.map((piece) => {
+    const at = start;
+    start += piece.text.length;
+    return { ...piece, at };
+  });
   return (
     <>
-      {pieces.map((piece, index) =>
+      {placed.map((piece) =>
         piece.match ? (
-          <mark key={index} className="rounded-sm bg-warning/30 px-0.5 text-foreground">
+          <mark key={piece.at} className="rounded-sm bg-warning/30 px-0.5 text-foreground">
             {piece.text}
           </mark>
         ) : (
-          <span key={index}>{piece.text}</span>
+          <span key={piece.at}>{piece.text}</span>
         ),
       )}
     </>
   );
 }
 
-export function MessageHits({ query, now, activeMessage, onNavigate }: { query: string; now: number; activeMessage: string | null; onNavigate?: () => void }) {
+export function MessageHits({
+  query,
+  now,
+  activeMessage,
+  onNavigate,
+}: {
+  query: string;
+  now: number;
+  activeMessage: string | null;
+  onNavigate?: () => void;
+}) {
   const { state: read, retry } = useMessageHits(query);
   // A thread deleted since the search answered (here or in another tab) has no hits any more.
   const { deleted } = useUserFeed();
@@ -109,7 +126,9 @@ export function MessageHits({ query, now, activeMessage, onNavigate }: { query: 
                     </time>
                   </span>
                   <span className="line-clamp-2 text-xs leading-5 text-muted-foreground">
-                    <span className="font-medium text-sidebar-foreground">{hit.role === "user" ? "You" : hit.role === "assistant" ? "Agent" : "Note"}: </span>
+                    <span className="font-medium text-sidebar-foreground">
+                      {hit.role === "user" ? "You" : hit.role === "assistant" ? "Agent" : "Note"}:{" "}
+                    </span>
                     <Snippet pieces={hit.snippet} />
                   </span>
                 </Link>

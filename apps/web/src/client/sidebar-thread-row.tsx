@@ -1,6 +1,6 @@
 import type { ThreadListItem } from "@oa/protocol";
 import { Archive, ArchiveRestore, CircleAlert, Ellipsis, LoaderCircle, Pencil, Pin, PinOff, Trash2, TriangleAlert } from "lucide-react";
-import { useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { type KeyboardEvent, type ReactNode, useLayoutEffect, useRef, useState } from "react";
 import { api } from "./api.ts";
 import { DeleteThreadDialog } from "./delete-thread-dialog.tsx";
 import { userFeed } from "./feed.ts";
@@ -123,7 +123,9 @@ export function ThreadItem({
           className={cn(rowClass, "pr-2 group-has-[[data-state=open]]/row:bg-sidebar-accent max-md:pr-10 pointer-coarse:pr-10")}
           onClick={() => onNavigate?.()}
         >
-          {unread ? <span role="img" aria-label="unread" title="New since you last looked" className="size-2 shrink-0 rounded-full bg-primary" /> : null}
+          {unread ? (
+            <span role="img" aria-label="unread" title="New since you last looked" className="size-2 shrink-0 rounded-full bg-primary" />
+          ) : null}
           {thread.pinned ? (
             <span role="img" aria-label="Pinned" title="Pinned" className="flex text-muted-foreground">
               <Pin aria-hidden className="size-3.5!" />

@@ -23,7 +23,9 @@ const isDark = () => choice === "dark" || (choice === "system" && media.matches)
 function changed(): void {
   document.documentElement.classList.toggle("dark", isDark());
   document.documentElement.style.colorScheme = isDark() ? "dark" : "light";
-  listeners.forEach((listener) => listener());
+  listeners.forEach((listener) => {
+    listener();
+  });
 }
 
 export function setTheme(next: ThemeChoice): void {

@@ -44,9 +44,25 @@ export function Chat({ threadId, initial }: { threadId: string; initial: LoadedT
   const { unsent, unsentRef, markUnsent } = useUnsentMessages();
   const [meta, setMeta] = useState(initial.meta);
 
-  const { sync, startHealing, refresh, healing, events } = useThreadSync({ threadId, session, refreshExtras, unsentRef, markUnsent, setMeta, runEvents, setServerRunning });
+  const { sync, startHealing, refresh, healing, events } = useThreadSync({
+    threadId,
+    session,
+    refreshExtras,
+    unsentRef,
+    markUnsent,
+    setMeta,
+    runEvents,
+    setServerRunning,
+  });
   hooks.current.onStreamEnd = refresh;
-  const { send, retry, setMessages, switchTo, switching, sendError } = useEditBranch({ threadId, session, markUnsent, sync, startHealing, refresh });
+  const { send, retry, setMessages, switchTo, switching, sendError } = useEditBranch({
+    threadId,
+    session,
+    markUnsent,
+    sync,
+    startHealing,
+    refresh,
+  });
 
   /** Stop means stop: the run on the server, then this tab's stream. */
   const stop = useCallback(async () => {
@@ -56,7 +72,18 @@ export function Chat({ threadId, initial }: { threadId: string; initial: LoadedT
     refresh();
   }, [session, threadId, refresh]);
 
-  const { feedStatus, finishedJobs } = useThreadEventFeed({ threadId, lastSeq: initial.lastSeq, session, events, refreshExtras, setExtras, runEvents, setServerRunning, refresh, startHealing });
+  const { feedStatus, finishedJobs } = useThreadEventFeed({
+    threadId,
+    lastSeq: initial.lastSeq,
+    session,
+    events,
+    refreshExtras,
+    setExtras,
+    runEvents,
+    setServerRunning,
+    refresh,
+    startHealing,
+  });
 
   useEffect(() => {
     const text = pendingSend.current;
@@ -96,62 +123,83 @@ export function Chat({ threadId, initial }: { threadId: string; initial: LoadedT
   }, []);
 
   // A refused file is said by <AttachmentRefusal>, from the composer's own event.
-  const { dragging, handlers: dropHandlers } = useFileDrop((files) => files.forEach((file) => void runtime.thread.composer.addAttachment(file).catch(() => undefined)));
+  const { dragging, handlers: dropHandlers } = useFileDrop((files) =>
+    files.forEach((file) => void runtime.thread.composer.addAttachment(file).catch(() => undefined)),
+  );
   const feed = useUserFeed();
   const title = feed.threads.get(threadId)?.title ?? "New chat";
   const streaming = chat.status === "streaming" || chat.status === "submitted";
   const running = streaming || serverRunning;
   const last = chat.messages.at(-1);
-  const answering = last?.role === "assistant" && last.parts.some((part) => (part.type === "text" && part.text.trim() !== "") || isToolUIPart(part));
+  const answering =
+    last?.role === "assistant" && last.parts.some((part) => (part.type === "text" && part.text.trim() !== "") || isToolUIPart(part));
   const reconnecting = healing || feedStatus === "reconnecting";
   const problem = sendError ?? (chat.error && !reconnecting ? errorSentence(chat.error) : null);
 
   return (
     <ThreadExtrasContext.Provider value={extras}>
       <SendStateContext.Provider value={{ unsent, retry: (id) => void retry(id) }}>
-       <VersionsContext.Provider value={{ meta, switchTo: (id) => void switchTo(id), busy: switching || running }}>
-        <AssistantRuntimeProvider runtime={runtime}>
-          <section className="relative flex min-h-0 min-w-0 flex-1 flex-col" aria-labelledby="thread-title" data-testid="drop-area" data-dragging={dragging || undefined} {...dropHandlers}>
-            <ThreadHeader threadId={threadId} title={title} />
-            <ThreadPrimitive.Root className="flex min-h-0 flex-1 flex-col">
-              {/* The log is the live region: new messages are announced; a streaming one once it is whole. */}
-              {/* Focusable, so a keyboard user can scroll the conversation (axe: scrollable-region-focusable). */}
-              <ThreadPrimitive.Viewport className="flex min-h-0 flex-1 flex-col overflow-y-auto focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring/50 focus-visible:ring-inset" data-testid="messages" role="log" aria-label="Conversation" tabIndex={0}>
-                <div className="mx-auto flex w-full max-w-3xl flex-1 flex-col gap-6 px-4 pt-6 pb-4">
-                  <ThreadPrimitive.Empty>
-                    <div className="flex flex-1 flex-col items-center justify-center gap-2 py-16 text-center">
-                      <p className="text-xl font-medium tracking-tight">What should your agent do?</p>
-                      <p className="max-w-md text-sm text-muted-foreground">Ask anything — or “restart my OpenClaw”, “list my devices”, “check again in 10 minutes”.</p>
-                    </div>
-                  </ThreadPrimitive.Empty>
-                  <ThreadPrimitive.Messages components={{ UserMessage, AssistantMessage, SystemMessage, EditComposer }} />
-                  {running && !answering && !reconnecting ? (
-                    <p role="status" className="flex items-center gap-2 px-2 text-sm text-muted-foreground">
-                      <span aria-hidden className="size-2 animate-pulse rounded-full bg-muted-foreground motion-reduce:animate-none" />
-                      Thinking…
-                    </p>
-                  ) : null}
+        <VersionsContext.Provider value={{ meta, switchTo: (id) => void switchTo(id), busy: switching || running }}>
+          <AssistantRuntimeProvider runtime={runtime}>
+            <section
+              className="relative flex min-h-0 min-w-0 flex-1 flex-col"
+              aria-labelledby="thread-title"
+              data-testid="drop-area"
+              data-dragging={dragging || undefined}
+              {...dropHandlers}
+            >
+              <ThreadHeader threadId={threadId} title={title} />
+              <ThreadPrimitive.Root className="flex min-h-0 flex-1 flex-col">
+                {/* The log is the live region: new messages are announced; a streaming one once it is whole. */}
+                {/* Focusable, so a keyboard user can scroll the conversation (axe: scrollable-region-focusable). */}
+                <ThreadPrimitive.Viewport
+                  className="flex min-h-0 flex-1 flex-col overflow-y-auto focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring/50 focus-visible:ring-inset"
+                  data-testid="messages"
+                  role="log"
+                  aria-label="Conversation"
+                  tabIndex={0}
+                >
+                  <div className="mx-auto flex w-full max-w-3xl flex-1 flex-col gap-6 px-4 pt-6 pb-4">
+                    <ThreadPrimitive.Empty>
+                      <div className="flex flex-1 flex-col items-center justify-center gap-2 py-16 text-center">
+                        <p className="text-xl font-medium tracking-tight">What should your agent do?</p>
+                        <p className="max-w-md text-sm text-muted-foreground">
+                          Ask anything — or “restart my OpenClaw”, “list my devices”, “check again in 10 minutes”.
+                        </p>
+                      </div>
+                    </ThreadPrimitive.Empty>
+                    <ThreadPrimitive.Messages components={{ UserMessage, AssistantMessage, SystemMessage, EditComposer }} />
+                    {running && !answering && !reconnecting ? (
+                      <p role="status" className="flex items-center gap-2 px-2 text-sm text-muted-foreground">
+                        <span aria-hidden className="size-2 animate-pulse rounded-full bg-muted-foreground motion-reduce:animate-none" />
+                        Thinking…
+                      </p>
+                    ) : null}
+                  </div>
+                </ThreadPrimitive.Viewport>
+                <div className="relative mx-auto flex w-full max-w-3xl flex-col gap-2 px-4 pb-4">
+                  <ThreadPrimitive.ScrollToBottom asChild>
+                    <TooltipIconButton
+                      tooltip="Scroll to bottom"
+                      variant="outline"
+                      className="absolute -top-11 left-1/2 size-8 -translate-x-1/2 rounded-full bg-background shadow-sm disabled:invisible"
+                    >
+                      <ArrowDown />
+                    </TooltipIconButton>
+                  </ThreadPrimitive.ScrollToBottom>
+                  <FollowUps threadId={threadId} />
+                  <BackgroundJobs jobs={shownJobs(extras.jobs, finishedJobs)} />
+                  {reconnecting ? <Reconnecting /> : null}
+                  {problem ? <ErrorLine>{problem}</ErrorLine> : null}
+                  {openNotice ? <ErrorLine testId="open-at-message">{openNotice}</ErrorLine> : null}
+                  <AttachmentRefusal />
+                  <ThreadComposer running={running} streaming={streaming} serverRunning={serverRunning} stop={stop} />
                 </div>
-              </ThreadPrimitive.Viewport>
-              <div className="relative mx-auto flex w-full max-w-3xl flex-col gap-2 px-4 pb-4">
-                <ThreadPrimitive.ScrollToBottom asChild>
-                  <TooltipIconButton tooltip="Scroll to bottom" variant="outline" className="absolute -top-11 left-1/2 size-8 -translate-x-1/2 rounded-full bg-background shadow-sm disabled:invisible">
-                    <ArrowDown />
-                  </TooltipIconButton>
-                </ThreadPrimitive.ScrollToBottom>
-                <FollowUps threadId={threadId} />
-                <BackgroundJobs jobs={shownJobs(extras.jobs, finishedJobs)} />
-                {reconnecting ? <Reconnecting /> : null}
-                {problem ? <ErrorLine>{problem}</ErrorLine> : null}
-                {openNotice ? <ErrorLine testId="open-at-message">{openNotice}</ErrorLine> : null}
-                <AttachmentRefusal />
-                <ThreadComposer running={running} streaming={streaming} serverRunning={serverRunning} stop={stop} />
-              </div>
-            </ThreadPrimitive.Root>
-            <DropOverlay visible={dragging} />
-          </section>
-        </AssistantRuntimeProvider>
-       </VersionsContext.Provider>
+              </ThreadPrimitive.Root>
+              <DropOverlay visible={dragging} />
+            </section>
+          </AssistantRuntimeProvider>
+        </VersionsContext.Provider>
       </SendStateContext.Provider>
     </ThreadExtrasContext.Provider>
   );

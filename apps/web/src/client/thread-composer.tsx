@@ -7,7 +7,17 @@ import { TooltipIconButton } from "./ui/tooltip-icon-button.tsx";
  * The message box of an open thread: attachments, the text, and Send — or Stop while a run is
  * on. `streaming`: this tab's own stream; `serverRunning`: a run the server says is active.
  */
-export function ThreadComposer({ running, streaming, serverRunning, stop }: { running: boolean; streaming: boolean; serverRunning: boolean; stop: () => Promise<void> }) {
+export function ThreadComposer({
+  running,
+  streaming,
+  serverRunning,
+  stop,
+}: {
+  running: boolean;
+  streaming: boolean;
+  serverRunning: boolean;
+  stop: () => Promise<void>;
+}) {
   return (
     <ComposerPrimitive.Root className="flex w-full flex-wrap items-end gap-2 rounded-3xl border border-input bg-card p-2 shadow-xs transition-[border-color,box-shadow] focus-within:border-ring/60 focus-within:ring-[3px] focus-within:ring-ring/10">
       <ComposerAttachmentTiles />

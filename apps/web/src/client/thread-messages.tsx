@@ -4,8 +4,8 @@ import { describeJobNote } from "@oa/offline-model";
 import { BellRing, CircleAlert, Info } from "lucide-react";
 import { createContext, useContext } from "react";
 import { MarkdownText } from "./markdown.tsx";
-import { MessageAttachments } from "./message-attachments.tsx";
 import { AssistantActionBar, UserActionBar } from "./message-actions.tsx";
+import { MessageAttachments } from "./message-attachments.tsx";
 import { JobPart, ToolCard } from "./parts.tsx";
 import { Button } from "./ui/button.tsx";
 
@@ -19,13 +19,22 @@ export function UserMessage() {
   const reason = unsent.get(id);
   const last = useAuiState((state) => state.message.isLast);
   return (
-    <MessagePrimitive.Root className="group/message grid grid-cols-[minmax(72px,1fr)_auto] gap-y-1.5 px-2" data-role="user" data-message-id={id} data-last={last || undefined}>
+    <MessagePrimitive.Root
+      className="group/message grid grid-cols-[minmax(72px,1fr)_auto] gap-y-1.5 px-2"
+      data-role="user"
+      data-message-id={id}
+      data-last={last || undefined}
+    >
       <MessageAttachments />
       <div className="col-start-2 min-w-0 rounded-3xl bg-muted px-4 py-2.5 leading-7 wrap-break-word">
         <MessagePrimitive.Parts components={{ Text: MarkdownText }} />
       </div>
       {reason !== undefined ? (
-        <div className="col-start-2 flex items-center justify-end gap-2 text-xs text-destructive-text" data-testid="not-sent" title={reason}>
+        <div
+          className="col-start-2 flex items-center justify-end gap-2 text-xs text-destructive-text"
+          data-testid="not-sent"
+          title={reason}
+        >
           <CircleAlert aria-hidden className="size-3.5" />
           <span>Not sent</span>
           <Button variant="outline" size="sm" className="h-7 px-2.5 text-xs text-foreground" onClick={() => retry(id)}>
@@ -45,7 +54,14 @@ export function AssistantMessage() {
   const last = useAuiState((state) => state.message.isLast);
   // While it streams the message is busy: screen readers read it whole once done, not per word.
   return (
-    <MessagePrimitive.Root className="group/message flex min-w-0 flex-col gap-1 px-2 leading-7 text-foreground wrap-break-word" data-role="assistant" data-message-id={id} data-status={status} data-last={last || undefined} aria-busy={status === "running" ? true : undefined}>
+    <MessagePrimitive.Root
+      className="group/message flex min-w-0 flex-col gap-1 px-2 leading-7 text-foreground wrap-break-word"
+      data-role="assistant"
+      data-message-id={id}
+      data-status={status}
+      data-last={last || undefined}
+      aria-busy={status === "running" ? true : undefined}
+    >
       {/* The answer itself, apart from its actions and time. */}
       <div className="min-w-0" data-testid="answer-content">
         <MessagePrimitive.Parts components={{ Text: MarkdownText, tools: { Fallback: ToolCard }, data: { by_name: { job: JobPart } } }} />
@@ -74,7 +90,11 @@ function NoteText({ text }: { text: string }) {
 export function SystemMessage() {
   const id = useAuiState((state) => state.message.id);
   return (
-    <MessagePrimitive.Root className="flex justify-center px-2 text-center text-xs leading-5 text-muted-foreground wrap-anywhere" data-role="system" data-message-id={id}>
+    <MessagePrimitive.Root
+      className="flex justify-center px-2 text-center text-xs leading-5 text-muted-foreground wrap-anywhere"
+      data-role="system"
+      data-message-id={id}
+    >
       <MessagePrimitive.Parts components={{ Text: NoteText }} />
     </MessagePrimitive.Root>
   );

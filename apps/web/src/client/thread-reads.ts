@@ -11,7 +11,7 @@ export type LoadedThread = { messages: UIMessage[]; meta: Map<string, MessageMet
 /** The answer a run is still writing (its checkpoint): the stream carries the rest. */
 export function inFlight(messages: UIMessage[]): UIMessage | null {
   const last = messages[messages.length - 1];
-  if (!last || last.role !== "assistant") return null;
+  if (last?.role !== "assistant") return null;
   const status = (last.metadata as { status?: string } | undefined)?.status;
   return status === undefined || status === "running" ? last : null;
 }

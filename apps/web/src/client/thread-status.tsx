@@ -14,7 +14,10 @@ export function Reconnecting({ reason }: { reason?: string | null }) {
 /** The open thread was deleted (in this tab or another), or there is none for this person: said plainly, with a way on. */
 export function DeletedThread({ sentence = "This thread was deleted." }: { sentence?: string }) {
   return (
-    <section className="mx-auto flex w-full max-w-3xl flex-1 flex-col items-center justify-center gap-4 p-6 text-center" aria-label="Thread">
+    <section
+      className="mx-auto flex w-full max-w-3xl flex-1 flex-col items-center justify-center gap-4 p-6 text-center"
+      aria-label="Thread"
+    >
       <Trash2 aria-hidden className="size-6 text-muted-foreground" />
       <p role="status" className="text-base font-medium">
         {sentence}

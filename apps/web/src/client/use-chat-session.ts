@@ -26,7 +26,13 @@ export function useChatSession(threadId: string, messages: UIMessage[]) {
           // The agent keeps the history: only the newest message travels.
           // An edit also says where its question goes (`parentId`, set by `send` for that one request).
           prepareSendMessagesRequest: ({ id, messages, trigger, messageId, body }) => ({
-            body: { id, messages: messages.slice(-1), trigger, messageId, ...(body && "parentId" in body ? { parentId: body.parentId } : {}) },
+            body: {
+              id,
+              messages: messages.slice(-1),
+              trigger,
+              messageId,
+              ...(body && "parentId" in body ? { parentId: body.parentId } : {}),
+            },
           }),
         }),
         // Whatever this tab streamed, the stored transcript is what it ends with.

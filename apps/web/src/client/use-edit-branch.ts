@@ -1,6 +1,6 @@
 import type { UIMessage } from "ai";
 import { useCallback, useRef, useState } from "react";
-import { api, ApiFailure, errorSentence } from "./api.ts";
+import { ApiFailure, api, errorSentence } from "./api.ts";
 import { MESSAGE_PAGE_SIZE } from "./thread-reads.ts";
 import { isBusy, type ThreadChatSession } from "./use-chat-session.ts";
 
@@ -36,7 +36,7 @@ export function useEditBranch({ threadId, session, markUnsent, sync, startHealin
       setSendError(null);
       const [message, options] = args;
       // An edit (or the retry of one that did not go out) says where its question goes.
-      const edit = editParent.current ?? (message && "id" in message && message.id ? unsentEdits.current.get(message.id) ?? null : null);
+      const edit = editParent.current ?? (message && "id" in message && message.id ? (unsentEdits.current.get(message.id) ?? null) : null);
       editParent.current = null;
       await session.sendMessage(message, edit ? { ...options, body: { ...options?.body, parentId: edit.parentId } } : options);
       if (session.status !== "error") return;
@@ -78,7 +78,8 @@ export function useEditBranch({ threadId, session, markUnsent, sync, startHealin
     (update: UIMessage[] | ((messages: UIMessage[]) => UIMessage[])) => {
       const before = session.messages;
       const after = typeof update === "function" ? update(before) : update;
-      const cut = typeof update === "function" && after.length < before.length && after.every((message, index) => message.id === before[index]?.id);
+      const cut =
+        typeof update === "function" && after.length < before.length && after.every((message, index) => message.id === before[index]?.id);
       editParent.current = cut ? { parentId: after.at(-1)?.id ?? null } : null;
       session.messages = after;
     },
@@ -94,7 +95,11 @@ export function useEditBranch({ threadId, session, markUnsent, sync, startHealin
         await api.switchBranch(threadId, messageId);
         await sync().catch(startHealing);
       } catch (error) {
-        setSendError(error instanceof ApiFailure && error.code === "run_active" ? "Wait for the answer to finish, or stop it, before switching versions." : errorSentence(error));
+        setSendError(
+          error instanceof ApiFailure && error.code === "run_active"
+            ? "Wait for the answer to finish, or stop it, before switching versions."
+            : errorSentence(error),
+        );
       } finally {
         setSwitching(false);
       }

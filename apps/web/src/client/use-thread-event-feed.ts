@@ -1,5 +1,5 @@
 import type { ThreadEvent } from "@oa/protocol";
-import { useEffect, useState, type Dispatch, type MutableRefObject, type SetStateAction } from "react";
+import { type Dispatch, type MutableRefObject, type SetStateAction, useEffect, useState } from "react";
 import { LiveSource, type LiveStatus } from "./live-source.ts";
 import type { ThreadExtras } from "./parts.tsx";
 import { isBusy, type ThreadChatSession } from "./use-chat-session.ts";
@@ -25,7 +25,18 @@ type EventFeedOptions = {
  * The thread's own event feed: runs, approvals and jobs, from where the history left off. Says
  * whether the feed is live, and which jobs just finished (shown a moment longer at their end).
  */
-export function useThreadEventFeed({ threadId, lastSeq, session, events, refreshExtras, setExtras, runEvents, setServerRunning, refresh, startHealing }: EventFeedOptions) {
+export function useThreadEventFeed({
+  threadId,
+  lastSeq,
+  session,
+  events,
+  refreshExtras,
+  setExtras,
+  runEvents,
+  setServerRunning,
+  refresh,
+  startHealing,
+}: EventFeedOptions) {
   const [finishedJobs, setFinishedJobs] = useState<Set<string>>(new Set());
   const [feedStatus, setFeedStatus] = useState<LiveStatus>("connecting");
   const busy = () => isBusy(session);
@@ -63,11 +74,27 @@ export function useThreadEventFeed({ threadId, lastSeq, session, events, refresh
           setExtras((current) => {
             const job = current.jobs.get(event.jobId);
             if (!job) return current;
-            return { ...current, jobs: new Map(current.jobs).set(event.jobId, { ...job, status: event.status, progress: event.progress, message: event.message }) };
+            return {
+              ...current,
+              jobs: new Map(current.jobs).set(event.jobId, {
+                ...job,
+                status: event.status,
+                progress: event.progress,
+                message: event.message,
+              }),
+            };
           });
         }
-        const started = event.type === "run.started" || event.type === "run.recovered" || event.type === "ui.chunks" || (event.type === "run.status" && event.status === "running");
-        const ended = event.type === "run.finished" || event.type === "run.failed" || event.type === "run.cancelled" || (event.type === "run.status" && event.status === "awaiting_approval");
+        const started =
+          event.type === "run.started" ||
+          event.type === "run.recovered" ||
+          event.type === "ui.chunks" ||
+          (event.type === "run.status" && event.status === "running");
+        const ended =
+          event.type === "run.finished" ||
+          event.type === "run.failed" ||
+          event.type === "run.cancelled" ||
+          (event.type === "run.status" && event.status === "awaiting_approval");
         if (started || ended) runEvents.current++;
         if (started) setServerRunning(true);
         if (ended) setServerRunning(false);

@@ -11,7 +11,10 @@ export function useThreadExtras(threadId: string) {
   const extrasReads = useRef(0);
   const refreshExtras = useCallback(async () => {
     const read = ++extrasReads.current;
-    const [approvals, jobs] = await Promise.all([api.approvals(threadId).catch(() => ({ approvals: [] as Approval[] })), api.jobs(threadId).catch(() => ({ jobs: [] as Job[] }))]);
+    const [approvals, jobs] = await Promise.all([
+      api.approvals(threadId).catch(() => ({ approvals: [] as Approval[] })),
+      api.jobs(threadId).catch(() => ({ jobs: [] as Job[] })),
+    ]);
     if (read !== extrasReads.current) return;
     setExtras({ approvals: new Map(approvals.approvals.map((a) => [a.id, a])), jobs: new Map(jobs.jobs.map((j) => [j.id, j])) });
   }, [threadId]);

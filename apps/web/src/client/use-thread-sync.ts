@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useRef, useState, type Dispatch, type MutableRefObject, type SetStateAction } from "react";
+import { type Dispatch, type MutableRefObject, type SetStateAction, useCallback, useEffect, useRef, useState } from "react";
 import { api } from "./api.ts";
-import { backoffDelay, onWake, type LiveSource } from "./live-source.ts";
-import { metaOf, toUIMessage, type MessageMeta } from "./message-versions.tsx";
+import { backoffDelay, type LiveSource, onWake } from "./live-source.ts";
+import { type MessageMeta, metaOf, toUIMessage } from "./message-versions.tsx";
 import { activeRun, MESSAGE_PAGE_SIZE } from "./thread-reads.ts";
 import { isBusy, type ThreadChatSession } from "./use-chat-session.ts";
 
@@ -23,7 +23,16 @@ type SyncOptions = {
  * ("Reconnecting…" meanwhile); `refresh` is a sync that heals when it fails. `events` is the
  * thread's event feed, told to reconnect at once when the server answers again.
  */
-export function useThreadSync({ threadId, session, refreshExtras, unsentRef, markUnsent, setMeta, runEvents, setServerRunning }: SyncOptions) {
+export function useThreadSync({
+  threadId,
+  session,
+  refreshExtras,
+  unsentRef,
+  markUnsent,
+  setMeta,
+  runEvents,
+  setServerRunning,
+}: SyncOptions) {
   const [healing, setHealing] = useState(false);
   const busy = () => isBusy(session);
 

@@ -43,15 +43,26 @@ const FORWARDED_RESPONSE_HEADERS = [
  * One call to the agent worker on behalf of the signed-in user: the internal key and the user id
  * are added here and only here; the response streams back as it comes.
  */
-export async function forwardToAgent(env: WebEnv, target: Exclude<AgentTarget, { kind: "stateless" }>, options: ForwardOptions): Promise<Response> {
+export async function forwardToAgent(
+  env: WebEnv,
+  target: Exclude<AgentTarget, { kind: "stateless" }>,
+  options: ForwardOptions,
+): Promise<Response> {
   const headers = new Headers({ "x-oa-internal-key": env.OA_INTERNAL_KEY ?? "", "x-oa-user-id": options.userId });
   if (options.threadId) headers.set("x-oa-thread-id", options.threadId);
   if (options.contentType) headers.set("content-type", options.contentType);
   if (options.lastEventId) headers.set("last-event-id", options.lastEventId);
   if (options.filename) headers.set("x-oa-filename", options.filename);
-  const init: RequestInit = { method: options.method, headers, body: options.body ?? null, ...(options.signal ? { signal: options.signal } : {}) };
+  const init: RequestInit = {
+    method: options.method,
+    headers,
+    body: options.body ?? null,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
   const upstream =
-    target.kind === "url" ? await fetch(`${target.base}${options.path}`, init) : await target.fetcher.fetch(`https://agent.internal${options.path}`, init);
+    target.kind === "url"
+      ? await fetch(`${target.base}${options.path}`, init)
+      : await target.fetcher.fetch(`https://agent.internal${options.path}`, init);
   // Verbatim status and body; only the headers a browser needs (nothing internal leaks).
   const out = new Headers();
   for (const name of FORWARDED_RESPONSE_HEADERS) {

@@ -1,13 +1,13 @@
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { App } from "./app-types.ts";
 import { authStateCookie, authStateCookieName, authStateMatches, newAuthState } from "./auth-state.ts";
 import { WebError, webErrorResponse } from "./errors.ts";
 import { currentSession, requireSession, sameOrigin, secure, sessionSecret } from "./guards.ts";
 import { parseJson, readBody } from "./request-body.ts";
+import { devUserId, newSessionId, SESSION_TTL_SECONDS, type Session, signSession } from "./session.ts";
 import { readCookies, sessionCookie } from "./session-cookie.ts";
 import { sessionStore } from "./session-store.ts";
-import { devUserId, newSessionId, SESSION_TTL_SECONDS, signSession, type Session } from "./session.ts";
 import { authorizationUrl, exchangeCode } from "./workos.ts";
 
 /** `/auth/*`: sign in (dev login or WorkOS AuthKit), who am I, sign out (here or everywhere). */
@@ -21,7 +21,13 @@ for (const path of ["/me", "/dev-login", "/login", "/logout", "/logout-everywher
 async function startSession(c: Context<App>, user: Pick<Session, "sub" | "name" | "email" | "via">): Promise<string> {
   const now = Date.now();
   const session: Session = { sid: newSessionId(), ...user, iat: Math.floor(now / 1000), exp: Math.floor(now / 1000) + SESSION_TTL_SECONDS };
-  await sessionStore(c.get("config").sessions).create({ id: session.sid, userId: session.sub, via: session.via, createdAt: now, expiresAt: session.exp * 1000 });
+  await sessionStore(c.get("config").sessions).create({
+    id: session.sid,
+    userId: session.sub,
+    via: session.via,
+    createdAt: now,
+    expiresAt: session.exp * 1000,
+  });
   return sessionCookie(await signSession(session, sessionSecret(c.env)), secure(c));
 }
 
@@ -47,7 +53,10 @@ auth.post("/dev-login", async (c) => {
   if (!parsed.success) throw new WebError("invalid_request", "Send {name}: 1–64 characters.");
   const user = { sub: await devUserId(parsed.data.name), name: parsed.data.name, email: null, via: "dev" as const };
   const cookie = await startSession(c, user);
-  return c.json({ ok: true, user: { id: user.sub, name: user.name, email: null, via: "dev" } }, 200, { "set-cookie": cookie, "cache-control": "no-store" });
+  return c.json({ ok: true, user: { id: user.sub, name: user.name, email: null, via: "dev" } }, 200, {
+    "set-cookie": cookie,
+    "cache-control": "no-store",
+  });
 });
 
 auth.get("/login", async (c) => {
@@ -71,7 +80,7 @@ auth.get("/callback", async (c) => {
     c.header("set-cookie", clearState);
     return c.redirect("/login?error=state", 302);
   }
-  let user;
+  let user: Awaited<ReturnType<typeof exchangeCode>>;
   try {
     user = await exchangeCode(workos, code);
   } catch (error) {

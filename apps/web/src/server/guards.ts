@@ -2,9 +2,9 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { App } from "./app-types.ts";
 import type { WebEnv } from "./env.ts";
 import { WebError } from "./errors.ts";
+import { type Session, verifySession } from "./session.ts";
 import { readCookies, sessionCookieName } from "./session-cookie.ts";
 import { sessionStore } from "./session-store.ts";
-import { verifySession, type Session } from "./session.ts";
 import { readWebConfig } from "./web-config.ts";
 
 export function secure(c: Context<App>): boolean {
@@ -30,7 +30,8 @@ export const checkedConfig: MiddlewareHandler<App> = async (c, next) => {
  */
 export const sameOrigin: MiddlewareHandler<App> = async (c, next) => {
   const fetchSite = c.req.header("sec-fetch-site");
-  if (fetchSite === "cross-site" || fetchSite === "same-site") throw new WebError("forbidden_origin", "Requests from other sites are not accepted.");
+  if (fetchSite === "cross-site" || fetchSite === "same-site")
+    throw new WebError("forbidden_origin", "Requests from other sites are not accepted.");
   if (c.req.method !== "GET" && c.req.method !== "HEAD") {
     const origin = c.req.header("origin");
     const own = new URL(c.req.url).origin;
@@ -55,7 +56,8 @@ export async function currentSession(c: Context<App>): Promise<Session | null> {
   const config = c.get("config");
   if (session.via === "dev" && !config.devLogin) return null;
   const record = await sessionStore(config.sessions).find(session.sid);
-  if (!record || record.revokedAt !== null || record.expiresAt <= Date.now() || record.userId !== session.sub || record.via !== session.via) return null;
+  if (!record || record.revokedAt !== null || record.expiresAt <= Date.now() || record.userId !== session.sub || record.via !== session.via)
+    return null;
   return session;
 }
 

@@ -1,5 +1,5 @@
 import { attachmentIdSchema, jobIdSchema, scheduleIdSchema, threadIdSchema } from "@oa/protocol";
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import { agentTarget, forwardToAgent } from "./agent.ts";
 import type { App } from "./app-types.ts";
 import { auth } from "./auth-routes.ts";
@@ -29,7 +29,18 @@ app.route("/auth", auth);
 
 // ── browser API: forwarded to the agent worker as the signed-in user ─────────────────────────
 
-const API_PATHS = ["/chat", "/chat/*", "/threads", "/threads/*", "/approvals", "/approvals/*", "/events", "/search", "/openclaw", "/openclaw/*"];
+const API_PATHS = [
+  "/chat",
+  "/chat/*",
+  "/threads",
+  "/threads/*",
+  "/approvals",
+  "/approvals/*",
+  "/events",
+  "/search",
+  "/openclaw",
+  "/openclaw/*",
+];
 for (const path of API_PATHS) app.use(path, sameOrigin, requireSession, rateLimited);
 
 function threadId(c: Context<App>): string {
@@ -60,9 +71,14 @@ function attachmentId(c: Context<App>): string {
 type Upload = { bytes: Uint8Array; contentType: string | null; filename: string | null };
 
 /** Forwards as the signed-in user; `stateless` answers when no agent worker is configured. */
-async function forward(c: Context<App>, path: string, options: { body?: boolean | string; upload?: Upload; threadId?: string; query?: boolean } = {}): Promise<Response> {
+async function forward(
+  c: Context<App>,
+  path: string,
+  options: { body?: boolean | string; upload?: Upload; threadId?: string; query?: boolean } = {},
+): Promise<Response> {
   const target = agentTarget(c.env);
-  if (target.kind === "stateless") throw new WebError("agent_unavailable", "This deployment runs without the agent worker: threads are not kept.");
+  if (target.kind === "stateless")
+    throw new WebError("agent_unavailable", "This deployment runs without the agent worker: threads are not kept.");
   if (!c.env.OA_INTERNAL_KEY) throw new WebError("config_missing", "OA_INTERNAL_KEY is not configured on the web worker.");
   const query = options.query ? new URL(c.req.url).search : "";
   const json = typeof options.body === "string" ? options.body : options.body ? await readBody(c) : null;
@@ -117,12 +133,20 @@ app.delete("/threads/:threadId/schedules/:scheduleId", (c) => forward(c, `/inter
 // the bytes down to their owner (same origin, so an <img src> works with the session cookie).
 app.post("/threads/:threadId/attachments", async (c) => {
   const path = `/internal/thread/${threadId(c)}/attachments`;
-  const upload: Upload = { bytes: await readUploadBytes(c), contentType: c.req.header("content-type") ?? null, filename: c.req.header("x-oa-filename") ?? null };
+  const upload: Upload = {
+    bytes: await readUploadBytes(c),
+    contentType: c.req.header("content-type") ?? null,
+    filename: c.req.header("x-oa-filename") ?? null,
+  };
   return forward(c, path, { upload });
 });
 app.get("/threads/:threadId/attachments", (c) => forward(c, `/internal/thread/${threadId(c)}/attachments`));
-app.get("/threads/:threadId/attachments/:attachmentId", (c) => forward(c, `/internal/thread/${threadId(c)}/attachments/${attachmentId(c)}`));
-app.delete("/threads/:threadId/attachments/:attachmentId", (c) => forward(c, `/internal/thread/${threadId(c)}/attachments/${attachmentId(c)}`));
+app.get("/threads/:threadId/attachments/:attachmentId", (c) =>
+  forward(c, `/internal/thread/${threadId(c)}/attachments/${attachmentId(c)}`),
+);
+app.delete("/threads/:threadId/attachments/:attachmentId", (c) =>
+  forward(c, `/internal/thread/${threadId(c)}/attachments/${attachmentId(c)}`),
+);
 
 app.get("/approvals", (c) => forward(c, "/internal/approvals", { query: true }));
 app.post("/approvals/respond", (c) => forward(c, "/internal/approval/respond", { body: true }));
@@ -134,7 +158,29 @@ app.get("/openclaw", (c) => forward(c, "/internal/openclaw/overview"));
 app.post("/openclaw/status", (c) => forward(c, "/internal/openclaw/runtime-status"));
 
 // Known API paths answer 405 to other methods (not the app's HTML).
-for (const path of ["/chat", "/chat/:threadId/stream", "/chat/:threadId/stop", "/threads", "/threads/:threadId", "/threads/:threadId/branch", "/threads/:threadId/schedules", "/threads/:threadId/schedules/:scheduleId", "/threads/:threadId/export", "/threads/:threadId/attachments", "/threads/:threadId/attachments/:attachmentId", "/approvals", "/approvals/respond", "/events", "/search", "/openclaw", "/openclaw/status", "/auth/dev-login", "/auth/logout", "/auth/logout-everywhere", "/auth/me"]) {
+for (const path of [
+  "/chat",
+  "/chat/:threadId/stream",
+  "/chat/:threadId/stop",
+  "/threads",
+  "/threads/:threadId",
+  "/threads/:threadId/branch",
+  "/threads/:threadId/schedules",
+  "/threads/:threadId/schedules/:scheduleId",
+  "/threads/:threadId/export",
+  "/threads/:threadId/attachments",
+  "/threads/:threadId/attachments/:attachmentId",
+  "/approvals",
+  "/approvals/respond",
+  "/events",
+  "/search",
+  "/openclaw",
+  "/openclaw/status",
+  "/auth/dev-login",
+  "/auth/logout",
+  "/auth/logout-everywhere",
+  "/auth/me",
+]) {
   app.all(path, () => webErrorResponse("method_not_allowed", "Method not allowed on this endpoint."));
 }
 

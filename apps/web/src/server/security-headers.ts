@@ -46,4 +46,5 @@ const overHttps = secureHeaders({ ...NONE, xContentTypeOptions: true, strictTran
  * redirects, assets): nosniff always, HSTS when served over https. Registered first, around
  * everything else (an error a later handler throws is answered inside it).
  */
-export const securityHeaders: MiddlewareHandler<App> = (c, next) => (new URL(c.req.url).protocol === "https:" ? overHttps : overHttp)(c, next);
+export const securityHeaders: MiddlewareHandler<App> = (c, next) =>
+  (new URL(c.req.url).protocol === "https:" ? overHttps : overHttp)(c, next);

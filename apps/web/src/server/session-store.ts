@@ -1,5 +1,12 @@
 /** The web worker's sessions table (D1, migrations in apps/web/migrations). Times in epoch ms. */
-export type SessionRecord = { id: string; userId: string; via: "dev" | "workos"; createdAt: number; expiresAt: number; revokedAt: number | null };
+export type SessionRecord = {
+  id: string;
+  userId: string;
+  via: "dev" | "workos";
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+};
 
 /** A new sign-in revokes the user's oldest active sessions beyond this many. */
 export const MAX_ACTIVE_SESSIONS_PER_USER = 20;
@@ -18,7 +25,9 @@ export function sessionStore(db: D1Database) {
      */
     async create(record: Omit<SessionRecord, "revokedAt">): Promise<void> {
       await db.batch([
-        db.prepare("DELETE FROM sessions WHERE user_id = ?1 AND (expires_at <= ?2 OR revoked_at IS NOT NULL)").bind(record.userId, record.createdAt),
+        db
+          .prepare("DELETE FROM sessions WHERE user_id = ?1 AND (expires_at <= ?2 OR revoked_at IS NOT NULL)")
+          .bind(record.userId, record.createdAt),
         db
           .prepare(
             `DELETE FROM sessions WHERE rowid IN
@@ -39,8 +48,13 @@ export function sessionStore(db: D1Database) {
 
     /** One primary-key lookup: the per-request cost of checking a session. */
     async find(id: string): Promise<SessionRecord | null> {
-      const row = await db.prepare("SELECT id, user_id, via, created_at, expires_at, revoked_at FROM sessions WHERE id = ?1").bind(id).first<Row>();
-      return row ? { id: row.id, userId: row.user_id, via: row.via, createdAt: row.created_at, expiresAt: row.expires_at, revokedAt: row.revoked_at } : null;
+      const row = await db
+        .prepare("SELECT id, user_id, via, created_at, expires_at, revoked_at FROM sessions WHERE id = ?1")
+        .bind(id)
+        .first<Row>();
+      return row
+        ? { id: row.id, userId: row.user_id, via: row.via, createdAt: row.created_at, expiresAt: row.expires_at, revokedAt: row.revoked_at }
+        : null;
     },
 
     async revoke(id: string, now: number): Promise<void> {
@@ -49,7 +63,10 @@ export function sessionStore(db: D1Database) {
 
     /** Sign out everywhere: every active session of the user. */
     async revokeAllOf(userId: string, now: number): Promise<number> {
-      const result = await db.prepare("UPDATE sessions SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL").bind(userId, now).run();
+      const result = await db
+        .prepare("UPDATE sessions SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL")
+        .bind(userId, now)
+        .run();
       return result.meta.changes ?? 0;
     },
   };

@@ -1,7 +1,7 @@
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOfflineModel } from "@oa/offline-model";
 import { checkUserFilePart, refuseDownloads, uiMessageSchema } from "@oa/protocol";
-import { convertToModelMessages, streamText, type LanguageModel, type UIMessage } from "ai";
+import { convertToModelMessages, type LanguageModel, streamText, type UIMessage } from "ai";
 import { z } from "zod";
 import type { WebEnv } from "./env.ts";
 import { WebError } from "./errors.ts";
@@ -12,7 +12,9 @@ const bodySchema = z.object({ messages: z.array(uiMessageSchema).min(1).max(200)
 
 function model(env: WebEnv): LanguageModel {
   if (env.OPENAI_API_KEY) {
-    return createOpenAI({ apiKey: env.OPENAI_API_KEY, ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}) }).responses(env.MODEL || "gpt-4o-mini");
+    return createOpenAI({ apiKey: env.OPENAI_API_KEY, ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}) }).responses(
+      env.MODEL || "gpt-4o-mini",
+    );
   }
   return createOfflineModel({ delayMs: Number(env.OFFLINE_MODEL_DELAY_MS || 25) });
 }

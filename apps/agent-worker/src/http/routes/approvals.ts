@@ -2,7 +2,7 @@ import { approvalRespondSchema, approvalsQuerySchema } from "@oa/protocol";
 import { Hono } from "hono";
 import { parseWith, readJsonBody } from "../body.ts";
 import { resultResponse } from "../json.ts";
-import { listPage, thread, threadParam, type App } from "../route-context.ts";
+import { type App, listPage, thread, threadParam } from "../route-context.ts";
 
 /** A thread's approvals (list, decide) and the receipts of what its tools did. */
 export const approvalRoutes = new Hono<App>();

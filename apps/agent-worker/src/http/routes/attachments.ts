@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { readAttachmentUpload } from "../../attachments/read-upload.ts";
 import { resultResponse } from "../json.ts";
-import { attachmentParam, thread, threadParam, type App } from "../route-context.ts";
+import { type App, attachmentParam, thread, threadParam } from "../route-context.ts";
 
 /** A thread's files: upload, list, download, delete. */
 export const attachmentRoutes = new Hono<App>();

@@ -7,7 +7,7 @@ import { readJsonBody } from "../body.ts";
 import { parseChatRequest } from "../chat-request.ts";
 import { failureResponse } from "../errors.ts";
 import { resultResponse } from "../json.ts";
-import { thread, threadParam, threadQuota, type App } from "../route-context.ts";
+import { type App, thread, threadParam, threadQuota } from "../route-context.ts";
 
 /** A chat turn (or its approval continuation), resuming the answer in flight, stopping it. */
 export const chatRoutes = new Hono<App>();

@@ -2,7 +2,7 @@ import { jobIdSchema, scheduleIdSchema } from "@oa/protocol";
 import { Hono } from "hono";
 import { parseWith } from "../body.ts";
 import { resultResponse } from "../json.ts";
-import { listPage, thread, threadParam, type App } from "../route-context.ts";
+import { type App, listPage, thread, threadParam } from "../route-context.ts";
 
 /** A thread's background jobs and schedules: list, cancel. */
 export const jobRoutes = new Hono<App>();

@@ -1,4 +1,11 @@
-import { createThreadSchema, exportQuerySchema, messagesQuerySchema, patchThreadSchema, switchBranchSchema, threadListQuerySchema } from "@oa/protocol";
+import {
+  createThreadSchema,
+  exportQuerySchema,
+  messagesQuerySchema,
+  patchThreadSchema,
+  switchBranchSchema,
+  threadListQuerySchema,
+} from "@oa/protocol";
 import { generateId } from "ai";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -8,7 +15,7 @@ import { decodeCursor, listThreads } from "../../threads-index/thread-index.ts";
 import { parseWith, readJsonBody } from "../body.ts";
 import { failureResponse } from "../errors.ts";
 import { resultResponse } from "../json.ts";
-import { eventCursor, thread, threadParam, threadQuota, type App } from "../route-context.ts";
+import { type App, eventCursor, thread, threadParam, threadQuota } from "../route-context.ts";
 
 const seedRequestSchema = z.object({
   count: z.number().int().min(1).max(20_000),
@@ -24,11 +31,16 @@ threadRoutes.get("/internal/threads", async (c) => {
   const query = parseWith(threadListQuerySchema, c.req.query(), "query");
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   if (query.cursor && !after) throw new ApiError("invalid_request", "cursor is not one this API returned.");
-  const page = await listThreads(c.env.DB, c.get("principal").userId, {
-    ...query,
-    archived: query.archived === "true",
-    pinned: query.pinned === undefined ? undefined : query.pinned === "true",
-  }, after);
+  const page = await listThreads(
+    c.env.DB,
+    c.get("principal").userId,
+    {
+      ...query,
+      archived: query.archived === "true",
+      pinned: query.pinned === undefined ? undefined : query.pinned === "true",
+    },
+    after,
+  );
   return c.json({ ok: true, ...page });
 });
 
@@ -103,5 +115,7 @@ threadRoutes.all("/internal/thread/:threadId/dev/seed", async (c) => {
   const threadId = threadParam(c);
   const { count, events, eventBytes } = parseWith(seedRequestSchema, await readJsonBody(c.req.raw));
   const stub = await thread(c, threadId);
-  return resultResponse(await stub.seedHistory(c.get("principal").userId, threadId, count, { events: events ?? 0, bytes: eventBytes ?? 0 }));
+  return resultResponse(
+    await stub.seedHistory(c.get("principal").userId, threadId, count, { events: events ?? 0, bytes: eventBytes ?? 0 }),
+  );
 });

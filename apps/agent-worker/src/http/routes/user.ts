@@ -1,7 +1,7 @@
 import { inboxQuerySchema, searchQuerySchema } from "@oa/protocol";
 import { Hono } from "hono";
 import { parseWith } from "../body.ts";
-import { eventCursor, userAgent, type App } from "../route-context.ts";
+import { type App, eventCursor, userAgent } from "../route-context.ts";
 
 /** The caller's own UserAgent: their approval inbox, message search and feed. */
 export const userRoutes = new Hono<App>();

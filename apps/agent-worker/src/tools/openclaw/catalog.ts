@@ -1,6 +1,6 @@
-import { openclawPathIdSchema, pairingChannelSchema, sessionKindSchema, type JobKind, type Risk, type ToolName } from "@oa/protocol";
+import { type JobKind, openclawPathIdSchema, pairingChannelSchema, type Risk, sessionKindSchema, type ToolName } from "@oa/protocol";
 import { z } from "zod";
-import { openclawRequests, type OpenClawRequest } from "../../openclaw/requests.ts";
+import { type OpenClawRequest, openclawRequests } from "../../openclaw/requests.ts";
 
 /**
  * One OpenClaw capability the agent can use: what it does, whether it needs the person's
@@ -147,9 +147,15 @@ export const openClawTools: OpenClawToolSpec[] = [
   },
   {
     name: "watch_status",
-    description: "Watch the OpenClaw runtime's status for a while in the background and report every change; the summary is posted to the thread.",
+    description:
+      "Watch the OpenClaw runtime's status for a while in the background and report every change; the summary is posted to the thread.",
     input: z.object({
-      durationMinutes: z.number().int().min(1).max(7 * 24 * 60).default(10),
+      durationMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 24 * 60)
+        .default(10),
       intervalSeconds: z.number().int().min(5).max(3600).default(30),
     }),
     gatedByDefault: false,
@@ -159,7 +165,10 @@ export const openClawTools: OpenClawToolSpec[] = [
     summarize: (input) => `Watch your OpenClaw status for ${String(input.durationMinutes ?? 10)} minutes`,
     request: () => openclawRequests.getStatus(),
     job: "watch_status",
-    jobInput: (input) => ({ durationSeconds: Number(input.durationMinutes ?? 10) * 60, intervalSeconds: Number(input.intervalSeconds ?? 30) }),
+    jobInput: (input) => ({
+      durationSeconds: Number(input.durationMinutes ?? 10) * 60,
+      intervalSeconds: Number(input.intervalSeconds ?? 30),
+    }),
   },
   {
     name: "get_billing_summary",
@@ -190,7 +199,7 @@ export const openClawTools: OpenClawToolSpec[] = [
   },
   {
     name: "get_session_history",
-    description: "Read the transcript of one OpenClaw session by its key (the main session's key is \"main\").",
+    description: 'Read the transcript of one OpenClaw session by its key (the main session\'s key is "main").',
     input: z.object({
       sessionKey: openclawPathIdSchema,
       limit: z.number().int().min(1).max(200).optional(),
@@ -202,7 +211,10 @@ export const openClawTools: OpenClawToolSpec[] = [
     cost: null,
     summarize: (input) => `Read the history of session ${String(input.sessionKey)}`,
     request: (input) =>
-      openclawRequests.sessionHistory(String(input.sessionKey), { limit: input.limit as number | undefined, includeTools: input.includeTools as boolean | undefined }),
+      openclawRequests.sessionHistory(String(input.sessionKey), {
+        limit: input.limit as number | undefined,
+        includeTools: input.includeTools as boolean | undefined,
+      }),
   },
   {
     name: "send_session_message",
@@ -217,7 +229,8 @@ export const openClawTools: OpenClawToolSpec[] = [
     risk: "medium",
     cost: null,
     summarize: (input) => `Send a message to session ${String(input.sessionKey)}`,
-    request: (input) => openclawRequests.sendSessionMessage(String(input.sessionKey), String(input.message), input.timeoutSeconds as number | undefined),
+    request: (input) =>
+      openclawRequests.sendSessionMessage(String(input.sessionKey), String(input.message), input.timeoutSeconds as number | undefined),
   },
 ];
 
@@ -238,7 +251,10 @@ export function parseApprovalPolicy(raw: string | undefined): ApprovalPolicy {
   if (value === "") return { ok: true, gated: new Set(DEFAULT_GATED_TOOLS) };
   if (value === "none") return { ok: true, gated: new Set() };
   if (value === "all") return { ok: true, gated: new Set(openClawTools.map((spec) => spec.name)) };
-  const entries = (raw ?? "").split(",").map((name) => name.trim()).filter((name) => name !== "");
+  const entries = (raw ?? "")
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
   const unknown = entries.filter((name) => !toolSpecsByName.has(name.toLowerCase()));
   if (unknown.length > 0) return { ok: false, unknown };
   return { ok: true, gated: new Set(entries.map((name) => name.toLowerCase())) };

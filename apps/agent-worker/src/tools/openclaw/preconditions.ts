@@ -69,7 +69,12 @@ function notReady(tool: string, instance: InstanceSummary): PreconditionOutcome 
 /**
  * Checks the preconditions of one call; `ok` for tools that have none. Never sends a write.
  */
-export async function checkPreconditions(client: OpenClawClient, tool: string, input: Record<string, unknown>, signal?: AbortSignal): Promise<PreconditionOutcome> {
+export async function checkPreconditions(
+  client: OpenClawClient,
+  tool: string,
+  input: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<PreconditionOutcome> {
   const requirement = requirements[tool];
   if (!requirement) return OK;
   const read = await client.send<InstanceSummary | null>(() => openclawRequests.getInstance(), undefined, signal);
@@ -104,7 +109,11 @@ export async function checkPreconditions(client: OpenClawClient, tool: string, i
     const listed = await client.send<PairingList>(() => openclawRequests.listPairingRequests(channel), undefined, signal);
     if (!listed.ok) return unverifiable(`${channel} pairing requests`, listed.error);
     if (listed.data.requests.some((request) => request.code === code)) return OK;
-    return skipped("not_pending", `No ${channel} pairing request is waiting with code ${code}.`, { channel, code, pending: listed.data.requests.length });
+    return skipped("not_pending", `No ${channel} pairing request is waiting with code ${code}.`, {
+      channel,
+      code,
+      pending: listed.data.requests.length,
+    });
   }
   return OK;
 }

@@ -1,15 +1,15 @@
 import type { JobKind, ReceiptStatus } from "@oa/protocol";
-import { tool, type ToolSet } from "ai";
-import type { ApprovalStore } from "../../storage/approval-store.ts";
-import type { ReceiptStore } from "../../storage/receipt-store.ts";
-import { quotaToolResult, type QuotaVerdict } from "../../quotas/quota.ts";
+import { type ToolSet, tool } from "ai";
 import { canonicalJson, hashArgs } from "../../openclaw/args-hash.ts";
-import { openClawTools, type OpenClawToolSpec } from "./catalog.ts";
-import { sameRequest } from "../../openclaw/requests.ts";
-import { checkPreconditions, hasPreconditions, type PreconditionOutcome } from "./preconditions.ts";
-import { resolvedRequest } from "../../openclaw/resolved-request.ts";
 import type { OpenClawClient, OpenClawResult } from "../../openclaw/client.ts";
+import { sameRequest } from "../../openclaw/requests.ts";
+import { resolvedRequest } from "../../openclaw/resolved-request.ts";
+import { type QuotaVerdict, quotaToolResult } from "../../quotas/quota.ts";
+import type { ApprovalStore } from "../../storage/approval-store.ts";
 import type { Commit } from "../../storage/commit-then-publish.ts";
+import type { ReceiptStore } from "../../storage/receipt-store.ts";
+import { type OpenClawToolSpec, openClawTools } from "./catalog.ts";
+import { checkPreconditions, hasPreconditions, type PreconditionOutcome } from "./preconditions.ts";
 
 export type ToolsetDeps = {
   client: OpenClawClient | null;
@@ -45,7 +45,9 @@ async function claimLostCall(deps: ToolsetDeps, tool: string, input: Record<stri
   const checkpointed = deps.checkpointedCallIds();
   const lost = deps.receipts
     .unclaimed(deps.runId, tool)
-    .find((receipt) => !checkpointed.has(receipt.toolCallId) && receipt.toolCallId !== toolCallId && canonicalJson(receipt.args) === wanted);
+    .find(
+      (receipt) => !checkpointed.has(receipt.toolCallId) && receipt.toolCallId !== toolCallId && canonicalJson(receipt.args) === wanted,
+    );
   if (!lost) return null;
   deps.commit(() => deps.receipts.claim(lost.toolCallId, toolCallId));
   return lost;
@@ -114,7 +116,7 @@ async function executeWithReceipt(
     const approval = deps.approvals.byToolCall(toolCallId);
     // Never asked: its preconditions failed when the approval was decided on. Nothing is sent.
     if (!approval && decided && decided.kind !== "ok") return refusal(decided);
-    if (!approval || approval.status !== "approved" || approval.tool !== spec.name) {
+    if (approval?.status !== "approved" || approval.tool !== spec.name) {
       throw new ToolFailure(`${spec.name} was not approved by the person, so it was not run.`);
     }
     if (approval.argsHash !== (await hashArgs(input))) {
@@ -144,7 +146,8 @@ async function executeWithReceipt(
     throw new ToolFailure(message);
   }
 
-  if (!deps.client) throw new ToolFailure("The OpenClaw API is not configured for this agent (OPENCLAW_API_BASE or OPENCLAW_API_KEY is empty).");
+  if (!deps.client)
+    throw new ToolFailure("The OpenClaw API is not configured for this agent (OPENCLAW_API_BASE or OPENCLAW_API_KEY is empty).");
   if (!previous && hasPreconditions(spec.name)) {
     // Checked again now: an approval can be decided long after it was asked (the AI SDK asks
     // needsApproval again when the approved call goes on, so that check is fresh), and an
@@ -164,8 +167,9 @@ async function executeWithReceipt(
     deps.onReceipt({ toolCallId: callId, tool: spec.name, status: "started", resultSummary: null });
   });
 
-  const result =
-    spec.job ? await deps.startJob(spec.job, spec.jobInput?.(input) ?? input, callId) : await deps.client.send(() => resolved.request, callId, signal);
+  const result = spec.job
+    ? await deps.startJob(spec.job, spec.jobInput?.(input) ?? input, callId)
+    : await deps.client.send(() => resolved.request, callId, signal);
   if (result.ok) {
     const summary = summarizeResult(result.data);
     deps.commit(() => {

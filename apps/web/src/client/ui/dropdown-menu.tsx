@@ -13,7 +13,10 @@ export function DropdownMenuContent({ className, sideOffset = 4, ...props }: Com
     <Menu.Portal>
       <Menu.Content
         sideOffset={sideOffset}
-        className={cn("z-50 min-w-[10rem] overflow-hidden rounded-lg border bg-popover p-1 text-sm text-popover-foreground shadow-md data-[state=open]:animate-pop-in", className)}
+        className={cn(
+          "z-50 min-w-[10rem] overflow-hidden rounded-lg border bg-popover p-1 text-sm text-popover-foreground shadow-md data-[state=open]:animate-pop-in",
+          className,
+        )}
         {...props}
       />
     </Menu.Portal>
@@ -23,8 +26,17 @@ export function DropdownMenuContent({ className, sideOffset = 4, ...props }: Com
 const itemClass =
   "relative flex cursor-default items-center gap-2 rounded-md px-2 py-1.5 outline-none select-none data-[disabled]:pointer-events-none data-[disabled]:opacity-50 data-[highlighted]:bg-accent data-[highlighted]:text-accent-foreground [&_svg]:pointer-events-none [&_svg]:shrink-0 [&_svg:not([class*='size-'])]:size-4 [&_svg]:text-muted-foreground";
 
-export function DropdownMenuItem({ className, variant, ...props }: ComponentProps<typeof Menu.Item> & { variant?: "default" | "destructive" }) {
-  return <Menu.Item className={cn(itemClass, variant === "destructive" && "text-destructive-text [&_svg]:text-destructive-text", className)} {...props} />;
+export function DropdownMenuItem({
+  className,
+  variant,
+  ...props
+}: ComponentProps<typeof Menu.Item> & { variant?: "default" | "destructive" }) {
+  return (
+    <Menu.Item
+      className={cn(itemClass, variant === "destructive" && "text-destructive-text [&_svg]:text-destructive-text", className)}
+      {...props}
+    />
+  );
 }
 
 export function DropdownMenuRadioItem({ className, children, ...props }: ComponentProps<typeof Menu.RadioItem>) {

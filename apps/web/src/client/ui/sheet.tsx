@@ -12,12 +12,21 @@ export const Sheet = Dialog.Root;
 export const SheetTrigger = Dialog.Trigger;
 export const SheetTitle = Dialog.Title;
 
-export function SheetContent({ className, children, overlayTestId, closeLabel = "Close", ...props }: ComponentProps<typeof Dialog.Content> & { overlayTestId?: string; closeLabel?: string }) {
+export function SheetContent({
+  className,
+  children,
+  overlayTestId,
+  closeLabel = "Close",
+  ...props
+}: ComponentProps<typeof Dialog.Content> & { overlayTestId?: string; closeLabel?: string }) {
   return (
     <Dialog.Portal>
       <Dialog.Overlay data-testid={overlayTestId} className="fixed inset-0 z-40 bg-black/50 data-[state=open]:animate-fade-in" />
       <Dialog.Content
-        className={cn("fixed inset-y-0 left-0 z-50 flex w-[85%] max-w-[20rem] flex-col bg-sidebar shadow-xl outline-none data-[state=open]:animate-slide-in-left", className)}
+        className={cn(
+          "fixed inset-y-0 left-0 z-50 flex w-[85%] max-w-[20rem] flex-col bg-sidebar shadow-xl outline-none data-[state=open]:animate-slide-in-left",
+          className,
+        )}
         {...props}
       >
         {children}

@@ -1,7 +1,14 @@
 import { Monitor, Moon, Sun } from "lucide-react";
-import { setTheme, useTheme, type ThemeChoice } from "../theme.ts";
+import { setTheme, type ThemeChoice, useTheme } from "../theme.ts";
 import { Button } from "./button.tsx";
-import { DropdownMenu, DropdownMenuContent, DropdownMenuLabel, DropdownMenuRadioGroup, DropdownMenuRadioItem, DropdownMenuTrigger } from "./dropdown-menu.tsx";
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuLabel,
+  DropdownMenuRadioGroup,
+  DropdownMenuRadioItem,
+  DropdownMenuTrigger,
+} from "./dropdown-menu.tsx";
 import { Tooltip } from "./tooltip.tsx";
 
 const CHOICES = [

@@ -7,7 +7,13 @@ import { Button } from "./button.tsx";
  * assistant-ui's icon button: a ghost Button holding one icon, named by `aria-label` (the tooltip's
  * text unless given) and explained by a Radix tooltip on hover and keyboard focus.
  */
-export function TooltipIconButton({ tooltip, side = "bottom", className, children, ...props }: ComponentProps<typeof Button> & { tooltip: string; side?: "top" | "bottom" | "left" | "right" }) {
+export function TooltipIconButton({
+  tooltip,
+  side = "bottom",
+  className,
+  children,
+  ...props
+}: ComponentProps<typeof Button> & { tooltip: string; side?: "top" | "bottom" | "left" | "right" }) {
   return (
     <Tooltip.Provider delayDuration={300}>
       <Tooltip.Root>

@@ -5,7 +5,15 @@ import type { ReactElement, ReactNode } from "react";
  * A short hint on hover and keyboard focus for an icon-only control (shadcn/ui's tooltip, which
  * also brings its own provider). The control keeps its own aria-label; the hint is for the eyes.
  */
-export function Tooltip({ content, side = "bottom", children }: { content: ReactNode; side?: "top" | "right" | "bottom" | "left"; children: ReactElement }) {
+export function Tooltip({
+  content,
+  side = "bottom",
+  children,
+}: {
+  content: ReactNode;
+  side?: "top" | "right" | "bottom" | "left";
+  children: ReactElement;
+}) {
   return (
     <Tip.Provider delayDuration={400}>
       <Tip.Root>
