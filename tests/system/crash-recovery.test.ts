@@ -1,4 +1,5 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { KEEP_ALIVE_INTERVAL_MS } from "../../apps/agent-worker/src/runs/keep-alive.ts";
 import { client, type Runtime, startAgentWorker, tempState, textOf } from "./harness.ts";
 
 type Event = { seq: number; type: string; at: string; runId?: string; role?: string; chunks?: Array<{ type: string; delta?: string }> };
@@ -49,17 +50,18 @@ describe("crash recovery", () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     runtime = await startAgentWorker({ stateDir: state.dir, key: runtime.key, vars });
 
-    // Nobody touches the thread: only the persisted alarm can wake it to recover.
-    await new Promise((resolve) => setTimeout(resolve, 9000));
+    // Nobody touches the thread: only the persisted alarm can wake it to recover. It beats once per
+    // keep-alive interval; give it that interval and as much again for the restarted runtime to fire it.
+    await new Promise((resolve) => setTimeout(resolve, 2 * KEEP_ALIVE_INTERVAL_MS));
     const firstRequestAt = Date.now();
     const alice = client(runtime, "alice");
-    let summary: { activeRun: unknown; messageCount: number } | undefined;
-    for (let i = 0; i < 120; i++) {
-      summary = await (await alice.get("/internal/thread/crash-1/summary")).json();
-      if (summary!.activeRun === null) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    expect(summary).toMatchObject({ activeRun: null, messageCount: 2 });
+    await vi.waitFor(
+      async () => {
+        const summary = await (await alice.get("/internal/thread/crash-1/summary")).json();
+        expect(summary).toMatchObject({ activeRun: null, messageCount: 2 });
+      },
+      { timeout: 30_000, interval: 250 },
+    );
 
     const events = await readEvents(runtime, "crash-1");
     const seqs = events.map((event) => event.seq);

@@ -7,6 +7,7 @@ import type { AgentWorkerEnv } from "../config.ts";
 import type { Failure } from "../failure.ts";
 import { failureResponse } from "../http/errors.ts";
 import { cancelJob, deleteSchedule, listJobs, listSchedules } from "../jobs/job-requests.ts";
+import { KEEP_ALIVE_INTERVAL_MS } from "../runs/keep-alive.ts";
 import type { ThreadKind, ThreadMeta } from "../storage/thread-store.ts";
 import type { ListPage } from "../thread/list-page.ts";
 import { compactRun, createThread, deleteThread, patchThread, seedHistory } from "../thread/thread-metadata.ts";
@@ -23,8 +24,7 @@ export type { ApprovalChatCall, ChatCall } from "./thread-streams.ts";
  * answered by a module. Values come back as `T | Failure`; only streams are `Response`s.
  */
 export class ThreadAgent extends Agent<AgentWorkerEnv> {
-  /** While a run is active the alarm beats this often; after a crash it is what wakes the thread to recover. */
-  static override options = { keepAliveIntervalMs: 5_000 };
+  static override options = { keepAliveIntervalMs: KEEP_ALIVE_INTERVAL_MS };
 
   private readonly services: ThreadServices;
   private readonly streams: ThreadStreams;
