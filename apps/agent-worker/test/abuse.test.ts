@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ThreadAgent } from "../src/agents/thread-agent.ts";
 import type { UserAgent } from "../src/agents/user-agent.ts";
 import type { AgentWorkerEnv } from "../src/config.ts";
-import { call, headers, KEY, postChat, readAnswer } from "./helpers.ts";
+import { type Case, caseArb, ENDPOINTS, fixture, OTHER, OWNER, requestFor } from "./abuse-cases.ts";
+import { call, headers, postChat, readAnswer } from "./helpers.ts";
 
 // The abuse suite: property-based fuzzing of every internal endpoint (fast-check, 1,000 cases
 // each). Whatever arrives, the answer is never a 5xx, and a 4xx changes nothing anywhere: not
@@ -14,11 +15,6 @@ import { call, headers, KEY, postChat, readAnswer } from "./helpers.ts";
 
 // 400 cases per endpoint in `npm test` (the suite's time is bounded by CI's budget); ABUSE_RUNS=5000 for a deeper run.
 const RUNS = Number((env as unknown as { ABUSE_RUNS: string }).ABUSE_RUNS);
-const OWNER = "fuzz-owner";
-const OTHER = "fuzz-other";
-let THREAD = "";
-let OTHER_THREAD = "";
-let APPROVAL = "";
 
 const TABLES = ["thread_meta", "messages", "events", "runs", "approvals", "receipts", "jobs", "schedules", "summaries"];
 
@@ -51,7 +47,7 @@ async function snapshot(): Promise<string> {
   const { results } = await env.DB.prepare("SELECT * FROM threads WHERE user_id IN (?, ?) ORDER BY id").bind(OWNER, OTHER).all();
   return JSON.stringify({
     d1: results,
-    threads: [await threadState(THREAD), await threadState(OTHER_THREAD)],
+    threads: [await threadState(fixture.thread), await threadState(fixture.otherThread)],
     users: [await userState(OWNER), await userState(OTHER)],
   });
 }
@@ -116,233 +112,6 @@ afterAll(() => {
 
 // ── arbitraries ─────────────────────────────────────────────────────────────────────────────────
 
-const headerSafe = (s: string) => !/[\r\n\0]/.test(s) && [...s].every((c) => c.charCodeAt(0) < 128);
-const text = fc.string({ maxLength: 40 });
-const asciiText = fc.string({ unit: "grapheme-ascii", maxLength: 300 });
-const weirdIds = fc.constantFrom(
-  "",
-  " ",
-  ".",
-  "..",
-  "../x",
-  ".hidden",
-  "-x",
-  "%2e%2e",
-  "%2F",
-  "a%2Fb",
-  "..%2F..",
-  "a/b",
-  "/",
-  "x".repeat(129),
-  "t?x=1",
-  "t#x",
-  "Ω",
-  "t\u0000",
-  "__proto__",
-  "constructor",
-);
-const threadArb = fc.oneof(
-  { weight: 4, arbitrary: fc.constant("THREAD") },
-  { weight: 2, arbitrary: fc.constant("OTHER_THREAD") },
-  { weight: 1, arbitrary: fc.constant("missing-thread") },
-  { weight: 2, arbitrary: asciiText },
-  { weight: 2, arbitrary: weirdIds },
-);
-const userArb = fc.oneof(
-  { weight: 4, arbitrary: fc.constant(OWNER) },
-  { weight: 2, arbitrary: fc.constant(OTHER) },
-  { weight: 1, arbitrary: fc.constant(null) },
-  { weight: 2, arbitrary: asciiText.filter(headerSafe) },
-  { weight: 1, arbitrary: fc.constantFrom("", "   ", "a b", "x".repeat(257), "user\tname", "a/b", "<script>") },
-);
-const keyArb = fc.oneof(
-  { weight: 6, arbitrary: fc.constant(KEY) },
-  { weight: 1, arbitrary: fc.constant(null) },
-  { weight: 1, arbitrary: asciiText.filter(headerSafe) },
-  { weight: 1, arbitrary: fc.constant(`${KEY} `) },
-);
-const HUGE = JSON.stringify({ threadId: "THREAD", input: "x".repeat(1024 * 1024 + 16) });
-const scalar = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant([]), fc.constant({}));
-/** Bodies that look like real ones with one part wrong, junk JSON, non-JSON, and oversize. */
-const bodyArb = (shapes: Array<Record<string, unknown>>) =>
-  fc.oneof(
-    {
-      weight: 4,
-      arbitrary: fc
-        .tuple(fc.constantFrom(...shapes), fc.constantFrom(...Object.keys(Object.assign({}, ...shapes)), "extra", "__proto__"), scalar)
-        .map(([shape, field, value]) => JSON.stringify({ ...shape, [field]: value })),
-    },
-    { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)) },
-    { weight: 1, arbitrary: fc.constantFrom("", "{", "nul", "[1,2", '{"a":}', "\u0000", "{}".repeat(100)) },
-    { weight: 1, arbitrary: text },
-    { weight: 1, arbitrary: fc.constant(HUGE) },
-  );
-const queryArb = fc.dictionary(
-  fc.oneof(fc.constantFrom("limit", "before", "after", "status", "cursor", "q", "kind", "archived", "pinned"), text),
-  fc.oneof(text, fc.integer().map(String), fc.constantFrom("-1", "0", "1e9", "true", "pending", "NaN")),
-  { maxKeys: 4 },
-);
-const lastEventIdArb = fc.option(
-  fc.oneof(fc.nat().map(String), fc.constantFrom("-1", "1.5", "1e3", "99999999999999999999", "abc", " 7"), asciiText.filter(headerSafe)),
-  { nil: undefined },
-);
-
-type Case = {
-  user: string | null;
-  key: string | null;
-  thread: string;
-  body: string;
-  query: Record<string, string>;
-  lastEventId: string | undefined;
-  extra: string;
-};
-
-const caseArb = (shapes: Array<Record<string, unknown>>, bodies?: fc.Arbitrary<string>): fc.Arbitrary<Case> =>
-  fc.record({
-    user: userArb,
-    key: keyArb,
-    thread: threadArb,
-    body: bodies ?? bodyArb(shapes),
-    query: queryArb,
-    lastEventId: lastEventIdArb,
-    extra: fc.oneof(asciiText, weirdIds, fc.constant("job_1")),
-  });
-
-function resolveThread(thread: string): string {
-  return thread === "THREAD" ? THREAD : thread === "OTHER_THREAD" ? OTHER_THREAD : thread;
-}
-
-type Endpoint = {
-  method: string;
-  path: (c: Case) => string;
-  shapes?: Array<Record<string, unknown>>;
-  body?: boolean;
-  /** Bodies of its own instead of mutated shapes. */
-  bodies?: fc.Arbitrary<string>;
-  /** Every case must be refused (4xx): nothing of it may ever be accepted. */
-  mustRefuse?: boolean;
-  runs?: number;
-  /** Cases left out: the one legitimate request that would destroy the fixture itself. */
-  skip?: (c: Case) => boolean;
-};
-/** A message to the fixture thread carrying a file part by URL, or a malformed one: never accepted, never fetched. */
-const fileUrlArb = fc.oneof(
-  fc.webUrl({ withQueryParameters: true }),
-  fc.constantFrom(
-    "ftp://example.com/a.txt",
-    "javascript:alert(1)",
-    "http://localhost:8788/internal/threads",
-    "http://127.0.0.1:9/huge.bin",
-    "http://[::1]/x",
-    "file:///etc/passwd",
-    "data:text/plain,hi",
-    "data:text/html;base64,PGI+",
-    "data:image/png;base64,@@@@",
-    "blob:null/1",
-    "//evil.test/x",
-  ),
-  fc.string({ maxLength: 80 }),
-);
-const filePartBodies = fc
-  .record({
-    url: fileUrlArb,
-    mediaType: fc.oneof(
-      fc.constantFrom("image/png", "text/plain", "application/pdf", "text/html", "application/octet-stream"),
-      fc.string({ maxLength: 20 }),
-    ),
-    filename: fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
-  })
-  .map((file) =>
-    JSON.stringify({
-      id: "THREAD",
-      trigger: "submit-message",
-      messages: [
-        {
-          id: "m-file",
-          role: "user",
-          parts: [
-            { type: "text", text: "see file" },
-            { type: "file", ...file },
-          ],
-        },
-      ],
-    }),
-  );
-
-const ownDelete = (c: Case) =>
-  c.key === KEY && ((c.user === OWNER && c.thread === "THREAD") || (c.user === OTHER && c.thread === "OTHER_THREAD"));
-const t = (c: Case) => encodeURIComponent(resolveThread(c.thread));
-const ENDPOINTS: Endpoint[] = [
-  { method: "GET", path: (c) => `/internal/threads` },
-  { method: "POST", path: () => "/internal/threads", body: true, shapes: [{ kind: "chat", title: "x" }, { kind: "nope" }] },
-  {
-    method: "PATCH",
-    path: (c) => `/internal/threads/${t(c)}`,
-    body: true,
-    shapes: [{ title: "renamed" }, { archived: "yes" }, { pinned: 1 }],
-  },
-  { method: "DELETE", path: (c) => `/internal/threads/${t(c)}`, skip: ownDelete },
-  { method: "GET", path: () => "/internal/approvals" },
-  { method: "GET", path: () => "/internal/user/events" },
-  { method: "GET", path: () => "/internal/openclaw/overview" },
-  {
-    method: "POST",
-    path: () => "/internal/approval/respond",
-    body: true,
-    shapes: [
-      { threadId: "THREAD", approvalId: "APPROVAL", decision: "approved" },
-      { threadId: "OTHER_THREAD", approvalId: "APPROVAL", decision: "rejected", reason: "x" },
-    ],
-  },
-  { method: "GET", path: (c) => `/internal/thread/${t(c)}/summary` },
-  { method: "GET", path: (c) => `/internal/thread/${t(c)}/messages` },
-  { method: "GET", path: (c) => `/internal/thread/${t(c)}/events` },
-  { method: "GET", path: (c) => `/internal/thread/${t(c)}/approvals` },
-  { method: "GET", path: (c) => `/internal/thread/${t(c)}/receipts` },
-  { method: "GET", path: (c) => `/internal/thread/${t(c)}/jobs` },
-  { method: "POST", path: (c) => `/internal/thread/${t(c)}/jobs/${encodeURIComponent(c.extra)}/cancel` },
-  { method: "GET", path: (c) => `/internal/thread/${t(c)}/schedules` },
-  { method: "DELETE", path: (c) => `/internal/thread/${t(c)}/schedules/${encodeURIComponent(c.extra)}` },
-  { method: "GET", path: (c) => `/internal/chat/${t(c)}/stream` },
-  { method: "POST", path: (c) => `/internal/chat/${t(c)}/stop` },
-  { method: "POST", path: (c) => `/internal/thread/${t(c)}/dev/seed`, body: true, shapes: [{ count: 10 }] },
-  {
-    method: "POST",
-    path: () => "/internal/chat",
-    body: true,
-    shapes: [
-      { threadId: "OTHER_THREAD", input: "hi" },
-      { id: "THREAD", messages: [{ id: "m1", role: "user", parts: [{ type: "text", text: "hi" }] }], trigger: "submit-message" },
-    ],
-  },
-  { method: "POST", path: () => "/internal/chat#file-parts", body: true, bodies: filePartBodies, mustRefuse: true, runs: 300 },
-  {
-    method: "POST",
-    path: (c) => `/internal/thread/${t(c)}/branch`,
-    body: true,
-    shapes: [{ messageId: "m1" }, { messageId: 42 }, { messageId: "m1", extra: true }],
-  },
-];
-
-function requestFor(endpoint: Endpoint, c: Case): { path: string; init: RequestInit } {
-  const h: Record<string, string> = {};
-  if (c.key !== null) h["x-oa-internal-key"] = c.key;
-  if (c.user !== null) h["x-oa-user-id"] = c.user;
-  if (c.lastEventId !== undefined) h["last-event-id"] = c.lastEventId;
-  const query = new URLSearchParams(c.query).toString();
-  const body = endpoint.body
-    ? c.body
-        .replaceAll('"THREAD"', JSON.stringify(THREAD))
-        .replaceAll('"OTHER_THREAD"', JSON.stringify(OTHER_THREAD))
-        .replaceAll('"APPROVAL"', JSON.stringify(APPROVAL))
-    : undefined;
-  if (body !== undefined) h["content-type"] = "application/json";
-  return {
-    path: `${endpoint.path(c).split("#")[0]}${query ? `?${query}` : ""}`,
-    init: { method: endpoint.method, headers: h, ...(body !== undefined ? { body } : {}) },
-  };
-}
-
 describe("abuse suite: fuzzing every internal endpoint", () => {
   beforeAll(async () => {
     const created = await call("/internal/threads", {
@@ -350,21 +119,23 @@ describe("abuse suite: fuzzing every internal endpoint", () => {
       headers: headers(OWNER),
       body: JSON.stringify({ title: "fuzz target" }),
     });
-    THREAD = ((await created.json()) as { threadId: string }).threadId;
-    await readAnswer(await postChat(OWNER, { threadId: THREAD, input: "hello" }));
-    await readAnswer(await postChat(OWNER, { threadId: THREAD, input: "check again in 10 minutes" }));
-    await readAnswer(await postChat(OWNER, { threadId: THREAD, input: "restart my OpenClaw" }));
-    const approvals = (await (await call(`/internal/thread/${THREAD}/approvals?status=pending`, { headers: headers(OWNER) })).json()) as {
+    fixture.thread = ((await created.json()) as { threadId: string }).threadId;
+    await readAnswer(await postChat(OWNER, { threadId: fixture.thread, input: "hello" }));
+    await readAnswer(await postChat(OWNER, { threadId: fixture.thread, input: "check again in 10 minutes" }));
+    await readAnswer(await postChat(OWNER, { threadId: fixture.thread, input: "restart my OpenClaw" }));
+    const approvals = (await (
+      await call(`/internal/thread/${fixture.thread}/approvals?status=pending`, { headers: headers(OWNER) })
+    ).json()) as {
       approvals: Array<{ id: string }>;
     };
-    APPROVAL = approvals.approvals[0]!.id;
+    fixture.approval = approvals.approvals[0]!.id;
     const other = await call("/internal/threads", {
       method: "POST",
       headers: headers(OTHER),
       body: JSON.stringify({ title: "other's thread" }),
     });
-    OTHER_THREAD = ((await other.json()) as { threadId: string }).threadId;
-    await readAnswer(await postChat(OTHER, { threadId: OTHER_THREAD, input: "hello" }));
+    fixture.otherThread = ((await other.json()) as { threadId: string }).threadId;
+    await readAnswer(await postChat(OTHER, { threadId: fixture.otherThread, input: "hello" }));
     await settle();
   }, 120_000);
 

@@ -84,8 +84,8 @@ export class UserAgent extends Agent<AgentWorkerEnv> {
     return this.userFeed.indexMessages(threadId, docs);
   }
 
-  search(query: string, limit: number): Response {
-    return jsonResponse({ ok: true, query, hits: this.searchIndex.search(query, limit) });
+  search(query: string, limit: number) {
+    return { ok: true as const, query, hits: this.searchIndex.search(query, limit) };
   }
 
   /** Messages of a thread in the search index (tests and diagnostics). */
@@ -93,8 +93,8 @@ export class UserAgent extends Agent<AgentWorkerEnv> {
     return this.searchIndex.countForThread(threadId);
   }
 
-  inbox(status: ApprovalStatus, limit: number): Response {
-    return jsonResponse({ ok: true, approvals: this.userFeed.inboxItems(status, limit) });
+  inbox(status: ApprovalStatus, limit: number) {
+    return { ok: true as const, approvals: this.userFeed.inboxItems(status, limit) };
   }
 
   events(after: number): Response {
