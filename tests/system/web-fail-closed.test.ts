@@ -112,7 +112,7 @@ describe("headers on every answer", () => {
       const login = await ada.request("POST", "/auth/dev-login", { name: "secure ada" });
       expect(login.status).toBe(200);
       const setCookie = login.headers.get("set-cookie")!;
-      expect(setCookie).toMatch(/^__Host-oa_session=v1\.[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+; Secure$/);
+      expect(setCookie).toMatch(/^__Host-oa_session=v1\.[^;]+; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
       expect(setCookie).not.toMatch(/Domain=/i);
       expect((await ada.json("GET", "/threads")).status).toBe(200);
       // The same value under the plain name is no session on https.
@@ -139,7 +139,7 @@ describe("headers on every answer", () => {
         await response.body?.cancel();
       }
       const out = await ada.request("POST", "/auth/logout", {});
-      expect(out.headers.get("set-cookie")).toMatch(/^__Host-oa_session=; Path=\/;.*Max-Age=0; Secure$/);
+      expect(out.headers.get("set-cookie")).toMatch(/^__Host-oa_session=; Max-Age=0; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
     });
 
     describe("with WorkOS", () => {
@@ -184,7 +184,7 @@ describe("headers on every answer", () => {
 
       it("keeps the sign-in state in a signed __Host- cookie: a planted, doubled or another browser's state cookie signs no one in", async () => {
         const victim = await startSignIn();
-        expect(victim.setCookie).toMatch(/^__Host-oa_auth_state=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=600; Secure$/);
+        expect(victim.setCookie).toMatch(/^__Host-oa_auth_state=[^;]+; Max-Age=600; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
         expect(victim.setCookie).not.toMatch(/Domain=/i);
 
         // Cookie tossing: a sibling subdomain can plant only the plain name, which https ignores.

@@ -1,4 +1,5 @@
 import { secretsEqual } from "@oa/protocol";
+import { generateCookie } from "hono/cookie";
 import { base64url, fromBase64url, hmacKey } from "./session.ts";
 
 /** How long a WorkOS sign-in may take between /auth/login and /auth/callback. */
@@ -16,7 +17,7 @@ export function authStateCookieName(secure: boolean): string {
 }
 
 export function authStateCookie(value: string, secure: boolean, maxAge = AUTH_STATE_TTL_SECONDS): string {
-  return `${authStateCookieName(secure)}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure ? "; Secure" : ""}`;
+  return generateCookie(authStateCookieName(secure), value, { path: "/", httpOnly: true, sameSite: "Lax", maxAge, secure });
 }
 
 async function sign(nonce: string, issuedAt: number, secret: string): Promise<string> {

@@ -1,3 +1,4 @@
+import { generateCookie } from "hono/cookie";
 import { SESSION_TTL_SECONDS } from "./session.ts";
 
 /**
@@ -10,10 +11,13 @@ export function sessionCookieName(secure: boolean): string {
 }
 
 export function sessionCookie(value: string, secure: boolean, maxAge = SESSION_TTL_SECONDS): string {
-  return `${sessionCookieName(secure)}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure ? "; Secure" : ""}`;
+  return generateCookie(sessionCookieName(secure), value, { path: "/", httpOnly: true, sameSite: "Lax", maxAge, secure });
 }
 
-/** Every value the Cookie header carries under `name` (a cookie sent twice shows up twice). */
+/**
+ * Every value the Cookie header carries under `name` (a cookie sent twice shows up twice). Hono's
+ * `getCookie` keeps one value per name, which would hide a planted second copy we must refuse.
+ */
 export function readCookies(header: string | null, name: string): string[] {
   if (!header) return [];
   const values: string[] = [];
