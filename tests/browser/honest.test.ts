@@ -139,7 +139,7 @@ describe("approval cards tell the truth", () => {
             if (text && seen[seen.length - 1] !== text) seen.push(text);
             return text;
           },
-          { timeout: 30_000, interval: 100 },
+          { timeout: 30_000, interval: 50 },
         )
         .toMatch(/^Approved · done/);
       await screenshot(page, "honest-03-approved-done");

@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { retryDelayMs } from "../../apps/agent-worker/src/jobs/backoff.ts";
+import { DEFAULT_READ_RETRIES } from "../../apps/agent-worker/src/openclaw/client.ts";
 import {
   type FaultInput,
   type LoggedRequest,
@@ -23,10 +25,10 @@ import {
 // sent twice; the job's end is posted to the thread.
 
 const TIMEOUT_MS = 1500;
-/** The client's read retries (client.ts): one call and two retries. */
-const READ_ATTEMPTS = 3;
-/** The job runner's first backoff (2 ** attempt seconds, attempt 1): its note says "Retrying in 2 s". */
-const FIRST_RETRY_MS = 2_000;
+/** The client's read retries: one call and its retries. */
+const READ_ATTEMPTS = 1 + DEFAULT_READ_RETRIES;
+/** The job runner's first backoff: its note says "Retrying in 2 s". */
+const FIRST_RETRY_MS = retryDelayMs(1);
 
 let system: System;
 beforeAll(async () => {

@@ -3,6 +3,7 @@ import type { OpenClawClient } from "../openclaw/client.ts";
 import type { Commit } from "../storage/commit-then-publish.ts";
 import type { EventLog } from "../storage/event-log.ts";
 import { ACTIVE_JOB_STATUSES, type JobRecord, type JobStore } from "../storage/job-store.ts";
+import { retryDelayMs } from "./backoff.ts";
 import { jobKinds, type StepOutcome, TransientJobError } from "./job-kinds.ts";
 
 export type JobRunnerDeps = {
@@ -22,10 +23,6 @@ export type JobRunnerDeps = {
   /** The job clock (tests move it by hand). */
   clock?: () => number;
 };
-
-const MAX_BACKOFF_MS = 5 * 60_000;
-/** A failed step waits this long times 2^attempt before the next try (up to MAX_BACKOFF_MS). */
-const BACKOFF_BASE_MS = 1000;
 
 /**
  * Background jobs as alarm-driven steps: each step is one short call, state lives in SQLite
@@ -169,7 +166,7 @@ export class JobRunner {
       const message = error instanceof TransientJobError || error instanceof Error ? error.message : String(error);
       if (attempt >= job.maxAttempts)
         return this.finish(job, { status: "failed", message: `Gave up after ${attempt} attempts.`, error: message });
-      const delay = Math.min(MAX_BACKOFF_MS, 2 ** attempt * BACKOFF_BASE_MS);
+      const delay = retryDelayMs(attempt);
       const at = this.now();
       this.deps.commit(() => {
         // Keep whatever the step checkpointed before it failed.

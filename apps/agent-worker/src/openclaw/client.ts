@@ -33,6 +33,8 @@ export function normalizeBaseUrl(raw: string): string {
 }
 
 const RETRY_DELAYS_MS = [200, 600, 1500];
+/** A read (GET) is retried this many times after a transient failure; a write never is. */
+export const DEFAULT_READ_RETRIES = 2;
 
 export class OpenClawClient {
   private readonly baseUrl: string;
@@ -43,7 +45,7 @@ export class OpenClawClient {
   constructor(private readonly options: ClientOptions) {
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
     this.timeoutMs = options.timeoutMs ?? 15_000;
-    this.readRetries = options.readRetries ?? 2;
+    this.readRetries = options.readRetries ?? DEFAULT_READ_RETRIES;
     // workerd refuses `fetch` called with another `this`: wrap the global instead of storing it.
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
   }
