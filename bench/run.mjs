@@ -282,7 +282,6 @@ const x = (num, den) => (Number.isFinite(num) && Number.isFinite(den) && den > 0
 const p = (values, q) => percentile(values, q);
 const f = results.first;
 const empty = results.perTurn[0];
-const deep = results.perTurn.at(-1);
 const lines = [
   "| metric | (a) stateless | (b) AIChatAgent | (c) this product | c ÷ a | c ÷ b | target | met |",
   "|---|---|---|---|---|---|---|---|",

@@ -162,7 +162,10 @@ describe("the chat app in Chromium", () => {
   it("renders markdown, never the HTML a message carries", async () => {
     await ada.getByRole("button", { name: "New chat", exact: true }).click();
     let alerted = false;
-    ada.on("dialog", async (dialog) => ((alerted = true), await dialog.dismiss()));
+    ada.on("dialog", async (dialog) => {
+      alerted = true;
+      await dialog.dismiss();
+    });
     await ada.getByLabel("Message").fill('Please **bold** this <img src=x onerror="alert(1)"> and <script>alert(2)</script>');
     await ada.keyboard.press("Enter");
     await ada.waitForURL(/\/t\/t_/);

@@ -165,7 +165,7 @@ const ownDelete = (c: Case) =>
   c.key === KEY && ((c.user === OWNER && c.thread === "THREAD") || (c.user === OTHER && c.thread === "OTHER_THREAD"));
 const t = (c: Case) => encodeURIComponent(resolveThread(c.thread));
 export const ENDPOINTS: Endpoint[] = [
-  { method: "GET", path: (c) => `/internal/threads` },
+  { method: "GET", path: () => "/internal/threads" },
   { method: "POST", path: () => "/internal/threads", body: true, shapes: [{ kind: "chat", title: "x" }, { kind: "nope" }] },
   {
     method: "PATCH",

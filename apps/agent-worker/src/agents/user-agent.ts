@@ -3,7 +3,6 @@ import { Agent } from "agents";
 import { type AgentConfig, type AgentWorkerEnv, readConfig } from "../config.ts";
 import { failureResponse } from "../http/errors.ts";
 import { eventFeedResponse } from "../http/event-feed.ts";
-import { jsonResponse } from "../http/json.ts";
 import { FEED_LEASE_MS, feedLease } from "../quotas/feed-lease.ts";
 import { type LeaseKind, type LeaseRequest, type QuotaVerdict, quotaFailure } from "../quotas/quota.ts";
 import { type SearchDoc, SearchIndex } from "../search/search-index.ts";

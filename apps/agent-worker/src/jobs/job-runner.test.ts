@@ -121,7 +121,7 @@ describe("background job steps", () => {
 
   it("ends at once on a permanent refusal", async () => {
     const api = fakeOpenClaw(() => fail(404, "instance not found"));
-    await withRunner(api, async ({ runner, jobs, clock }) => {
+    await withRunner(api, async ({ runner, jobs }) => {
       const job = runner.start("restart", {}, "call-3", null);
       const done = await runner.runFirstStep(job.id);
       expect(done).toMatchObject({ status: "failed", error: "instance not found (HTTP 404)" });
@@ -199,7 +199,7 @@ describe("background job steps", () => {
 
   it("cancel stops a waiting job for good", async () => {
     const api = fakeOpenClaw(() => ok({ status: "provisioning", runtime_name: null, created_at: 1, updated_at: 1, last_ready_at: null }));
-    await withRunner(api, async ({ runner, jobs, finished, clock }) => {
+    await withRunner(api, async ({ runner, finished, clock }) => {
       const job = runner.start("provision", {}, "call-6", null);
       await runner.runFirstStep(job.id);
       expect(runner.cancel(job.id)).toMatchObject({ status: "cancelled" });

@@ -123,14 +123,17 @@ export function decodeCursor(cursor: string): [number, string] | null {
 export async function listThreads(db: D1Database, userId: string, query: ThreadListQuery, after: [number, string] | null) {
   const where = ["user_id = ?", "archived = ?"];
   const bindings: unknown[] = [userId, query.archived ? 1 : 0];
-  if (query.status) where.push("status = ?"), bindings.push(query.status);
-  if (query.kind) where.push("kind = ?"), bindings.push(query.kind);
-  if (query.pinned !== undefined) where.push("pinned = ?"), bindings.push(query.pinned ? 1 : 0);
+  const filter = (clause: string, ...values: unknown[]) => {
+    where.push(clause);
+    bindings.push(...values);
+  };
+  if (query.status) filter("status = ?", query.status);
+  if (query.kind) filter("kind = ?", query.kind);
+  if (query.pinned !== undefined) filter("pinned = ?", query.pinned ? 1 : 0);
   if (query.q) {
-    where.push("title LIKE ? ESCAPE '\\'");
-    bindings.push(`%${query.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`);
+    filter("title LIKE ? ESCAPE '\\'", `%${query.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`);
   }
-  if (after) where.push("(created_at < ? OR (created_at = ? AND id < ?))"), bindings.push(after[0], after[0], after[1]);
+  if (after) filter("(created_at < ? OR (created_at = ? AND id < ?))", after[0], after[0], after[1]);
   const { results } = await db
     .prepare(`SELECT * FROM threads WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT ?`)
     .bind(...bindings, query.limit + 1)

@@ -21,7 +21,10 @@ import { Tooltip } from "./ui/tooltip.tsx";
 const wide = window.matchMedia("(min-width: 768px)");
 const useWide = () =>
   useSyncExternalStore(
-    (listener) => (wide.addEventListener("change", listener), () => wide.removeEventListener("change", listener)),
+    (listener) => {
+      wide.addEventListener("change", listener);
+      return () => wide.removeEventListener("change", listener);
+    },
     () => wide.matches,
   );
 

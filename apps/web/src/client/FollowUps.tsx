@@ -43,7 +43,10 @@ export function FollowUps({ threadId }: { threadId: string }) {
     const timer = setInterval(() => void refresh(), REFRESH_MS);
     const onFocus = () => void refresh();
     window.addEventListener("focus", onFocus);
-    return () => (clearInterval(timer), window.removeEventListener("focus", onFocus));
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener("focus", onFocus);
+    };
   }, [refresh]);
 
   useEffect(() => {

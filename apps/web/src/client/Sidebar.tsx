@@ -69,7 +69,10 @@ export function Sidebar({
         (failure: Error) => !cancelled && setResults({ status: "error", message: failure.message }),
       );
     }, SEARCH_DEBOUNCE_MS);
-    return () => ((cancelled = true), clearTimeout(timer));
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
     // Not re-run per feed event: listed rows are drawn from the live feed when it knows them.
   }, [query, archived, attempt]);
 

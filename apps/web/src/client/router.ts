@@ -30,7 +30,10 @@ export function navigate(path: string, state: { send?: string } = {}): void {
 
 export function useLocation(): string {
   return useSyncExternalStore(
-    (listener) => (listeners.add(listener), () => listeners.delete(listener)),
+    (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     () => window.location.pathname,
   );
 }
@@ -38,7 +41,10 @@ export function useLocation(): string {
 /** The message a link asked the thread view to open at (`?m=<messageId>`, from a search hit), or null. */
 export function useTargetMessage(): string | null {
   const search = useSyncExternalStore(
-    (listener) => (listeners.add(listener), () => listeners.delete(listener)),
+    (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     () => window.location.search,
   );
   return new URLSearchParams(search).get("m");

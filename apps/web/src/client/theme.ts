@@ -47,7 +47,10 @@ window.addEventListener("storage", (event) => {
   changed();
 });
 
-const subscribe = (listener: () => void) => (listeners.add(listener), () => listeners.delete(listener));
+const subscribe = (listener: () => void) => {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+};
 
 /** The person's choice (the theme it resolves to is on <html> as the class `dark`). */
 export function useTheme(): ThemeChoice {

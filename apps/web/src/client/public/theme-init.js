@@ -4,7 +4,7 @@
   var choice = null;
   try {
     choice = localStorage.getItem("oa-theme");
-  } catch (e) {}
+  } catch {}
   var dark = choice === "dark" || (choice !== "light" && window.matchMedia("(prefers-color-scheme: dark)").matches);
   document.documentElement.classList.toggle("dark", dark);
   document.documentElement.style.colorScheme = dark ? "dark" : "light";
