@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playw
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type System, startSystem } from "../system/harness.ts";
 import { launchChromium } from "./browser.ts";
-import { axeScan, settled, signIn, whenSignedIn } from "./fixture.ts";
+import { axeScan, openSignedIn, settled, signIn } from "./fixture.ts";
 
 // The accessibility behaviour behind the scans (a11y.test.ts): the theme follows the system and the
 // toggle, live answers are announced, the phone drawer is a dialog, and the scan itself catches
@@ -33,14 +33,7 @@ afterAll(async () => {
 });
 
 /** A new context with the user's session, its page open at home. */
-async function signedIn(options: BrowserContextOptions): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: base, storageState: signedInState, ...options });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error("page error:", error.message));
-  await page.goto("/");
-  await whenSignedIn(page);
-  return { context, page };
-}
+const signedIn = (options: BrowserContextOptions) => openSignedIn(browser, base, signedInState, options);
 
 const messages = (page: Page) => page.getByTestId("messages");
 

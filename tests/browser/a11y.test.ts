@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } fr
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openclawControl, type System, startSystem } from "../system/harness.ts";
 import { launchChromium, screenshot } from "./browser.ts";
-import { axeScan, blocking, describeViolations, patchThread, settled, signIn, threadThroughApi, whenSignedIn } from "./fixture.ts";
+import { axeScan, blocking, describeViolations, openSignedIn, patchThread, settled, signIn, threadThroughApi } from "./fixture.ts";
 
 // Every screen in both themes: an axe scan (WCAG 2.1 A/AA) with no serious or critical
 // violation, and a screenshot of it (artifacts/screenshots/a11y-<screen>-<theme>.png) for a
@@ -72,14 +72,7 @@ afterAll(async () => {
 });
 
 /** A new context with the user's session, its page open at home. */
-async function signedIn(options: BrowserContextOptions): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: base, storageState: signedInState, ...options });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error("page error:", error.message));
-  await page.goto("/");
-  await whenSignedIn(page);
-  return { context, page };
-}
+const signedIn = (options: BrowserContextOptions) => openSignedIn(browser, base, signedInState, options);
 
 const messages = (page: Page) => page.getByTestId("messages");
 /** A job's progress while it is queued, running or waiting (not yet succeeded, failed or cancelled). */

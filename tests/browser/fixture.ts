@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { AxeResults, Result } from "axe-core";
-import type { Page } from "playwright-core";
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { root } from "../../scripts/lib/dev-key.mjs";
 
 /**
@@ -91,4 +91,19 @@ export function describeViolations(violations: Result[]): string {
       return `${violation.id} (${violation.impact}): ${violation.help} — ${violation.helpUrl}\n${nodes}${more}`;
     })
     .join("\n");
+}
+
+/** A new context carrying a signed-in session (`storageState`), its page open at home. */
+export async function openSignedIn(
+  browser: Browser,
+  baseURL: string,
+  storageState: Awaited<ReturnType<BrowserContext["storageState"]>>,
+  options: BrowserContextOptions,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL, storageState, ...options });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.error("page error:", error.message));
+  await page.goto("/");
+  await whenSignedIn(page);
+  return { context, page };
 }

@@ -20,22 +20,25 @@ type State = {
   error: string | null;
 };
 
+/** What the feed knows before it has read anything. */
+const emptyState = (): State => ({
+  threads: new Map(),
+  nextCursor: null,
+  inbox: [],
+  live: false,
+  connection: "connecting",
+  loaded: false,
+  error: null,
+  deleted: new Set(),
+});
+
 /**
  * The signed-in user's sidebar and inbox, kept live by the user feed (`GET /events`): one
  * stream per tab that reconnects by itself from the last event it saw, and reloads the list and
  * inbox whenever it comes back (what changed while it was down is read again, not guessed).
  */
 class UserFeed {
-  private state: State = {
-    threads: new Map(),
-    nextCursor: null,
-    inbox: [],
-    live: false,
-    connection: "connecting",
-    loaded: false,
-    error: null,
-    deleted: new Set(),
-  };
+  private state: State = emptyState();
   private readonly listeners = new Set<() => void>();
   private source: LiveSource | null = null;
   private retry: ReturnType<typeof setTimeout> | null = null;
@@ -74,16 +77,7 @@ class UserFeed {
     this.retry = null;
     this.attempt = 0;
     this.loading = null;
-    this.state = {
-      threads: new Map(),
-      nextCursor: null,
-      inbox: [],
-      live: false,
-      connection: "connecting",
-      loaded: false,
-      error: null,
-      deleted: new Set(),
-    };
+    this.state = emptyState();
   }
 
   /** Reads the list and inbox again; a failure says why and tries again with backoff. */
